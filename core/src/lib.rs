@@ -2,6 +2,12 @@
 //!
 //! The map of modules is in DESIGN.md: `money`, `keys`, `sign`, `api`, `cache`, `wallet`.
 
+pub mod api;
+pub mod cache;
 pub mod keys;
 pub mod money;
 pub mod sign;
+pub mod wallet;
+
+pub use money::{Currency, Money, MoneyError};
+pub use wallet::{Wallet, WalletConfig, WalletError};

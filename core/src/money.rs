@@ -138,6 +138,20 @@ impl FromStr for Currency {
     }
 }
 
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Currency {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some("^[A-Z]{3}$"))
+            .description(Some("ISO 4217 alphabetic currency code"))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Currency {}
+
 impl Serialize for Currency {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.code())
@@ -157,6 +171,7 @@ impl<'de> Deserialize<'de> for Currency {
 /// On the wire it is `{"minor": 1234, "currency": "CNY"}`: never a float, never a decimal
 /// string that a JSON parser might turn into one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Money {
     pub minor: i64,
     pub currency: Currency,

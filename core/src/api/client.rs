@@ -1,0 +1,388 @@
+//! The typed async client of the backend: signed requests, timeouts, retries, typed errors.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64URL;
+use reqwest::{Method, StatusCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use url::Url;
+
+use super::types::*;
+use super::ApiError;
+use crate::keys::{SigningKey, random_bytes};
+use crate::sign::sign_request;
+
+/// How long a request signature stays valid. Short, because the backend keeps every nonce
+/// until its signature expires.
+const SIGNATURE_TTL_SECS: i64 = 120;
+
+/// When to try again. Only requests that are safe to repeat are retried: reads, and writes
+/// that carry an `Idempotency-Key` (the backend answers a repeat with the first answer).
+#[derive(Debug, Clone, Copy)]
+pub struct RetryPolicy {
+    pub attempts: u32,
+    pub first_backoff: Duration,
+    pub max_backoff: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            attempts: 4,
+            first_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(3),
+        }
+    }
+}
+
+/// The device identity requests are signed with.
+#[derive(Clone)]
+pub struct DeviceCredentials {
+    pub device_id: String,
+    pub key: Arc<SigningKey>,
+}
+
+#[derive(Clone)]
+pub struct ApiClient {
+    base: Url,
+    http: reqwest::Client,
+    retry: RetryPolicy,
+}
+
+/// Allows plain HTTP only to loopback: anything else must be HTTPS.
+pub fn check_backend_url(url: &str) -> Result<Url, ApiError> {
+    let parsed = Url::parse(url).map_err(|e| ApiError::InvalidUrl(format!("{url}: {e}")))?;
+    match parsed.scheme() {
+        "https" => {}
+        "http" => {
+            let loopback = match parsed.host() {
+                Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+                Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+                Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+                None => false,
+            };
+            if !loopback {
+                return Err(ApiError::InsecureUrl(url.to_owned()));
+            }
+        }
+        _ => return Err(ApiError::InvalidUrl(format!("{url}: not http(s)"))),
+    }
+    if parsed.cannot_be_a_base() {
+        return Err(ApiError::InvalidUrl(url.to_owned()));
+    }
+    Ok(parsed)
+}
+
+impl ApiClient {
+    pub fn new(base_url: &str) -> Result<Self, ApiError> {
+        Self::with_options(base_url, Duration::from_secs(15), RetryPolicy::default())
+    }
+
+    pub fn with_options(
+        base_url: &str,
+        timeout: Duration,
+        retry: RetryPolicy,
+    ) -> Result<Self, ApiError> {
+        let mut base = check_backend_url(base_url)?;
+        if !base.path().ends_with('/') {
+            base.set_path(&format!("{}/", base.path()));
+        }
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5).min(timeout))
+            .timeout(timeout)
+            .https_only(base.scheme() == "https")
+            .user_agent(concat!("purse-core/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ApiError::Network {
+                message: e.to_string(),
+                retryable: false,
+            })?;
+        Ok(ApiClient { base, http, retry })
+    }
+
+    pub fn base_url(&self) -> &Url {
+        &self.base
+    }
+
+    pub async fn enroll(
+        &self,
+        creds: &DeviceCredentials,
+        req: &EnrollRequest,
+    ) -> Result<EnrollResponse, ApiError> {
+        let key = new_idempotency_key();
+        self.send(creds, Method::POST, "v1/enroll", Some(req), Some(&key))
+            .await
+    }
+
+    pub async fn account(&self, creds: &DeviceCredentials) -> Result<Account, ApiError> {
+        self.send::<(), _>(creds, Method::GET, "v1/account", None, None)
+            .await
+    }
+
+    pub async fn balance(&self, creds: &DeviceCredentials) -> Result<Balance, ApiError> {
+        self.send::<(), _>(creds, Method::GET, "v1/balance", None, None)
+            .await
+    }
+
+    /// One page of history, newest first; pass the last id of a page as `starting_after` to
+    /// get the next.
+    pub async fn transactions(
+        &self,
+        creds: &DeviceCredentials,
+        limit: u32,
+        starting_after: Option<&str>,
+    ) -> Result<TransactionPage, ApiError> {
+        let mut path = format!("v1/transactions?limit={limit}");
+        if let Some(after) = starting_after {
+            path.push_str("&starting_after=");
+            path.push_str(&url::form_urlencoded::byte_serialize(after.as_bytes()).collect::<String>());
+        }
+        self.send::<(), _>(creds, Method::GET, &path, None, None)
+            .await
+    }
+
+    pub async fn devices(&self, creds: &DeviceCredentials) -> Result<DeviceList, ApiError> {
+        self.send::<(), _>(creds, Method::GET, "v1/devices", None, None)
+            .await
+    }
+
+    pub async fn revoke_device(
+        &self,
+        creds: &DeviceCredentials,
+        device_id: &str,
+    ) -> Result<Device, ApiError> {
+        let path = format!("v1/devices/{}/revoke", path_segment(device_id));
+        let key = new_idempotency_key();
+        self.send(creds, Method::POST, &path, Some(&serde_json::json!({})), Some(&key))
+            .await
+    }
+
+    pub async fn link_card(
+        &self,
+        creds: &DeviceCredentials,
+        req: &LinkCardRequest,
+    ) -> Result<FundingSource, ApiError> {
+        let key = new_idempotency_key();
+        self.send(creds, Method::POST, "v1/funding/cards", Some(req), Some(&key))
+            .await
+    }
+
+    pub async fn link_bank(
+        &self,
+        creds: &DeviceCredentials,
+        req: &LinkBankRequest,
+    ) -> Result<FundingSource, ApiError> {
+        let key = new_idempotency_key();
+        self.send(creds, Method::POST, "v1/funding/banks", Some(req), Some(&key))
+            .await
+    }
+
+    pub async fn funding_sources(
+        &self,
+        creds: &DeviceCredentials,
+    ) -> Result<FundingSourceList, ApiError> {
+        self.send::<(), _>(creds, Method::GET, "v1/funding/sources", None, None)
+            .await
+    }
+
+    /// Moves money in from a linked source. The caller owns `idempotency_key` and must reuse
+    /// it for every retry of the same top-up, across restarts too.
+    pub async fn topup(
+        &self,
+        creds: &DeviceCredentials,
+        req: &TopupRequest,
+        idempotency_key: &str,
+    ) -> Result<Topup, ApiError> {
+        self.send(creds, Method::POST, "v1/topups", Some(req), Some(idempotency_key))
+            .await
+    }
+
+    /// Sends one signed request, retrying what is safe to retry. Each attempt is signed
+    /// afresh (new nonce and time) over the same body and idempotency key.
+    pub async fn send<B: Serialize, T: DeserializeOwned>(
+        &self,
+        creds: &DeviceCredentials,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+        idempotency_key: Option<&str>,
+    ) -> Result<T, ApiError> {
+        let url = self
+            .base
+            .join(path)
+            .map_err(|e| ApiError::InvalidUrl(e.to_string()))?;
+        let body = match body {
+            Some(b) => serde_json::to_vec(b).map_err(|e| ApiError::Decode(e.to_string()))?,
+            None => Vec::new(),
+        };
+        let retryable_request = method == Method::GET || idempotency_key.is_some();
+        let mut backoff = self.retry.first_backoff;
+        let mut attempt = 1;
+        loop {
+            let result = self
+                .attempt(creds, &method, &url, &body, idempotency_key)
+                .await;
+            match result {
+                Err(e) if retryable_request && e.is_retryable() && attempt < self.retry.attempts => {
+                    tracing::debug!(%e, attempt, path, "retrying");
+                    tokio::time::sleep(jitter(backoff)).await;
+                    backoff = (backoff * 2).min(self.retry.max_backoff);
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn attempt<T: DeserializeOwned>(
+        &self,
+        creds: &DeviceCredentials,
+        method: &Method,
+        url: &Url,
+        body: &[u8],
+        idempotency_key: Option<&str>,
+    ) -> Result<T, ApiError> {
+        let nonce = B64URL.encode(random_bytes::<16>().map_err(|e| ApiError::Sign(e.to_string()))?);
+        let signed = sign_request(
+            &creds.key,
+            &creds.device_id,
+            method.as_str(),
+            url.as_str(),
+            idempotency_key,
+            body,
+            unix_now(),
+            SIGNATURE_TTL_SECS,
+            &nonce,
+        )
+        .map_err(|e| ApiError::Sign(e.to_string()))?;
+        let mut req = self
+            .http
+            .request(method.clone(), url.clone())
+            .header("content-digest", signed.content_digest)
+            .header("signature-input", signed.signature_input)
+            .header("signature", signed.signature)
+            .header("accept", "application/json");
+        if let Some(k) = idempotency_key {
+            req = req.header("idempotency-key", k);
+        }
+        if !body.is_empty() {
+            req = req
+                .header("content-type", "application/json")
+                .body(body.to_vec());
+        }
+        let resp = req.send().await.map_err(ApiError::from_reqwest)?;
+        let status = resp.status();
+        let request_id = resp
+            .headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let bytes = resp.bytes().await.map_err(ApiError::from_reqwest)?;
+        if status.is_success() {
+            return serde_json::from_slice(&bytes).map_err(|e| {
+                ApiError::Decode(format!("unexpected response body from {}: {e}", url.path()))
+            });
+        }
+        Err(problem_from(status, &bytes, request_id))
+    }
+}
+
+fn problem_from(status: StatusCode, bytes: &[u8], request_id: String) -> ApiError {
+    match serde_json::from_slice::<Problem>(bytes) {
+        Ok(mut p) => {
+            if p.request_id.is_empty() {
+                p.request_id = request_id;
+            }
+            p.status = status.as_u16();
+            ApiError::Problem(Box::new(p))
+        }
+        // A proxy's HTML error page or a truncated body: keep the status, say what it was.
+        Err(_) => ApiError::Problem(Box::new(Problem {
+            problem_type: "about:blank".into(),
+            title: status.canonical_reason().unwrap_or("error").into(),
+            status: status.as_u16(),
+            detail: "the server answered with an error that is not problem+json".into(),
+            code: if status.is_server_error() {
+                codes::INTERNAL.into()
+            } else {
+                "http_error".into()
+            },
+            decline_code: None,
+            request_id,
+        })),
+    }
+}
+
+/// A fresh random idempotency key (128 bits, URL-safe base64).
+pub fn new_idempotency_key() -> String {
+    B64URL.encode(random_bytes::<16>().unwrap_or_else(|_| {
+        let t = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_nanos();
+        t.to_le_bytes()
+    }))
+}
+
+fn path_segment(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+fn jitter(d: Duration) -> Duration {
+    let r = random_bytes::<2>().map(u16::from_le_bytes).unwrap_or(0);
+    // 50% to 100% of the nominal backoff.
+    d / 2 + d.mul_f64(f64::from(r) / f64::from(u16::MAX) / 2.0)
+}
+
+pub(crate) fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_loopback_may_be_plain_http() {
+        for ok in [
+            "https://api.purse.example",
+            "http://127.0.0.1:8080",
+            "http://127.9.9.9",
+            "http://[::1]:1/",
+            "http://localhost:3000",
+        ] {
+            check_backend_url(ok).unwrap();
+        }
+        for bad in ["http://10.0.0.1", "http://purse.example", "http://127.0.0.1.evil.example"] {
+            assert!(matches!(check_backend_url(bad), Err(ApiError::InsecureUrl(_))), "{bad}");
+        }
+        assert!(matches!(check_backend_url("ftp://x"), Err(ApiError::InvalidUrl(_))));
+        assert!(matches!(check_backend_url("nonsense"), Err(ApiError::InvalidUrl(_))));
+    }
+
+    #[test]
+    fn non_problem_errors_keep_the_status() {
+        let e = problem_from(StatusCode::BAD_GATEWAY, b"<html>", "r1".into());
+        let ApiError::Problem(p) = e else { panic!() };
+        assert_eq!((p.status, p.code.as_str(), p.request_id.as_str()), (502, "internal_error", "r1"));
+        let e = problem_from(
+            StatusCode::PAYMENT_REQUIRED,
+            br#"{"title":"Declined","status":402,"code":"card_declined","decline_code":"insufficient_funds"}"#,
+            String::new(),
+        );
+        assert!(matches!(e, ApiError::Problem(p) if p.decline_code.as_deref() == Some("insufficient_funds")));
+    }
+
+    #[test]
+    fn idempotency_keys_are_unique() {
+        assert_ne!(new_idempotency_key(), new_idempotency_key());
+        assert_eq!(new_idempotency_key().len(), 22);
+    }
+}

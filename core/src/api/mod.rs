@@ -1,0 +1,75 @@
+//! The backend's protocol and its typed client.
+
+mod client;
+pub mod types;
+
+pub use client::{
+    ApiClient, DeviceCredentials, RetryPolicy, check_backend_url, new_idempotency_key,
+};
+pub(crate) use client::unix_now;
+
+use types::Problem;
+
+/// What a call to the backend can end in. `Problem` carries the backend's stable `code`;
+/// everything else happened before a problem document could be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("backend URL must be https (plain http is only allowed to loopback): {0}")]
+    InsecureUrl(String),
+    #[error("invalid backend URL: {0}")]
+    InvalidUrl(String),
+    /// The backend could not be reached or the connection broke. `retryable` is false only
+    /// when repeating the same call cannot help.
+    #[error("cannot reach the backend: {message}")]
+    Network { message: String, retryable: bool },
+    /// No answer in time. For a write, the outcome is unknown, not failed.
+    #[error("the backend did not answer in time")]
+    Timeout,
+    #[error("{}", problem_text(.0))]
+    Problem(Box<Problem>),
+    /// The backend answered with something that is not what the protocol says.
+    #[error("malformed response from the backend: {0}")]
+    Decode(String),
+    #[error("could not sign the request: {0}")]
+    Sign(String),
+}
+
+fn problem_text(p: &Problem) -> String {
+    let mut s = format!("{} ({})", if p.detail.is_empty() { &p.title } else { &p.detail }, p.code);
+    if let Some(d) = &p.decline_code {
+        s.push_str(&format!(", decline code {d}"));
+    }
+    s
+}
+
+impl ApiError {
+    fn from_reqwest(e: reqwest::Error) -> Self {
+        if e.is_timeout() {
+            ApiError::Timeout
+        } else {
+            // Never log or show the URL's query: keep the message to the error kind.
+            ApiError::Network {
+                message: e.without_url().to_string(),
+                retryable: true,
+            }
+        }
+    }
+
+    /// Worth repeating: the network, a timeout, an overloaded or failing server.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            ApiError::Network { retryable, .. } => *retryable,
+            ApiError::Timeout => true,
+            ApiError::Problem(p) => p.status >= 500 || p.status == 429,
+            _ => false,
+        }
+    }
+
+    /// The backend's stable error code, if it answered with one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            ApiError::Problem(p) => Some(&p.code),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! The cache's schema: the version, the SQL of each step, and the upgrade path, together.
+//!
+//! `PRAGMA user_version` holds the version. A new version adds a step to `MIGRATIONS`; steps
+//! are never edited once released, so an old phone's cache always upgrades the same way.
+
+use rusqlite::Connection;
+
+use super::CacheError;
+
+pub const VERSION: u32 = 1;
+
+/// `MIGRATIONS[n]` upgrades a cache from version `n` to `n + 1`.
+const MIGRATIONS: &[&str] = &[
+    // 0 -> 1: the first schema.
+    "CREATE TABLE account (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        account_id TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        currency TEXT NOT NULL,
+        backend_url TEXT NOT NULL,
+        device_public_key TEXT NOT NULL,
+        payment_public_key TEXT NOT NULL,
+        -- Private keys only ever appear here wrapped by the KeyProtector.
+        device_key_wrapped BLOB NOT NULL,
+        payment_key_wrapped BLOB NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE balance (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        minor INTEGER NOT NULL,
+        currency TEXT NOT NULL,
+        as_of_seq INTEGER NOT NULL,
+        fetched_at INTEGER NOT NULL
+    );
+    CREATE TABLE transactions (
+        transaction_id TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL UNIQUE,
+        kind TEXT NOT NULL,
+        amount_minor INTEGER NOT NULL,
+        currency TEXT NOT NULL,
+        counterparty TEXT NOT NULL,
+        description TEXT NOT NULL,
+        status TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE security (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        failed_unlocks INTEGER NOT NULL DEFAULT 0,
+        locked_until INTEGER NOT NULL DEFAULT 0,
+        -- The device key sealed under a session key that lives in the OS keyring; useless
+        -- without it.
+        session_blob BLOB,
+        session_last_used INTEGER NOT NULL DEFAULT 0
+    );
+    INSERT INTO security (id) VALUES (1);",
+];
+
+/// Brings a cache of any older version up to [`VERSION`], one step per transaction.
+pub fn upgrade(conn: &mut Connection) -> Result<(), CacheError> {
+    let current: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current > VERSION {
+        return Err(CacheError::TooNew {
+            found: current,
+            supported: VERSION,
+        });
+    }
+    for from in current..VERSION {
+        upgrade_from(conn, from)?;
+    }
+    Ok(())
+}
+
+fn upgrade_from(conn: &mut Connection, from: u32) -> Result<(), CacheError> {
+    let tx = conn.transaction()?;
+    tx.execute_batch(MIGRATIONS[from as usize])?;
+    tx.pragma_update(None, "user_version", from + 1)?;
+    tx.commit()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_version_has_a_step() {
+        assert_eq!(MIGRATIONS.len(), VERSION as usize);
+    }
+
+    #[test]
+    fn upgrades_from_empty_and_is_idempotent() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        upgrade(&mut conn).unwrap();
+        upgrade(&mut conn).unwrap();
+        let v: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(v, VERSION);
+        let n: i64 = conn
+            .query_row("SELECT count(*) FROM security", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 1);
+    }
+
+    #[test]
+    fn refuses_a_cache_from_the_future() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", VERSION + 1).unwrap();
+        assert!(matches!(upgrade(&mut conn), Err(CacheError::TooNew { .. })));
+    }
+}

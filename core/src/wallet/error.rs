@@ -1,0 +1,103 @@
+//! The wallet facade's error: one enum whose variants a caller handles differently.
+
+use crate::api::ApiError;
+use crate::api::types::codes;
+use crate::cache::CacheError;
+use crate::keys::{KeyError, ProtectorError};
+use crate::money::MoneyError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WalletError {
+    /// Nothing is enrolled in this data directory: run enrollment first.
+    #[error("no wallet here yet: create one first (purse init)")]
+    NotEnrolled,
+    /// This data directory already holds a wallet; enrolling again would orphan its keys.
+    #[error("a wallet already exists here")]
+    AlreadyEnrolled,
+    #[error("no backend configured")]
+    NoBackend,
+    /// Too many failed verifications; nothing will be tried before the delay ends.
+    #[error("too many failed attempts; try again in {retry_after_secs} s")]
+    LockedOut { retry_after_secs: i64 },
+    /// The user backed out of the prompt. Show nothing alarming.
+    #[error("cancelled")]
+    Cancelled,
+    /// Wrong passphrase or unrecognised biometric; counts towards the lockout.
+    #[error("verification failed: {0}")]
+    VerificationFailed(String),
+    #[error("cannot verify the user here: {0}")]
+    ProtectorUnavailable(String),
+    /// The funding provider said no; `decline_code` says why (insufficient_funds, ...).
+    #[error("{message}")]
+    Declined {
+        code: String,
+        decline_code: Option<String>,
+        message: String,
+    },
+    /// This device was revoked: it can do nothing more for the account.
+    #[error("this device has been revoked")]
+    DeviceRevoked,
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    #[error(transparent)]
+    Cache(#[from] CacheError),
+    #[error(transparent)]
+    Money(#[from] MoneyError),
+    #[error("invalid input: {0}")]
+    InvalidInput(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl WalletError {
+    pub(crate) fn from_api(e: ApiError) -> Self {
+        let (code, decline, message) = match &e {
+            ApiError::Problem(p) => (p.code.as_str(), p.decline_code.clone(), p.detail.clone()),
+            _ => return WalletError::Api(e),
+        };
+        match code {
+            codes::CARD_DECLINED | codes::BANK_DECLINED => WalletError::Declined {
+                code: code.to_owned(),
+                decline_code: decline,
+                message,
+            },
+            codes::DEVICE_REVOKED => WalletError::DeviceRevoked,
+            _ => WalletError::Api(e),
+        }
+    }
+
+    /// The backend's stable code, when the backend refused.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            WalletError::Api(e) => e.code(),
+            WalletError::Declined { code, .. } => Some(code),
+            WalletError::DeviceRevoked => Some(codes::DEVICE_REVOKED),
+            _ => None,
+        }
+    }
+}
+
+impl From<KeyError> for WalletError {
+    fn from(e: KeyError) -> Self {
+        match e {
+            KeyError::Protector(p) => p.into(),
+            KeyError::LockedOut(s) => WalletError::LockedOut {
+                retry_after_secs: s,
+            },
+            other => WalletError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<ProtectorError> for WalletError {
+    fn from(e: ProtectorError) -> Self {
+        match e {
+            ProtectorError::Cancelled => WalletError::Cancelled,
+            ProtectorError::Denied(m) => WalletError::VerificationFailed(m),
+            ProtectorError::Unavailable(m) => WalletError::ProtectorUnavailable(m),
+            ProtectorError::Corrupt => {
+                WalletError::Internal("a wrapped key is corrupt or from another protector".into())
+            }
+        }
+    }
+}

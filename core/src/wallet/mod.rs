@@ -1,0 +1,478 @@
+//! The `Wallet` facade: what the bindings, the CLI and the tests use.
+//!
+//! One wallet is one data directory: a SQLite cache holding the account, its wrapped keys
+//! and the history. Methods that talk to the backend are `async`; they unlock the device key
+//! on first use (which may prompt the user through the [`KeyProtector`]) and keep it for the
+//! session until it has been idle for `session_idle_timeout`.
+
+mod error;
+mod session;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as B64;
+
+pub use error::WalletError;
+
+use crate::api::types::*;
+use crate::api::{ApiClient, DeviceCredentials, new_idempotency_key, unix_now};
+use crate::cache::{AccountRecord, Cache, CachedBalance};
+use crate::keys::{
+    KeyProtector, KeyPurpose, LockoutPolicy, ProtectorError, SecretStore, SigningKey,
+    device_id_for, generate_device_keys, unwrap_key,
+};
+use crate::money::{Currency, Money};
+use session::Session;
+
+/// A source of Unix seconds; tests pass a controllable one.
+pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
+
+pub struct WalletConfig {
+    pub data_dir: PathBuf,
+    /// The backend to talk to; `None` uses the one the wallet enrolled with.
+    pub backend_url: Option<String>,
+    pub protector: Arc<dyn KeyProtector>,
+    pub secrets: Arc<dyn SecretStore>,
+    pub session_idle_timeout: Duration,
+    pub lockout: LockoutPolicy,
+    pub clock: Clock,
+}
+
+impl WalletConfig {
+    pub fn new(
+        data_dir: impl Into<PathBuf>,
+        protector: Arc<dyn KeyProtector>,
+        secrets: Arc<dyn SecretStore>,
+    ) -> Self {
+        WalletConfig {
+            data_dir: data_dir.into(),
+            backend_url: None,
+            protector,
+            secrets,
+            session_idle_timeout: Duration::from_secs(600),
+            lockout: LockoutPolicy::default(),
+            clock: Arc::new(unix_now),
+        }
+    }
+
+    pub fn backend(mut self, url: impl Into<String>) -> Self {
+        self.backend_url = Some(url.into());
+        self
+    }
+}
+
+/// The wallet. Cheap to share: clone the `Arc` it lives in.
+pub struct Wallet {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    cfg: WalletConfig,
+    cache: Mutex<Cache>,
+    session: Mutex<Option<Session>>,
+}
+
+/// Where the wallet database lives inside a data directory.
+pub const CACHE_FILE: &str = "wallet.db";
+
+impl Wallet {
+    pub fn open(cfg: WalletConfig) -> Result<Self, WalletError> {
+        std::fs::create_dir_all(&cfg.data_dir).map_err(|e| {
+            WalletError::InvalidInput(format!("cannot create {}: {e}", cfg.data_dir.display()))
+        })?;
+        let cache = Cache::open(&cfg.data_dir.join(CACHE_FILE))?;
+        Ok(Wallet {
+            inner: Arc::new(Inner {
+                cfg,
+                cache: Mutex::new(cache),
+                session: Mutex::new(None),
+            }),
+        })
+    }
+
+    /// The enrolled account, from the cache (no network).
+    pub fn account(&self) -> Result<Option<AccountRecord>, WalletError> {
+        Ok(self.inner.cache()?.account()?)
+    }
+
+    fn require_account(&self) -> Result<AccountRecord, WalletError> {
+        self.account()?.ok_or(WalletError::NotEnrolled)
+    }
+
+    fn api(&self, account: Option<&AccountRecord>) -> Result<ApiClient, WalletError> {
+        let url = self
+            .inner
+            .cfg
+            .backend_url
+            .as_deref()
+            .or(account.map(|a| a.backend_url.as_str()))
+            .ok_or(WalletError::NoBackend)?;
+        Ok(ApiClient::new(url)?)
+    }
+
+    /// Creates the device's keys, registers them with the backend under a new account, and
+    /// stores the account with the keys wrapped. The user is asked (through the protector)
+    /// to protect the keys.
+    pub async fn enroll(
+        &self,
+        name: &str,
+        currency: Currency,
+        device_name: &str,
+    ) -> Result<AccountRecord, WalletError> {
+        if self.account()?.is_some() {
+            return Err(WalletError::AlreadyEnrolled);
+        }
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 80 {
+            return Err(WalletError::InvalidInput("a name of 1 to 80 characters".into()));
+        }
+        let api = self.api(None)?;
+        let protector = self.inner.cfg.protector.clone();
+        let (wrapped, device_key, proof) =
+            tokio::task::spawn_blocking(move || generate_device_keys(&*protector))
+                .await
+                .map_err(|e| WalletError::Internal(e.to_string()))??;
+        let device_id = device_id_for(&wrapped.device_public);
+        let creds = DeviceCredentials {
+            device_id: device_id.clone(),
+            key: Arc::new(device_key),
+        };
+        let resp = api
+            .enroll(
+                &creds,
+                &EnrollRequest {
+                    name: name.to_owned(),
+                    currency,
+                    device_public_key: wrapped.device_public.to_base64(),
+                    payment_public_key: wrapped.payment_public.to_base64(),
+                    payment_key_proof: B64.encode(proof),
+                    device_name: device_name.to_owned(),
+                },
+            )
+            .await
+            .map_err(WalletError::from_api)?;
+        if resp.device_id != device_id {
+            return Err(WalletError::Api(crate::api::ApiError::Decode(
+                "backend assigned a different device id".into(),
+            )));
+        }
+        let record = AccountRecord {
+            account_id: resp.account.account_id,
+            device_id,
+            name: resp.account.name,
+            currency: resp.account.currency,
+            backend_url: api.base_url().as_str().trim_end_matches('/').to_owned(),
+            device_public_key: wrapped.device_public.to_base64(),
+            payment_public_key: wrapped.payment_public.to_base64(),
+            device_key_wrapped: wrapped.device_wrapped,
+            payment_key_wrapped: wrapped.payment_wrapped,
+            created_at: resp.account.created_at,
+        };
+        let now = self.now();
+        {
+            let cache = self.inner.cache()?;
+            cache.save_account(&record)?;
+            session::persist(&cache, &*self.inner.cfg.secrets, &record.device_id, &creds.key, now);
+        }
+        *self.inner.session() = Some(Session {
+            key: creds.key,
+            last_used: now,
+        });
+        Ok(record)
+    }
+
+    fn now(&self) -> i64 {
+        (self.inner.cfg.clock)()
+    }
+
+    /// Unlocks the device key now (prompting if needed), so later calls do not prompt.
+    pub async fn unlock(&self) -> Result<(), WalletError> {
+        self.credentials().await.map(|_| ())
+    }
+
+    /// Ends the session: the device key is dropped here and in the keyring.
+    pub fn lock(&self) -> Result<(), WalletError> {
+        *self.inner.session() = None;
+        if let Some(a) = self.account()? {
+            session::forget(&*self.inner.cache()?, &*self.inner.cfg.secrets, &a.device_id);
+        }
+        Ok(())
+    }
+
+    pub fn is_unlocked(&self) -> bool {
+        let now = self.now();
+        let idle = self.idle_secs();
+        self.inner
+            .session()
+            .as_ref()
+            .is_some_and(|s| now - s.last_used <= idle)
+    }
+
+    fn idle_secs(&self) -> i64 {
+        self.inner.cfg.session_idle_timeout.as_secs() as i64
+    }
+
+    /// The device credentials for a request: the live session, a session resumed from the
+    /// keyring, or a fresh unlock through the protector (with lockout).
+    async fn credentials(&self) -> Result<(AccountRecord, DeviceCredentials), WalletError> {
+        let account = self.require_account()?;
+        let now = self.now();
+        let idle = self.idle_secs();
+        {
+            let mut session = self.inner.session();
+            match session.as_mut() {
+                Some(s) if now - s.last_used <= idle && now >= s.last_used => {
+                    s.last_used = now;
+                    let key = s.key.clone();
+                    drop(session);
+                    let _ = self.inner.cache()?.touch_session(now);
+                    let creds = DeviceCredentials { device_id: account.device_id.clone(), key };
+                    return Ok((account, creds));
+                }
+                Some(_) => *session = None,
+                None => {}
+            }
+        }
+        let resumed = {
+            let cache = self.inner.cache()?;
+            session::resume(&cache, &*self.inner.cfg.secrets, &account.device_id, now, idle)
+        };
+        let key = match resumed {
+            Some(k) => Arc::new(k),
+            None => {
+                let inner = self.inner.clone();
+                let acct = account.clone();
+                let key = tokio::task::spawn_blocking(move || inner.unlock_device_key(&acct))
+                    .await
+                    .map_err(|e| WalletError::Internal(e.to_string()))??;
+                let cache = self.inner.cache()?;
+                session::persist(&cache, &*self.inner.cfg.secrets, &account.device_id, &key, now);
+                Arc::new(key)
+            }
+        };
+        *self.inner.session() = Some(Session {
+            key: key.clone(),
+            last_used: now,
+        });
+        let creds = DeviceCredentials {
+            device_id: account.device_id.clone(),
+            key,
+        };
+        Ok((account, creds))
+    }
+
+    /// Unwraps the payment key for one signature, behind the user's verification, and drops
+    /// (wipes) it before returning. `reason` is what the prompt shows.
+    pub async fn sign_with_payment_key(
+        &self,
+        message: Vec<u8>,
+        reason: String,
+    ) -> Result<[u8; 64], WalletError> {
+        let account = self.require_account()?;
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || {
+            let key = inner.verified_unwrap(&account, KeyPurpose::Payment, &reason)?;
+            Ok(key.sign(&message)?)
+        })
+        .await
+        .map_err(|e| WalletError::Internal(e.to_string()))?
+    }
+
+    /// The balance from the backend; the cache is updated.
+    pub async fn balance(&self) -> Result<Money, WalletError> {
+        let (account, creds) = self.credentials().await?;
+        let b = self
+            .api(Some(&account))?
+            .balance(&creds)
+            .await
+            .map_err(WalletError::from_api)?;
+        self.inner.cache()?.set_balance(CachedBalance {
+            balance: b.available,
+            as_of_seq: b.as_of_seq,
+            fetched_at: self.now(),
+        })?;
+        Ok(b.available)
+    }
+
+    /// The last balance seen, without the network.
+    pub fn cached_balance(&self) -> Result<Option<CachedBalance>, WalletError> {
+        Ok(self.inner.cache()?.balance()?)
+    }
+
+    /// Fetches transactions newer than the cache holds; returns how many were new.
+    pub async fn sync_history(&self) -> Result<usize, WalletError> {
+        let (account, creds) = self.credentials().await?;
+        let api = self.api(Some(&account))?;
+        let known = self.inner.cache()?.newest_seq()?.unwrap_or(0);
+        let mut after: Option<String> = None;
+        let mut fresh = Vec::new();
+        loop {
+            let page = api
+                .transactions(&creds, 100, after.as_deref())
+                .await
+                .map_err(WalletError::from_api)?;
+            let reached_known = page.data.iter().any(|t| t.seq <= known);
+            after = page.data.last().map(|t| t.transaction_id.clone());
+            fresh.extend(page.data.into_iter().filter(|t| t.seq > known));
+            if !page.has_more || reached_known || after.is_none() {
+                break;
+            }
+        }
+        let n = fresh.len();
+        self.inner.cache()?.upsert_transactions(&fresh)?;
+        Ok(n)
+    }
+
+    /// A page of the cached history, newest first.
+    pub fn history(
+        &self,
+        limit: u32,
+        starting_after: Option<&str>,
+    ) -> Result<TransactionPage, WalletError> {
+        Ok(self.inner.cache()?.history_page(limit, starting_after)?)
+    }
+
+    pub async fn link_card(
+        &self,
+        number: &str,
+        exp_month: u8,
+        exp_year: u16,
+    ) -> Result<FundingSource, WalletError> {
+        let (account, creds) = self.credentials().await?;
+        let req = LinkCardRequest {
+            number: number.chars().filter(|c| !c.is_whitespace() && *c != '-').collect(),
+            exp_month,
+            exp_year,
+        };
+        self.api(Some(&account))?
+            .link_card(&creds, &req)
+            .await
+            .map_err(WalletError::from_api)
+    }
+
+    pub async fn link_bank(&self, iban: &str, holder: &str) -> Result<FundingSource, WalletError> {
+        let (account, creds) = self.credentials().await?;
+        let req = LinkBankRequest {
+            iban: iban.chars().filter(|c| !c.is_whitespace()).collect(),
+            holder_name: holder.to_owned(),
+        };
+        self.api(Some(&account))?
+            .link_bank(&creds, &req)
+            .await
+            .map_err(WalletError::from_api)
+    }
+
+    pub async fn funding_sources(&self) -> Result<Vec<FundingSource>, WalletError> {
+        let (account, creds) = self.credentials().await?;
+        Ok(self
+            .api(Some(&account))?
+            .funding_sources(&creds)
+            .await
+            .map_err(WalletError::from_api)?
+            .data)
+    }
+
+    /// Adds `amount` from a linked source. One idempotency key covers every retry, so a
+    /// lost answer never charges twice.
+    pub async fn topup(&self, source_id: &str, amount: Money) -> Result<Topup, WalletError> {
+        if !amount.is_positive() {
+            return Err(WalletError::InvalidInput("a top-up amount must be positive".into()));
+        }
+        let (account, creds) = self.credentials().await?;
+        let req = TopupRequest {
+            source_id: source_id.to_owned(),
+            amount,
+        };
+        let topup = self
+            .api(Some(&account))?
+            .topup(&creds, &req, &new_idempotency_key())
+            .await
+            .map_err(WalletError::from_api)?;
+        let mut cache = self.inner.cache()?;
+        cache.upsert_transactions(std::slice::from_ref(&topup.transaction))?;
+        cache.set_balance(CachedBalance {
+            balance: topup.balance,
+            as_of_seq: topup.transaction.seq,
+            fetched_at: self.now(),
+        })?;
+        Ok(topup)
+    }
+
+    pub async fn devices(&self) -> Result<Vec<Device>, WalletError> {
+        let (account, creds) = self.credentials().await?;
+        Ok(self
+            .api(Some(&account))?
+            .devices(&creds)
+            .await
+            .map_err(WalletError::from_api)?
+            .data)
+    }
+
+    /// Revokes a device of this account; revoking this device also locks the wallet.
+    pub async fn revoke_device(&self, device_id: &str) -> Result<Device, WalletError> {
+        let (account, creds) = self.credentials().await?;
+        let d = self
+            .api(Some(&account))?
+            .revoke_device(&creds, device_id)
+            .await
+            .map_err(WalletError::from_api)?;
+        if device_id == account.device_id {
+            self.lock()?;
+        }
+        Ok(d)
+    }
+}
+
+impl Inner {
+    fn cache(&self) -> Result<MutexGuard<'_, Cache>, WalletError> {
+        self.cache
+            .lock()
+            .map_err(|_| WalletError::Internal("wallet cache lock poisoned".into()))
+    }
+
+    fn session(&self) -> MutexGuard<'_, Option<Session>> {
+        // A panic while holding the session only loses the session: take it back.
+        self.session.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn unlock_device_key(&self, account: &AccountRecord) -> Result<SigningKey, WalletError> {
+        self.verified_unwrap(account, KeyPurpose::Device, "Unlock your Purse wallet")
+    }
+
+    /// Unwraps a key through the protector, enforcing and updating the lockout.
+    fn verified_unwrap(
+        &self,
+        account: &AccountRecord,
+        purpose: KeyPurpose,
+        reason: &str,
+    ) -> Result<SigningKey, WalletError> {
+        let policy = self.cfg.lockout;
+        let now = (self.cfg.clock)();
+        let state = self.cache()?.lockout()?;
+        policy
+            .check(state, now)
+            .map_err(|s| WalletError::LockedOut { retry_after_secs: s })?;
+        let wrapped = match purpose {
+            KeyPurpose::Device => &account.device_key_wrapped,
+            KeyPurpose::Payment => &account.payment_key_wrapped,
+        };
+        match unwrap_key(&*self.cfg.protector, purpose, wrapped, reason) {
+            Ok(key) => {
+                if state.failures > 0 {
+                    self.cache()?.set_lockout(policy.after_success())?;
+                }
+                Ok(key)
+            }
+            Err(crate::keys::KeyError::Protector(ProtectorError::Denied(m))) => {
+                let next = policy.after_failure(state, now);
+                self.cache()?.set_lockout(next)?;
+                tracing::info!(failures = next.failures, "failed unlock");
+                Err(WalletError::VerificationFailed(m))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+}
