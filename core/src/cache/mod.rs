@@ -181,6 +181,21 @@ impl Cache {
         Ok(())
     }
 
+    /// The sequence up to which the whole history has been fetched.
+    pub fn synced_seq(&self) -> Result<i64, CacheError> {
+        Ok(self
+            .conn
+            .query_row("SELECT history_seq FROM sync_state WHERE id = 1", [], |r| r.get(0))?)
+    }
+
+    pub fn set_synced_seq(&self, seq: i64) -> Result<(), CacheError> {
+        self.conn.execute(
+            "UPDATE sync_state SET history_seq = max(history_seq, ?1) WHERE id = 1",
+            params![seq],
+        )?;
+        Ok(())
+    }
+
     pub fn newest_seq(&self) -> Result<Option<i64>, CacheError> {
         Ok(self
             .conn

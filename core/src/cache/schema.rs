@@ -53,7 +53,14 @@ const MIGRATIONS: &[&str] = &[
         session_blob BLOB,
         session_last_used INTEGER NOT NULL DEFAULT 0
     );
-    INSERT INTO security (id) VALUES (1);",
+    INSERT INTO security (id) VALUES (1);
+    -- Everything at or below history_seq has been fetched from the backend; transactions
+    -- cached above it (by a top-up, say) do not mean the ones below them are here.
+    CREATE TABLE sync_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        history_seq INTEGER NOT NULL DEFAULT 0
+    );
+    INSERT INTO sync_state (id) VALUES (1);",
 ];
 
 /// Brings a cache of any older version up to [`VERSION`], one step per transaction.

@@ -302,28 +302,34 @@ impl Wallet {
         Ok(self.inner.cache()?.balance()?)
     }
 
-    /// Fetches transactions newer than the cache holds; returns how many were new.
+    /// Fetches every transaction above the sync watermark; returns how many the cache did
+    /// not hold yet.
     pub async fn sync_history(&self) -> Result<usize, WalletError> {
         let (account, creds) = self.credentials().await?;
         let api = self.api(Some(&account))?;
-        let known = self.inner.cache()?.newest_seq()?.unwrap_or(0);
+        let synced = self.inner.cache()?.synced_seq()?;
+        let before = self.inner.cache()?.transaction_count()?;
         let mut after: Option<String> = None;
-        let mut fresh = Vec::new();
+        let mut fetched = Vec::new();
         loop {
             let page = api
                 .transactions(&creds, 100, after.as_deref())
                 .await
                 .map_err(WalletError::from_api)?;
-            let reached_known = page.data.iter().any(|t| t.seq <= known);
+            let reached_synced = page.data.iter().any(|t| t.seq <= synced);
             after = page.data.last().map(|t| t.transaction_id.clone());
-            fresh.extend(page.data.into_iter().filter(|t| t.seq > known));
-            if !page.has_more || reached_known || after.is_none() {
+            fetched.extend(page.data.into_iter().filter(|t| t.seq > synced));
+            if !page.has_more || reached_synced || after.is_none() {
                 break;
             }
         }
-        let n = fresh.len();
-        self.inner.cache()?.upsert_transactions(&fresh)?;
-        Ok(n)
+        let newest = fetched.iter().map(|t| t.seq).max();
+        let mut cache = self.inner.cache()?;
+        cache.upsert_transactions(&fetched)?;
+        if let Some(seq) = newest {
+            cache.set_synced_seq(seq)?;
+        }
+        Ok((cache.transaction_count()? - before).max(0) as usize)
     }
 
     /// A page of the cached history, newest first.

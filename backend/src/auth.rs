@@ -1,0 +1,262 @@
+//! Request authentication: every request is an RFC 9421 signature by a registered,
+//! unrevoked device key, fresh, never seen before, over a body that matches its digest.
+//!
+//! Each way to fail has its own code, in the order checked: `signature_missing`,
+//! `signature_malformed`, `signature_coverage`, `digest_mismatch`, `signature_expired`,
+//! `signature_from_future`, `unknown_key`, `device_revoked`, `signature_invalid`,
+//! `nonce_replayed`. The nonce is recorded only after the signature verified, so nobody can
+//! burn another device's nonces.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
+use purse_core::api::types::codes;
+use purse_core::keys::PublicKey;
+use purse_core::sign::{
+    LABEL, MessageView, ParsedSignature, SignError, parse_signature, required_components,
+    verify_content_digest,
+};
+
+use crate::problem::ApiProblem;
+use crate::server::AppState;
+use crate::store::{DeviceRow, Store};
+
+/// Largest request body accepted.
+pub const MAX_BODY: usize = 64 * 1024;
+/// A signature older than this is stale, whatever its `expires` says.
+pub const MAX_AGE_SECS: i64 = 300;
+/// Clock skew tolerated for a `created` in the future.
+pub const MAX_SKEW_SECS: i64 = 30;
+/// Longest `expires - created` accepted; bounds how long nonces must be kept.
+pub const MAX_LIFETIME_SECS: i64 = 600;
+
+/// A request whose signature checked out, with its body.
+pub struct SignedRequest {
+    pub method: String,
+    pub target_uri: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Bytes,
+    pub signature: ParsedSignature,
+    pub keyid: String,
+    pub nonce: String,
+    pub expires: i64,
+    pub idempotency_key: Option<String>,
+}
+
+/// A request from a registered device.
+pub struct Authed {
+    pub device: DeviceRow,
+    pub body: Bytes,
+    pub idempotency_key: Option<String>,
+    pub method: String,
+    pub path: String,
+}
+
+impl Authed {
+    pub fn account_id(&self) -> &str {
+        &self.device.account_id
+    }
+
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, ApiProblem> {
+        parse_json(&self.body)
+    }
+}
+
+pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiProblem> {
+    serde_json::from_slice(body).map_err(|e| {
+        let mut msg = e.to_string();
+        msg.truncate(200);
+        ApiProblem::bad_request(format!("request body: {msg}"))
+    })
+}
+
+fn sign_problem(e: SignError) -> ApiProblem {
+    match e {
+        SignError::Missing => ApiProblem::unauthorized(codes::SIGNATURE_MISSING, "request is not signed"),
+        SignError::MissingComponent(c) => ApiProblem::unauthorized(
+            codes::SIGNATURE_COVERAGE,
+            format!("signature must cover {c}"),
+        ),
+        SignError::DigestMismatch => ApiProblem::unauthorized(
+            codes::DIGEST_MISMATCH,
+            "Content-Digest does not match the body",
+        ),
+        SignError::BadSignature => {
+            ApiProblem::unauthorized(codes::SIGNATURE_INVALID, "signature does not verify")
+        }
+        other => ApiProblem::unauthorized(codes::SIGNATURE_MALFORMED, other.to_string()),
+    }
+}
+
+/// Reads the body and checks everything that needs no key: structure, coverage, digest and
+/// time window.
+pub async fn read_signed<S: Store>(
+    state: &AppState<S>,
+    req: Request,
+) -> Result<SignedRequest, ApiProblem> {
+    let (parts, body) = req.into_parts();
+    let body = axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| {
+        ApiProblem::new(StatusCode::PAYLOAD_TOO_LARGE, codes::INVALID_REQUEST, "body too large")
+    })?;
+    let mut headers = Vec::with_capacity(parts.headers.len());
+    for (name, value) in &parts.headers {
+        let value = value
+            .to_str()
+            .map_err(|_| ApiProblem::bad_request(format!("header {name} is not ASCII")))?;
+        headers.push((name.as_str().to_owned(), value.to_owned()));
+    }
+    let signature = parse_signature(&headers, LABEL).map_err(sign_problem)?;
+    let idempotency_key = parts
+        .headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    signature
+        .check_coverage(&required_components(idempotency_key.is_some()))
+        .map_err(sign_problem)?;
+    let digest = parts
+        .headers
+        .get("content-digest")
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| sign_problem(SignError::MissingComponent("content-digest".into())))?;
+    verify_content_digest(digest, &body).map_err(sign_problem)?;
+
+    let params = &signature.params;
+    let (Some(created), Some(expires), Some(keyid), Some(nonce)) = (
+        params.int("created"),
+        params.int("expires"),
+        params.str("keyid"),
+        params.str("nonce"),
+    ) else {
+        return Err(ApiProblem::unauthorized(
+            codes::SIGNATURE_MALFORMED,
+            "signature needs created, expires, keyid and nonce",
+        ));
+    };
+    if nonce.is_empty() || nonce.len() > 64 || keyid.len() > 64 {
+        return Err(ApiProblem::unauthorized(codes::SIGNATURE_MALFORMED, "bad nonce or keyid"));
+    }
+    if expires <= created || expires - created > MAX_LIFETIME_SECS {
+        return Err(ApiProblem::unauthorized(
+            codes::SIGNATURE_MALFORMED,
+            format!("signature lifetime must be 1 to {MAX_LIFETIME_SECS} s"),
+        ));
+    }
+    let now = state.now();
+    if now - created > MAX_AGE_SECS || expires < now {
+        return Err(ApiProblem::unauthorized(
+            codes::SIGNATURE_EXPIRED,
+            "signature is too old; check the device clock",
+        ));
+    }
+    if created > now + MAX_SKEW_SECS {
+        return Err(ApiProblem::unauthorized(
+            codes::SIGNATURE_FROM_FUTURE,
+            "signature is from the future; check the device clock",
+        ));
+    }
+    let host = parts
+        .headers
+        .get("host")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let path = parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or("/");
+    let target_uri = match &state.config.public_url {
+        Some(base) => format!("{}{path}", base.trim_end_matches('/')),
+        None => format!("http://{host}{path}"),
+    };
+    Ok(SignedRequest {
+        method: parts.method.as_str().to_owned(),
+        target_uri,
+        keyid: keyid.to_owned(),
+        nonce: nonce.to_owned(),
+        expires,
+        headers,
+        body,
+        signature,
+        idempotency_key,
+    })
+}
+
+impl SignedRequest {
+    /// Verifies the signature with `key`, then records the nonce (refusing a replay).
+    pub async fn verify_with<S: Store>(
+        &self,
+        state: &AppState<S>,
+        key: &PublicKey,
+    ) -> Result<(), ApiProblem> {
+        let view = MessageView {
+            method: &self.method,
+            target_uri: &self.target_uri,
+            status: None,
+            headers: &self.headers,
+        };
+        self.signature.verify(&view, key).map_err(sign_problem)?;
+        if !state
+            .store
+            .remember_nonce(&self.keyid, &self.nonce, self.expires)
+            .await?
+        {
+            return Err(ApiProblem::unauthorized(
+                codes::NONCE_REPLAYED,
+                "this request was already received",
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn path(&self) -> String {
+        url_path(&self.target_uri)
+    }
+}
+
+fn url_path(uri: &str) -> String {
+    let after_scheme = uri.split_once("://").map(|(_, r)| r).unwrap_or(uri);
+    after_scheme
+        .find('/')
+        .map(|i| after_scheme[i..].to_owned())
+        .unwrap_or_else(|| "/".into())
+}
+
+impl<S: Store> FromRequest<AppState<S>> for Authed {
+    type Rejection = ApiProblem;
+
+    async fn from_request(req: Request, state: &AppState<S>) -> Result<Self, ApiProblem> {
+        let signed = read_signed(state, req).await?;
+        let device = state
+            .store
+            .device(&signed.keyid)
+            .await?
+            .ok_or_else(|| ApiProblem::unauthorized(codes::UNKNOWN_KEY, "unknown device key"))?;
+        if device.revoked_at.is_some() {
+            return Err(ApiProblem::new(
+                StatusCode::FORBIDDEN,
+                codes::DEVICE_REVOKED,
+                "this device has been revoked",
+            ));
+        }
+        let key = PublicKey::from_base64(&device.public_key).map_err(ApiProblem::internal)?;
+        signed.verify_with(state, &key).await?;
+        let path = signed.path();
+        Ok(Authed {
+            device,
+            body: signed.body,
+            idempotency_key: signed.idempotency_key,
+            method: signed.method,
+            path,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn path_of_target_uri() {
+        assert_eq!(super::url_path("http://h:1/v1/x?a=b"), "/v1/x?a=b");
+        assert_eq!(super::url_path("http://h"), "/");
+    }
+}

@@ -1,0 +1,274 @@
+//! The backend's storage, behind a narrow interface of its own.
+//!
+//! Handlers speak only to [`Store`]: domain operations, each one atomic. The SQLite
+//! implementation is the embedded default; a networked SQL engine (PostgreSQL and its
+//! distributed kin) takes its place by implementing the same trait with sqlx's Postgres
+//! driver: the SQL is kept to what both dialects share (see `sqlite::schema`).
+
+pub mod sqlite;
+
+use std::future::Future;
+
+use purse_core::money::Currency;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    /// The operation would break an invariant (a user balance below zero, a duplicate).
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    #[error("not found")]
+    NotFound,
+    #[error("stored data is invalid: {0}")]
+    Corrupt(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct AccountRow {
+    pub account_id: String,
+    pub name: String,
+    pub currency: Currency,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct DeviceRow {
+    pub device_id: String,
+    pub account_id: String,
+    pub name: String,
+    /// Base64 SEC1 points.
+    pub public_key: String,
+    pub payment_public_key: String,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct FundingRow {
+    pub source_id: String,
+    pub account_id: String,
+    pub kind: String,
+    pub brand: String,
+    pub last4: String,
+    /// What the sandbox provider will do with a charge (`approve` or `decline:<code>`).
+    pub behaviour: String,
+    pub created_at: i64,
+}
+
+/// One posting as the account sees it, joined with its transaction.
+#[derive(Debug, Clone)]
+pub struct TxRow {
+    pub transaction_id: String,
+    pub seq: i64,
+    pub kind: String,
+    pub amount: i64,
+    pub currency: Currency,
+    pub counterparty: String,
+    pub description: String,
+    pub status: String,
+    pub created_at: i64,
+}
+
+/// A response stored under an idempotency key, replayed for every repeat of the request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredResponse {
+    pub request_hash: String,
+    pub status: u16,
+    pub body: String,
+}
+
+/// Scope of an idempotent write: the key is per account, and the hash of the request says
+/// whether a repeat is the same request.
+#[derive(Debug, Clone)]
+pub struct IdempotencyScope {
+    pub account_id: String,
+    pub key: String,
+    pub request_hash: String,
+    pub now: i64,
+}
+
+/// The outcome of an idempotent write.
+#[derive(Debug)]
+pub enum Idempotent<T> {
+    /// Done now; the response was stored with it.
+    Fresh(T, StoredResponse),
+    /// The same request was done before: here is its response.
+    Replayed(StoredResponse),
+    /// The key was used for a different request.
+    KeyReused,
+}
+
+/// One balanced ledger transaction: postings that sum to zero, per currency.
+#[derive(Debug, Clone)]
+pub struct LedgerEntry {
+    pub transaction_id: String,
+    pub kind: String,
+    pub description: String,
+    pub created_at: i64,
+    pub postings: Vec<Posting>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Posting {
+    /// `user:<account_id>` or `system:<name>:<currency>`.
+    pub ledger_account: String,
+    pub amount: i64,
+    pub currency: Currency,
+    /// Who is on the other side, as this account's history shows it.
+    pub counterparty: String,
+}
+
+impl LedgerEntry {
+    /// Postings must balance per currency, and no amount may be zero.
+    pub fn is_balanced(&self) -> bool {
+        let mut sums: Vec<(Currency, i128)> = Vec::new();
+        for p in &self.postings {
+            if p.amount == 0 {
+                return false;
+            }
+            match sums.iter_mut().find(|(c, _)| *c == p.currency) {
+                Some((_, s)) => *s += i128::from(p.amount),
+                None => sums.push((p.currency, i128::from(p.amount))),
+            }
+        }
+        !self.postings.is_empty() && sums.iter().all(|(_, s)| *s == 0)
+    }
+}
+
+/// Result of posting a ledger entry: the sequence it got and the balance of the user's
+/// ledger account after it.
+#[derive(Debug, Clone, Copy)]
+pub struct Posted {
+    pub seq: i64,
+    pub balance_after: i64,
+}
+
+pub trait Store: Send + Sync + 'static {
+    /// Creates an account with its first device. `Conflict` if the device id exists.
+    fn create_account(
+        &self,
+        account: AccountRow,
+        device: DeviceRow,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    fn account(
+        &self,
+        account_id: &str,
+    ) -> impl Future<Output = Result<Option<AccountRow>, StoreError>> + Send;
+
+    fn device(
+        &self,
+        device_id: &str,
+    ) -> impl Future<Output = Result<Option<DeviceRow>, StoreError>> + Send;
+
+    fn devices(
+        &self,
+        account_id: &str,
+    ) -> impl Future<Output = Result<Vec<DeviceRow>, StoreError>> + Send;
+
+    /// Marks a device of this account revoked (idempotent: the first time is kept).
+    fn revoke_device(
+        &self,
+        account_id: &str,
+        device_id: &str,
+        now: i64,
+    ) -> impl Future<Output = Result<Option<DeviceRow>, StoreError>> + Send;
+
+    /// Records a request nonce until `expires_at`. `false` if the device used it before.
+    fn remember_nonce(
+        &self,
+        device_id: &str,
+        nonce: &str,
+        expires_at: i64,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Drops nonces whose signatures have expired; returns how many.
+    fn purge_nonces(&self, now: i64) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// Links a funding source, or returns the one already linked with this fingerprint.
+    fn link_funding(
+        &self,
+        source: FundingRow,
+        fingerprint: &str,
+    ) -> impl Future<Output = Result<FundingRow, StoreError>> + Send;
+
+    fn funding_sources(
+        &self,
+        account_id: &str,
+    ) -> impl Future<Output = Result<Vec<FundingRow>, StoreError>> + Send;
+
+    fn funding_source(
+        &self,
+        account_id: &str,
+        source_id: &str,
+    ) -> impl Future<Output = Result<Option<FundingRow>, StoreError>> + Send;
+
+    fn idempotent_response(
+        &self,
+        account_id: &str,
+        key: &str,
+    ) -> impl Future<Output = Result<Option<StoredResponse>, StoreError>> + Send;
+
+    /// Posts `entry` (if any) and stores the response `respond` builds from the result, in
+    /// one transaction: either both happen or neither, so a repeat can never post twice.
+    /// `Conflict` if a user account would go below zero.
+    fn post_idempotent<F>(
+        &self,
+        scope: IdempotencyScope,
+        entry: Option<LedgerEntry>,
+        user_ledger_account: &str,
+        respond: F,
+    ) -> impl Future<Output = Result<Idempotent<Option<Posted>>, StoreError>> + Send
+    where
+        F: FnOnce(Option<Posted>) -> (u16, String) + Send;
+
+    /// The user's balance in minor units and the ledger sequence it is as of.
+    fn balance(
+        &self,
+        account_id: &str,
+    ) -> impl Future<Output = Result<(i64, i64), StoreError>> + Send;
+
+    /// A page of the account's transactions, newest first, and whether more follow.
+    fn transactions(
+        &self,
+        account_id: &str,
+        limit: u32,
+        starting_after: Option<&str>,
+    ) -> impl Future<Output = Result<(Vec<TxRow>, bool), StoreError>> + Send;
+}
+
+pub fn user_ledger_account(account_id: &str) -> String {
+    format!("user:{account_id}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(amount: i64, code: &str) -> Posting {
+        Posting {
+            ledger_account: "x".into(),
+            amount,
+            currency: Currency::from_code(code).unwrap(),
+            counterparty: String::new(),
+        }
+    }
+
+    #[test]
+    fn balance_rule() {
+        let e = |postings| LedgerEntry {
+            transaction_id: "t".into(),
+            kind: "topup".into(),
+            description: String::new(),
+            created_at: 0,
+            postings,
+        };
+        assert!(e(vec![p(5, "CNY"), p(-5, "CNY")]).is_balanced());
+        assert!(!e(vec![p(5, "CNY"), p(-4, "CNY")]).is_balanced());
+        assert!(!e(vec![p(5, "CNY"), p(-5, "USD")]).is_balanced());
+        assert!(!e(vec![p(0, "CNY"), p(0, "CNY")]).is_balanced());
+        assert!(!e(vec![]).is_balanced());
+        assert!(e(vec![p(i64::MAX, "CNY"), p(i64::MAX, "CNY"), p(i64::MIN, "CNY"), p(i64::MIN + 2, "CNY")]).is_balanced());
+    }
+}

@@ -1,0 +1,214 @@
+//! Each attack on request authentication is refused with its own code: tampered body,
+//! tampered header, replay, stale and future timestamps, unknown key, revoked device,
+//! missing or incomplete signatures. Requests are built by hand so they can be bent.
+
+mod common;
+
+use std::sync::Arc;
+
+use common::*;
+use purse_core::api::types::{Problem, codes};
+use purse_core::keys::{DecisionProtector, KeyPurpose, NoSecretStore, SigningKey, unwrap_key};
+use purse_core::sign::sign_request;
+use purse_core::WalletError;
+
+struct Attacker {
+    url: String,
+    http: reqwest::Client,
+    key: SigningKey,
+    device_id: String,
+}
+
+/// A request about to be sent: bend any part of it after signing.
+struct Raw {
+    method: reqwest::Method,
+    path: String,
+    body: Vec<u8>,
+    headers: Vec<(String, String)>,
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+impl Attacker {
+    fn sign(&self, method: &str, path: &str, body: &[u8], idem: Option<&str>, created: i64, nonce: &str) -> Raw {
+        let uri = format!("{}{path}", self.url);
+        let h = sign_request(&self.key, &self.device_id, method, &uri, idem, body, created, 120, nonce).unwrap();
+        let mut headers = vec![
+            ("content-digest".to_owned(), h.content_digest),
+            ("signature-input".to_owned(), h.signature_input),
+            ("signature".to_owned(), h.signature),
+            ("content-type".to_owned(), "application/json".to_owned()),
+        ];
+        if let Some(k) = idem {
+            headers.push(("idempotency-key".to_owned(), k.to_owned()));
+        }
+        Raw { method: method.parse().unwrap(), path: path.to_owned(), body: body.to_vec(), headers }
+    }
+
+    async fn send(&self, raw: &Raw) -> (u16, String) {
+        let mut req = self.http.request(raw.method.clone(), format!("{}{}", self.url, raw.path));
+        for (k, v) in &raw.headers {
+            req = req.header(k, v);
+        }
+        let resp = req.body(raw.body.clone()).send().await.unwrap();
+        let status = resp.status().as_u16();
+        let ctype = resp.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned());
+        let text = resp.text().await.unwrap();
+        if status >= 400 {
+            assert_eq!(ctype.as_deref(), Some("application/problem+json"));
+            let p: Problem = serde_json::from_str(&text).unwrap();
+            assert!(p.request_id.starts_with("req_"));
+            return (status, p.code);
+        }
+        (status, text)
+    }
+}
+
+async fn setup() -> (Backend, TestWallet, Attacker) {
+    let backend = Backend::start().await;
+    let protector = Arc::new(DecisionProtector::approving());
+    let w = wallet_with(&backend.url(), protector.clone(), Arc::new(NoSecretStore), tempfile::tempdir().unwrap());
+    w.wallet.enroll("Victim", cny(), "phone").await.unwrap();
+    let a = w.wallet.account().unwrap().unwrap();
+    let key = unwrap_key(&*protector, KeyPurpose::Device, &a.device_key_wrapped, "t").unwrap();
+    let attacker = Attacker {
+        url: backend.url(),
+        http: reqwest::Client::new(),
+        key,
+        device_id: a.device_id,
+    };
+    (backend, w, attacker)
+}
+
+#[tokio::test]
+async fn a_well_formed_request_passes() {
+    let (_b, _w, at) = setup().await;
+    let raw = at.sign("GET", "/v1/balance", b"", None, now(), "ok-1");
+    let (status, body) = at.send(&raw).await;
+    assert_eq!(status, 200, "{body}");
+}
+
+#[tokio::test]
+async fn tampered_body_is_refused() {
+    let (_b, _w, at) = setup().await;
+    let body = br#"{"number":"4242424242424242","exp_month":12,"exp_year":2034}"#;
+    let mut raw = at.sign("POST", "/v1/funding/cards", body, None, now(), "tb-1");
+    raw.body = br#"{"number":"4000000000000002","exp_month":12,"exp_year":2034}"#.to_vec();
+    assert_eq!(at.send(&raw).await, (401, codes::DIGEST_MISMATCH.into()));
+
+    // Recomputing the digest does not help: the signature covers it.
+    let d = purse_core::sign::content_digest(&raw.body);
+    raw.headers[0].1 = d;
+    assert_eq!(at.send(&raw).await, (401, codes::SIGNATURE_INVALID.into()));
+}
+
+#[tokio::test]
+async fn tampered_header_or_target_is_refused() {
+    let (_b, w, at) = setup().await;
+    let src = w.wallet.link_card("4242424242424242", 12, 2034).await.unwrap();
+    let body = format!(r#"{{"source_id":"{}","amount":{{"minor":100,"currency":"CNY"}}}}"#, src.source_id);
+    let mut raw = at.sign("POST", "/v1/topups", body.as_bytes(), Some("k-1"), now(), "th-1");
+    raw.headers[4].1 = "k-2".into();
+    assert_eq!(at.send(&raw).await, (401, codes::SIGNATURE_INVALID.into()));
+
+    let mut raw = at.sign("GET", "/v1/balance", b"", None, now(), "th-2");
+    raw.path = "/v1/account".into();
+    assert_eq!(at.send(&raw).await, (401, codes::SIGNATURE_INVALID.into()));
+
+    let mut raw = at.sign("GET", "/v1/balance", b"", None, now(), "th-3");
+    raw.headers[2].1 = raw.headers[2].1.replace('A', "B").replace('a', "A");
+    let (status, code) = at.send(&raw).await;
+    assert_eq!(status, 401);
+    assert!(code == codes::SIGNATURE_INVALID || code == codes::SIGNATURE_MALFORMED, "{code}");
+}
+
+#[tokio::test]
+async fn replayed_request_is_refused() {
+    let (_b, _w, at) = setup().await;
+    let raw = at.sign("GET", "/v1/balance", b"", None, now(), "replay-1");
+    assert_eq!(at.send(&raw).await.0, 200);
+    assert_eq!(at.send(&raw).await, (401, codes::NONCE_REPLAYED.into()));
+}
+
+#[tokio::test]
+async fn stale_and_future_timestamps_are_refused() {
+    let (_b, _w, at) = setup().await;
+    let raw = at.sign("GET", "/v1/balance", b"", None, now() - 3600, "old-1");
+    assert_eq!(at.send(&raw).await, (401, codes::SIGNATURE_EXPIRED.into()));
+    let raw = at.sign("GET", "/v1/balance", b"", None, now() + 3600, "future-1");
+    assert_eq!(at.send(&raw).await, (401, codes::SIGNATURE_FROM_FUTURE.into()));
+}
+
+#[tokio::test]
+async fn unknown_key_is_refused() {
+    let (_b, _w, mut at) = setup().await;
+    at.key = SigningKey::generate().unwrap();
+    at.device_id = purse_core::keys::device_id_for(&at.key.public_key());
+    let raw = at.sign("GET", "/v1/balance", b"", None, now(), "u-1");
+    assert_eq!(at.send(&raw).await, (401, codes::UNKNOWN_KEY.into()));
+
+    // A known keyid with the wrong key does not verify.
+    let (_b2, _w2, mut at2) = setup().await;
+    at2.key = SigningKey::generate().unwrap();
+    let raw = at2.sign("GET", "/v1/balance", b"", None, now(), "u-2");
+    assert_eq!(at2.send(&raw).await, (401, codes::SIGNATURE_INVALID.into()));
+}
+
+#[tokio::test]
+async fn revoked_device_is_refused() {
+    let (_b, w, at) = setup().await;
+    let devices = w.wallet.devices().await.unwrap();
+    assert_eq!(devices.len(), 1);
+    assert_eq!(devices[0].revoked_at, None);
+    let me = w.wallet.account().unwrap().unwrap().device_id;
+    let revoked = w.wallet.revoke_device(&me).await.unwrap();
+    assert!(revoked.revoked_at.is_some());
+    let raw = at.sign("GET", "/v1/balance", b"", None, now(), "rv-1");
+    assert_eq!(at.send(&raw).await, (403, codes::DEVICE_REVOKED.into()));
+    assert!(matches!(w.wallet.balance().await, Err(WalletError::DeviceRevoked)));
+}
+
+#[tokio::test]
+async fn missing_or_incomplete_signatures_are_refused() {
+    let (_b, w, at) = setup().await;
+    let resp = reqwest::get(format!("{}/v1/balance", at.url)).await.unwrap();
+    assert_eq!(resp.status(), 401);
+    let p: Problem = resp.json().await.unwrap();
+    assert_eq!(p.code, codes::SIGNATURE_MISSING);
+
+    // Signed without covering the idempotency key that the request carries.
+    let src = w.wallet.link_card("4242424242424242", 12, 2034).await.unwrap();
+    let body = format!(r#"{{"source_id":"{}","amount":{{"minor":100,"currency":"CNY"}}}}"#, src.source_id);
+    let mut raw = at.sign("POST", "/v1/topups", body.as_bytes(), None, now(), "cov-1");
+    raw.headers.push(("idempotency-key".into(), "k".into()));
+    assert_eq!(at.send(&raw).await, (401, codes::SIGNATURE_COVERAGE.into()));
+
+    // Money-moving without an idempotency key at all.
+    let raw = at.sign("POST", "/v1/topups", body.as_bytes(), None, now(), "cov-2");
+    assert_eq!(at.send(&raw).await, (400, codes::IDEMPOTENCY_KEY_MISSING.into()));
+
+    let mut raw = at.sign("GET", "/v1/balance", b"", None, now(), "mal-1");
+    raw.headers[1].1 = "purse=(\"@method\"".into();
+    assert_eq!(at.send(&raw).await, (401, codes::SIGNATURE_MALFORMED.into()));
+}
+
+#[tokio::test]
+async fn openapi_document_is_served_and_describes_the_api() {
+    let (b, _w, _at) = setup().await;
+    let doc: serde_json::Value = reqwest::get(format!("{}/v1/openapi.json", b.url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    for path in ["/v1/enroll", "/v1/balance", "/v1/transactions", "/v1/topups", "/v1/devices/{device_id}/revoke", "/v1/funding/cards"] {
+        assert!(doc["paths"][path].is_object(), "missing {path}");
+    }
+    assert!(doc["components"]["schemas"]["Money"].is_object());
+}
