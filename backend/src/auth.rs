@@ -72,7 +72,9 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiP
 
 fn sign_problem(e: SignError) -> ApiProblem {
     match e {
-        SignError::Missing => ApiProblem::unauthorized(codes::SIGNATURE_MISSING, "request is not signed"),
+        SignError::Missing => {
+            ApiProblem::unauthorized(codes::SIGNATURE_MISSING, "request is not signed")
+        }
         SignError::MissingComponent(c) => ApiProblem::unauthorized(
             codes::SIGNATURE_COVERAGE,
             format!("signature must cover {c}"),
@@ -96,7 +98,11 @@ pub async fn read_signed<S: Store>(
 ) -> Result<SignedRequest, ApiProblem> {
     let (parts, body) = req.into_parts();
     let body = axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| {
-        ApiProblem::new(StatusCode::PAYLOAD_TOO_LARGE, codes::INVALID_REQUEST, "body too large")
+        ApiProblem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            codes::INVALID_REQUEST,
+            "body too large",
+        )
     })?;
     let mut headers = Vec::with_capacity(parts.headers.len());
     for (name, value) in &parts.headers {
@@ -134,7 +140,10 @@ pub async fn read_signed<S: Store>(
         ));
     };
     if nonce.is_empty() || nonce.len() > 64 || keyid.len() > 64 {
-        return Err(ApiProblem::unauthorized(codes::SIGNATURE_MALFORMED, "bad nonce or keyid"));
+        return Err(ApiProblem::unauthorized(
+            codes::SIGNATURE_MALFORMED,
+            "bad nonce or keyid",
+        ));
     }
     if expires <= created || expires - created > MAX_LIFETIME_SECS {
         return Err(ApiProblem::unauthorized(
@@ -227,11 +236,10 @@ impl<S: Store> FromRequest<AppState<S>> for Authed {
 
     async fn from_request(req: Request, state: &AppState<S>) -> Result<Self, ApiProblem> {
         let signed = read_signed(state, req).await?;
-        let device = state
-            .store
-            .device(&signed.keyid)
-            .await?
-            .ok_or_else(|| ApiProblem::unauthorized(codes::UNKNOWN_KEY, "unknown device key"))?;
+        let device =
+            state.store.device(&signed.keyid).await?.ok_or_else(|| {
+                ApiProblem::unauthorized(codes::UNKNOWN_KEY, "unknown device key")
+            })?;
         if device.revoked_at.is_some() {
             return Err(ApiProblem::new(
                 StatusCode::FORBIDDEN,

@@ -97,11 +97,16 @@ pub fn luhn_valid(digits: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 pub fn card_brand(digits: &str) -> &'static str {
-    let prefix = |n: usize| digits.get(..n).and_then(|p| p.parse::<u32>().ok()).unwrap_or(0);
+    let prefix = |n: usize| {
+        digits
+            .get(..n)
+            .and_then(|p| p.parse::<u32>().ok())
+            .unwrap_or(0)
+    };
     match () {
         _ if digits.starts_with('4') => "visa",
         _ if (51..=55).contains(&prefix(2)) || (2221..=2720).contains(&prefix(4)) => "mastercard",
@@ -121,7 +126,9 @@ pub fn check_card(
     now_year_month: (u16, u8),
 ) -> Result<CardCheck, FundingError> {
     if !luhn_valid(number) {
-        return Err(FundingError::InvalidCard("card number fails the Luhn check"));
+        return Err(FundingError::InvalidCard(
+            "card number fails the Luhn check",
+        ));
     }
     if !(1..=12).contains(&exp_month) {
         return Err(FundingError::InvalidCard("expiry month must be 1 to 12"));
@@ -145,12 +152,48 @@ pub fn check_card(
 
 /// IBAN lengths per country (ISO 13616 registry, the SEPA countries and a few more).
 const IBAN_LENGTHS: &[(&str, usize)] = &[
-    ("AD", 24), ("AE", 23), ("AT", 20), ("BE", 16), ("BG", 22), ("BH", 22), ("BR", 29),
-    ("CH", 21), ("CY", 28), ("CZ", 24), ("DE", 22), ("DK", 18), ("EE", 20), ("ES", 24),
-    ("FI", 18), ("FR", 27), ("GB", 22), ("GI", 23), ("GR", 27), ("HR", 21), ("HU", 28),
-    ("IE", 22), ("IL", 23), ("IS", 26), ("IT", 27), ("LI", 21), ("LT", 20), ("LU", 20),
-    ("LV", 21), ("MC", 27), ("MT", 31), ("NL", 18), ("NO", 15), ("PL", 28), ("PT", 25),
-    ("RO", 24), ("SA", 24), ("SE", 24), ("SI", 19), ("SK", 24), ("SM", 27), ("TR", 26),
+    ("AD", 24),
+    ("AE", 23),
+    ("AT", 20),
+    ("BE", 16),
+    ("BG", 22),
+    ("BH", 22),
+    ("BR", 29),
+    ("CH", 21),
+    ("CY", 28),
+    ("CZ", 24),
+    ("DE", 22),
+    ("DK", 18),
+    ("EE", 20),
+    ("ES", 24),
+    ("FI", 18),
+    ("FR", 27),
+    ("GB", 22),
+    ("GI", 23),
+    ("GR", 27),
+    ("HR", 21),
+    ("HU", 28),
+    ("IE", 22),
+    ("IL", 23),
+    ("IS", 26),
+    ("IT", 27),
+    ("LI", 21),
+    ("LT", 20),
+    ("LU", 20),
+    ("LV", 21),
+    ("MC", 27),
+    ("MT", 31),
+    ("NL", 18),
+    ("NO", 15),
+    ("PL", 28),
+    ("PT", 25),
+    ("RO", 24),
+    ("SA", 24),
+    ("SE", 24),
+    ("SI", 19),
+    ("SK", 24),
+    ("SM", 27),
+    ("TR", 26),
     ("VA", 22),
 ];
 
@@ -175,10 +218,14 @@ pub fn check_iban(iban: &str) -> Result<IbanCheck, FundingError> {
         .map(|(_, n)| *n)
         .ok_or(FundingError::InvalidIban("unknown IBAN country"))?;
     if iban.len() != expected {
-        return Err(FundingError::InvalidIban("IBAN has the wrong length for its country"));
+        return Err(FundingError::InvalidIban(
+            "IBAN has the wrong length for its country",
+        ));
     }
     if !iban[2..4].bytes().all(|b| b.is_ascii_digit()) {
-        return Err(FundingError::InvalidIban("IBAN check digits must be digits"));
+        return Err(FundingError::InvalidIban(
+            "IBAN check digits must be digits",
+        ));
     }
     if iban_mod97(&iban) != 1 {
         return Err(FundingError::InvalidIban("IBAN check digits do not match"));
@@ -205,7 +252,11 @@ pub fn iban_mod97(iban: &str) -> u32 {
         } else {
             u32::from(b.to_ascii_uppercase() - b'A') + 10
         };
-        rem = if v >= 10 { (rem * 100 + v) % 97 } else { (rem * 10 + v) % 97 };
+        rem = if v >= 10 {
+            (rem * 100 + v) % 97
+        } else {
+            (rem * 10 + v) % 97
+        };
     }
     rem
 }
@@ -244,27 +295,44 @@ mod tests {
     fn card_checks() {
         let now = (2026, 11);
         let ok = check_card("4242424242424242", 12, 2030, now).unwrap();
-        assert_eq!((ok.brand, ok.last4.as_str(), ok.behaviour), ("visa", "4242", Behaviour::Approve));
         assert_eq!(
-            check_card("4000000000000002", 1, 2027, now).unwrap().behaviour,
+            (ok.brand, ok.last4.as_str(), ok.behaviour),
+            ("visa", "4242", Behaviour::Approve)
+        );
+        assert_eq!(
+            check_card("4000000000000002", 1, 2027, now)
+                .unwrap()
+                .behaviour,
             Behaviour::Decline("generic_decline")
         );
         assert!(check_card("4242424242424241", 12, 2030, now).is_err());
-        assert!(check_card("4242424242424242", 10, 2026, now).is_err(), "expired");
+        assert!(
+            check_card("4242424242424242", 10, 2026, now).is_err(),
+            "expired"
+        );
         assert!(check_card("4242424242424242", 13, 2030, now).is_err());
-        assert!(check_card("4111111111111111", 12, 2030, now).is_err(), "valid Luhn, not sandbox");
+        assert!(
+            check_card("4111111111111111", 12, 2030, now).is_err(),
+            "valid Luhn, not sandbox"
+        );
     }
 
     #[test]
     fn ibans() {
         check_iban("DE89370400440532013000").unwrap();
         check_iban("GB82WEST12345698765432").unwrap();
-        assert!(check_iban("DE89370400440532013001").is_err(), "bad check digits");
+        assert!(
+            check_iban("DE89370400440532013001").is_err(),
+            "bad check digits"
+        );
         assert!(check_iban("DE8937040044053201300").is_err(), "short");
         assert!(check_iban("XX89370400440532013000").is_err());
         assert!(check_iban("DE89 3704").is_err());
         let declining = make_iban("DE", "370400440532010002");
-        assert_eq!(check_iban(&declining).unwrap().behaviour, Behaviour::Decline("insufficient_funds"));
+        assert_eq!(
+            check_iban(&declining).unwrap().behaviour,
+            Behaviour::Decline("insufficient_funds")
+        );
     }
 
     #[test]

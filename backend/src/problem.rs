@@ -38,7 +38,11 @@ impl ApiProblem {
     }
 
     pub fn not_found(what: &str) -> Self {
-        Self::new(StatusCode::NOT_FOUND, codes::NOT_FOUND, format!("no such {what}"))
+        Self::new(
+            StatusCode::NOT_FOUND,
+            codes::NOT_FOUND,
+            format!("no such {what}"),
+        )
     }
 
     pub fn internal(e: impl std::fmt::Display) -> Self {
@@ -53,11 +57,7 @@ impl ApiProblem {
     pub fn to_problem(&self) -> Problem {
         Problem {
             problem_type: "about:blank".into(),
-            title: self
-                .status
-                .canonical_reason()
-                .unwrap_or("Error")
-                .to_owned(),
+            title: self.status.canonical_reason().unwrap_or("Error").to_owned(),
             status: self.status.as_u16(),
             detail: self.detail.clone(),
             code: self.code.to_owned(),

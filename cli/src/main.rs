@@ -1,1 +1,374 @@
-fn main() {}
+//! `purse`: a terminal wallet over purse-core, and the reference backend in one binary.
+
+mod demo;
+mod output;
+mod passphrase;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use purse_core::keys::{PassphraseProtector, platform_or_fallback};
+use purse_core::{Currency, Money, Wallet, WalletConfig};
+use serde_json::json;
+
+use output::{explain, history_json, money_json, print_history};
+use passphrase::CliPassphrase;
+
+#[derive(Parser)]
+#[command(
+    name = "purse",
+    version,
+    about = "Purse: a mobile payment wallet, from the terminal"
+)]
+struct Cli {
+    /// Where the wallet keeps its data.
+    #[arg(long, global = true, env = "PURSE_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// The backend to talk to (default: the one the wallet was created with).
+    #[arg(long, global = true, env = "PURSE_BACKEND")]
+    backend: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the whole story on one machine: a backend, a wallet, top-ups, history.
+    Demo,
+    /// Create a wallet: new device keys, registered with the backend.
+    Init {
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "CNY")]
+        currency: String,
+        #[arg(long, default_value = "purse cli")]
+        device_name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Who this wallet is: account, device and its public key.
+    Whoami {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add money from a sandbox card or bank account.
+    Topup {
+        /// Card number (sandbox: 4242 4242 4242 4242 succeeds, 4000 0000 0000 0002 declines).
+        #[arg(long, conflicts_with = "bank")]
+        card: Option<String>,
+        /// Card expiry, MM/YYYY.
+        #[arg(long, default_value = "12/2099")]
+        exp: String,
+        /// IBAN of a bank account.
+        #[arg(long)]
+        bank: Option<String>,
+        /// Account holder, for --bank.
+        #[arg(long, default_value = "Account holder")]
+        holder: String,
+        /// Amount and currency, e.g. "100.00 CNY".
+        #[arg(long)]
+        amount: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The balance, from the backend.
+    Balance {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Transactions, newest first.
+    History {
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+        #[arg(long)]
+        starting_after: Option<String>,
+        /// Show the cache without asking the backend.
+        #[arg(long)]
+        offline: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Linked cards and bank accounts.
+    Sources {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The account's devices; `devices revoke ID` revokes one.
+    Devices {
+        #[command(subcommand)]
+        action: Option<DeviceAction>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Unlock the device key for this session (kept in the OS keyring where one runs).
+    Unlock,
+    /// End the session: the next command asks for the passphrase again.
+    Lock,
+    /// Run the reference backend.
+    Backend {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+        #[arg(long, default_value = "purse-backend.db")]
+        db: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum DeviceAction {
+    Revoke { device_id: String },
+}
+
+fn default_data_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("XDG_DATA_HOME") {
+        return PathBuf::from(d).join("purse");
+    }
+    match std::env::var_os("HOME") {
+        Some(h) => PathBuf::from(h).join(".local/share/purse"),
+        None => PathBuf::from(".purse"),
+    }
+}
+
+fn open_wallet(cli: &Cli, confirm: bool) -> anyhow::Result<Wallet> {
+    let dir = cli.data_dir.clone().unwrap_or_else(default_data_dir);
+    let protector = Arc::new(PassphraseProtector::new(Arc::new(CliPassphrase {
+        confirm,
+    })));
+    // PURSE_NO_KEYRING=1 keeps the session in this process only (headless servers, tests).
+    let secrets: Arc<dyn purse_core::keys::SecretStore> =
+        if std::env::var_os("PURSE_NO_KEYRING").is_some_and(|v| v != "0") {
+            Arc::new(purse_core::keys::NoSecretStore)
+        } else {
+            platform_or_fallback("purse")
+        };
+    let mut cfg = WalletConfig::new(dir, protector, secrets);
+    cfg.backend_url = cli.backend.clone();
+    Ok(Wallet::open(cfg)?)
+}
+
+fn print_json(v: serde_json::Value) {
+    println!("{v}");
+}
+
+fn parse_exp(exp: &str) -> anyhow::Result<(u8, u16)> {
+    let (m, y) = exp.split_once('/').context("--exp must be MM/YYYY")?;
+    let m: u8 = m.parse().context("--exp month")?;
+    let mut y: u16 = y.parse().context("--exp year")?;
+    if y < 100 {
+        y += 2000;
+    }
+    Ok((m, y))
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    match &cli.command {
+        Command::Demo => demo::run().await,
+        Command::Backend { listen, db } => {
+            let server = purse_backend::start(purse_backend::Config {
+                listen: *listen,
+                db: db.clone(),
+                public_url: None,
+            })
+            .await?;
+            println!("listening on {}", server.url());
+            tokio::signal::ctrl_c().await?;
+            server.stop().await;
+            Ok(())
+        }
+        Command::Init {
+            name,
+            currency,
+            device_name,
+            json,
+        } => {
+            let currency = Currency::from_code(currency)?;
+            let wallet = open_wallet(&cli, true)?;
+            let a = wallet.enroll(name, currency, device_name).await?;
+            if *json {
+                print_json(
+                    json!({"account_id": a.account_id, "device_id": a.device_id, "name": a.name, "currency": a.currency.code()}),
+                );
+            } else {
+                println!(
+                    "Created wallet {} for {} ({}), device {}",
+                    a.account_id, a.name, a.currency, a.device_id
+                );
+            }
+            Ok(())
+        }
+        Command::Whoami { json } => {
+            let wallet = open_wallet(&cli, false)?;
+            let a = wallet
+                .account()?
+                .ok_or(purse_core::WalletError::NotEnrolled)?;
+            let device_pem =
+                purse_core::keys::PublicKey::from_base64(&a.device_public_key)?.to_pem();
+            let payment_pem =
+                purse_core::keys::PublicKey::from_base64(&a.payment_public_key)?.to_pem();
+            if *json {
+                print_json(json!({
+                    "account_id": a.account_id,
+                    "device_id": a.device_id,
+                    "name": a.name,
+                    "currency": a.currency.code(),
+                    "backend": cli.backend.clone().unwrap_or(a.backend_url.clone()),
+                    "device_public_key_pem": device_pem,
+                    "payment_public_key_pem": payment_pem,
+                }));
+            } else {
+                println!(
+                    "{} ({})\naccount {}\ndevice  {}\nbackend {}\n{}",
+                    a.name,
+                    a.currency,
+                    a.account_id,
+                    a.device_id,
+                    a.backend_url,
+                    device_pem.trim_end()
+                );
+            }
+            Ok(())
+        }
+        Command::Topup {
+            card,
+            exp,
+            bank,
+            holder,
+            amount,
+            json,
+        } => {
+            let amount = Money::parse(amount)?;
+            let wallet = open_wallet(&cli, false)?;
+            let source = match (card, bank) {
+                (Some(card), None) => {
+                    let (m, y) = parse_exp(exp)?;
+                    wallet.link_card(card, m, y).await?
+                }
+                (None, Some(iban)) => wallet.link_bank(iban, holder).await?,
+                _ => bail!("give --card NUMBER or --bank IBAN"),
+            };
+            let t = wallet.topup(&source.source_id, amount).await?;
+            if *json {
+                print_json(json!({
+                    "topup_id": t.topup_id,
+                    "transaction_id": t.transaction.transaction_id,
+                    "amount": money_json(t.transaction.amount),
+                    "balance": money_json(t.balance),
+                    "source": t.transaction.counterparty,
+                }));
+            } else {
+                println!(
+                    "Added {} from {}. Balance: {}",
+                    t.transaction.amount, t.transaction.counterparty, t.balance
+                );
+            }
+            Ok(())
+        }
+        Command::Balance { json } => {
+            let wallet = open_wallet(&cli, false)?;
+            let b = wallet.balance().await?;
+            if *json {
+                print_json(money_json(b));
+            } else {
+                println!("{b}");
+            }
+            Ok(())
+        }
+        Command::History {
+            limit,
+            starting_after,
+            offline,
+            json,
+        } => {
+            let wallet = open_wallet(&cli, false)?;
+            if !offline {
+                wallet.sync_history().await?;
+            }
+            let page = wallet.history(*limit, starting_after.as_deref())?;
+            if *json {
+                print_json(history_json(&page));
+            } else {
+                print_history(&page);
+            }
+            Ok(())
+        }
+        Command::Sources { json } => {
+            let wallet = open_wallet(&cli, false)?;
+            let sources = wallet.funding_sources().await?;
+            if *json {
+                print_json(serde_json::to_value(&sources)?);
+            } else {
+                for s in sources {
+                    println!(
+                        "{}  {:?}  {} •••• {}",
+                        s.source_id, s.kind, s.brand, s.last4
+                    );
+                }
+            }
+            Ok(())
+        }
+        Command::Devices { action, json } => {
+            let wallet = open_wallet(&cli, false)?;
+            if let Some(DeviceAction::Revoke { device_id }) = action {
+                let d = wallet.revoke_device(device_id).await?;
+                if *json {
+                    print_json(serde_json::to_value(&d)?);
+                } else {
+                    println!("Revoked {}", d.device_id);
+                }
+                return Ok(());
+            }
+            let me = wallet.account()?.map(|a| a.device_id).unwrap_or_default();
+            let devices = wallet.devices().await?;
+            if *json {
+                print_json(json!({"data": devices, "current_device_id": me}));
+            } else {
+                for d in devices {
+                    let state = if d.revoked_at.is_some() {
+                        "revoked"
+                    } else {
+                        "active"
+                    };
+                    let this = if d.device_id == me {
+                        " (this device)"
+                    } else {
+                        ""
+                    };
+                    println!("{}  {:<8} {}{}", d.device_id, state, d.name, this);
+                }
+            }
+            Ok(())
+        }
+        Command::Unlock => {
+            let wallet = open_wallet(&cli, false)?;
+            wallet.unlock().await?;
+            println!("Unlocked.");
+            Ok(())
+        }
+        Command::Lock => {
+            open_wallet(&cli, false)?.lock()?;
+            println!("Locked.");
+            Ok(())
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("PURSE_LOG")
+                .unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let backend = cli.backend.clone();
+    match run(cli).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}", explain(&e, backend.as_deref()));
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

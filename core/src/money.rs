@@ -17,7 +17,9 @@ pub enum MoneyError {
     UnknownCurrency(String),
     #[error("unknown ISO 4217 numeric currency code {0}")]
     UnknownNumericCurrency(u16),
-    #[error("{input:?} is not an amount: expected digits with an optional decimal point, like \"12.34 CNY\"")]
+    #[error(
+        "{input:?} is not an amount: expected digits with an optional decimal point, like \"12.34 CNY\""
+    )]
     Malformed { input: String },
     #[error("{currency} has {exponent} decimal places, but {input:?} has more")]
     TooPrecise {
@@ -363,9 +365,24 @@ mod tests {
     #[test]
     fn rejects_sloppy_input() {
         for bad in [
-            "", "CNY", "12.34", "12.34CNY", "12.34  CNY", " 12.34 CNY", "12.34 CNY ", "-1 CNY",
-            "+1 CNY", "1,000.00 CNY", "1e3 CNY", ".5 CNY", "5. CNY", "1.2.3 CNY", "١٢ CNY",
-            "12.34 cny", "NaN CNY", "inf USD",
+            "",
+            "CNY",
+            "12.34",
+            "12.34CNY",
+            "12.34  CNY",
+            " 12.34 CNY",
+            "12.34 CNY ",
+            "-1 CNY",
+            "+1 CNY",
+            "1,000.00 CNY",
+            "1e3 CNY",
+            ".5 CNY",
+            "5. CNY",
+            "1.2.3 CNY",
+            "١٢ CNY",
+            "12.34 cny",
+            "NaN CNY",
+            "inf USD",
         ] {
             assert!(Money::parse(bad).is_err(), "{bad:?} should be rejected");
         }
@@ -429,7 +446,10 @@ mod tests {
             assert_eq!(Money::parse(s).unwrap().to_string(), s);
         }
         assert_eq!(Money::new(-5, cur("CNY")).to_string(), "-0.05 CNY");
-        assert_eq!(Money::new(i64::MIN, cur("JPY")).amount_string(), i64::MIN.to_string());
+        assert_eq!(
+            Money::new(i64::MIN, cur("JPY")).amount_string(),
+            i64::MIN.to_string()
+        );
     }
 
     #[test]

@@ -7,10 +7,10 @@ mod common;
 use std::sync::Arc;
 
 use common::*;
+use purse_core::WalletError;
 use purse_core::api::types::{Problem, codes};
 use purse_core::keys::{DecisionProtector, KeyPurpose, NoSecretStore, SigningKey, unwrap_key};
 use purse_core::sign::sign_request;
-use purse_core::WalletError;
 
 struct Attacker {
     url: String,
@@ -35,9 +35,28 @@ fn now() -> i64 {
 }
 
 impl Attacker {
-    fn sign(&self, method: &str, path: &str, body: &[u8], idem: Option<&str>, created: i64, nonce: &str) -> Raw {
+    fn sign(
+        &self,
+        method: &str,
+        path: &str,
+        body: &[u8],
+        idem: Option<&str>,
+        created: i64,
+        nonce: &str,
+    ) -> Raw {
         let uri = format!("{}{path}", self.url);
-        let h = sign_request(&self.key, &self.device_id, method, &uri, idem, body, created, 120, nonce).unwrap();
+        let h = sign_request(
+            &self.key,
+            &self.device_id,
+            method,
+            &uri,
+            idem,
+            body,
+            created,
+            120,
+            nonce,
+        )
+        .unwrap();
         let mut headers = vec![
             ("content-digest".to_owned(), h.content_digest),
             ("signature-input".to_owned(), h.signature_input),
@@ -47,17 +66,27 @@ impl Attacker {
         if let Some(k) = idem {
             headers.push(("idempotency-key".to_owned(), k.to_owned()));
         }
-        Raw { method: method.parse().unwrap(), path: path.to_owned(), body: body.to_vec(), headers }
+        Raw {
+            method: method.parse().unwrap(),
+            path: path.to_owned(),
+            body: body.to_vec(),
+            headers,
+        }
     }
 
     async fn send(&self, raw: &Raw) -> (u16, String) {
-        let mut req = self.http.request(raw.method.clone(), format!("{}{}", self.url, raw.path));
+        let mut req = self
+            .http
+            .request(raw.method.clone(), format!("{}{}", self.url, raw.path));
         for (k, v) in &raw.headers {
             req = req.header(k, v);
         }
         let resp = req.body(raw.body.clone()).send().await.unwrap();
         let status = resp.status().as_u16();
-        let ctype = resp.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned());
+        let ctype = resp
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_owned());
         let text = resp.text().await.unwrap();
         if status >= 400 {
             assert_eq!(ctype.as_deref(), Some("application/problem+json"));
@@ -72,7 +101,12 @@ impl Attacker {
 async fn setup() -> (Backend, TestWallet, Attacker) {
     let backend = Backend::start().await;
     let protector = Arc::new(DecisionProtector::approving());
-    let w = wallet_with(&backend.url(), protector.clone(), Arc::new(NoSecretStore), tempfile::tempdir().unwrap());
+    let w = wallet_with(
+        &backend.url(),
+        protector.clone(),
+        Arc::new(NoSecretStore),
+        tempfile::tempdir().unwrap(),
+    );
     w.wallet.enroll("Victim", cny(), "phone").await.unwrap();
     let a = w.wallet.account().unwrap().unwrap();
     let key = unwrap_key(&*protector, KeyPurpose::Device, &a.device_key_wrapped, "t").unwrap();
@@ -110,9 +144,23 @@ async fn tampered_body_is_refused() {
 #[tokio::test]
 async fn tampered_header_or_target_is_refused() {
     let (_b, w, at) = setup().await;
-    let src = w.wallet.link_card("4242424242424242", 12, 2034).await.unwrap();
-    let body = format!(r#"{{"source_id":"{}","amount":{{"minor":100,"currency":"CNY"}}}}"#, src.source_id);
-    let mut raw = at.sign("POST", "/v1/topups", body.as_bytes(), Some("k-1"), now(), "th-1");
+    let src = w
+        .wallet
+        .link_card("4242424242424242", 12, 2034)
+        .await
+        .unwrap();
+    let body = format!(
+        r#"{{"source_id":"{}","amount":{{"minor":100,"currency":"CNY"}}}}"#,
+        src.source_id
+    );
+    let mut raw = at.sign(
+        "POST",
+        "/v1/topups",
+        body.as_bytes(),
+        Some("k-1"),
+        now(),
+        "th-1",
+    );
     raw.headers[4].1 = "k-2".into();
     assert_eq!(at.send(&raw).await, (401, codes::SIGNATURE_INVALID.into()));
 
@@ -124,7 +172,10 @@ async fn tampered_header_or_target_is_refused() {
     raw.headers[2].1 = raw.headers[2].1.replace('A', "B").replace('a', "A");
     let (status, code) = at.send(&raw).await;
     assert_eq!(status, 401);
-    assert!(code == codes::SIGNATURE_INVALID || code == codes::SIGNATURE_MALFORMED, "{code}");
+    assert!(
+        code == codes::SIGNATURE_INVALID || code == codes::SIGNATURE_MALFORMED,
+        "{code}"
+    );
 }
 
 #[tokio::test]
@@ -141,7 +192,10 @@ async fn stale_and_future_timestamps_are_refused() {
     let raw = at.sign("GET", "/v1/balance", b"", None, now() - 3600, "old-1");
     assert_eq!(at.send(&raw).await, (401, codes::SIGNATURE_EXPIRED.into()));
     let raw = at.sign("GET", "/v1/balance", b"", None, now() + 3600, "future-1");
-    assert_eq!(at.send(&raw).await, (401, codes::SIGNATURE_FROM_FUTURE.into()));
+    assert_eq!(
+        at.send(&raw).await,
+        (401, codes::SIGNATURE_FROM_FUTURE.into())
+    );
 }
 
 #[tokio::test]
@@ -170,31 +224,49 @@ async fn revoked_device_is_refused() {
     assert!(revoked.revoked_at.is_some());
     let raw = at.sign("GET", "/v1/balance", b"", None, now(), "rv-1");
     assert_eq!(at.send(&raw).await, (403, codes::DEVICE_REVOKED.into()));
-    assert!(matches!(w.wallet.balance().await, Err(WalletError::DeviceRevoked)));
+    assert!(matches!(
+        w.wallet.balance().await,
+        Err(WalletError::DeviceRevoked)
+    ));
 }
 
 #[tokio::test]
 async fn missing_or_incomplete_signatures_are_refused() {
     let (_b, w, at) = setup().await;
-    let resp = reqwest::get(format!("{}/v1/balance", at.url)).await.unwrap();
+    let resp = reqwest::get(format!("{}/v1/balance", at.url))
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 401);
     let p: Problem = resp.json().await.unwrap();
     assert_eq!(p.code, codes::SIGNATURE_MISSING);
 
     // Signed without covering the idempotency key that the request carries.
-    let src = w.wallet.link_card("4242424242424242", 12, 2034).await.unwrap();
-    let body = format!(r#"{{"source_id":"{}","amount":{{"minor":100,"currency":"CNY"}}}}"#, src.source_id);
+    let src = w
+        .wallet
+        .link_card("4242424242424242", 12, 2034)
+        .await
+        .unwrap();
+    let body = format!(
+        r#"{{"source_id":"{}","amount":{{"minor":100,"currency":"CNY"}}}}"#,
+        src.source_id
+    );
     let mut raw = at.sign("POST", "/v1/topups", body.as_bytes(), None, now(), "cov-1");
     raw.headers.push(("idempotency-key".into(), "k".into()));
     assert_eq!(at.send(&raw).await, (401, codes::SIGNATURE_COVERAGE.into()));
 
     // Money-moving without an idempotency key at all.
     let raw = at.sign("POST", "/v1/topups", body.as_bytes(), None, now(), "cov-2");
-    assert_eq!(at.send(&raw).await, (400, codes::IDEMPOTENCY_KEY_MISSING.into()));
+    assert_eq!(
+        at.send(&raw).await,
+        (400, codes::IDEMPOTENCY_KEY_MISSING.into())
+    );
 
     let mut raw = at.sign("GET", "/v1/balance", b"", None, now(), "mal-1");
     raw.headers[1].1 = "purse=(\"@method\"".into();
-    assert_eq!(at.send(&raw).await, (401, codes::SIGNATURE_MALFORMED.into()));
+    assert_eq!(
+        at.send(&raw).await,
+        (401, codes::SIGNATURE_MALFORMED.into())
+    );
 }
 
 #[tokio::test]
@@ -207,7 +279,14 @@ async fn openapi_document_is_served_and_describes_the_api() {
         .await
         .unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
-    for path in ["/v1/enroll", "/v1/balance", "/v1/transactions", "/v1/topups", "/v1/devices/{device_id}/revoke", "/v1/funding/cards"] {
+    for path in [
+        "/v1/enroll",
+        "/v1/balance",
+        "/v1/transactions",
+        "/v1/topups",
+        "/v1/devices/{device_id}/revoke",
+        "/v1/funding/cards",
+    ] {
         assert!(doc["paths"][path].is_object(), "missing {path}");
     }
     assert!(doc["components"]["schemas"]["Money"].is_object());

@@ -11,8 +11,8 @@ use common::*;
 use purse_core::api::types::{TopupRequest, TransactionKind, codes};
 use purse_core::api::{ApiClient, ApiError, DeviceCredentials};
 use purse_core::keys::{
-    Argon2Cost, Decision, DecisionProtector, KeyringSecrets, LockoutPolicy, NoSecretStore,
-    PassphraseProtector, SigningKey, unwrap_key, KeyPurpose,
+    Argon2Cost, Decision, DecisionProtector, KeyPurpose, KeyringSecrets, LockoutPolicy,
+    NoSecretStore, PassphraseProtector, SigningKey, unwrap_key,
 };
 use purse_core::{Money, Wallet, WalletConfig, WalletError};
 
@@ -24,9 +24,17 @@ async fn enroll_topup_decline_balance_history() {
     assert!(account.account_id.starts_with("acct_"));
     assert!(account.device_id.starts_with("dev_"));
 
-    let visa = w.wallet.link_card("4242 4242 4242 4242", 12, 2034).await.unwrap();
+    let visa = w
+        .wallet
+        .link_card("4242 4242 4242 4242", 12, 2034)
+        .await
+        .unwrap();
     assert_eq!((visa.brand.as_str(), visa.last4.as_str()), ("visa", "4242"));
-    let again = w.wallet.link_card("4242424242424242", 12, 2034).await.unwrap();
+    let again = w
+        .wallet
+        .link_card("4242424242424242", 12, 2034)
+        .await
+        .unwrap();
     assert_eq!(again.source_id, visa.source_id, "same card links once");
 
     let topup = w
@@ -41,26 +49,38 @@ async fn enroll_topup_decline_balance_history() {
         .await
         .unwrap();
 
-    let declining = w.wallet.link_card("4000000000000002", 1, 2030).await.unwrap();
+    let declining = w
+        .wallet
+        .link_card("4000000000000002", 1, 2030)
+        .await
+        .unwrap();
     let err = w
         .wallet
         .topup(&declining.source_id, Money::parse("10.00 CNY").unwrap())
         .await
         .unwrap_err();
     match err {
-        WalletError::Declined { code, decline_code, .. } => {
+        WalletError::Declined {
+            code, decline_code, ..
+        } => {
             assert_eq!(code, codes::CARD_DECLINED);
             assert_eq!(decline_code.as_deref(), Some("generic_decline"));
         }
         other => panic!("expected a decline, got {other:?}"),
     }
-    let broke = w.wallet.link_card("4000000000009995", 1, 2030).await.unwrap();
+    let broke = w
+        .wallet
+        .link_card("4000000000009995", 1, 2030)
+        .await
+        .unwrap();
     let err = w
         .wallet
         .topup(&broke.source_id, Money::parse("10.00 CNY").unwrap())
         .await
         .unwrap_err();
-    assert!(matches!(err, WalletError::Declined { decline_code: Some(d), .. } if d == "insufficient_funds"));
+    assert!(
+        matches!(err, WalletError::Declined { decline_code: Some(d), .. } if d == "insufficient_funds")
+    );
 
     let bank = w
         .wallet
@@ -73,7 +93,10 @@ async fn enroll_topup_decline_balance_history() {
         .unwrap();
     assert_eq!(w.wallet.funding_sources().await.unwrap().len(), 4);
 
-    assert_eq!(w.wallet.balance().await.unwrap(), Money::parse("120.50 CNY").unwrap());
+    assert_eq!(
+        w.wallet.balance().await.unwrap(),
+        Money::parse("120.50 CNY").unwrap()
+    );
     // The wallet cached its own top-ups as they happened; syncing finds nothing missing.
     assert_eq!(w.wallet.sync_history().await.unwrap(), 0);
     let page = w.wallet.history(2, None).unwrap();
@@ -94,13 +117,33 @@ async fn enroll_topup_decline_balance_history() {
 async fn invalid_funding_input_is_refused_clearly() {
     let backend = Backend::start().await;
     let w = enrolled_wallet(&backend.url(), "Bo").await;
-    let e = w.wallet.link_card("4242424242424241", 12, 2034).await.unwrap_err();
+    let e = w
+        .wallet
+        .link_card("4242424242424241", 12, 2034)
+        .await
+        .unwrap_err();
     assert_eq!(e.code(), Some(codes::CARD_INVALID));
-    let e = w.wallet.link_card("4111111111111111", 12, 2034).await.unwrap_err();
-    assert_eq!(e.code(), Some(codes::CARD_INVALID), "valid Luhn but not a sandbox card");
-    let e = w.wallet.link_bank("DE89370400440532013001", "Bo").await.unwrap_err();
+    let e = w
+        .wallet
+        .link_card("4111111111111111", 12, 2034)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.code(),
+        Some(codes::CARD_INVALID),
+        "valid Luhn but not a sandbox card"
+    );
+    let e = w
+        .wallet
+        .link_bank("DE89370400440532013001", "Bo")
+        .await
+        .unwrap_err();
     assert_eq!(e.code(), Some(codes::IBAN_INVALID));
-    let visa = w.wallet.link_card("4242424242424242", 12, 2034).await.unwrap();
+    let visa = w
+        .wallet
+        .link_card("4242424242424242", 12, 2034)
+        .await
+        .unwrap();
     let e = w
         .wallet
         .topup(&visa.source_id, Money::parse("1.00 USD").unwrap())
@@ -127,7 +170,9 @@ fn creds(w: &TestWallet, protector: &DecisionProtector) -> DeviceCredentials {
     let a = w.wallet.account().unwrap().unwrap();
     DeviceCredentials {
         device_id: a.device_id,
-        key: Arc::new(unwrap_key(protector, KeyPurpose::Device, &a.device_key_wrapped, "t").unwrap()),
+        key: Arc::new(
+            unwrap_key(protector, KeyPurpose::Device, &a.device_key_wrapped, "t").unwrap(),
+        ),
     }
 }
 
@@ -142,7 +187,11 @@ async fn idempotency_keys_replay_and_refuse_reuse() {
         tempfile::tempdir().unwrap(),
     );
     w.wallet.enroll("Cy", cny(), "phone").await.unwrap();
-    let visa = w.wallet.link_card("4242424242424242", 12, 2034).await.unwrap();
+    let visa = w
+        .wallet
+        .link_card("4242424242424242", 12, 2034)
+        .await
+        .unwrap();
     let api = ApiClient::new(&backend.url()).unwrap();
     let c = creds(&w, &protector);
     let req = TopupRequest {
@@ -163,7 +212,9 @@ async fn idempotency_keys_replay_and_refuse_reuse() {
     let mut tasks = Vec::new();
     for _ in 0..8 {
         let (api, c, req) = (api.clone(), c.clone(), req.clone());
-        tasks.push(tokio::spawn(async move { api.topup(&c, &req, "key-2").await }));
+        tasks.push(tokio::spawn(
+            async move { api.topup(&c, &req, "key-2").await },
+        ));
     }
     let mut ids = Vec::new();
     for t in tasks {
@@ -171,17 +222,34 @@ async fn idempotency_keys_replay_and_refuse_reuse() {
     }
     ids.dedup();
     assert_eq!(ids.len(), 1);
-    assert_eq!(w.wallet.balance().await.unwrap(), Money::parse("10.00 CNY").unwrap());
+    assert_eq!(
+        w.wallet.balance().await.unwrap(),
+        Money::parse("10.00 CNY").unwrap()
+    );
 
     // Those top-ups bypassed the wallet; a later one through it must not hide them.
-    w.wallet.topup(&visa.source_id, Money::parse("1.00 CNY").unwrap()).await.unwrap();
+    w.wallet
+        .topup(&visa.source_id, Money::parse("1.00 CNY").unwrap())
+        .await
+        .unwrap();
     assert_eq!(w.wallet.sync_history().await.unwrap(), 2);
-    assert_eq!(w.wallet.sync_history().await.unwrap(), 0, "nothing new the second time");
+    assert_eq!(
+        w.wallet.sync_history().await.unwrap(),
+        0,
+        "nothing new the second time"
+    );
     assert_eq!(w.wallet.history(10, None).unwrap().data.len(), 3);
 
     // A declined answer is replayed too, without charging.
-    let decl = w.wallet.link_card("4000000000000002", 1, 2030).await.unwrap();
-    let dreq = TopupRequest { source_id: decl.source_id, amount: req.amount };
+    let decl = w
+        .wallet
+        .link_card("4000000000000002", 1, 2030)
+        .await
+        .unwrap();
+    let dreq = TopupRequest {
+        source_id: decl.source_id,
+        amount: req.amount,
+    };
     let a = api.topup(&c, &dreq, "key-3").await.unwrap_err();
     let b = api.topup(&c, &dreq, "key-3").await.unwrap_err();
     assert_eq!(a.code(), Some(codes::CARD_DECLINED));
@@ -199,18 +267,27 @@ async fn session_resumes_from_the_keyring_and_ends_when_idle() {
     let approve = Arc::new(std::sync::atomic::AtomicBool::new(true));
     let a = approve.clone();
     let protector = Arc::new(DecisionProtector::new(move |_, _| {
-        if a.load(Ordering::SeqCst) { Decision::Approve } else { Decision::Deny }
+        if a.load(Ordering::SeqCst) {
+            Decision::Approve
+        } else {
+            Decision::Deny
+        }
     }));
     let open = || {
         let c = clock.clone();
-        let mut cfg = WalletConfig::new(&path, protector.clone(), secrets.clone()).backend(backend.url());
+        let mut cfg =
+            WalletConfig::new(&path, protector.clone(), secrets.clone()).backend(backend.url());
         cfg.clock = Arc::new(move || c.load(Ordering::SeqCst));
         cfg.session_idle_timeout = Duration::from_secs(60);
         Wallet::open(cfg).unwrap()
     };
     let w1 = open();
     w1.enroll("Di", cny(), "phone").await.unwrap();
-    assert_eq!(protector.prompts(), 0, "enrollment holds the fresh key; no prompt");
+    assert_eq!(
+        protector.prompts(),
+        0,
+        "enrollment holds the fresh key; no prompt"
+    );
     drop(w1);
 
     // A new process: the session comes back from the keyring without asking.
@@ -248,7 +325,10 @@ async fn wrong_passphrases_lock_the_wallet_for_a_growing_delay() {
     let clock = Arc::new(AtomicI64::new(1_800_000_000));
     let open = |passphrase: &str| {
         let c = clock.clone();
-        let protector = Arc::new(PassphraseProtector::fixed(passphrase, Argon2Cost::INSECURE_FAST));
+        let protector = Arc::new(PassphraseProtector::fixed(
+            passphrase,
+            Argon2Cost::INSECURE_FAST,
+        ));
         let mut cfg = WalletConfig::new(dir.path(), protector, Arc::new(NoSecretStore))
             .backend(backend.url());
         cfg.clock = Arc::new(move || c.load(Ordering::SeqCst));
@@ -262,23 +342,46 @@ async fn wrong_passphrases_lock_the_wallet_for_a_growing_delay() {
         assert!(matches!(e, WalletError::VerificationFailed(_)), "{e:?}");
     }
     let e = wrong.balance().await.unwrap_err();
-    assert!(matches!(e, WalletError::LockedOut { retry_after_secs: 30 }), "{e:?}");
+    assert!(
+        matches!(
+            e,
+            WalletError::LockedOut {
+                retry_after_secs: 30
+            }
+        ),
+        "{e:?}"
+    );
     // Even the right passphrase waits: the lock is persisted, not per process.
     let right = open("right");
-    assert!(matches!(right.balance().await, Err(WalletError::LockedOut { .. })));
+    assert!(matches!(
+        right.balance().await,
+        Err(WalletError::LockedOut { .. })
+    ));
     clock.fetch_add(31, Ordering::SeqCst);
     right.balance().await.unwrap();
     // Success resets the count.
-    assert!(matches!(wrong.balance().await, Err(WalletError::VerificationFailed(_))));
-    assert!(matches!(wrong.balance().await, Err(WalletError::VerificationFailed(_))));
+    assert!(matches!(
+        wrong.balance().await,
+        Err(WalletError::VerificationFailed(_))
+    ));
+    assert!(matches!(
+        wrong.balance().await,
+        Err(WalletError::VerificationFailed(_))
+    ));
 }
 
 #[tokio::test]
 async fn payment_key_needs_the_user_every_time() {
     let backend = Backend::start().await;
-    let decisions = Arc::new(std::sync::Mutex::new(vec![Decision::Approve, Decision::Cancel, Decision::Deny]));
+    let decisions = Arc::new(std::sync::Mutex::new(vec![
+        Decision::Approve,
+        Decision::Cancel,
+        Decision::Deny,
+    ]));
     let d = decisions.clone();
-    let protector = Arc::new(DecisionProtector::new(move |_, _| d.lock().unwrap().remove(0)));
+    let protector = Arc::new(DecisionProtector::new(move |_, _| {
+        d.lock().unwrap().remove(0)
+    }));
     let w = wallet_with(
         &backend.url(),
         protector.clone(),
@@ -286,15 +389,26 @@ async fn payment_key_needs_the_user_every_time() {
         tempfile::tempdir().unwrap(),
     );
     w.wallet.enroll("Fay", cny(), "phone").await.unwrap();
-    let public = purse_core::keys::PublicKey::from_base64(&w.wallet.account().unwrap().unwrap().payment_public_key).unwrap();
-    let sig = w.wallet.sign_with_payment_key(b"pay 1".to_vec(), "Pay".into()).await.unwrap();
+    let public = purse_core::keys::PublicKey::from_base64(
+        &w.wallet.account().unwrap().unwrap().payment_public_key,
+    )
+    .unwrap();
+    let sig = w
+        .wallet
+        .sign_with_payment_key(b"pay 1".to_vec(), "Pay".into())
+        .await
+        .unwrap();
     assert!(public.verify(b"pay 1", &sig));
     assert!(matches!(
-        w.wallet.sign_with_payment_key(b"pay 2".to_vec(), "Pay".into()).await,
+        w.wallet
+            .sign_with_payment_key(b"pay 2".to_vec(), "Pay".into())
+            .await,
         Err(WalletError::Cancelled)
     ));
     assert!(matches!(
-        w.wallet.sign_with_payment_key(b"pay 3".to_vec(), "Pay".into()).await,
+        w.wallet
+            .sign_with_payment_key(b"pay 3".to_vec(), "Pay".into())
+            .await,
         Err(WalletError::VerificationFailed(_))
     ));
     assert_eq!(protector.prompts(), 3);
@@ -310,15 +424,25 @@ async fn enrollment_is_refused_twice_and_backend_down_is_a_network_error() {
     ));
     let url = backend.url();
     backend.server.stop().await;
-    let api = ApiClient::with_options(&url, Duration::from_secs(2), purse_core::api::RetryPolicy {
-        attempts: 2,
-        first_backoff: Duration::from_millis(10),
-        max_backoff: Duration::from_millis(10),
-    })
+    let api = ApiClient::with_options(
+        &url,
+        Duration::from_secs(2),
+        purse_core::api::RetryPolicy {
+            attempts: 2,
+            first_backoff: Duration::from_millis(10),
+            max_backoff: Duration::from_millis(10),
+        },
+    )
     .unwrap();
-    let c = DeviceCredentials { device_id: "dev_x".into(), key: Arc::new(SigningKey::generate().unwrap()) };
+    let c = DeviceCredentials {
+        device_id: "dev_x".into(),
+        key: Arc::new(SigningKey::generate().unwrap()),
+    };
     let e = api.balance(&c).await.unwrap_err();
     assert!(matches!(e, ApiError::Network { .. }), "{e:?}");
     let e = w.wallet.balance().await.unwrap_err();
-    assert!(matches!(e, WalletError::Api(ApiError::Network { .. })), "{e:?}");
+    assert!(
+        matches!(e, WalletError::Api(ApiError::Network { .. })),
+        "{e:?}"
+    );
 }

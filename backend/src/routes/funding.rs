@@ -22,8 +22,13 @@ pub async fn link_card<S: Store>(
     auth: Authed,
 ) -> Result<Json<FundingSource>, ApiProblem> {
     let req: LinkCardRequest = auth.json()?;
-    let card = check_card(&req.number, req.exp_month, req.exp_year, year_month(state.now()))
-        .map_err(|e| ApiProblem::new(StatusCode::BAD_REQUEST, codes::CARD_INVALID, e.to_string()))?;
+    let card = check_card(
+        &req.number,
+        req.exp_month,
+        req.exp_year,
+        year_month(state.now()),
+    )
+    .map_err(|e| ApiProblem::new(StatusCode::BAD_REQUEST, codes::CARD_INVALID, e.to_string()))?;
     let row = FundingRow {
         source_id: random_id("src"),
         account_id: auth.account_id().to_owned(),
@@ -46,8 +51,9 @@ pub async fn link_bank<S: Store>(
     auth: Authed,
 ) -> Result<Json<FundingSource>, ApiProblem> {
     let req: LinkBankRequest = auth.json()?;
-    let iban = check_iban(&req.iban)
-        .map_err(|e| ApiProblem::new(StatusCode::BAD_REQUEST, codes::IBAN_INVALID, e.to_string()))?;
+    let iban = check_iban(&req.iban).map_err(|e| {
+        ApiProblem::new(StatusCode::BAD_REQUEST, codes::IBAN_INVALID, e.to_string())
+    })?;
     if req.holder_name.trim().is_empty() {
         return Err(ApiProblem::bad_request("holder_name is required"));
     }

@@ -14,7 +14,7 @@ use crate::routes::funding::source_label;
 use crate::routes::random_id;
 use crate::server::AppState;
 use crate::store::{
-    Idempotent, IdempotencyScope, LedgerEntry, Posting, Store, StoredResponse, TxRow,
+    IdempotencyScope, Idempotent, LedgerEntry, Posting, Store, StoredResponse, TxRow,
     user_ledger_account,
 };
 
@@ -40,7 +40,11 @@ pub async fn create<S: Store>(
         request_hash: request_hash(&auth),
         now: state.now(),
     };
-    if let Some(prior) = state.store.idempotent_response(auth.account_id(), &key).await? {
+    if let Some(prior) = state
+        .store
+        .idempotent_response(auth.account_id(), &key)
+        .await?
+    {
         return replay(prior, &scope.request_hash);
     }
     let req: TopupRequest = auth.json()?;
@@ -87,7 +91,8 @@ pub async fn create<S: Store>(
                 detail: format!("{label} was declined ({decline_code})"),
                 decline_code: Some(decline_code.to_owned()),
             };
-            let body = serde_json::to_string(&problem.to_problem()).map_err(ApiProblem::internal)?;
+            let body =
+                serde_json::to_string(&problem.to_problem()).map_err(ApiProblem::internal)?;
             state
                 .store
                 .post_idempotent(scope.clone(), None, &user, move |_| (402, body))
@@ -111,8 +116,7 @@ pub async fn create<S: Store>(
                     Posting {
                         ledger_account: format!(
                             "system:funding:{}_sandbox:{}",
-                            source.kind,
-                            req.amount.currency
+                            source.kind, req.amount.currency
                         ),
                         amount: -req.amount.minor,
                         currency: req.amount.currency,
@@ -159,7 +163,9 @@ pub async fn create<S: Store>(
 pub fn require_idempotency_key(auth: &Authed) -> Result<String, ApiProblem> {
     match &auth.idempotency_key {
         Some(k) if !k.is_empty() && k.len() <= 255 => Ok(k.clone()),
-        Some(_) => Err(ApiProblem::bad_request("Idempotency-Key must be 1 to 255 characters")),
+        Some(_) => Err(ApiProblem::bad_request(
+            "Idempotency-Key must be 1 to 255 characters",
+        )),
         None => Err(ApiProblem::new(
             StatusCode::BAD_REQUEST,
             codes::IDEMPOTENCY_KEY_MISSING,

@@ -269,6 +269,14 @@ mod tests {
         assert!(!e(vec![p(5, "CNY"), p(-5, "USD")]).is_balanced());
         assert!(!e(vec![p(0, "CNY"), p(0, "CNY")]).is_balanced());
         assert!(!e(vec![]).is_balanced());
-        assert!(e(vec![p(i64::MAX, "CNY"), p(i64::MAX, "CNY"), p(i64::MIN, "CNY"), p(i64::MIN + 2, "CNY")]).is_balanced());
+        assert!(
+            e(vec![
+                p(i64::MAX, "CNY"),
+                p(i64::MAX, "CNY"),
+                p(i64::MIN, "CNY"),
+                p(i64::MIN + 2, "CNY")
+            ])
+            .is_balanced()
+        );
     }
 }

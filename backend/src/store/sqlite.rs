@@ -61,7 +61,10 @@ impl SqliteStore {
         .fetch_all(&self.reader)
         .await?;
         for r in rows {
-            problems.push(format!("transaction {} does not balance", r.get::<i64, _>(0)));
+            problems.push(format!(
+                "transaction {} does not balance",
+                r.get::<i64, _>(0)
+            ));
         }
         let rows = sqlx::query(
             "SELECT a.ledger_account, a.balance, COALESCE(SUM(p.amount), 0), a.kind
@@ -74,7 +77,9 @@ impl SqliteStore {
             let (acct, stored, summed, kind): (String, i64, i64, String) =
                 (r.get(0), r.get(1), r.get(2), r.get(3));
             if stored != summed {
-                problems.push(format!("{acct}: balance {stored} but postings sum to {summed}"));
+                problems.push(format!(
+                    "{acct}: balance {stored} but postings sum to {summed}"
+                ));
             }
             if kind == "user" && stored < 0 {
                 problems.push(format!("{acct}: negative balance {stored}"));
@@ -94,12 +99,14 @@ impl SqliteStore {
 
     /// Sum of every balance per currency: zero when no money was made or lost.
     pub async fn total_by_currency(&self) -> Result<Vec<(String, i64)>, StoreError> {
-        Ok(sqlx::query("SELECT currency, SUM(balance) FROM ledger_accounts GROUP BY currency")
-            .fetch_all(&self.reader)
-            .await?
-            .into_iter()
-            .map(|r| (r.get(0), r.get(1)))
-            .collect())
+        Ok(
+            sqlx::query("SELECT currency, SUM(balance) FROM ledger_accounts GROUP BY currency")
+                .fetch_all(&self.reader)
+                .await?
+                .into_iter()
+                .map(|r| (r.get(0), r.get(1)))
+                .collect(),
+        )
     }
 }
 
@@ -231,7 +238,9 @@ async fn post_entry(
                 e.into()
             }
         })?
-        .ok_or(StoreError::Conflict("currency does not match the ledger account"))?;
+        .ok_or(StoreError::Conflict(
+            "currency does not match the ledger account",
+        ))?;
         if p.ledger_account == user_ledger_account {
             balance_after = balance;
         }
@@ -251,15 +260,21 @@ async fn post_entry(
 }
 
 impl Store for SqliteStore {
-    async fn create_account(&self, account: AccountRow, device: DeviceRow) -> Result<(), StoreError> {
+    async fn create_account(
+        &self,
+        account: AccountRow,
+        device: DeviceRow,
+    ) -> Result<(), StoreError> {
         let mut tx = self.writer.begin().await?;
-        sqlx::query("INSERT INTO accounts (account_id, name, currency, created_at) VALUES (?, ?, ?, ?)")
-            .bind(&account.account_id)
-            .bind(&account.name)
-            .bind(account.currency.code())
-            .bind(account.created_at)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO accounts (account_id, name, currency, created_at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(&account.account_id)
+        .bind(&account.name)
+        .bind(account.currency.code())
+        .bind(account.created_at)
+        .execute(&mut *tx)
+        .await?;
         sqlx::query(
             "INSERT INTO ledger_accounts (ledger_account, currency, kind) VALUES (?, ?, 'user')",
         )
@@ -267,48 +282,62 @@ impl Store for SqliteStore {
         .bind(account.currency.code())
         .execute(&mut *tx)
         .await?;
-        sqlx::query(concat!("INSERT INTO devices (", device_cols!(), ") VALUES (?, ?, ?, ?, ?, ?, NULL)"))
-            .bind(&device.device_id)
-            .bind(&account.account_id)
-            .bind(&device.name)
-            .bind(&device.public_key)
-            .bind(&device.payment_public_key)
-            .bind(device.created_at)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| {
-                if is_unique_violation(&e) {
-                    StoreError::Conflict("device already enrolled")
-                } else {
-                    e.into()
-                }
-            })?;
+        sqlx::query(concat!(
+            "INSERT INTO devices (",
+            device_cols!(),
+            ") VALUES (?, ?, ?, ?, ?, ?, NULL)"
+        ))
+        .bind(&device.device_id)
+        .bind(&account.account_id)
+        .bind(&device.name)
+        .bind(&device.public_key)
+        .bind(&device.payment_public_key)
+        .bind(device.created_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                StoreError::Conflict("device already enrolled")
+            } else {
+                e.into()
+            }
+        })?;
         tx.commit().await?;
         Ok(())
     }
 
     async fn account(&self, account_id: &str) -> Result<Option<AccountRow>, StoreError> {
-        sqlx::query("SELECT account_id, name, currency, created_at FROM accounts WHERE account_id = ?")
-            .bind(account_id)
-            .fetch_optional(&self.reader)
-            .await?
-            .as_ref()
-            .map(account_row)
-            .transpose()
+        sqlx::query(
+            "SELECT account_id, name, currency, created_at FROM accounts WHERE account_id = ?",
+        )
+        .bind(account_id)
+        .fetch_optional(&self.reader)
+        .await?
+        .as_ref()
+        .map(account_row)
+        .transpose()
     }
 
     async fn device(&self, device_id: &str) -> Result<Option<DeviceRow>, StoreError> {
-        sqlx::query(concat!("SELECT ", device_cols!(), " FROM devices WHERE device_id = ?"))
-            .bind(device_id)
-            .fetch_optional(&self.reader)
-            .await?
-            .as_ref()
-            .map(device_row)
-            .transpose()
+        sqlx::query(concat!(
+            "SELECT ",
+            device_cols!(),
+            " FROM devices WHERE device_id = ?"
+        ))
+        .bind(device_id)
+        .fetch_optional(&self.reader)
+        .await?
+        .as_ref()
+        .map(device_row)
+        .transpose()
     }
 
     async fn devices(&self, account_id: &str) -> Result<Vec<DeviceRow>, StoreError> {
-        sqlx::query(concat!("SELECT ", device_cols!(), " FROM devices WHERE account_id = ? ORDER BY created_at, device_id"))
+        sqlx::query(concat!(
+            "SELECT ",
+            device_cols!(),
+            " FROM devices WHERE account_id = ? ORDER BY created_at, device_id"
+        ))
         .bind(account_id)
         .fetch_all(&self.reader)
         .await?
@@ -323,8 +352,11 @@ impl Store for SqliteStore {
         device_id: &str,
         now: i64,
     ) -> Result<Option<DeviceRow>, StoreError> {
-        sqlx::query(concat!("UPDATE devices SET revoked_at = COALESCE(revoked_at, ?)
-             WHERE account_id = ? AND device_id = ? RETURNING ", device_cols!()))
+        sqlx::query(concat!(
+            "UPDATE devices SET revoked_at = COALESCE(revoked_at, ?)
+             WHERE account_id = ? AND device_id = ? RETURNING ",
+            device_cols!()
+        ))
         .bind(now)
         .bind(account_id)
         .bind(device_id)
@@ -335,7 +367,12 @@ impl Store for SqliteStore {
         .transpose()
     }
 
-    async fn remember_nonce(&self, device_id: &str, nonce: &str, expires_at: i64) -> Result<bool, StoreError> {
+    async fn remember_nonce(
+        &self,
+        device_id: &str,
+        nonce: &str,
+        expires_at: i64,
+    ) -> Result<bool, StoreError> {
         let done = sqlx::query(
             "INSERT INTO nonces (device_id, nonce, expires_at) VALUES (?, ?, ?)
              ON CONFLICT (device_id, nonce) DO NOTHING",
@@ -356,9 +393,17 @@ impl Store for SqliteStore {
             .rows_affected())
     }
 
-    async fn link_funding(&self, s: FundingRow, fingerprint: &str) -> Result<FundingRow, StoreError> {
+    async fn link_funding(
+        &self,
+        s: FundingRow,
+        fingerprint: &str,
+    ) -> Result<FundingRow, StoreError> {
         let mut tx = self.writer.begin().await?;
-        let existing = sqlx::query(concat!("SELECT ", funding_cols!(), " FROM funding_sources WHERE account_id = ? AND fingerprint = ?"))
+        let existing = sqlx::query(concat!(
+            "SELECT ",
+            funding_cols!(),
+            " FROM funding_sources WHERE account_id = ? AND fingerprint = ?"
+        ))
         .bind(&s.account_id)
         .bind(fingerprint)
         .fetch_optional(&mut *tx)
@@ -366,7 +411,11 @@ impl Store for SqliteStore {
         if let Some(row) = existing {
             return funding_row(&row);
         }
-        sqlx::query(concat!("INSERT INTO funding_sources (", funding_cols!(), ", fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"))
+        sqlx::query(concat!(
+            "INSERT INTO funding_sources (",
+            funding_cols!(),
+            ", fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        ))
         .bind(&s.source_id)
         .bind(&s.account_id)
         .bind(&s.kind)
@@ -382,7 +431,11 @@ impl Store for SqliteStore {
     }
 
     async fn funding_sources(&self, account_id: &str) -> Result<Vec<FundingRow>, StoreError> {
-        sqlx::query(concat!("SELECT ", funding_cols!(), " FROM funding_sources WHERE account_id = ? ORDER BY created_at, source_id"))
+        sqlx::query(concat!(
+            "SELECT ",
+            funding_cols!(),
+            " FROM funding_sources WHERE account_id = ? ORDER BY created_at, source_id"
+        ))
         .bind(account_id)
         .fetch_all(&self.reader)
         .await?
@@ -391,8 +444,16 @@ impl Store for SqliteStore {
         .collect()
     }
 
-    async fn funding_source(&self, account_id: &str, source_id: &str) -> Result<Option<FundingRow>, StoreError> {
-        sqlx::query(concat!("SELECT ", funding_cols!(), " FROM funding_sources WHERE account_id = ? AND source_id = ?"))
+    async fn funding_source(
+        &self,
+        account_id: &str,
+        source_id: &str,
+    ) -> Result<Option<FundingRow>, StoreError> {
+        sqlx::query(concat!(
+            "SELECT ",
+            funding_cols!(),
+            " FROM funding_sources WHERE account_id = ? AND source_id = ?"
+        ))
         .bind(account_id)
         .bind(source_id)
         .fetch_optional(&self.reader)
@@ -402,7 +463,11 @@ impl Store for SqliteStore {
         .transpose()
     }
 
-    async fn idempotent_response(&self, account_id: &str, key: &str) -> Result<Option<StoredResponse>, StoreError> {
+    async fn idempotent_response(
+        &self,
+        account_id: &str,
+        key: &str,
+    ) -> Result<Option<StoredResponse>, StoreError> {
         Ok(sqlx::query(
             "SELECT request_hash, status, body FROM idempotency WHERE account_id = ? AND idem_key = ?",
         )
@@ -477,11 +542,12 @@ impl Store for SqliteStore {
     }
 
     async fn balance(&self, account_id: &str) -> Result<(i64, i64), StoreError> {
-        let row = sqlx::query("SELECT balance, last_seq FROM ledger_accounts WHERE ledger_account = ?")
-            .bind(user_ledger_account(account_id))
-            .fetch_optional(&self.reader)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let row =
+            sqlx::query("SELECT balance, last_seq FROM ledger_accounts WHERE ledger_account = ?")
+                .bind(user_ledger_account(account_id))
+                .fetch_optional(&self.reader)
+                .await?
+                .ok_or(StoreError::NotFound)?;
         Ok((row.try_get(0)?, row.try_get(1)?))
     }
 
@@ -492,17 +558,32 @@ impl Store for SqliteStore {
         starting_after: Option<&str>,
     ) -> Result<(Vec<TxRow>, bool), StoreError> {
         let limit = limit.clamp(1, 100);
+        // Resolve the cursor first so the page is one index range scan.
+        let below: i64 = match starting_after {
+            None => i64::MAX,
+            Some(id) => {
+                match sqlx::query_scalar(
+                    "SELECT seq FROM ledger_transactions WHERE transaction_id = ?",
+                )
+                .bind(id)
+                .fetch_optional(&self.reader)
+                .await?
+                {
+                    Some(seq) => seq,
+                    None => return Ok((Vec::new(), false)),
+                }
+            }
+        };
         let rows = sqlx::query(
             "SELECT t.transaction_id, t.seq, t.kind, p.amount, p.currency, p.counterparty,
                     t.description, t.status, t.created_at
              FROM postings p JOIN ledger_transactions t ON t.seq = p.seq
-             WHERE p.ledger_account = ?1
-               AND (?2 IS NULL OR p.seq < (SELECT seq FROM ledger_transactions WHERE transaction_id = ?2))
+             WHERE p.ledger_account = ? AND p.seq < ?
              ORDER BY p.seq DESC
-             LIMIT ?3",
+             LIMIT ?",
         )
         .bind(user_ledger_account(account_id))
-        .bind(starting_after)
+        .bind(below)
         .bind(i64::from(limit) + 1)
         .fetch_all(&self.reader)
         .await?;
@@ -523,5 +604,190 @@ impl Store for SqliteStore {
         let has_more = out.len() > limit as usize;
         out.truncate(limit as usize);
         Ok((out, has_more))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cny() -> Currency {
+        Currency::from_code("CNY").unwrap()
+    }
+
+    async fn store() -> (tempfile::TempDir, SqliteStore) {
+        let dir = tempfile::tempdir().unwrap();
+        let s = SqliteStore::open(&dir.path().join("t.db")).await.unwrap();
+        s.create_account(
+            AccountRow {
+                account_id: "a1".into(),
+                name: "A".into(),
+                currency: cny(),
+                created_at: 1,
+            },
+            DeviceRow {
+                device_id: "d1".into(),
+                account_id: "a1".into(),
+                name: "p".into(),
+                public_key: "k1".into(),
+                payment_public_key: "p1".into(),
+                created_at: 1,
+                revoked_at: None,
+            },
+        )
+        .await
+        .unwrap();
+        (dir, s)
+    }
+
+    fn entry(id: &str, user_amount: i64) -> LedgerEntry {
+        LedgerEntry {
+            transaction_id: id.into(),
+            kind: "topup".into(),
+            description: String::new(),
+            created_at: 2,
+            postings: vec![
+                Posting {
+                    ledger_account: "user:a1".into(),
+                    amount: user_amount,
+                    currency: cny(),
+                    counterparty: "x".into(),
+                },
+                Posting {
+                    ledger_account: "system:test:CNY".into(),
+                    amount: -user_amount,
+                    currency: cny(),
+                    counterparty: "A".into(),
+                },
+            ],
+        }
+    }
+
+    fn scope(key: &str) -> IdempotencyScope {
+        IdempotencyScope {
+            account_id: "a1".into(),
+            key: key.into(),
+            request_hash: key.into(),
+            now: 2,
+        }
+    }
+
+    #[tokio::test]
+    async fn user_balance_never_goes_below_zero() {
+        let (_d, s) = store().await;
+        s.post_idempotent(scope("k1"), Some(entry("t1", 500)), "user:a1", |_| {
+            (201, "{}".into())
+        })
+        .await
+        .unwrap();
+        let e = s
+            .post_idempotent(scope("k2"), Some(entry("t2", -501)), "user:a1", |_| {
+                (201, "{}".into())
+            })
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(e, StoreError::Conflict("insufficient funds")),
+            "{e:?}"
+        );
+        assert_eq!(s.balance("a1").await.unwrap().0, 500);
+        assert!(
+            s.idempotent_response("a1", "k2").await.unwrap().is_none(),
+            "rolled back whole"
+        );
+        assert!(s.audit().await.unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn unbalanced_entries_are_refused() {
+        let (_d, s) = store().await;
+        let mut e = entry("t1", 500);
+        e.postings[1].amount = -499;
+        assert!(matches!(
+            s.post_idempotent(scope("k"), Some(e), "user:a1", |_| (201, "{}".into()))
+                .await,
+            Err(StoreError::Conflict(_))
+        ));
+    }
+
+    #[tokio::test]
+    async fn ledger_is_append_only() {
+        let (_d, s) = store().await;
+        s.post_idempotent(scope("k1"), Some(entry("t1", 500)), "user:a1", |_| {
+            (201, "{}".into())
+        })
+        .await
+        .unwrap();
+        for sql in [
+            "UPDATE postings SET amount = 1",
+            "DELETE FROM postings",
+            "UPDATE ledger_transactions SET description = 'x'",
+            "DELETE FROM ledger_transactions",
+        ] {
+            let e = sqlx::query(sql).execute(&s.writer).await.unwrap_err();
+            assert!(e.to_string().contains("append-only"), "{sql}: {e}");
+        }
+    }
+
+    #[tokio::test]
+    async fn nonces_are_single_use_until_purged() {
+        let (_d, s) = store().await;
+        assert!(s.remember_nonce("d1", "n", 100).await.unwrap());
+        assert!(!s.remember_nonce("d1", "n", 100).await.unwrap());
+        assert!(
+            s.remember_nonce("d2", "n", 100).await.unwrap(),
+            "per device"
+        );
+        assert_eq!(s.purge_nonces(101).await.unwrap(), 2);
+        assert!(s.remember_nonce("d1", "n", 200).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn idempotency_records_are_kept_a_week_then_purged() {
+        let (_d, s) = store().await;
+        s.post_idempotent(scope("k1"), None, "user:a1", |_| (402, "{}".into()))
+            .await
+            .unwrap();
+        assert_eq!(s.purge_idempotency(2 + 7 * 24 * 3600).await.unwrap(), 0);
+        assert_eq!(
+            s.purge_idempotency(3 + IDEMPOTENCY_RETENTION_SECS)
+                .await
+                .unwrap(),
+            1
+        );
+    }
+
+    #[tokio::test]
+    async fn reopening_keeps_everything() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        {
+            let (_d, s) = store().await;
+            drop(s);
+        }
+        let s = SqliteStore::open(&path).await.unwrap();
+        s.create_account(
+            AccountRow {
+                account_id: "a9".into(),
+                name: "Z".into(),
+                currency: cny(),
+                created_at: 1,
+            },
+            DeviceRow {
+                device_id: "d9".into(),
+                account_id: "a9".into(),
+                name: "p".into(),
+                public_key: "k9".into(),
+                payment_public_key: "p9".into(),
+                created_at: 1,
+                revoked_at: None,
+            },
+        )
+        .await
+        .unwrap();
+        drop(s);
+        let s = SqliteStore::open(&path).await.unwrap();
+        assert!(s.account("a9").await.unwrap().is_some());
+        assert!(s.device("d9").await.unwrap().is_some());
     }
 }

@@ -10,8 +10,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use url::Url;
 
-use super::types::*;
 use super::ApiError;
+use super::types::*;
 use crate::keys::{SigningKey, random_bytes};
 use crate::sign::sign_request;
 
@@ -138,7 +138,9 @@ impl ApiClient {
         let mut path = format!("v1/transactions?limit={limit}");
         if let Some(after) = starting_after {
             path.push_str("&starting_after=");
-            path.push_str(&url::form_urlencoded::byte_serialize(after.as_bytes()).collect::<String>());
+            path.push_str(
+                &url::form_urlencoded::byte_serialize(after.as_bytes()).collect::<String>(),
+            );
         }
         self.send::<(), _>(creds, Method::GET, &path, None, None)
             .await
@@ -156,8 +158,14 @@ impl ApiClient {
     ) -> Result<Device, ApiError> {
         let path = format!("v1/devices/{}/revoke", path_segment(device_id));
         let key = new_idempotency_key();
-        self.send(creds, Method::POST, &path, Some(&serde_json::json!({})), Some(&key))
-            .await
+        self.send(
+            creds,
+            Method::POST,
+            &path,
+            Some(&serde_json::json!({})),
+            Some(&key),
+        )
+        .await
     }
 
     pub async fn link_card(
@@ -166,8 +174,14 @@ impl ApiClient {
         req: &LinkCardRequest,
     ) -> Result<FundingSource, ApiError> {
         let key = new_idempotency_key();
-        self.send(creds, Method::POST, "v1/funding/cards", Some(req), Some(&key))
-            .await
+        self.send(
+            creds,
+            Method::POST,
+            "v1/funding/cards",
+            Some(req),
+            Some(&key),
+        )
+        .await
     }
 
     pub async fn link_bank(
@@ -176,8 +190,14 @@ impl ApiClient {
         req: &LinkBankRequest,
     ) -> Result<FundingSource, ApiError> {
         let key = new_idempotency_key();
-        self.send(creds, Method::POST, "v1/funding/banks", Some(req), Some(&key))
-            .await
+        self.send(
+            creds,
+            Method::POST,
+            "v1/funding/banks",
+            Some(req),
+            Some(&key),
+        )
+        .await
     }
 
     pub async fn funding_sources(
@@ -196,8 +216,14 @@ impl ApiClient {
         req: &TopupRequest,
         idempotency_key: &str,
     ) -> Result<Topup, ApiError> {
-        self.send(creds, Method::POST, "v1/topups", Some(req), Some(idempotency_key))
-            .await
+        self.send(
+            creds,
+            Method::POST,
+            "v1/topups",
+            Some(req),
+            Some(idempotency_key),
+        )
+        .await
     }
 
     /// Sends one signed request, retrying what is safe to retry. Each attempt is signed
@@ -226,7 +252,9 @@ impl ApiClient {
                 .attempt(creds, &method, &url, &body, idempotency_key)
                 .await;
             match result {
-                Err(e) if retryable_request && e.is_retryable() && attempt < self.retry.attempts => {
+                Err(e)
+                    if retryable_request && e.is_retryable() && attempt < self.retry.attempts =>
+                {
                     tracing::debug!(%e, attempt, path, "retrying");
                     tokio::time::sleep(jitter(backoff)).await;
                     backoff = (backoff * 2).min(self.retry.max_backoff);
@@ -360,24 +388,42 @@ mod tests {
         ] {
             check_backend_url(ok).unwrap();
         }
-        for bad in ["http://10.0.0.1", "http://purse.example", "http://127.0.0.1.evil.example"] {
-            assert!(matches!(check_backend_url(bad), Err(ApiError::InsecureUrl(_))), "{bad}");
+        for bad in [
+            "http://10.0.0.1",
+            "http://purse.example",
+            "http://127.0.0.1.evil.example",
+        ] {
+            assert!(
+                matches!(check_backend_url(bad), Err(ApiError::InsecureUrl(_))),
+                "{bad}"
+            );
         }
-        assert!(matches!(check_backend_url("ftp://x"), Err(ApiError::InvalidUrl(_))));
-        assert!(matches!(check_backend_url("nonsense"), Err(ApiError::InvalidUrl(_))));
+        assert!(matches!(
+            check_backend_url("ftp://x"),
+            Err(ApiError::InvalidUrl(_))
+        ));
+        assert!(matches!(
+            check_backend_url("nonsense"),
+            Err(ApiError::InvalidUrl(_))
+        ));
     }
 
     #[test]
     fn non_problem_errors_keep_the_status() {
         let e = problem_from(StatusCode::BAD_GATEWAY, b"<html>", "r1".into());
         let ApiError::Problem(p) = e else { panic!() };
-        assert_eq!((p.status, p.code.as_str(), p.request_id.as_str()), (502, "internal_error", "r1"));
+        assert_eq!(
+            (p.status, p.code.as_str(), p.request_id.as_str()),
+            (502, "internal_error", "r1")
+        );
         let e = problem_from(
             StatusCode::PAYMENT_REQUIRED,
             br#"{"title":"Declined","status":402,"code":"card_declined","decline_code":"insufficient_funds"}"#,
             String::new(),
         );
-        assert!(matches!(e, ApiError::Problem(p) if p.decline_code.as_deref() == Some("insufficient_funds")));
+        assert!(
+            matches!(e, ApiError::Problem(p) if p.decline_code.as_deref() == Some("insufficient_funds"))
+        );
     }
 
     #[test]

@@ -3,10 +3,10 @@
 mod client;
 pub mod types;
 
+pub(crate) use client::unix_now;
 pub use client::{
     ApiClient, DeviceCredentials, RetryPolicy, check_backend_url, new_idempotency_key,
 };
-pub(crate) use client::unix_now;
 
 use types::Problem;
 
@@ -35,7 +35,15 @@ pub enum ApiError {
 }
 
 fn problem_text(p: &Problem) -> String {
-    let mut s = format!("{} ({})", if p.detail.is_empty() { &p.title } else { &p.detail }, p.code);
+    let mut s = format!(
+        "{} ({})",
+        if p.detail.is_empty() {
+            &p.title
+        } else {
+            &p.detail
+        },
+        p.code
+    );
     if let Some(d) = &p.decline_code {
         s.push_str(&format!(", decline code {d}"));
     }

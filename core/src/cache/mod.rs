@@ -20,7 +20,9 @@ pub use schema::VERSION as SCHEMA_VERSION;
 pub enum CacheError {
     #[error("wallet cache: {0}")]
     Sqlite(#[from] rusqlite::Error),
-    #[error("wallet cache was written by a newer Purse (schema {found}, this build reads up to {supported})")]
+    #[error(
+        "wallet cache was written by a newer Purse (schema {found}, this build reads up to {supported})"
+    )]
     TooNew { found: u32, supported: u32 },
     #[error("wallet cache holds an invalid value: {0}")]
     Corrupt(String),
@@ -125,7 +127,14 @@ impl Cache {
             .query_row(
                 "SELECT minor, currency, as_of_seq, fetched_at FROM balance WHERE id = 1",
                 [],
-                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get(3)?)),
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                    ))
+                },
             )
             .optional()?
             .map(|(minor, code, as_of_seq, fetched_at)| {
@@ -148,7 +157,12 @@ impl Cache {
                 currency = excluded.currency, as_of_seq = excluded.as_of_seq,
                 fetched_at = excluded.fetched_at
              WHERE excluded.as_of_seq >= balance.as_of_seq",
-            params![b.balance.minor, b.balance.currency.code(), b.as_of_seq, b.fetched_at],
+            params![
+                b.balance.minor,
+                b.balance.currency.code(),
+                b.as_of_seq,
+                b.fetched_at
+            ],
         )?;
         Ok(())
     }
@@ -185,7 +199,9 @@ impl Cache {
     pub fn synced_seq(&self) -> Result<i64, CacheError> {
         Ok(self
             .conn
-            .query_row("SELECT history_seq FROM sync_state WHERE id = 1", [], |r| r.get(0))?)
+            .query_row("SELECT history_seq FROM sync_state WHERE id = 1", [], |r| {
+                r.get(0)
+            })?)
     }
 
     pub fn set_synced_seq(&self, seq: i64) -> Result<(), CacheError> {
@@ -216,16 +232,33 @@ impl Cache {
         starting_after: Option<&str>,
     ) -> Result<TransactionPage, CacheError> {
         let limit = limit.clamp(1, 500);
+        // Resolve the cursor first: a single `seq < ?` lets SQLite walk the index.
+        let below = match starting_after {
+            None => i64::MAX,
+            Some(id) => match self
+                .conn
+                .prepare_cached("SELECT seq FROM transactions WHERE transaction_id = ?1")?
+                .query_row(params![id], |r| r.get(0))
+                .optional()?
+            {
+                Some(seq) => seq,
+                None => {
+                    return Ok(TransactionPage {
+                        data: Vec::new(),
+                        has_more: false,
+                    });
+                }
+            },
+        };
         let mut stmt = self.conn.prepare_cached(
             "SELECT transaction_id, seq, kind, amount_minor, currency, counterparty,
                     description, status, created_at
              FROM transactions
-             WHERE ?1 IS NULL
-                OR seq < (SELECT seq FROM transactions WHERE transaction_id = ?1)
+             WHERE seq < ?1
              ORDER BY seq DESC
              LIMIT ?2",
         )?;
-        let rows = stmt.query_map(params![starting_after, i64::from(limit) + 1], |r| {
+        let rows = stmt.query_map(params![below, i64::from(limit) + 1], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, i64>(1)?,
@@ -408,11 +441,21 @@ mod tests {
         let path = dir.path().join("w.db");
         {
             let c = Cache::open(&path).unwrap();
-            c.set_lockout(LockoutState { failures: 4, locked_until: 99 }).unwrap();
+            c.set_lockout(LockoutState {
+                failures: 4,
+                locked_until: 99,
+            })
+            .unwrap();
             c.set_session(Some(b"sealed"), 42).unwrap();
         }
         let c = Cache::open(&path).unwrap();
-        assert_eq!(c.lockout().unwrap(), LockoutState { failures: 4, locked_until: 99 });
+        assert_eq!(
+            c.lockout().unwrap(),
+            LockoutState {
+                failures: 4,
+                locked_until: 99
+            }
+        );
         assert_eq!(c.session().unwrap(), Some((b"sealed".to_vec(), 42)));
         c.set_session(None, 0).unwrap();
         assert_eq!(c.session().unwrap(), None);
@@ -431,6 +474,10 @@ mod tests {
             .unwrap()
             .collect::<Result<_, _>>()
             .unwrap();
-        assert!(cols.iter().filter(|c| c.contains("key")).all(|c| c.ends_with("_wrapped") || c.ends_with("public_key")));
+        assert!(
+            cols.iter()
+                .filter(|c| c.contains("key"))
+                .all(|c| c.ends_with("_wrapped") || c.ends_with("public_key"))
+        );
     }
 }

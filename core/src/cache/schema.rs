@@ -100,7 +100,9 @@ mod tests {
         let mut conn = Connection::open_in_memory().unwrap();
         upgrade(&mut conn).unwrap();
         upgrade(&mut conn).unwrap();
-        let v: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        let v: u32 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(v, VERSION);
         let n: i64 = conn
             .query_row("SELECT count(*) FROM security", [], |r| r.get(0))
@@ -111,7 +113,8 @@ mod tests {
     #[test]
     fn refuses_a_cache_from_the_future() {
         let mut conn = Connection::open_in_memory().unwrap();
-        conn.pragma_update(None, "user_version", VERSION + 1).unwrap();
+        conn.pragma_update(None, "user_version", VERSION + 1)
+            .unwrap();
         assert!(matches!(upgrade(&mut conn), Err(CacheError::TooNew { .. })));
     }
 }

@@ -18,8 +18,12 @@ pub fn seal(key: &[u8; 32], aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, Key
         .fill(&mut nonce)
         .map_err(|_| KeyError::Crypto("no randomness"))?;
     let mut buf = plaintext.to_vec();
-    key.seal_in_place_append_tag(Nonce::assume_unique_for_key(nonce), Aad::from(aad), &mut buf)
-        .map_err(|_| KeyError::Crypto("AES-GCM seal failed"))?;
+    key.seal_in_place_append_tag(
+        Nonce::assume_unique_for_key(nonce),
+        Aad::from(aad),
+        &mut buf,
+    )
+    .map_err(|_| KeyError::Crypto("AES-GCM seal failed"))?;
     let mut out = nonce.to_vec();
     out.extend_from_slice(&buf);
     Ok(out)
@@ -35,7 +39,10 @@ pub fn open(key: &[u8; 32], aad: &[u8], sealed: &[u8]) -> Option<Zeroizing<Vec<u
     let (nonce, ct) = sealed.split_at(NONCE_LEN);
     let nonce = Nonce::try_assume_unique_for_key(nonce).ok()?;
     let mut buf = Zeroizing::new(ct.to_vec());
-    let len = key.open_in_place(nonce, Aad::from(aad), &mut buf).ok()?.len();
+    let len = key
+        .open_in_place(nonce, Aad::from(aad), &mut buf)
+        .ok()?
+        .len();
     buf.truncate(len);
     Some(buf)
 }

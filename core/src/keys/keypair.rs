@@ -216,7 +216,11 @@ mod tests {
         let public = SigningKey::generate().unwrap().public_key();
         assert_eq!(PublicKey::from_pem(&public.to_pem()).unwrap(), public);
         assert_eq!(PublicKey::from_base64(&public.to_base64()).unwrap(), public);
-        assert!(public.to_pem().starts_with("-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE"));
+        assert!(
+            public
+                .to_pem()
+                .starts_with("-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE")
+        );
         assert!(PublicKey::from_sec1(&[4u8; 64]).is_err());
         assert!(PublicKey::from_base64("!!").is_err());
         assert!(device_id_for(&public).starts_with("dev_"));

@@ -52,7 +52,10 @@ pub fn generate_device_keys(
     let device = SigningKey::generate()?;
     let payment = SigningKey::generate()?;
     let device_id = device_id_for(&device.public_key());
-    let proof = payment.sign(&payment_key_proof_message(&device_id, &payment.public_key()))?;
+    let proof = payment.sign(&payment_key_proof_message(
+        &device_id,
+        &payment.public_key(),
+    ))?;
     let wrapped = WrappedKeys {
         device_public: device.public_key(),
         payment_public: payment.public_key(),
@@ -93,7 +96,10 @@ mod tests {
         assert_eq!(device.public_key(), wrapped.device_public);
         let payment = unwrap_key(&p, KeyPurpose::Payment, &wrapped.payment_wrapped, "x").unwrap();
         assert_eq!(payment.public_key(), wrapped.payment_public);
-        let msg = payment_key_proof_message(&device_id_for(&wrapped.device_public), &wrapped.payment_public);
+        let msg = payment_key_proof_message(
+            &device_id_for(&wrapped.device_public),
+            &wrapped.payment_public,
+        );
         assert!(wrapped.payment_public.verify(&msg, &proof));
     }
 }

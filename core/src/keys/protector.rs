@@ -175,7 +175,14 @@ impl KeyProtector for PassphraseProtector {
         if wrapped.len() < HEADER_LEN || &wrapped[..4] != PASSPHRASE_MAGIC {
             return Err(ProtectorError::Corrupt);
         }
-        let word = |at: usize| u32::from_be_bytes([wrapped[at], wrapped[at + 1], wrapped[at + 2], wrapped[at + 3]]);
+        let word = |at: usize| {
+            u32::from_be_bytes([
+                wrapped[at],
+                wrapped[at + 1],
+                wrapped[at + 2],
+                wrapped[at + 3],
+            ])
+        };
         let cost = Argon2Cost {
             memory_kib: word(4),
             passes: word(8),
@@ -196,11 +203,14 @@ pub enum Decision {
     Cancel,
 }
 
+/// The simulated user: given what is being unlocked and why, what do they do?
+pub type DecideFn = Box<dyn Fn(KeyPurpose, &str) -> Decision + Send + Sync>;
+
 /// A test stand-in for a biometric: the KEK is random and lives in memory, and each unwrap
 /// asks a decision function, as a real prompt would ask the user.
 pub struct DecisionProtector {
     kek: Zeroizing<[u8; 32]>,
-    decide: Box<dyn Fn(KeyPurpose, &str) -> Decision + Send + Sync>,
+    decide: DecideFn,
     prompts: AtomicU32,
 }
 
@@ -255,7 +265,9 @@ mod tests {
         let blob = p.wrap(KeyPurpose::Device, b"private").unwrap();
         assert!(!blob.windows(7).any(|w| w == b"private"));
         assert_eq!(
-            p.unwrap(KeyPurpose::Device, &blob, "test").unwrap().as_slice(),
+            p.unwrap(KeyPurpose::Device, &blob, "test")
+                .unwrap()
+                .as_slice(),
             b"private"
         );
         let wrong = PassphraseProtector::fixed("wrong horse", Argon2Cost::INSECURE_FAST);
@@ -275,12 +287,18 @@ mod tests {
     #[test]
     fn hostile_blobs_are_refused_without_work() {
         let p = PassphraseProtector::fixed("pw", Argon2Cost::INSECURE_FAST);
-        assert_eq!(p.unwrap(KeyPurpose::Device, b"", "x"), Err(ProtectorError::Corrupt));
+        assert_eq!(
+            p.unwrap(KeyPurpose::Device, b"", "x"),
+            Err(ProtectorError::Corrupt)
+        );
         let mut huge = b"PPw1".to_vec();
         huge.extend_from_slice(&u32::MAX.to_be_bytes());
         huge.extend_from_slice(&1u32.to_be_bytes());
         huge.extend_from_slice(&[0u8; 64]);
-        assert_eq!(p.unwrap(KeyPurpose::Device, &huge, "x"), Err(ProtectorError::Corrupt));
+        assert_eq!(
+            p.unwrap(KeyPurpose::Device, &huge, "x"),
+            Err(ProtectorError::Corrupt)
+        );
     }
 
     #[test]
@@ -288,7 +306,12 @@ mod tests {
         let p = PassphraseProtector::fixed("pw", Argon2Cost::DEFAULT);
         let blob = p.wrap(KeyPurpose::Payment, b"k").unwrap();
         assert_eq!(&blob[4..8], &(19u32 * 1024).to_be_bytes());
-        assert_eq!(p.unwrap(KeyPurpose::Payment, &blob, "x").unwrap().as_slice(), b"k");
+        assert_eq!(
+            p.unwrap(KeyPurpose::Payment, &blob, "x")
+                .unwrap()
+                .as_slice(),
+            b"k"
+        );
     }
 
     #[test]
@@ -299,8 +322,14 @@ mod tests {
         });
         let d = p.wrap(KeyPurpose::Device, b"d").unwrap();
         let k = p.wrap(KeyPurpose::Payment, b"k").unwrap();
-        assert_eq!(p.unwrap(KeyPurpose::Device, &d, "x").unwrap().as_slice(), b"d");
-        assert_eq!(p.unwrap(KeyPurpose::Payment, &k, "x"), Err(ProtectorError::Cancelled));
+        assert_eq!(
+            p.unwrap(KeyPurpose::Device, &d, "x").unwrap().as_slice(),
+            b"d"
+        );
+        assert_eq!(
+            p.unwrap(KeyPurpose::Payment, &k, "x"),
+            Err(ProtectorError::Cancelled)
+        );
         assert_eq!(p.prompts(), 2);
     }
 }

@@ -109,15 +109,16 @@ impl MessageView<'_> {
     }
 
     fn derived(&self, name: &str) -> Result<String, SignError> {
-        let uri = || {
-            url::Url::parse(self.target_uri).map_err(|_| SignError::Malformed("bad target URI"))
-        };
+        let uri =
+            || url::Url::parse(self.target_uri).map_err(|_| SignError::Malformed("bad target URI"));
         Ok(match name {
             "@method" => self.method.to_ascii_uppercase(),
             "@target-uri" => self.target_uri.to_owned(),
             "@authority" => {
                 let u = uri()?;
-                let host = u.host_str().ok_or(SignError::Malformed("URI has no host"))?;
+                let host = u
+                    .host_str()
+                    .ok_or(SignError::Malformed("URI has no host"))?;
                 match u.port() {
                     Some(p) => format!("{}:{p}", host.to_ascii_lowercase()),
                     None => host.to_ascii_lowercase(),
@@ -150,7 +151,10 @@ impl MessageView<'_> {
 }
 
 /// Builds the signature base of RFC 9421 section 2.5.
-pub fn signature_base(msg: &MessageView<'_>, params: &SignatureParams) -> Result<String, SignError> {
+pub fn signature_base(
+    msg: &MessageView<'_>,
+    params: &SignatureParams,
+) -> Result<String, SignError> {
     let mut base = String::new();
     for (i, name) in params.components.iter().enumerate() {
         if params.components[..i].contains(name) {

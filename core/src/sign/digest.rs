@@ -27,12 +27,16 @@ pub fn verify_content_digest(field: &str, body: &[u8]) -> Result<(), SignError> 
             _ => continue,
         };
         let ListEntry::Item(item) = entry else {
-            return Err(SignError::Malformed("Content-Digest value is not a byte sequence"));
+            return Err(SignError::Malformed(
+                "Content-Digest value is not a byte sequence",
+            ));
         };
         let got = item
             .bare_item
             .as_byte_sequence()
-            .ok_or(SignError::Malformed("Content-Digest value is not a byte sequence"))?;
+            .ok_or(SignError::Malformed(
+                "Content-Digest value is not a byte sequence",
+            ))?;
         if got != expected.as_ref() {
             return Err(SignError::DigestMismatch);
         }
@@ -41,7 +45,9 @@ pub fn verify_content_digest(field: &str, body: &[u8]) -> Result<(), SignError> 
     if checked {
         Ok(())
     } else {
-        Err(SignError::Malformed("Content-Digest has no sha-256 or sha-512"))
+        Err(SignError::Malformed(
+            "Content-Digest has no sha-256 or sha-512",
+        ))
     }
 }
 

@@ -4,9 +4,9 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use sfv::{BareItem, Dictionary, ListEntry, Parser};
 
+use super::SignError;
 use super::base::{MessageView, ParamValue, SignatureParams, signature_base};
 use super::digest::content_digest;
-use super::SignError;
 use crate::keys::{PublicKey, SigningKey};
 
 /// The dictionary label of Purse's request signature.
@@ -113,7 +113,9 @@ pub fn parse_signature(
         .parse()
         .map_err(|_| SignError::Malformed("Signature is not a structured dictionary"))?;
     let Some(ListEntry::InnerList(list)) = input.get(label) else {
-        return Err(SignError::Malformed("no signature input with the expected label"));
+        return Err(SignError::Malformed(
+            "no signature input with the expected label",
+        ));
     };
     let Some(ListEntry::Item(sig_item)) = sig.get(label) else {
         return Err(SignError::Malformed("no signature with the expected label"));
@@ -141,7 +143,11 @@ pub fn parse_signature(
         let value = match v {
             BareItem::Integer(i) => ParamValue::Int(i64::from(*i)),
             BareItem::String(s) => ParamValue::Str(s.as_str().to_owned()),
-            _ => return Err(SignError::Malformed("signature parameter of an unexpected type")),
+            _ => {
+                return Err(SignError::Malformed(
+                    "signature parameter of an unexpected type",
+                ));
+            }
         };
         params.push((k.as_str().to_owned(), value));
     }
@@ -166,7 +172,9 @@ impl ParsedSignature {
         if let Some(alg) = self.params.str("alg")
             && alg != ALG
         {
-            return Err(SignError::UnsupportedAlgorithm(alg.chars().take(32).collect()));
+            return Err(SignError::UnsupportedAlgorithm(
+                alg.chars().take(32).collect(),
+            ));
         }
         let base = signature_base(msg, &self.params)?;
         if key.verify(base.as_bytes(), &self.signature) {
@@ -184,7 +192,15 @@ mod tests {
     fn signed(idem: Option<&str>, body: &[u8]) -> (SigningKey, Vec<(String, String)>) {
         let key = SigningKey::generate().unwrap();
         let h = sign_request(
-            &key, "dev_1", "POST", "http://127.0.0.1:8080/v1/topups", idem, body, 1_700_000_000, 300, "n-1",
+            &key,
+            "dev_1",
+            "POST",
+            "http://127.0.0.1:8080/v1/topups",
+            idem,
+            body,
+            1_700_000_000,
+            300,
+            "n-1",
         )
         .unwrap();
         let mut headers = vec![
@@ -220,7 +236,12 @@ mod tests {
         let parsed = parse_signature(&headers, LABEL).unwrap();
         let check = |method: &str, uri: &str, headers: &[(String, String)]| {
             parsed.verify(
-                &MessageView { method, target_uri: uri, status: None, headers },
+                &MessageView {
+                    method,
+                    target_uri: uri,
+                    status: None,
+                    headers,
+                },
                 &key.public_key(),
             )
         };
@@ -251,7 +272,12 @@ mod tests {
 
     #[test]
     fn garbage_headers_are_errors() {
-        let h = |i: &str, s: &str| vec![("signature-input".to_owned(), i.to_owned()), ("signature".to_owned(), s.to_owned())];
+        let h = |i: &str, s: &str| {
+            vec![
+                ("signature-input".to_owned(), i.to_owned()),
+                ("signature".to_owned(), s.to_owned()),
+            ]
+        };
         assert_eq!(parse_signature(&[], LABEL), Err(SignError::Missing));
         for (i, s) in [
             ("purse=(", "purse=:AA==:"),

@@ -15,7 +15,8 @@ w0EkjqF7xB4FivAxzic30tMM4GF+hR6Dxh71Z50VGGdldkkDXZCnTNnoXQ==
 -----END PUBLIC KEY-----";
 const ECC_PRIVATE_SEC1_B64: &str = "MHcCAQEEIFKbhfNZfpDsW43+0+JjUr9K+bTeuxopu653+hBaXGA7oAoGCCqGSM49AwEHoUQDQgAEqIVYZVLCrPZHGHjP17CTW0/+D9Lfw0EkjqF7xB4FivAxzic30tMM4GF+hR6Dxh71Z50VGGdldkkDXZCnTNnoXQ==";
 /// test-key-ed25519 (B.1.4), SubjectPublicKeyInfo.
-const ED25519_PUBLIC_SPKI_B64: &str = "MCowBQYDK2VwAyEAJrQLj5P/89iXES9+vFgrIy29clF9CC/oPPsw3c5D0bs=";
+const ED25519_PUBLIC_SPKI_B64: &str =
+    "MCowBQYDK2VwAyEAJrQLj5P/89iXES9+vFgrIy29clF9CC/oPPsw3c5D0bs=";
 /// test-shared-secret (B.1.5).
 const SHARED_SECRET_B64: &str =
     "uzvJfB4u3N0Jy4T7NZ75MDVcr8zSTInedJtkgcu46YW4XByzNJjxBdtjUkdJPBtbmHhIDi6pcl8jsasjlTMtDQ==";
@@ -85,8 +86,10 @@ fn test_messages_digests_match_their_bodies() {
 fn b21_minimal_signature_base() {
     let headers = test_request_headers();
     let mut p = params(&[], &created_keyid("test-key-rsa-pss"));
-    p.params
-        .push(("nonce".into(), ParamValue::Str("b3k2pp5k7z-50gnwp.yemd".into())));
+    p.params.push((
+        "nonce".into(),
+        ParamValue::Str("b3k2pp5k7z-50gnwp.yemd".into()),
+    ));
     assert_eq!(
         signature_base(&request_view(&headers), &p).unwrap(),
         "\"@signature-params\": ();created=1618884473;keyid=\"test-key-rsa-pss\";nonce=\"b3k2pp5k7z-50gnwp.yemd\""
@@ -97,7 +100,16 @@ fn b21_minimal_signature_base() {
 fn b23_full_coverage_signature_base() {
     let headers = test_request_headers();
     let p = params(
-        &["date", "@method", "@path", "@query", "@authority", "content-type", "content-digest", "content-length"],
+        &[
+            "date",
+            "@method",
+            "@path",
+            "@query",
+            "@authority",
+            "content-type",
+            "content-digest",
+            "content-length",
+        ],
         &created_keyid("test-key-rsa-pss"),
     );
     let expected = format!(
@@ -111,7 +123,10 @@ fn b23_full_coverage_signature_base() {
          \"content-length\": 18\n\
          \"@signature-params\": (\"date\" \"@method\" \"@path\" \"@query\" \"@authority\" \"content-type\" \"content-digest\" \"content-length\");created=1618884473;keyid=\"test-key-rsa-pss\""
     );
-    assert_eq!(signature_base(&request_view(&headers), &p).unwrap(), expected);
+    assert_eq!(
+        signature_base(&request_view(&headers), &p).unwrap(),
+        expected
+    );
 }
 
 #[test]
@@ -153,14 +168,20 @@ fn b24_response_with_ecdsa_p256() {
     assert!(public.verify(expected.as_bytes(), &ours));
     let mut tampered = headers.clone();
     tampered[3].1 = "24".into();
-    let view = MessageView { headers: &tampered, ..view };
+    let view = MessageView {
+        headers: &tampered,
+        ..view
+    };
     assert_eq!(parsed.verify(&view, &public), Err(SignError::BadSignature));
 }
 
 #[test]
 fn b25_hmac_sha256() {
     let headers = test_request_headers();
-    let p = params(&["date", "@authority", "content-type"], &created_keyid("test-shared-secret"));
+    let p = params(
+        &["date", "@authority", "content-type"],
+        &created_keyid("test-shared-secret"),
+    );
     let base = signature_base(&request_view(&headers), &p).unwrap();
     assert_eq!(
         base,
@@ -169,8 +190,13 @@ fn b25_hmac_sha256() {
          \"content-type\": application/json\n\
          \"@signature-params\": (\"date\" \"@authority\" \"content-type\");created=1618884473;keyid=\"test-shared-secret\""
     );
-    let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &B64.decode(SHARED_SECRET_B64).unwrap());
-    let sig = B64.decode("pxcQw6G3AjtMBQjwo8XzkZf/bws5LelbaMk5rGIGtE8=").unwrap();
+    let key = ring::hmac::Key::new(
+        ring::hmac::HMAC_SHA256,
+        &B64.decode(SHARED_SECRET_B64).unwrap(),
+    );
+    let sig = B64
+        .decode("pxcQw6G3AjtMBQjwo8XzkZf/bws5LelbaMk5rGIGtE8=")
+        .unwrap();
     ring::hmac::verify(&key, base.as_bytes(), &sig).unwrap();
 }
 
@@ -178,7 +204,14 @@ fn b25_hmac_sha256() {
 fn b26_ed25519() {
     let headers = test_request_headers();
     let p = params(
-        &["date", "@method", "@path", "@authority", "content-type", "content-length"],
+        &[
+            "date",
+            "@method",
+            "@path",
+            "@authority",
+            "content-type",
+            "content-length",
+        ],
         &created_keyid("test-key-ed25519"),
     );
     let base = signature_base(&request_view(&headers), &p).unwrap();
@@ -245,10 +278,21 @@ fn b3_tls_terminating_proxy_with_ecdsa_p256() {
 fn purse_requests_signed_with_the_rfc_key_verify() {
     let key = ecc_key();
     let signed = sign_request(
-        &key, "test-key-ecc-p256", "POST", REQUEST_URI, Some("abc"), b"{\"hello\": \"world\"}", 1618884473, 60, "n",
+        &key,
+        "test-key-ecc-p256",
+        "POST",
+        REQUEST_URI,
+        Some("abc"),
+        b"{\"hello\": \"world\"}",
+        1618884473,
+        60,
+        "n",
     )
     .unwrap();
-    assert_eq!(signed.content_digest, "sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:");
+    assert_eq!(
+        signed.content_digest,
+        "sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:"
+    );
     assert_eq!(
         signed.signature_input,
         "purse=(\"@method\" \"@target-uri\" \"content-digest\" \"idempotency-key\");created=1618884473;expires=1618884533;nonce=\"n\";keyid=\"test-key-ecc-p256\";alg=\"ecdsa-p256-sha256\""
@@ -261,6 +305,9 @@ fn purse_requests_signed_with_the_rfc_key_verify() {
     ]);
     parse_signature(&headers, LABEL)
         .unwrap()
-        .verify(&request_view(&headers), &PublicKey::from_pem(ECC_PUBLIC_PEM).unwrap())
+        .verify(
+            &request_view(&headers),
+            &PublicKey::from_pem(ECC_PUBLIC_PEM).unwrap(),
+        )
         .unwrap();
 }

@@ -127,7 +127,9 @@ impl Wallet {
         }
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 80 {
-            return Err(WalletError::InvalidInput("a name of 1 to 80 characters".into()));
+            return Err(WalletError::InvalidInput(
+                "a name of 1 to 80 characters".into(),
+            ));
         }
         let api = self.api(None)?;
         let protector = self.inner.cfg.protector.clone();
@@ -175,7 +177,13 @@ impl Wallet {
         {
             let cache = self.inner.cache()?;
             cache.save_account(&record)?;
-            session::persist(&cache, &*self.inner.cfg.secrets, &record.device_id, &creds.key, now);
+            session::persist(
+                &cache,
+                &*self.inner.cfg.secrets,
+                &record.device_id,
+                &creds.key,
+                now,
+            );
         }
         *self.inner.session() = Some(Session {
             key: creds.key,
@@ -197,7 +205,11 @@ impl Wallet {
     pub fn lock(&self) -> Result<(), WalletError> {
         *self.inner.session() = None;
         if let Some(a) = self.account()? {
-            session::forget(&*self.inner.cache()?, &*self.inner.cfg.secrets, &a.device_id);
+            session::forget(
+                &*self.inner.cache()?,
+                &*self.inner.cfg.secrets,
+                &a.device_id,
+            );
         }
         Ok(())
     }
@@ -229,7 +241,10 @@ impl Wallet {
                     let key = s.key.clone();
                     drop(session);
                     let _ = self.inner.cache()?.touch_session(now);
-                    let creds = DeviceCredentials { device_id: account.device_id.clone(), key };
+                    let creds = DeviceCredentials {
+                        device_id: account.device_id.clone(),
+                        key,
+                    };
                     return Ok((account, creds));
                 }
                 Some(_) => *session = None,
@@ -238,7 +253,13 @@ impl Wallet {
         }
         let resumed = {
             let cache = self.inner.cache()?;
-            session::resume(&cache, &*self.inner.cfg.secrets, &account.device_id, now, idle)
+            session::resume(
+                &cache,
+                &*self.inner.cfg.secrets,
+                &account.device_id,
+                now,
+                idle,
+            )
         };
         let key = match resumed {
             Some(k) => Arc::new(k),
@@ -249,7 +270,13 @@ impl Wallet {
                     .await
                     .map_err(|e| WalletError::Internal(e.to_string()))??;
                 let cache = self.inner.cache()?;
-                session::persist(&cache, &*self.inner.cfg.secrets, &account.device_id, &key, now);
+                session::persist(
+                    &cache,
+                    &*self.inner.cfg.secrets,
+                    &account.device_id,
+                    &key,
+                    now,
+                );
                 Arc::new(key)
             }
         };
@@ -349,7 +376,10 @@ impl Wallet {
     ) -> Result<FundingSource, WalletError> {
         let (account, creds) = self.credentials().await?;
         let req = LinkCardRequest {
-            number: number.chars().filter(|c| !c.is_whitespace() && *c != '-').collect(),
+            number: number
+                .chars()
+                .filter(|c| !c.is_whitespace() && *c != '-')
+                .collect(),
             exp_month,
             exp_year,
         };
@@ -385,7 +415,9 @@ impl Wallet {
     /// lost answer never charges twice.
     pub async fn topup(&self, source_id: &str, amount: Money) -> Result<Topup, WalletError> {
         if !amount.is_positive() {
-            return Err(WalletError::InvalidInput("a top-up amount must be positive".into()));
+            return Err(WalletError::InvalidInput(
+                "a top-up amount must be positive".into(),
+            ));
         }
         let (account, creds) = self.credentials().await?;
         let req = TopupRequest {
@@ -460,7 +492,9 @@ impl Inner {
         let state = self.cache()?.lockout()?;
         policy
             .check(state, now)
-            .map_err(|s| WalletError::LockedOut { retry_after_secs: s })?;
+            .map_err(|s| WalletError::LockedOut {
+                retry_after_secs: s,
+            })?;
         let wrapped = match purpose {
             KeyPurpose::Device => &account.device_key_wrapped,
             KeyPurpose::Payment => &account.payment_key_wrapped,

@@ -8,8 +8,8 @@
 
 use std::sync::Arc;
 
-use crate::keys::{SecretStore, SigningKey, aead_open, aead_seal, random_bytes};
 use crate::cache::Cache;
+use crate::keys::{SecretStore, SigningKey, aead_open, aead_seal, random_bytes};
 
 pub(crate) struct Session {
     pub key: Arc<SigningKey>,

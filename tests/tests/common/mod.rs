@@ -58,10 +58,9 @@ pub fn wallet_with(
     secrets: Arc<dyn SecretStore>,
     dir: TempDir,
 ) -> TestWallet {
-    let wallet = Wallet::open(
-        WalletConfig::new(dir.path(), protector, secrets.clone()).backend(backend),
-    )
-    .unwrap();
+    let wallet =
+        Wallet::open(WalletConfig::new(dir.path(), protector, secrets.clone()).backend(backend))
+            .unwrap();
     TestWallet {
         wallet,
         dir,

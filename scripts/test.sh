@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs every Purse test: format, lints, unit and end-to-end tests.
+# Installs what it needs on a fresh Debian machine first; running it again installs nothing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# A C compiler for the bundled SQLite and for ring.
+missing=()
+command -v cc >/dev/null 2>&1 || missing+=(build-essential)
+command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "==> installing ${missing[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+fi
+
+command -v cargo >/dev/null 2>&1 || { echo "Rust is required: https://rustup.rs" >&2; exit 1; }
+cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
+cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
+if ! command -v cargo-nextest >/dev/null 2>&1; then
+    echo "==> installing cargo-nextest"
+    cargo install cargo-nextest --locked
+fi
+
+echo "==> cargo fmt --check"
+cargo fmt --all -- --check
+
+echo "==> cargo clippy -D warnings"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+echo "==> doc tests"
+cargo test --workspace --doc --locked --quiet
+
+# Last, so that its summary closes the output.
+echo "==> tests (unit and end to end)"
+cargo nextest run --workspace --locked --no-fail-fast
