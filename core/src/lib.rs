@@ -6,6 +6,7 @@ pub mod api;
 pub mod cache;
 pub mod keys;
 pub mod money;
+pub mod paycode;
 pub mod sign;
 pub mod wallet;
 
