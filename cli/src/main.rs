@@ -1,5 +1,6 @@
 //! `purse`: a terminal wallet over purse-core, and the reference backend in one binary.
 
+mod codes;
 mod demo;
 mod output;
 mod passphrase;
@@ -106,6 +107,22 @@ enum Command {
     Unlock,
     /// End the session: the next command asks for the passphrase again.
     Lock,
+    /// Find QR codes in image files (PNG, JPEG, WebP); one line per file.
+    Scan {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Stop starting new passes after this long.
+        #[arg(long, default_value_t = 250)]
+        budget_ms: u64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Parse a payment code payload (EMVCo, UPI, EPC, Swiss QR-bill).
+    Parse {
+        payload: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Run the reference backend.
     Backend {
         #[arg(long, default_value = "127.0.0.1:8080")]
@@ -164,6 +181,18 @@ fn parse_exp(exp: &str) -> anyhow::Result<(u8, u16)> {
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match &cli.command {
         Command::Demo => demo::run().await,
+        Command::Scan {
+            files,
+            budget_ms,
+            json,
+        } => {
+            if codes::scan_files(files, *json, *budget_ms) {
+                Ok(())
+            } else {
+                bail!("some files could not be read")
+            }
+        }
+        Command::Parse { payload, json } => codes::parse_payload(payload, *json),
         Command::Backend { listen, db } => {
             let server = purse_backend::start(purse_backend::Config {
                 listen: *listen,

@@ -7,6 +7,7 @@ pub mod cache;
 pub mod keys;
 pub mod money;
 pub mod paycode;
+pub mod scan;
 pub mod sign;
 pub mod wallet;
 

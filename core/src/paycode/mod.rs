@@ -29,7 +29,7 @@ pub const MAX_PAYLOAD: usize = 7089;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "format", rename_all = "kebab-case")]
 pub enum PaymentCode {
-    Emvco(EmvcoCode),
+    Emvco(Box<EmvcoCode>),
     Upi(UpiLink),
     Epc(EpcTransfer),
     SwissQrBill(SwissQrBill),
@@ -108,7 +108,7 @@ pub fn parse(payload: &str) -> Result<PaymentCode, PaycodeError> {
                 text: payload.to_owned(),
             });
         }
-        return Ok(PaymentCode::Emvco(code));
+        return Ok(PaymentCode::Emvco(Box::new(code)));
     }
     let lower_prefix = trimmed.get(..6).unwrap_or(trimmed).to_ascii_lowercase();
     if lower_prefix.starts_with("upi:") {

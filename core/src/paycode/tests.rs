@@ -9,7 +9,7 @@ fn with_crc(body: &str) -> String {
 
 fn emv(payload: &str) -> EmvcoCode {
     match parse(payload) {
-        Ok(PaymentCode::Emvco(c)) => c,
+        Ok(PaymentCode::Emvco(c)) => *c,
         other => panic!("{payload}: {other:?}"),
     }
 }

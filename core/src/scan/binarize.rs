@@ -1,0 +1,230 @@
+//! Turning a luma frame into black and white, the step that decides most of what a QR
+//! decoder can find in a camera image.
+//!
+//! [`hybrid`] follows the idea of zxing's HybridBinarizer: the frame is cut into 8x8 blocks;
+//! each block gets a black point from its own mean, or, when the block is flat (no edge in
+//! it), a value just below its darkest pixel that keeps it white unless its neighbours are
+//! dark; every pixel is then
+//! compared with the average black point of the 5x5 blocks around its block. That adapts to
+//! uneven light (shadow, glare, vignetting) without turning flat noise into speckle.
+
+/// A luma image owned by the scanner: `data.len() == width * height`.
+#[derive(Debug, Clone)]
+pub struct Gray {
+    pub width: usize,
+    pub height: usize,
+    pub data: Vec<u8>,
+}
+
+/// A black-and-white image in rqrr's convention: 1 = black, 0 = white.
+#[derive(Debug, Clone)]
+pub struct Bits {
+    pub width: usize,
+    pub height: usize,
+    pub data: Vec<u8>,
+}
+
+const BLOCK: usize = 8;
+const MIN_DYNAMIC_RANGE: u8 = 24;
+
+pub fn hybrid(img: &Gray) -> Bits {
+    let (w, h) = (img.width, img.height);
+    let bw = w.div_ceil(BLOCK);
+    let bh = h.div_ceil(BLOCK);
+    let mut black = vec![0u8; bw * bh];
+    for by in 0..bh {
+        let y0 = by * BLOCK;
+        let y1 = (y0 + BLOCK).min(h);
+        for bx in 0..bw {
+            let x0 = bx * BLOCK;
+            let x1 = (x0 + BLOCK).min(w);
+            let (mut sum, mut min, mut max) = (0u32, 255u8, 0u8);
+            for y in y0..y1 {
+                for &p in &img.data[y * w + x0..y * w + x1] {
+                    sum += u32::from(p);
+                    min = min.min(p);
+                    max = max.max(p);
+                }
+            }
+            let count = ((y1 - y0) * (x1 - x0)) as u32;
+            let mut avg = (sum / count) as u8;
+            if max - min <= MIN_DYNAMIC_RANGE {
+                // A flat block: assume it is background (white): just below its darkest pixel.
+                // (zxing takes min/2, which drags the thresholds of textured blocks next to a
+                // quiet zone down and loses low-contrast dark modules.)
+                avg = min.saturating_sub(MIN_DYNAMIC_RANGE);
+                // ... unless the blocks already seen around it say it sits in a dark area.
+                if by > 0 && bx > 0 {
+                    let neighbours = (u32::from(black[(by - 1) * bw + bx])
+                        + 2 * u32::from(black[by * bw + bx - 1])
+                        + u32::from(black[(by - 1) * bw + bx - 1]))
+                        / 4;
+                    if u32::from(min) < neighbours {
+                        avg = neighbours as u8;
+                    }
+                }
+            }
+            black[by * bw + bx] = avg;
+        }
+    }
+    // Sum of black points over 5x5 block neighbourhoods, through a summed-area table.
+    let mut sat = vec![0u32; (bw + 1) * (bh + 1)];
+    for by in 0..bh {
+        let mut row = 0u32;
+        for bx in 0..bw {
+            row += u32::from(black[by * bw + bx]);
+            sat[(by + 1) * (bw + 1) + bx + 1] = sat[by * (bw + 1) + bx + 1] + row;
+        }
+    }
+    let mut out = vec![0u8; w * h];
+    for by in 0..bh {
+        let cy0 = by.saturating_sub(2);
+        let cy1 = (by + 3).min(bh);
+        for bx in 0..bw {
+            let cx0 = bx.saturating_sub(2);
+            let cx1 = (bx + 3).min(bw);
+            let total = sat[cy1 * (bw + 1) + cx1] + sat[cy0 * (bw + 1) + cx0]
+                - sat[cy0 * (bw + 1) + cx1]
+                - sat[cy1 * (bw + 1) + cx0];
+            let n = ((cy1 - cy0) * (cx1 - cx0)) as u32;
+            let threshold = (total / n) as u8;
+            let y0 = by * BLOCK;
+            let x0 = bx * BLOCK;
+            let x1 = (x0 + BLOCK).min(w);
+            for y in y0..(y0 + BLOCK).min(h) {
+                let src = &img.data[y * w + x0..y * w + x1];
+                let dst = &mut out[y * w + x0..y * w + x1];
+                for (d, &p) in dst.iter_mut().zip(src) {
+                    *d = u8::from(p <= threshold);
+                }
+            }
+        }
+    }
+    Bits {
+        width: w,
+        height: h,
+        data: out,
+    }
+}
+
+/// Swaps black and white: light-on-dark codes read as dark-on-light.
+pub fn invert(bits: &Bits) -> Bits {
+    Bits {
+        width: bits.width,
+        height: bits.height,
+        data: bits.data.iter().map(|b| b ^ 1).collect(),
+    }
+}
+
+/// Halves each side by averaging 2x2 pixels: less noise and blur, a quarter of the work.
+pub fn downscale2(img: &Gray) -> Gray {
+    let (w, h) = (img.width / 2, img.height / 2);
+    let mut data = Vec::with_capacity(w * h);
+    for y in 0..h {
+        let r0 = &img.data[2 * y * img.width..];
+        let r1 = &img.data[(2 * y + 1) * img.width..];
+        for x in 0..w {
+            let s = u16::from(r0[2 * x])
+                + u16::from(r0[2 * x + 1])
+                + u16::from(r1[2 * x])
+                + u16::from(r1[2 * x + 1]);
+            data.push(((s + 2) / 4) as u8);
+        }
+    }
+    Gray {
+        width: w,
+        height: h,
+        data,
+    }
+}
+
+/// Doubles each side with bilinear interpolation: gives far-away codes (1-2 px modules)
+/// enough pixels for the finder patterns to show.
+pub fn upscale2(img: &Gray) -> Gray {
+    let (sw, sh) = (img.width, img.height);
+    let (w, h) = (sw * 2, sh * 2);
+    let mut data = vec![0u8; w * h];
+    for y in 0..h {
+        // Source coordinate of this row's centre, in half-pixel steps.
+        let fy = (y as i64 * 2 - 1).max(0) as usize;
+        let y0 = (fy / 4).min(sh - 1);
+        let y1 = (y0 + 1).min(sh - 1);
+        let wy = (fy % 4) as u32;
+        for x in 0..w {
+            let fx = (x as i64 * 2 - 1).max(0) as usize;
+            let x0 = (fx / 4).min(sw - 1);
+            let x1 = (x0 + 1).min(sw - 1);
+            let wx = (fx % 4) as u32;
+            let p = |xx: usize, yy: usize| u32::from(img.data[yy * sw + xx]);
+            let top = p(x0, y0) * (4 - wx) + p(x1, y0) * wx;
+            let bottom = p(x0, y1) * (4 - wx) + p(x1, y1) * wx;
+            data[y * w + x] = ((top * (4 - wy) + bottom * wy + 8) / 16) as u8;
+        }
+    }
+    Gray {
+        width: w,
+        height: h,
+        data,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gray(w: usize, h: usize, f: impl Fn(usize, usize) -> u8) -> Gray {
+        Gray {
+            width: w,
+            height: h,
+            data: (0..h)
+                .flat_map(|y| (0..w).map(move |x| (x, y)))
+                .map(|(x, y)| f(x, y))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn module_texture_under_a_light_gradient_binarizes_and_flat_background_stays_white() {
+        // Light falls off from left (230) to right (90). In the middle band, 4 px "modules"
+        // alternate, 70 levels apart, as a QR code's do.
+        let img = gray(160, 64, |x, y| {
+            let light = 230 - (x * 140 / 160) as i32;
+            let dark = (16..48).contains(&y) && ((x / 4) + (y / 4)) % 2 == 0;
+            (light - if dark { 70 } else { 0 }) as u8
+        });
+        let bits = hybrid(&img);
+        for y in 16..48 {
+            for x in 0..160 {
+                if x % 4 == 0 || x % 4 == 3 || y % 4 == 0 || y % 4 == 3 {
+                    continue; // module edges may go either way
+                }
+                let dark = ((x / 4) + (y / 4)) % 2 == 0;
+                assert_eq!(bits.data[y * 160 + x], u8::from(dark), "module at {x},{y}");
+            }
+        }
+        for (x, y) in [(20, 5), (150, 5), (100, 60), (3, 60)] {
+            assert_eq!(bits.data[y * 160 + x], 0, "background at {x},{y}");
+        }
+    }
+
+    #[test]
+    fn resampling_sizes_and_values() {
+        let img = gray(5, 3, |x, _| (x * 50) as u8);
+        let d = downscale2(&img);
+        assert_eq!((d.width, d.height), (2, 1));
+        assert_eq!(d.data, vec![25, 125]);
+        let u = upscale2(&img);
+        assert_eq!((u.width, u.height), (10, 6));
+        assert!(
+            u.data.windows(2).take(9).all(|w| w[0] <= w[1]),
+            "{:?}",
+            &u.data[..10]
+        );
+        let bits = Bits {
+            width: 2,
+            height: 1,
+            data: vec![0, 1],
+        };
+        assert_eq!(invert(&bits).data, vec![1, 0]);
+    }
+}

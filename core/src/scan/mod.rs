@@ -1,0 +1,352 @@
+//! From pixels to QR payloads: encoded images (PNG, JPEG, WebP) or raw luma frames straight
+//! from CameraX / AVFoundation, with no re-encoding.
+//!
+//! rqrr finds and decodes the codes; around it the scanner does what camera images need:
+//! adaptive (block) binarization for uneven light, a half-resolution pass for large frames,
+//! a double-resolution pass for far-away codes, an inverted pass for light-on-dark codes, the
+//! quirc-style row threshold as another opinion, several codes per frame, and a time budget
+//! after which it reports what it has. Hostile input is an error, never a panic, a hang or
+//! an unbounded allocation.
+
+mod binarize;
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+pub use binarize::{Bits, Gray};
+
+/// Largest frame side accepted, and largest pixel count.
+pub const MAX_SIDE: usize = 8192;
+pub const MAX_PIXELS: usize = 40_000_000;
+/// Largest encoded image accepted (bytes).
+pub const MAX_ENCODED: usize = 64 * 1024 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ScanError {
+    #[error("empty frame ({width}x{height})")]
+    Empty { width: usize, height: usize },
+    #[error("frame {width}x{height} is larger than {MAX_SIDE}x{MAX_SIDE} or {MAX_PIXELS} pixels")]
+    TooLarge { width: usize, height: usize },
+    #[error("row stride {stride} is smaller than the width {width}")]
+    BadStride { width: usize, stride: usize },
+    #[error("buffer holds {got} bytes; {width}x{height} with stride {stride} needs {needed}")]
+    ShortBuffer {
+        width: usize,
+        height: usize,
+        stride: usize,
+        got: usize,
+        needed: usize,
+    },
+    #[error("unreadable image: {0}")]
+    Image(String),
+}
+
+/// A corner of a found code, in frame pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Corner {
+    pub x: i32,
+    pub y: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FoundCode {
+    pub payload: String,
+    /// Top-left, top-right, bottom-right, bottom-left, as the code is oriented.
+    pub corners: [Corner; 4],
+    /// QR version (1-40).
+    pub version: u8,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct ScanOptions {
+    /// After this, no new pass starts; what was found is returned.
+    pub budget: Duration,
+    /// Stop after the first pass that finds a code (a camera scanner wants one code, now).
+    pub first_only: bool,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions {
+            budget: Duration::from_millis(60),
+            first_only: false,
+        }
+    }
+}
+
+/// A view of a luma (Y-plane) frame as the camera hands it over: `row_stride` bytes per row,
+/// of which the first `width` are pixels.
+#[derive(Debug, Clone, Copy)]
+pub struct LumaFrame<'a> {
+    pub data: &'a [u8],
+    pub width: usize,
+    pub height: usize,
+    pub row_stride: usize,
+}
+
+impl LumaFrame<'_> {
+    fn check(&self) -> Result<(), ScanError> {
+        let (width, height, stride) = (self.width, self.height, self.row_stride);
+        if width == 0 || height == 0 {
+            return Err(ScanError::Empty { width, height });
+        }
+        if width > MAX_SIDE || height > MAX_SIDE || width.saturating_mul(height) > MAX_PIXELS {
+            return Err(ScanError::TooLarge { width, height });
+        }
+        if stride < width {
+            return Err(ScanError::BadStride { width, stride });
+        }
+        let needed = stride
+            .checked_mul(height - 1)
+            .and_then(|n| n.checked_add(width))
+            .ok_or(ScanError::TooLarge { width, height })?;
+        if self.data.len() < needed {
+            return Err(ScanError::ShortBuffer {
+                width,
+                height,
+                stride,
+                got: self.data.len(),
+                needed,
+            });
+        }
+        Ok(())
+    }
+
+    fn to_gray(self) -> Gray {
+        let mut data = Vec::with_capacity(self.width * self.height);
+        for y in 0..self.height {
+            data.extend_from_slice(
+                &self.data[y * self.row_stride..y * self.row_stride + self.width],
+            );
+        }
+        Gray {
+            width: self.width,
+            height: self.height,
+            data,
+        }
+    }
+}
+
+/// Decodes an encoded image (PNG, JPEG, WebP...) into luma, refusing decompression bombs.
+pub fn decode_image(bytes: &[u8]) -> Result<Gray, ScanError> {
+    if bytes.is_empty() {
+        return Err(ScanError::Image("no bytes".into()));
+    }
+    if bytes.len() > MAX_ENCODED {
+        return Err(ScanError::Image(format!(
+            "{} bytes is too large",
+            bytes.len()
+        )));
+    }
+    let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| ScanError::Image(e.to_string()))?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_SIDE as u32);
+    limits.max_image_height = Some(MAX_SIDE as u32);
+    limits.max_alloc = Some(512 * 1024 * 1024);
+    reader.limits(limits.clone());
+    let (w, h) = reader
+        .into_dimensions()
+        .map_err(|e| ScanError::Image(e.to_string()))?;
+    if (w as usize).saturating_mul(h as usize) > MAX_PIXELS {
+        return Err(ScanError::TooLarge {
+            width: w as usize,
+            height: h as usize,
+        });
+    }
+    let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| ScanError::Image(e.to_string()))?;
+    reader.limits(limits);
+    let img = catch_unwind(AssertUnwindSafe(|| reader.decode()))
+        .map_err(|_| ScanError::Image("the image decoder failed".into()))?
+        .map_err(|e| ScanError::Image(e.to_string()))?;
+    let luma = img.into_luma8();
+    let (width, height) = (luma.width() as usize, luma.height() as usize);
+    if width == 0 || height == 0 {
+        return Err(ScanError::Empty { width, height });
+    }
+    Ok(Gray {
+        width,
+        height,
+        data: luma.into_raw(),
+    })
+}
+
+/// Finds the QR codes in an encoded image.
+pub fn scan_image(bytes: &[u8], opts: ScanOptions) -> Result<Vec<FoundCode>, ScanError> {
+    let gray = decode_image(bytes)?;
+    Ok(scan_gray(&gray, opts))
+}
+
+/// Finds the QR codes in a camera frame. Cheap enough for an analyzer thread; returns within
+/// about `opts.budget`.
+pub fn scan_frame(frame: LumaFrame<'_>, opts: ScanOptions) -> Result<Vec<FoundCode>, ScanError> {
+    frame.check()?;
+    Ok(scan_gray(&frame.to_gray(), opts))
+}
+
+/// One attempt: which picture of the frame, binarized how.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    Hybrid { scale: Scale },
+    HybridInverted { scale: Scale },
+    RowThreshold,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scale {
+    Half,
+    Full,
+    Double,
+}
+
+fn plan(width: usize, height: usize) -> Vec<Pass> {
+    let pixels = width * height;
+    let mut passes = Vec::with_capacity(6);
+    if pixels >= 1_500_000 {
+        // Big frames: codes are usually big too; look at half resolution first.
+        passes.push(Pass::Hybrid { scale: Scale::Half });
+        passes.push(Pass::Hybrid { scale: Scale::Full });
+    } else {
+        passes.push(Pass::Hybrid { scale: Scale::Full });
+        if pixels >= 200_000 {
+            passes.push(Pass::Hybrid { scale: Scale::Half });
+        }
+    }
+    passes.push(Pass::HybridInverted { scale: Scale::Full });
+    passes.push(Pass::RowThreshold);
+    if pixels <= 2_100_000 {
+        passes.push(Pass::Hybrid {
+            scale: Scale::Double,
+        });
+    }
+    passes
+}
+
+/// Runs the passes over a luma image.
+pub fn scan_gray(gray: &Gray, opts: ScanOptions) -> Vec<FoundCode> {
+    let started = Instant::now();
+    let mut found: Vec<FoundCode> = Vec::new();
+    let mut half: Option<Gray> = None;
+    let mut full_bits: Option<Bits> = None;
+    for pass in plan(gray.width, gray.height) {
+        if started.elapsed() >= opts.budget && !found.is_empty() {
+            break;
+        }
+        if started.elapsed() >= opts.budget * 2 {
+            break;
+        }
+        let (bits, factor) = match pass {
+            Pass::Hybrid { scale: Scale::Full } => {
+                let b = full_bits
+                    .get_or_insert_with(|| binarize::hybrid(gray))
+                    .clone();
+                (b, 1.0)
+            }
+            Pass::Hybrid { scale: Scale::Half } => {
+                if gray.width < 64 || gray.height < 64 {
+                    continue;
+                }
+                let h = half.get_or_insert_with(|| binarize::downscale2(gray));
+                (binarize::hybrid(h), 2.0)
+            }
+            Pass::Hybrid {
+                scale: Scale::Double,
+            } => (binarize::hybrid(&binarize::upscale2(gray)), 0.5),
+            Pass::HybridInverted { scale: _ } => {
+                let b = full_bits.get_or_insert_with(|| binarize::hybrid(gray));
+                (binarize::invert(b), 1.0)
+            }
+            Pass::RowThreshold => (row_threshold(gray), 1.0),
+        };
+        let (codes, undecoded) = decode_bits(bits, factor);
+        for c in codes {
+            if !found.iter().any(|f| f.payload == c.payload) {
+                found.push(c);
+            }
+        }
+        if !found.is_empty() && (opts.first_only || undecoded == 0) {
+            break;
+        }
+    }
+    found
+}
+
+/// quirc's own row-wise moving-average threshold, as rqrr implements it.
+fn row_threshold(gray: &Gray) -> Bits {
+    let mut data = vec![0u8; gray.width * gray.height];
+    let s = (gray.width / 8).max(1);
+    let mut row_average = vec![0usize; gray.width];
+    for y in 0..gray.height {
+        let row = &gray.data[y * gray.width..(y + 1) * gray.width];
+        let mut avg_v = 0usize;
+        let mut avg_u = 0usize;
+        row_average.fill(0);
+        for x in 0..gray.width {
+            let (v, u) = if y % 2 == 0 {
+                (gray.width - 1 - x, x)
+            } else {
+                (x, gray.width - 1 - x)
+            };
+            avg_v = avg_v * (s - 1) / s + row[v] as usize;
+            avg_u = avg_u * (s - 1) / s + row[u] as usize;
+            row_average[v] += avg_v;
+            row_average[u] += avg_u;
+        }
+        for x in 0..gray.width {
+            data[y * gray.width + x] =
+                u8::from((row[x] as usize) < row_average[x] * 95 / (200 * s));
+        }
+    }
+    Bits {
+        width: gray.width,
+        height: gray.height,
+        data,
+    }
+}
+
+/// Detects and decodes the grids in one binarized picture; also says how many grids were
+/// found but could not be read. `factor` maps its coordinates back to the frame's.
+fn decode_bits(bits: Bits, factor: f64) -> (Vec<FoundCode>, usize) {
+    let run = || {
+        let w = bits.width;
+        let mut img = rqrr::PreparedImage::prepare_from_bitmap(w, bits.height, |x, y| {
+            bits.data[y * w + x] == 1
+        });
+        let grids = img.detect_grids();
+        let mut codes = Vec::new();
+        let mut failed = 0;
+        for g in grids {
+            let mut raw = Vec::new();
+            match g.decode_to(&mut raw) {
+                Ok(meta) => {
+                    let payload = String::from_utf8(raw)
+                        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+                    let corner = |i: usize| Corner {
+                        x: (f64::from(g.bounds[i].x) * factor).round() as i32,
+                        y: (f64::from(g.bounds[i].y) * factor).round() as i32,
+                    };
+                    codes.push(FoundCode {
+                        payload,
+                        corners: [corner(0), corner(1), corner(2), corner(3)],
+                        version: meta.version.0 as u8,
+                    });
+                }
+                Err(_) => failed += 1,
+            }
+        }
+        (codes, failed)
+    };
+    // rqrr is not ours: whatever it does with a hostile picture, no panic leaves here.
+    catch_unwind(AssertUnwindSafe(run)).unwrap_or_else(|_| {
+        tracing::warn!("QR decoder panicked on a frame; skipped");
+        (Vec::new(), 0)
+    })
+}
+
+#[cfg(test)]
+mod tests;

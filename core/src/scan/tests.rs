@@ -1,0 +1,204 @@
+use super::*;
+
+/// Renders `payload` as a QR code: `module` pixels per module, a 4-module quiet zone, placed
+/// at (`x`, `y`) on a `w`x`h` light frame.
+pub(crate) fn render(payload: &str, module: usize, w: usize, h: usize, x: usize, y: usize) -> Gray {
+    let code = qrcode::QrCode::new(payload.as_bytes()).unwrap();
+    let n = code.width();
+    let colors = code.to_colors();
+    let mut data = vec![235u8; w * h];
+    for my in 0..n {
+        for mx in 0..n {
+            if colors[my * n + mx] == qrcode::Color::Dark {
+                for py in 0..module {
+                    for px in 0..module {
+                        let (fx, fy) = (x + (mx + 4) * module + px, y + (my + 4) * module + py);
+                        if fx < w && fy < h {
+                            data[fy * w + fx] = 25;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Gray {
+        width: w,
+        height: h,
+        data,
+    }
+}
+
+const PAYLOAD: &str = "00020101021229300012D156000000000510A93FO3230Q31280012D15600000001030812345678520441115802CN5914BEST TRANSPORT6007BEIJING";
+
+#[test]
+fn finds_a_clean_code_in_a_camera_sized_frame() {
+    let g = render(PAYLOAD, 6, 1280, 720, 400, 150);
+    let found = scan_gray(&g, ScanOptions::default());
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].payload, PAYLOAD);
+    let c = found[0].corners;
+    assert!(
+        (c[0].x - (400 + 4 * 6)).abs() <= 8 && (c[0].y - (150 + 4 * 6)).abs() <= 8,
+        "{c:?}"
+    );
+}
+
+#[test]
+fn frames_with_a_row_stride_are_read_without_copying_padding() {
+    let g = render(PAYLOAD, 5, 640, 480, 100, 60);
+    let stride = 704;
+    let mut buf = vec![0u8; stride * 480];
+    for y in 0..480 {
+        buf[y * stride..y * stride + 640].copy_from_slice(&g.data[y * 640..(y + 1) * 640]);
+        // Garbage in the padding must not matter.
+        for b in &mut buf[y * stride + 640..(y + 1) * stride] {
+            *b = 0;
+        }
+    }
+    let frame = LumaFrame {
+        data: &buf,
+        width: 640,
+        height: 480,
+        row_stride: stride,
+    };
+    assert_eq!(
+        scan_frame(frame, ScanOptions::default()).unwrap()[0].payload,
+        PAYLOAD
+    );
+}
+
+#[test]
+fn light_on_dark_codes_are_read() {
+    let mut g = render("upi://pay?pa=tea@okaxis&am=10.00", 6, 640, 480, 150, 100);
+    for p in &mut g.data {
+        *p = 255 - *p;
+    }
+    let found = scan_gray(&g, ScanOptions::default());
+    assert_eq!(found.len(), 1);
+}
+
+#[test]
+fn several_codes_in_one_frame() {
+    let a = render("first code", 5, 1280, 720, 40, 40);
+    let b = render("second code", 5, 1280, 720, 700, 300);
+    let data = a
+        .data
+        .iter()
+        .zip(&b.data)
+        .map(|(x, y)| (*x).min(*y))
+        .collect();
+    let g = Gray {
+        width: 1280,
+        height: 720,
+        data,
+    };
+    let mut payloads: Vec<_> = scan_gray(&g, ScanOptions::default())
+        .into_iter()
+        .map(|f| f.payload)
+        .collect();
+    payloads.sort();
+    assert_eq!(payloads, vec!["first code", "second code"]);
+}
+
+#[test]
+fn png_bytes_round_trip() {
+    let g = render(PAYLOAD, 4, 400, 400, 20, 20);
+    let mut png = Vec::new();
+    image::GrayImage::from_raw(400, 400, g.data)
+        .unwrap()
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    assert_eq!(
+        scan_image(&png, ScanOptions::default()).unwrap()[0].payload,
+        PAYLOAD
+    );
+}
+
+#[test]
+fn hostile_frames_are_errors() {
+    let buf = vec![0u8; 100];
+    let f = |w, h, s| LumaFrame {
+        data: &buf,
+        width: w,
+        height: h,
+        row_stride: s,
+    };
+    assert!(matches!(
+        scan_frame(f(0, 10, 10), ScanOptions::default()),
+        Err(ScanError::Empty { .. })
+    ));
+    assert!(matches!(
+        scan_frame(f(10, 0, 10), ScanOptions::default()),
+        Err(ScanError::Empty { .. })
+    ));
+    assert!(matches!(
+        scan_frame(f(10, 10, 5), ScanOptions::default()),
+        Err(ScanError::BadStride { .. })
+    ));
+    assert!(matches!(
+        scan_frame(f(10, 11, 10), ScanOptions::default()),
+        Err(ScanError::ShortBuffer { .. })
+    ));
+    assert!(matches!(
+        scan_frame(f(100_000, 10, 100_000), ScanOptions::default()),
+        Err(ScanError::TooLarge { .. })
+    ));
+    assert!(matches!(
+        scan_frame(f(usize::MAX, 2, usize::MAX), ScanOptions::default()),
+        Err(ScanError::TooLarge { .. })
+    ));
+    assert!(
+        scan_frame(f(10, 10, 10), ScanOptions::default())
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn hostile_images_are_errors() {
+    assert!(matches!(
+        scan_image(b"", ScanOptions::default()),
+        Err(ScanError::Image(_))
+    ));
+    assert!(matches!(
+        scan_image(b"not an image at all", ScanOptions::default()),
+        Err(ScanError::Image(_))
+    ));
+    // A truncated PNG.
+    let g = render("x", 4, 200, 200, 0, 0);
+    let mut png = Vec::new();
+    image::GrayImage::from_raw(200, 200, g.data)
+        .unwrap()
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    assert!(matches!(
+        scan_image(&png[..png.len() / 2], ScanOptions::default()),
+        Err(ScanError::Image(_))
+    ));
+    // A PNG header that claims 100000 x 100000 pixels: refused before allocating.
+    let mut bomb = png[..33].to_vec();
+    bomb[16..20].copy_from_slice(&100_000u32.to_be_bytes());
+    bomb[20..24].copy_from_slice(&100_000u32.to_be_bytes());
+    let crc = crc32(&bomb[12..29]);
+    bomb[29..33].copy_from_slice(&crc.to_be_bytes());
+    let e = scan_image(&bomb, ScanOptions::default()).unwrap_err();
+    assert!(
+        matches!(e, ScanError::Image(_) | ScanError::TooLarge { .. }),
+        "{e:?}"
+    );
+}
+
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
