@@ -334,51 +334,34 @@ fn draw_code(
     }
 }
 
-fn box_blur(f: &mut Frame, r: usize) {
-    if r == 0 {
-        return;
-    }
-    let (w, h) = (f.w, f.h);
-    let mut tmp = vec![0.0; w * h];
-    for y in 0..h {
-        let mut acc = 0.0;
-        for x in 0..(r.min(w)) {
-            acc += f.px[y * w + x];
-        }
-        for x in 0..w {
-            if x + r < w {
-                acc += f.px[y * w + x + r];
-            }
-            if x > r {
-                acc -= f.px[y * w + x - r - 1];
-            }
-            let n = (x + r).min(w - 1) - x.saturating_sub(r) + 1;
-            tmp[y * w + x] = acc / n as f64;
-        }
-    }
-    for x in 0..w {
-        let mut acc = 0.0;
-        for y in 0..(r.min(h)) {
-            acc += tmp[y * w + x];
-        }
-        for y in 0..h {
-            if y + r < h {
-                acc += tmp[(y + r) * w + x];
-            }
-            if y > r {
-                acc -= tmp[(y - r - 1) * w + x];
-            }
-            let n = (y + r).min(h - 1) - y.saturating_sub(r) + 1;
-            f.px[y * w + x] = acc / n as f64;
-        }
-    }
-}
-
-/// Gaussian blur of about `sigma`, as three box blurs.
+/// Gaussian blur: a separable kernel of radius 3 sigma.
 fn gaussian(f: &mut Frame, sigma: f64) {
-    let r = ((sigma * sigma + 1.0).sqrt()).round() as usize;
-    for _ in 0..3 {
-        box_blur(f, r.max(1));
+    let r = (3.0 * sigma).ceil().max(1.0) as isize;
+    let kernel: Vec<f64> = (-r..=r)
+        .map(|i| (-(i * i) as f64 / (2.0 * sigma * sigma)).exp())
+        .collect();
+    let norm: f64 = kernel.iter().sum();
+    let (w, h) = (f.w as isize, f.h as isize);
+    let mut tmp = vec![0.0; f.px.len()];
+    for y in 0..h {
+        for x in 0..w {
+            let mut acc = 0.0;
+            for (k, kv) in kernel.iter().enumerate() {
+                let sx = (x + k as isize - r).clamp(0, w - 1);
+                acc += kv * f.px[(y * w + sx) as usize];
+            }
+            tmp[(y * w + x) as usize] = acc / norm;
+        }
+    }
+    for y in 0..h {
+        for x in 0..w {
+            let mut acc = 0.0;
+            for (k, kv) in kernel.iter().enumerate() {
+                let sy = (y + k as isize - r).clamp(0, h - 1);
+                acc += kv * tmp[(sy * w + x) as usize];
+            }
+            f.px[(y * w + x) as usize] = acc / norm;
+        }
     }
 }
 
@@ -451,7 +434,7 @@ fn make(rng: &mut Rng, category: &str, i: usize) -> Option<Sample> {
         ec = level;
         let total = (n + 8) as f64;
         let module = match category {
-            "far" => rng.range(1.3, 2.2),
+            "far" => rng.range(1.8, 2.6),
             "large" => rng.range(5.0, 12.0),
             "multi" => rng.range(2.5, 5.0),
             _ => rng.range(2.6, 7.0),
@@ -563,7 +546,8 @@ fn make(rng: &mut Rng, category: &str, i: usize) -> Option<Sample> {
             }
             gaussian(&mut f, 0.8);
         }
-        "large" | "curved" | "perspective" | "rotation" | "multi" | "far" | "damage" => {
+        "far" => gaussian(&mut f, rng.range(0.25, 0.4)),
+        "large" | "curved" | "perspective" | "rotation" | "multi" | "damage" => {
             gaussian(&mut f, rng.range(0.3, 0.8));
             for p in &mut f.px {
                 *p += rng.gauss() * 3.0;

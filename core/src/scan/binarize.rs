@@ -3,8 +3,7 @@
 //!
 //! [`hybrid`] follows the idea of zxing's HybridBinarizer: the frame is cut into 8x8 blocks;
 //! each block gets a black point from its own mean, or, when the block is flat (no edge in
-//! it), a value just below its darkest pixel that keeps it white unless its neighbours are
-//! dark; every pixel is then
+//! it), a value that keeps it white unless its neighbours are dark (see [`FlatRule`]); every pixel is then
 //! compared with the average black point of the 5x5 blocks around its block. That adapts to
 //! uneven light (shadow, glare, vignetting) without turning flat noise into speckle.
 
@@ -27,7 +26,17 @@ pub struct Bits {
 const BLOCK: usize = 8;
 const MIN_DYNAMIC_RANGE: u8 = 24;
 
-pub fn hybrid(img: &Gray) -> Bits {
+/// What black point a flat (edgeless) block gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlatRule {
+    /// Half its minimum, as zxing does: flat areas pull nearby thresholds down, which keeps a
+    /// quiet zone white next to a brighter surface.
+    HalfMin,
+    /// Just below its minimum: keeps low-contrast dark modules next to a quiet zone black.
+    BelowMin,
+}
+
+pub fn hybrid(img: &Gray, rule: FlatRule) -> Bits {
     let (w, h) = (img.width, img.height);
     let bw = w.div_ceil(BLOCK);
     let bh = h.div_ceil(BLOCK);
@@ -49,10 +58,11 @@ pub fn hybrid(img: &Gray) -> Bits {
             let count = ((y1 - y0) * (x1 - x0)) as u32;
             let mut avg = (sum / count) as u8;
             if max - min <= MIN_DYNAMIC_RANGE {
-                // A flat block: assume it is background (white): just below its darkest pixel.
-                // (zxing takes min/2, which drags the thresholds of textured blocks next to a
-                // quiet zone down and loses low-contrast dark modules.)
-                avg = min.saturating_sub(MIN_DYNAMIC_RANGE);
+                // A flat block: assume it is background (white).
+                avg = match rule {
+                    FlatRule::HalfMin => min / 2,
+                    FlatRule::BelowMin => min.saturating_sub(MIN_DYNAMIC_RANGE),
+                };
                 // ... unless the blocks already seen around it say it sits in a dark area.
                 if by > 0 && bx > 0 {
                     let neighbours = (u32::from(black[(by - 1) * bw + bx])
@@ -192,7 +202,7 @@ mod tests {
             let dark = (16..48).contains(&y) && ((x / 4) + (y / 4)) % 2 == 0;
             (light - if dark { 70 } else { 0 }) as u8
         });
-        let bits = hybrid(&img);
+        let bits = hybrid(&img, FlatRule::BelowMin);
         for y in 16..48 {
             for x in 0..160 {
                 if x % 4 == 0 || x % 4 == 3 || y % 4 == 0 || y % 4 == 3 {

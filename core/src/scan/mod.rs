@@ -9,13 +9,14 @@
 //! an unbounded allocation.
 
 mod binarize;
+mod detect;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-pub use binarize::{Bits, Gray};
+pub use binarize::{Bits, FlatRule, Gray};
 
 /// Largest frame side accepted, and largest pixel count.
 pub const MAX_SIDE: usize = 8192;
@@ -192,8 +193,8 @@ pub fn scan_frame(frame: LumaFrame<'_>, opts: ScanOptions) -> Result<Vec<FoundCo
 /// One attempt: which picture of the frame, binarized how.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Pass {
-    Hybrid { scale: Scale },
-    HybridInverted { scale: Scale },
+    Hybrid { scale: Scale, rule: FlatRule },
+    Inverted,
     RowThreshold,
 }
 
@@ -205,25 +206,43 @@ enum Scale {
 }
 
 fn plan(width: usize, height: usize) -> Vec<Pass> {
+    use FlatRule::*;
     let pixels = width * height;
-    let mut passes = Vec::with_capacity(6);
+    let mut passes = Vec::with_capacity(7);
     if pixels >= 1_500_000 {
         // Big frames: codes are usually big too; look at half resolution first.
-        passes.push(Pass::Hybrid { scale: Scale::Half });
-        passes.push(Pass::Hybrid { scale: Scale::Full });
+        passes.push(Pass::Hybrid {
+            scale: Scale::Half,
+            rule: HalfMin,
+        });
+        passes.push(Pass::Hybrid {
+            scale: Scale::Full,
+            rule: HalfMin,
+        });
     } else {
-        passes.push(Pass::Hybrid { scale: Scale::Full });
+        passes.push(Pass::Hybrid {
+            scale: Scale::Full,
+            rule: HalfMin,
+        });
         if pixels >= 200_000 {
-            passes.push(Pass::Hybrid { scale: Scale::Half });
+            passes.push(Pass::Hybrid {
+                scale: Scale::Half,
+                rule: HalfMin,
+            });
         }
     }
-    passes.push(Pass::HybridInverted { scale: Scale::Full });
-    passes.push(Pass::RowThreshold);
+    passes.push(Pass::Hybrid {
+        scale: Scale::Full,
+        rule: BelowMin,
+    });
+    passes.push(Pass::Inverted);
     if pixels <= 2_100_000 {
         passes.push(Pass::Hybrid {
             scale: Scale::Double,
+            rule: HalfMin,
         });
     }
+    passes.push(Pass::RowThreshold);
     passes
 }
 
@@ -233,6 +252,7 @@ pub fn scan_gray(gray: &Gray, opts: ScanOptions) -> Vec<FoundCode> {
     let mut found: Vec<FoundCode> = Vec::new();
     let mut half: Option<Gray> = None;
     let mut full_bits: Option<Bits> = None;
+    let mut extra_passes = 0;
     for pass in plan(gray.width, gray.height) {
         if started.elapsed() >= opts.budget && !found.is_empty() {
             break;
@@ -241,36 +261,56 @@ pub fn scan_gray(gray: &Gray, opts: ScanOptions) -> Vec<FoundCode> {
             break;
         }
         let (bits, factor) = match pass {
-            Pass::Hybrid { scale: Scale::Full } => {
-                let b = full_bits
-                    .get_or_insert_with(|| binarize::hybrid(gray))
-                    .clone();
-                (b, 1.0)
-            }
-            Pass::Hybrid { scale: Scale::Half } => {
+            Pass::Hybrid {
+                scale: Scale::Full,
+                rule: FlatRule::HalfMin,
+            } => (
+                full_bits
+                    .get_or_insert_with(|| binarize::hybrid(gray, FlatRule::HalfMin))
+                    .clone(),
+                1.0,
+            ),
+            Pass::Hybrid {
+                scale: Scale::Full,
+                rule,
+            } => (binarize::hybrid(gray, rule), 1.0),
+            Pass::Hybrid {
+                scale: Scale::Half,
+                rule,
+            } => {
                 if gray.width < 64 || gray.height < 64 {
                     continue;
                 }
                 let h = half.get_or_insert_with(|| binarize::downscale2(gray));
-                (binarize::hybrid(h), 2.0)
+                (binarize::hybrid(h, rule), 2.0)
             }
             Pass::Hybrid {
                 scale: Scale::Double,
-            } => (binarize::hybrid(&binarize::upscale2(gray)), 0.5),
-            Pass::HybridInverted { scale: _ } => {
-                let b = full_bits.get_or_insert_with(|| binarize::hybrid(gray));
+                rule,
+            } => (binarize::hybrid(&binarize::upscale2(gray), rule), 0.5),
+            Pass::Inverted => {
+                let b = full_bits.get_or_insert_with(|| binarize::hybrid(gray, FlatRule::HalfMin));
                 (binarize::invert(b), 1.0)
             }
             Pass::RowThreshold => (row_threshold(gray), 1.0),
         };
-        let (codes, undecoded) = decode_bits(bits, factor);
+        let (mut codes, mut undecoded, finders) = detect_and_decode(&bits, factor);
+        // rqrr's own detector as a second opinion, unless the picture is noise (many finder
+        // candidates make its grouping step slow).
+        if codes.is_empty() && finders < 40 && started.elapsed() < opts.budget {
+            (codes, undecoded) = decode_bits(bits, factor);
+        }
         for c in codes {
             if !found.iter().any(|f| f.payload == c.payload) {
                 found.push(c);
             }
         }
-        if !found.is_empty() && (opts.first_only || undecoded == 0) {
-            break;
+        if !found.is_empty() {
+            // More passes only for codes that were seen but not read, and only two.
+            if opts.first_only || undecoded == 0 || extra_passes == 2 {
+                break;
+            }
+            extra_passes += 1;
         }
     }
     found
@@ -309,7 +349,99 @@ fn row_threshold(gray: &Gray) -> Bits {
     }
 }
 
-/// Detects and decodes the grids in one binarized picture; also says how many grids were
+/// Our detector: finder patterns, triples, sampled grids, decoded by rqrr. Returns the codes,
+/// how many triples could not be read, and how many finder candidates there were.
+fn detect_and_decode(bits: &Bits, factor: f64) -> (Vec<FoundCode>, usize, usize) {
+    let run = || {
+        let skip = (bits.height / 360).clamp(1, 3);
+        let finders = detect::find_finders(bits, skip, 300);
+        let cands = detect::best_candidates(&finders);
+        let mut used = vec![false; cands.len()];
+        let mut codes = Vec::new();
+        let mut failed = 0;
+        let groupings = detect::triples(&cands);
+        if tracing::enabled!(tracing::Level::TRACE) {
+            tracing::trace!(
+                w = bits.width,
+                h = bits.height,
+                factor,
+                finders = finders.len(),
+                groupings = groupings.len(),
+                "pass"
+            );
+            for f in &cands {
+                tracing::trace!(
+                    "finder {:.1},{:.1} module {:.2} seen {}",
+                    f.x,
+                    f.y,
+                    f.module,
+                    f.count
+                );
+            }
+        }
+        for t in groupings.iter().take(40) {
+            if t.ids.iter().any(|&i| used[i]) {
+                continue;
+            }
+            let mut decoded = None;
+            'dims: for dim in detect::dimensions(t) {
+                for align in [true, false] {
+                    let Some(s) = detect::sample(bits, t, dim, align) else {
+                        continue;
+                    };
+                    let grid = rqrr::Grid::new(rqrr::SimpleGrid::from_func(s.dim, |x, y| {
+                        s.cells[y * s.dim + x]
+                    }));
+                    let mut raw = Vec::new();
+                    if let Ok(meta) = grid.decode_to(&mut raw) {
+                        decoded = Some((raw, meta, s.corners));
+                        break 'dims;
+                    }
+                }
+            }
+            match decoded {
+                Some((raw, meta, corners)) => {
+                    for i in t.ids {
+                        used[i] = true;
+                    }
+                    let corner = |p: detect::Pt| Corner {
+                        x: (f64::from(p.x) * factor).round() as i32,
+                        y: (f64::from(p.y) * factor).round() as i32,
+                    };
+                    codes.push(FoundCode {
+                        payload: String::from_utf8(raw)
+                            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+                        corners: corners.map(corner),
+                        version: meta.version.0 as u8,
+                    });
+                }
+                None => failed += 1,
+            }
+        }
+        // Only groupings whose finders are all unused by a decoded code count as missed codes.
+        // Another code may be here: a grouping nobody decoded, or a well-confirmed finder
+        // left over (its partners not seen at this scale).
+        let stray = cands
+            .iter()
+            .zip(&used)
+            .filter(|(f, u)| !**u && f.count >= 3)
+            .count();
+        let missed = groupings
+            .iter()
+            .take(40)
+            .filter(|t| t.ids.iter().all(|&i| !used[i]))
+            .count()
+            .min(failed)
+            + stray;
+        (codes, missed, finders.len())
+    };
+    catch_unwind(AssertUnwindSafe(run)).unwrap_or_else(|_| {
+        tracing::warn!("QR detector panicked on a frame; skipped");
+        (Vec::new(), 0, 0)
+    })
+}
+
+/// rqrr's detector and decoder on one binarized picture; also says how many grids were
 /// found but could not be read. `factor` maps its coordinates back to the frame's.
 fn decode_bits(bits: Bits, factor: f64) -> (Vec<FoundCode>, usize) {
     let run = || {

@@ -202,3 +202,39 @@ fn crc32(data: &[u8]) -> u32 {
     }
     !crc
 }
+
+/// Rotates a frame by `deg` degrees about its centre (nearest neighbour), light outside.
+fn rotate(g: &Gray, deg: f64) -> Gray {
+    let (s, c) = deg.to_radians().sin_cos();
+    let (cx, cy) = (g.width as f64 / 2.0, g.height as f64 / 2.0);
+    let mut data = vec![235u8; g.data.len()];
+    for y in 0..g.height {
+        for x in 0..g.width {
+            let (dx, dy) = (x as f64 - cx, y as f64 - cy);
+            let (sx, sy) = (cx + dx * c + dy * s, cy - dx * s + dy * c);
+            if sx >= 0.0 && sy >= 0.0 && (sx as usize) < g.width && (sy as usize) < g.height {
+                data[y * g.width + x] = g.data[sy as usize * g.width + sx as usize];
+            }
+        }
+    }
+    Gray {
+        width: g.width,
+        height: g.height,
+        data,
+    }
+}
+
+#[test]
+fn our_detector_reads_codes_at_any_angle_without_rqrrs_detector() {
+    let g = render(PAYLOAD, 5, 640, 640, 120, 120);
+    for deg in [0.0, 17.0, 45.0, 90.0, 133.0, 180.0, 271.0] {
+        let bits = binarize::hybrid(&rotate(&g, deg), FlatRule::HalfMin);
+        let (codes, failed, finders) = detect_and_decode(&bits, 1.0);
+        assert_eq!(
+            codes.len(),
+            1,
+            "at {deg} degrees: {failed} failed, {finders} finders"
+        );
+        assert_eq!(codes[0].payload, PAYLOAD);
+    }
+}

@@ -1,0 +1,627 @@
+//! Finding QR codes in a black-and-white picture, the way zxing's detector does: scan rows
+//! for the 1:1:3:1:1 run pattern of a finder, confirm it across (vertically, horizontally,
+//! diagonally), pick the triples of finders that form a code, find the alignment pattern,
+//! and sample the module grid through a perspective transform. rqrr then decodes the grid
+//! (error correction and data). Row scanning touches each pixel once; this is what makes a
+//! 720p frame take a millisecond or two, and it is robust to rotation and perspective.
+
+use super::binarize::Bits;
+
+/// A finder pattern candidate: centre, module size, and how many scans confirmed it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Finder {
+    pub x: f32,
+    pub y: f32,
+    pub module: f32,
+    pub count: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Pt {
+    pub x: f32,
+    pub y: f32,
+}
+
+fn dist(a: Pt, b: Pt) -> f32 {
+    (a.x - b.x).hypot(a.y - b.y)
+}
+
+impl Bits {
+    #[inline]
+    fn black(&self, x: usize, y: usize) -> bool {
+        self.data[y * self.width + x] == 1
+    }
+}
+
+fn pattern_cross(c: &[u32; 5]) -> bool {
+    let total: u32 = c.iter().sum();
+    if total < 7 || c.contains(&0) {
+        return false;
+    }
+    let module = total as f32 / 7.0;
+    let var = module / 2.0;
+    (module - c[0] as f32).abs() < var
+        && (module - c[1] as f32).abs() < var
+        && (3.0 * module - c[2] as f32).abs() < 3.0 * var
+        && (module - c[3] as f32).abs() < var
+        && (module - c[4] as f32).abs() < var
+}
+
+/// Looser check for the diagonal, where runs stretch by up to sqrt(2).
+fn pattern_cross_diagonal(c: &[u32; 5]) -> bool {
+    let total: u32 = c.iter().sum();
+    if total < 7 || c.contains(&0) {
+        return false;
+    }
+    let module = total as f32 / 7.0;
+    let var = module / 1.333;
+    (module - c[0] as f32).abs() < var
+        && (module - c[1] as f32).abs() < var
+        && (3.0 * module - c[2] as f32).abs() < 3.0 * var
+        && (module - c[3] as f32).abs() < var
+        && (module - c[4] as f32).abs() < var
+}
+
+fn center_from_end(c: &[u32; 5], end: usize) -> f32 {
+    end as f32 - c[4] as f32 - c[3] as f32 - c[2] as f32 / 2.0
+}
+
+/// Counts the runs of a finder along a line through (x, y) in direction (dx, dy); returns the
+/// run lengths and the centre offset along the line.
+fn runs_along(
+    bits: &Bits,
+    x: usize,
+    y: usize,
+    dx: isize,
+    dy: isize,
+    max: u32,
+) -> Option<([u32; 5], f32)> {
+    let (w, h) = (bits.width as isize, bits.height as isize);
+    let mut c = [0u32; 5];
+    let inside = |i: isize| {
+        let (px, py) = (x as isize + dx * i, y as isize + dy * i);
+        (px >= 0 && py >= 0 && px < w && py < h).then_some((px as usize, py as usize))
+    };
+    let mut i = 0isize;
+    // Backwards from the centre: black (centre), white, black.
+    while let Some((px, py)) = inside(i) {
+        if !bits.black(px, py) {
+            break;
+        }
+        c[2] += 1;
+        i -= 1;
+    }
+    inside(i)?;
+    while let Some((px, py)) = inside(i) {
+        if bits.black(px, py) || c[1] > max {
+            break;
+        }
+        c[1] += 1;
+        i -= 1;
+    }
+    if inside(i).is_none() || c[1] > max {
+        return None;
+    }
+    while let Some((px, py)) = inside(i) {
+        if !bits.black(px, py) || c[0] > max {
+            break;
+        }
+        c[0] += 1;
+        i -= 1;
+    }
+    if c[0] > max {
+        return None;
+    }
+    // Forwards.
+    let mut j = 1isize;
+    while let Some((px, py)) = inside(j) {
+        if !bits.black(px, py) {
+            break;
+        }
+        c[2] += 1;
+        j += 1;
+    }
+    inside(j)?;
+    while let Some((px, py)) = inside(j) {
+        if bits.black(px, py) || c[3] >= max {
+            break;
+        }
+        c[3] += 1;
+        j += 1;
+    }
+    if inside(j).is_none() || c[3] >= max {
+        return None;
+    }
+    while let Some((px, py)) = inside(j) {
+        if !bits.black(px, py) || c[4] >= max {
+            break;
+        }
+        c[4] += 1;
+        j += 1;
+    }
+    if c[4] >= max {
+        return None;
+    }
+    Some((c, center_from_end(&c, j as usize) - 0.0))
+}
+
+/// Confirms a horizontal hit at (`cx`, `y`) vertically, horizontally and diagonally; returns
+/// the refined centre and module size.
+fn confirm(bits: &Bits, cx: f32, y: usize, c2: u32, total: u32) -> Option<(f32, f32, f32)> {
+    let x = cx as usize;
+    let agree = |t: u32| 5 * t.abs_diff(total) < 2 * total;
+    // Vertical: offsets are relative to y.
+    let (vc, vcenter) = runs_along(bits, x, y, 0, 1, c2)?;
+    let vtotal: u32 = vc.iter().sum();
+    if !agree(vtotal) || !pattern_cross(&vc) {
+        return None;
+    }
+    let cy = y as f32 + vcenter;
+    if cy < 0.0 || cy >= bits.height as f32 {
+        return None;
+    }
+    let (hc, hcenter) = runs_along(bits, x, cy as usize, 1, 0, c2)?;
+    let htotal: u32 = hc.iter().sum();
+    if !agree(htotal) || !pattern_cross(&hc) {
+        return None;
+    }
+    let cx = x as f32 + hcenter;
+    if cx < 0.0 || cx >= bits.width as f32 {
+        return None;
+    }
+    let (dc, _) = runs_along(bits, cx as usize, cy as usize, 1, 1, c2 * 2)?;
+    if !pattern_cross_diagonal(&dc) {
+        return None;
+    }
+    let module = (total + vtotal + htotal) as f32 / 21.0;
+    Some((cx + 0.5, cy + 0.5, module))
+}
+
+fn add_candidate(found: &mut Vec<Finder>, x: f32, y: f32, module: f32) {
+    for f in found.iter_mut() {
+        if (f.x - x).abs() <= module && (f.y - y).abs() <= module {
+            let diff = (module - f.module).abs();
+            if diff <= 1.0 || diff <= f.module {
+                let n = f.count as f32;
+                f.x = (f.x * n + x) / (n + 1.0);
+                f.y = (f.y * n + y) / (n + 1.0);
+                f.module = (f.module * n + module) / (n + 1.0);
+                f.count += 1;
+                return;
+            }
+        }
+    }
+    found.push(Finder {
+        x,
+        y,
+        module,
+        count: 1,
+    });
+}
+
+/// Scans every `skip`-th row for finder patterns. Stops collecting past `max` candidates (a
+/// frame of pure noise), so the work stays bounded.
+pub fn find_finders(bits: &Bits, skip: usize, max: usize) -> Vec<Finder> {
+    let (w, h) = (bits.width, bits.height);
+    let mut found: Vec<Finder> = Vec::new();
+    let mut y = skip.saturating_sub(1);
+    while y < h && found.len() < max {
+        let row = &bits.data[y * w..(y + 1) * w];
+        let mut c = [0u32; 5];
+        let mut state = 0usize;
+        for (x, &b) in row.iter().enumerate() {
+            if b == 1 {
+                if state & 1 == 1 {
+                    state += 1;
+                }
+                c[state] += 1;
+            } else if state & 1 == 0 {
+                if state == 4 {
+                    if pattern_cross(&c) {
+                        let total: u32 = c.iter().sum();
+                        if let Some((fx, fy, m)) =
+                            confirm(bits, center_from_end(&c, x), y, c[2], total)
+                        {
+                            add_candidate(&mut found, fx, fy, m);
+                            c = [0; 5];
+                            state = 0;
+                            continue;
+                        }
+                    }
+                    c = [c[2], c[3], c[4], 1, 0];
+                    state = 3;
+                } else {
+                    state += 1;
+                    c[state] += 1;
+                }
+            } else {
+                c[state] += 1;
+            }
+        }
+        if state == 4 && pattern_cross(&c) {
+            let total: u32 = c.iter().sum();
+            if let Some((fx, fy, m)) = confirm(bits, center_from_end(&c, w), y, c[2], total) {
+                add_candidate(&mut found, fx, fy, m);
+            }
+        }
+        y += skip;
+    }
+    found
+}
+
+/// Three finders in code order: bottom-left, top-left, top-right, and which candidates
+/// they are.
+#[derive(Debug, Clone, Copy)]
+pub struct Triple {
+    pub bl: Finder,
+    pub tl: Finder,
+    pub tr: Finder,
+    pub ids: [usize; 3],
+}
+
+fn pt(f: &Finder) -> Pt {
+    Pt { x: f.x, y: f.y }
+}
+
+fn order(a: Finder, b: Finder, c: Finder, ids: [usize; 3]) -> Triple {
+    let (ab, bc, ac) = (
+        dist(pt(&a), pt(&b)),
+        dist(pt(&b), pt(&c)),
+        dist(pt(&a), pt(&c)),
+    );
+    // The finder opposite the longest side is the top-left.
+    let (mut p_a, p_b, mut p_c) = if bc >= ab && bc >= ac {
+        (b, a, c)
+    } else if ac >= bc && ac >= ab {
+        (a, b, c)
+    } else {
+        (a, c, b)
+    };
+    let cross = (p_c.x - p_b.x) * (p_a.y - p_b.y) - (p_c.y - p_b.y) * (p_a.x - p_b.x);
+    if cross < 0.0 {
+        std::mem::swap(&mut p_a, &mut p_c);
+    }
+    Triple {
+        bl: p_a,
+        tl: p_b,
+        tr: p_c,
+        ids,
+    }
+}
+
+/// The triples of finders that look like codes, best first. A finder may appear in several:
+/// the caller decides, by decoding, which grouping is real. `finders` must be sorted best
+/// first (see [`best_candidates`]); `ids` index into it.
+pub fn triples(cands: &[Finder]) -> Vec<Triple> {
+    let mut scored: Vec<(f32, [usize; 3])> = Vec::new();
+    for i in 0..cands.len() {
+        for j in i + 1..cands.len() {
+            for k in j + 1..cands.len() {
+                let (a, b, c) = (cands[i], cands[j], cands[k]);
+                let ms = [a.module, b.module, c.module];
+                let (mn, mx) = ms
+                    .iter()
+                    .fold((f32::MAX, 0f32), |(l, h), &m| (l.min(m), h.max(m)));
+                if mx > mn * 2.0 {
+                    continue;
+                }
+                let mut d = [
+                    dist(pt(&a), pt(&b)).powi(2),
+                    dist(pt(&b), pt(&c)).powi(2),
+                    dist(pt(&a), pt(&c)).powi(2),
+                ];
+                d.sort_by(f32::total_cmp);
+                // A right isosceles triangle: the two legs equal, the hypotenuse their sum.
+                // Perspective bends both, hence the tolerance.
+                let score = (d[2] - 2.0 * d[1]).abs() / d[2] + (d[2] - 2.0 * d[0]).abs() / d[2];
+                let leg_modules = d[0].sqrt() / ((mn + mx) / 2.0);
+                if score > 0.8 || !(10.0..=180.0).contains(&leg_modules) {
+                    continue;
+                }
+                // Prefer well-confirmed finders of alike size.
+                let size_penalty = (mx / mn - 1.0) * 0.3;
+                scored.push((score + size_penalty, [i, j, k]));
+            }
+        }
+    }
+    scored.sort_by(|a, b| a.0.total_cmp(&b.0));
+    scored
+        .into_iter()
+        .map(|(_, [i, j, k])| order(cands[i], cands[j], cands[k], [i, j, k]))
+        .collect()
+}
+
+/// The candidates worth grouping: the most confirmed first, at most 24.
+pub fn best_candidates(finders: &[Finder]) -> Vec<Finder> {
+    let mut cands = finders.to_vec();
+    cands.sort_by_key(|f| std::cmp::Reverse(f.count));
+    cands.truncate(24);
+    cands
+}
+
+/// A projective map of the plane: `[x' y' w'] = M [x y 1]`, M row-major.
+#[derive(Debug, Clone, Copy)]
+pub struct Transform([f32; 9]);
+
+impl Transform {
+    fn square_to_quad(q: [Pt; 4]) -> Transform {
+        let [p0, p1, p2, p3] = q;
+        let dx3 = p0.x - p1.x + p2.x - p3.x;
+        let dy3 = p0.y - p1.y + p2.y - p3.y;
+        if dx3.abs() < 1e-6 && dy3.abs() < 1e-6 {
+            return Transform([
+                p1.x - p0.x,
+                p2.x - p1.x,
+                p0.x,
+                p1.y - p0.y,
+                p2.y - p1.y,
+                p0.y,
+                0.0,
+                0.0,
+                1.0,
+            ]);
+        }
+        let (dx1, dx2, dy1, dy2) = (p1.x - p2.x, p3.x - p2.x, p1.y - p2.y, p3.y - p2.y);
+        let den = dx1 * dy2 - dx2 * dy1;
+        let a13 = (dx3 * dy2 - dx2 * dy3) / den;
+        let a23 = (dx1 * dy3 - dx3 * dy1) / den;
+        Transform([
+            p1.x - p0.x + a13 * p1.x,
+            p3.x - p0.x + a23 * p3.x,
+            p0.x,
+            p1.y - p0.y + a13 * p1.y,
+            p3.y - p0.y + a23 * p3.y,
+            p0.y,
+            a13,
+            a23,
+            1.0,
+        ])
+    }
+
+    fn adjoint(&self) -> Transform {
+        let [a, b, c, d, e, f, g, h, i] = self.0;
+        Transform([
+            e * i - f * h,
+            c * h - b * i,
+            b * f - c * e,
+            f * g - d * i,
+            a * i - c * g,
+            c * d - a * f,
+            d * h - e * g,
+            b * g - a * h,
+            a * e - b * d,
+        ])
+    }
+
+    fn times(&self, o: &Transform) -> Transform {
+        let (a, b) = (self.0, o.0);
+        let mut r = [0f32; 9];
+        for row in 0..3 {
+            for col in 0..3 {
+                r[row * 3 + col] = (0..3).map(|k| a[row * 3 + k] * b[k * 3 + col]).sum();
+            }
+        }
+        Transform(r)
+    }
+
+    /// The map taking quad `from` (in module space) to quad `to` (in the image).
+    pub fn quad_to_quad(from: [Pt; 4], to: [Pt; 4]) -> Transform {
+        let q2s = Transform::square_to_quad(from).adjoint();
+        let s2q = Transform::square_to_quad(to);
+        // Column vectors: q2s applies first.
+        s2q.times(&q2s)
+    }
+
+    pub fn apply(&self, x: f32, y: f32) -> Pt {
+        let m = self.0;
+        let den = m[6] * x + m[7] * y + m[8];
+        Pt {
+            x: (m[0] * x + m[1] * y + m[2]) / den,
+            y: (m[3] * x + m[4] * y + m[5]) / den,
+        }
+    }
+}
+
+/// Searches for the alignment pattern (a single dark module ringed by light then dark) near
+/// `est`, within `allowance` pixels.
+fn find_alignment(bits: &Bits, est: Pt, module: f32, allowance: f32) -> Option<Pt> {
+    let (w, h) = (bits.width as f32, bits.height as f32);
+    let x0 = (est.x - allowance).max(0.0) as usize;
+    let x1 = (est.x + allowance).min(w - 1.0) as usize;
+    let y0 = (est.y - allowance).max(0.0) as usize;
+    let y1 = (est.y + allowance).min(h - 1.0) as usize;
+    if x1 <= x0 + 3 || y1 <= y0 + 3 {
+        return None;
+    }
+    let mut best: Option<(f32, Pt)> = None;
+    let close = |n: u32| (n as f32 - module).abs() < module / 1.6;
+    for y in y0..=y1 {
+        // Runs white / black / white of about one module each.
+        let mut x = x0;
+        while x <= x1 {
+            if !bits.black(x, y) {
+                x += 1;
+                continue;
+            }
+            let start = x;
+            while x <= x1 && bits.black(x, y) {
+                x += 1;
+            }
+            let run = (x - start) as u32;
+            if !close(run) {
+                continue;
+            }
+            let left_white = (start.saturating_sub((module * 1.5) as usize + 1)..start)
+                .filter(|&i| !bits.black(i, y))
+                .count() as f32;
+            let right_white = (x..(x + (module * 1.5) as usize + 1).min(bits.width))
+                .filter(|&i| !bits.black(i, y))
+                .count() as f32;
+            if left_white < module * 0.6 || right_white < module * 0.6 {
+                continue;
+            }
+            let cx = (start + x) as f32 / 2.0;
+            // Vertical: the same shape through the centre.
+            let col = cx as usize;
+            let mut up = y;
+            while up > 0 && bits.black(col, up - 1) {
+                up -= 1;
+            }
+            let mut down = y;
+            while down + 1 < bits.height && bits.black(col, down + 1) {
+                down += 1;
+            }
+            let vrun = (down - up + 1) as u32;
+            if !close(vrun) {
+                continue;
+            }
+            let cy = (up + down + 1) as f32 / 2.0;
+            let p = Pt { x: cx, y: cy };
+            let d = dist(p, est);
+            if best.is_none_or(|(bd, _)| d < bd) {
+                best = Some((d, p));
+            }
+        }
+    }
+    best.map(|(_, p)| p)
+}
+
+/// A module grid sampled from the picture, with where its corners are.
+pub struct Sampled {
+    pub dim: usize,
+    pub cells: Vec<bool>,
+    pub corners: [Pt; 4],
+}
+
+/// The module counts to try for a triple: the estimate, then its neighbours.
+pub fn dimensions(t: &Triple) -> Vec<usize> {
+    let module = (t.tl.module + t.tr.module + t.bl.module) / 3.0;
+    let a = dist(pt(&t.tl), pt(&t.tr)) / module;
+    let b = dist(pt(&t.tl), pt(&t.bl)) / module;
+    let raw = ((a + b) / 2.0).round() as i64 + 7;
+    let snapped = match raw & 3 {
+        0 => raw + 1,
+        2 => raw - 1,
+        3 => raw - 2,
+        _ => raw,
+    };
+    let mut out = Vec::new();
+    for d in [snapped, snapped + 4, snapped - 4, snapped + 8, snapped - 8] {
+        if (21..=177).contains(&d) {
+            out.push(d as usize);
+        }
+    }
+    out
+}
+
+/// Samples a `dim` x `dim` grid for a triple, using the alignment pattern when one is found.
+pub fn sample(bits: &Bits, t: &Triple, dim: usize, use_alignment: bool) -> Option<Sampled> {
+    let module = (t.tl.module + t.tr.module + t.bl.module) / 3.0;
+    let (tl, tr, bl) = (pt(&t.tl), pt(&t.tr), pt(&t.bl));
+    let d = dim as f32;
+    let br_est = Pt {
+        x: tr.x - tl.x + bl.x,
+        y: tr.y - tl.y + bl.y,
+    };
+    let mut br = br_est;
+    let mut br_src = d - 3.5;
+    if use_alignment && dim > 21 {
+        let between = d - 7.0;
+        let corr = 1.0 - 3.0 / between;
+        let est = Pt {
+            x: tl.x + corr * (br_est.x - tl.x),
+            y: tl.y + corr * (br_est.y - tl.y),
+        };
+        let found = [4.0, 8.0, 16.0]
+            .iter()
+            .find_map(|f| find_alignment(bits, est, module, f * module));
+        match found {
+            Some(a) => {
+                br = a;
+                br_src = d - 6.5;
+            }
+            None => return None,
+        }
+    }
+    let from = [
+        Pt { x: 3.5, y: 3.5 },
+        Pt { x: d - 3.5, y: 3.5 },
+        Pt {
+            x: br_src,
+            y: br_src,
+        },
+        Pt { x: 3.5, y: d - 3.5 },
+    ];
+    let tf = Transform::quad_to_quad(from, [tl, tr, br, bl]);
+    let (w, h) = (bits.width as f32, bits.height as f32);
+    let mut cells = Vec::with_capacity(dim * dim);
+    let mut outside = 0usize;
+    for y in 0..dim {
+        for x in 0..dim {
+            let p = tf.apply(x as f32 + 0.5, y as f32 + 0.5);
+            if p.x < 0.0
+                || p.y < 0.0
+                || p.x >= w
+                || p.y >= h
+                || !p.x.is_finite()
+                || !p.y.is_finite()
+            {
+                outside += 1;
+                cells.push(false);
+            } else {
+                cells.push(bits.black(p.x as usize, p.y as usize));
+            }
+        }
+    }
+    if outside > dim {
+        return None;
+    }
+    let corners = [
+        tf.apply(0.0, 0.0),
+        tf.apply(d, 0.0),
+        tf.apply(d, d),
+        tf.apply(0.0, d),
+    ];
+    Some(Sampled {
+        dim,
+        cells,
+        corners,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transform_maps_the_quad() {
+        let from = [
+            Pt { x: 0.0, y: 0.0 },
+            Pt { x: 10.0, y: 0.0 },
+            Pt { x: 10.0, y: 10.0 },
+            Pt { x: 0.0, y: 10.0 },
+        ];
+        let to = [
+            Pt { x: 100.0, y: 50.0 },
+            Pt { x: 210.0, y: 60.0 },
+            Pt { x: 190.0, y: 170.0 },
+            Pt { x: 95.0, y: 150.0 },
+        ];
+        let t = Transform::quad_to_quad(from, to);
+        for (f, e) in from.iter().zip(&to) {
+            let p = t.apply(f.x, f.y);
+            assert!(
+                (p.x - e.x).abs() < 0.01 && (p.y - e.y).abs() < 0.01,
+                "{p:?} vs {e:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn finder_runs() {
+        assert!(pattern_cross(&[2, 2, 6, 2, 2]));
+        assert!(pattern_cross(&[3, 2, 7, 2, 2]));
+        assert!(!pattern_cross(&[2, 2, 2, 2, 2]));
+        assert!(!pattern_cross(&[0, 2, 6, 2, 2]));
+    }
+}
