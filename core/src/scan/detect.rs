@@ -422,68 +422,50 @@ impl Transform {
     }
 }
 
-/// Searches for the alignment pattern (a single dark module ringed by light then dark) near
-/// `est`, within `allowance` pixels.
-fn find_alignment(bits: &Bits, est: Pt, module: f32, allowance: f32) -> Option<Pt> {
-    let (w, h) = (bits.width as f32, bits.height as f32);
-    let x0 = (est.x - allowance).max(0.0) as usize;
-    let x1 = (est.x + allowance).min(w - 1.0) as usize;
-    let y0 = (est.y - allowance).max(0.0) as usize;
-    let y1 = (est.y + allowance).min(h - 1.0) as usize;
-    if x1 <= x0 + 3 || y1 <= y0 + 3 {
-        return None;
-    }
-    let mut best: Option<(f32, Pt)> = None;
-    let close = |n: u32| (n as f32 - module).abs() < module / 1.6;
-    for y in y0..=y1 {
-        // Runs white / black / white of about one module each.
-        let mut x = x0;
-        while x <= x1 {
-            if !bits.black(x, y) {
-                x += 1;
+/// Searches near `est` (a module centre) for the alignment pattern: a dark centre module, a
+/// light ring, a dark ring (5x5 modules). `ux` and `uy` are one module along the code's own
+/// axes, so the template follows rotation and (locally) perspective. Returns the centre of
+/// the best match; ties go to the candidate nearest the estimate.
+fn find_alignment(bits: &Bits, est: Pt, ux: Pt, uy: Pt, radius_modules: f32) -> Option<Pt> {
+    let (w, h) = (bits.width as isize, bits.height as isize);
+    let sample = |c: Pt, i: f32, j: f32| -> Option<bool> {
+        let x = (c.x + i * ux.x + j * uy.x).floor() as isize;
+        let y = (c.y + i * ux.y + j * uy.y).floor() as isize;
+        (x >= 0 && y >= 0 && x < w && y < h).then(|| bits.black(x as usize, y as usize))
+    };
+    let score = |c: Pt| -> u32 {
+        let mut s = 0;
+        for j in -2i32..=2 {
+            for i in -2i32..=2 {
+                let ring = i.abs().max(j.abs());
+                let want_dark = ring != 1;
+                if sample(c, i as f32, j as f32) == Some(want_dark) {
+                    s += 1;
+                }
+            }
+        }
+        s
+    };
+    let steps = (radius_modules * 2.0) as i32;
+    let mut best: Option<(u32, f32, Pt)> = None;
+    for dj in -steps..=steps {
+        for di in -steps..=steps {
+            let (i, j) = (di as f32 / 2.0, dj as f32 / 2.0);
+            let c = Pt {
+                x: est.x + i * ux.x + j * uy.x,
+                y: est.y + i * ux.y + j * uy.y,
+            };
+            let sc = score(c);
+            if sc < 23 {
                 continue;
             }
-            let start = x;
-            while x <= x1 && bits.black(x, y) {
-                x += 1;
-            }
-            let run = (x - start) as u32;
-            if !close(run) {
-                continue;
-            }
-            let left_white = (start.saturating_sub((module * 1.5) as usize + 1)..start)
-                .filter(|&i| !bits.black(i, y))
-                .count() as f32;
-            let right_white = (x..(x + (module * 1.5) as usize + 1).min(bits.width))
-                .filter(|&i| !bits.black(i, y))
-                .count() as f32;
-            if left_white < module * 0.6 || right_white < module * 0.6 {
-                continue;
-            }
-            let cx = (start + x) as f32 / 2.0;
-            // Vertical: the same shape through the centre.
-            let col = cx as usize;
-            let mut up = y;
-            while up > 0 && bits.black(col, up - 1) {
-                up -= 1;
-            }
-            let mut down = y;
-            while down + 1 < bits.height && bits.black(col, down + 1) {
-                down += 1;
-            }
-            let vrun = (down - up + 1) as u32;
-            if !close(vrun) {
-                continue;
-            }
-            let cy = (up + down + 1) as f32 / 2.0;
-            let p = Pt { x: cx, y: cy };
-            let d = dist(p, est);
-            if best.is_none_or(|(bd, _)| d < bd) {
-                best = Some((d, p));
+            let d = i * i + j * j;
+            if best.is_none_or(|(bs, bd, _)| sc > bs || (sc == bs && d < bd)) {
+                best = Some((sc, d, c));
             }
         }
     }
-    best.map(|(_, p)| p)
+    best.map(|(_, _, c)| c)
 }
 
 /// A module grid sampled from the picture, with where its corners are.
@@ -514,62 +496,150 @@ pub fn dimensions(t: &Triple) -> Vec<usize> {
     out
 }
 
-/// Samples a `dim` x `dim` grid for a triple, using the alignment pattern when one is found.
-pub fn sample(bits: &Bits, t: &Triple, dim: usize, use_alignment: bool) -> Option<Sampled> {
-    let module = (t.tl.module + t.tr.module + t.bl.module) / 3.0;
-    let (tl, tr, bl) = (pt(&t.tl), pt(&t.tr), pt(&t.bl));
-    let d = dim as f32;
-    let br_est = Pt {
-        x: tr.x - tl.x + bl.x,
-        y: tr.y - tl.y + bl.y,
-    };
-    let mut br = br_est;
-    let mut br_src = d - 3.5;
-    if use_alignment && dim > 21 {
-        let between = d - 7.0;
-        let corr = 1.0 - 3.0 / between;
-        let est = Pt {
-            x: tl.x + corr * (br_est.x - tl.x),
-            y: tl.y + corr * (br_est.y - tl.y),
-        };
-        let found = [4.0, 8.0, 16.0]
-            .iter()
-            .find_map(|f| find_alignment(bits, est, module, f * module));
-        match found {
-            Some(a) => {
-                br = a;
-                br_src = d - 6.5;
-            }
-            None => return None,
-        }
-    }
+/// Where the grid's four reference points are: the three finder centres and a fourth point
+/// for the bottom-right, with its position in module space.
+#[derive(Debug, Clone, Copy)]
+pub struct Frame4 {
+    pub dim: usize,
+    pub br: Pt,
+    pub br_src: f32,
+}
+
+fn transform(t: &Triple, f: &Frame4) -> Transform {
+    let d = f.dim as f32;
     let from = [
         Pt { x: 3.5, y: 3.5 },
         Pt { x: d - 3.5, y: 3.5 },
         Pt {
-            x: br_src,
-            y: br_src,
+            x: f.br_src,
+            y: f.br_src,
         },
         Pt { x: 3.5, y: d - 3.5 },
     ];
-    let tf = Transform::quad_to_quad(from, [tl, tr, br, bl]);
+    Transform::quad_to_quad(from, [pt(&t.tl), pt(&t.tr), f.br, pt(&t.bl)])
+}
+
+/// The parallelogram guess for the bottom-right finder-equivalent point.
+pub fn parallelogram(t: &Triple, dim: usize) -> Frame4 {
+    Frame4 {
+        dim,
+        br: Pt {
+            x: t.tr.x - t.tl.x + t.bl.x,
+            y: t.tr.y - t.tl.y + t.bl.y,
+        },
+        br_src: dim as f32 - 3.5,
+    }
+}
+
+/// How well the timing patterns (row and column 6, alternating dark and light between the
+/// finders) read under this frame: 1.0 is perfect, random data scores about 0.5.
+pub fn timing_score(bits: &Bits, t: &Triple, f: &Frame4) -> f32 {
+    let tf = transform(t, f);
+    let (w, h) = (bits.width as f32, bits.height as f32);
+    let (mut good, mut total) = (0u32, 0u32);
+    for k in 8..f.dim.saturating_sub(8) {
+        let want = k % 2 == 0;
+        for (x, y) in [(k as f32 + 0.5, 6.5), (6.5, k as f32 + 0.5)] {
+            let p = tf.apply(x, y);
+            total += 1;
+            if p.x >= 0.0
+                && p.y >= 0.0
+                && p.x < w
+                && p.y < h
+                && bits.black(p.x as usize, p.y as usize) == want
+            {
+                good += 1;
+            }
+        }
+    }
+    if total == 0 {
+        0.0
+    } else {
+        good as f32 / total as f32
+    }
+}
+
+/// Refines the bottom-right point with the alignment pattern (versions 2 and up).
+pub fn with_alignment(bits: &Bits, t: &Triple, f: &Frame4) -> Option<Frame4> {
+    if f.dim <= 21 {
+        return None;
+    }
+    let d = f.dim as f32;
+    let tf = transform(t, f);
+    // The alignment pattern's centre module, and one module along each axis from it.
+    let est = tf.apply(d - 6.5, d - 6.5);
+    let (left, up) = (tf.apply(d - 7.5, d - 6.5), tf.apply(d - 6.5, d - 7.5));
+    let ux = Pt {
+        x: est.x - left.x,
+        y: est.y - left.y,
+    };
+    let uy = Pt {
+        x: est.x - up.x,
+        y: est.y - up.y,
+    };
+    let a = find_alignment(bits, est, ux, uy, 4.0)?;
+    Some(Frame4 {
+        dim: f.dim,
+        br: a,
+        br_src: d - 6.5,
+    })
+}
+
+/// Bottom-right guesses around `f`, one module apart along the code's axes, nearest first.
+pub fn nudges(t: &Triple, f: &Frame4, reach: i32) -> Vec<Frame4> {
+    let tf = transform(t, f);
+    let s = f.br_src;
+    let ux = {
+        let a = tf.apply(s + 1.0, s);
+        Pt {
+            x: a.x - f.br.x,
+            y: a.y - f.br.y,
+        }
+    };
+    let uy = {
+        let a = tf.apply(s, s + 1.0);
+        Pt {
+            x: a.x - f.br.x,
+            y: a.y - f.br.y,
+        }
+    };
+    let mut out = Vec::new();
+    for j in -reach..=reach {
+        for i in -reach..=reach {
+            if i == 0 && j == 0 {
+                continue;
+            }
+            out.push((
+                i * i + j * j,
+                Frame4 {
+                    br: Pt {
+                        x: f.br.x + i as f32 * ux.x + j as f32 * uy.x,
+                        y: f.br.y + i as f32 * ux.y + j as f32 * uy.y,
+                    },
+                    ..*f
+                },
+            ));
+        }
+    }
+    out.sort_by_key(|(d, _)| *d);
+    out.into_iter().map(|(_, f)| f).collect()
+}
+
+/// Samples the module grid under a frame.
+pub fn sample(bits: &Bits, t: &Triple, f: &Frame4) -> Option<Sampled> {
+    let tf = transform(t, f);
+    let (dim, d) = (f.dim, f.dim as f32);
     let (w, h) = (bits.width as f32, bits.height as f32);
     let mut cells = Vec::with_capacity(dim * dim);
     let mut outside = 0usize;
     for y in 0..dim {
         for x in 0..dim {
             let p = tf.apply(x as f32 + 0.5, y as f32 + 0.5);
-            if p.x < 0.0
-                || p.y < 0.0
-                || p.x >= w
-                || p.y >= h
-                || !p.x.is_finite()
-                || !p.y.is_finite()
-            {
+            if p.x >= 0.0 && p.y >= 0.0 && p.x < w && p.y < h {
+                cells.push(bits.black(p.x as usize, p.y as usize));
+            } else {
                 outside += 1;
                 cells.push(false);
-            } else {
-                cells.push(bits.black(p.x as usize, p.y as usize));
             }
         }
     }

@@ -383,22 +383,7 @@ fn detect_and_decode(bits: &Bits, factor: f64) -> (Vec<FoundCode>, usize, usize)
             if t.ids.iter().any(|&i| used[i]) {
                 continue;
             }
-            let mut decoded = None;
-            'dims: for dim in detect::dimensions(t) {
-                for align in [true, false] {
-                    let Some(s) = detect::sample(bits, t, dim, align) else {
-                        continue;
-                    };
-                    let grid = rqrr::Grid::new(rqrr::SimpleGrid::from_func(s.dim, |x, y| {
-                        s.cells[y * s.dim + x]
-                    }));
-                    let mut raw = Vec::new();
-                    if let Ok(meta) = grid.decode_to(&mut raw) {
-                        decoded = Some((raw, meta, s.corners));
-                        break 'dims;
-                    }
-                }
-            }
+            let decoded = read_triple(bits, t);
             match decoded {
                 Some((raw, meta, corners)) => {
                     for i in t.ids {
@@ -439,6 +424,53 @@ fn detect_and_decode(bits: &Bits, factor: f64) -> (Vec<FoundCode>, usize, usize)
         tracing::warn!("QR detector panicked on a frame; skipped");
         (Vec::new(), 0, 0)
     })
+}
+
+/// Decodes one grouping of finders: sizes ranked by how well their timing patterns read,
+/// each tried with the alignment pattern, then the parallelogram guess, then nudges of the
+/// bottom-right point (perspective).
+fn read_triple(
+    bits: &Bits,
+    t: &detect::Triple,
+) -> Option<(Vec<u8>, rqrr::MetaData, [detect::Pt; 4])> {
+    let decode = |f: &detect::Frame4| {
+        let s = detect::sample(bits, t, f)?;
+        let grid = rqrr::Grid::new(rqrr::SimpleGrid::from_func(s.dim, |x, y| {
+            s.cells[y * s.dim + x]
+        }));
+        let mut raw = Vec::new();
+        grid.decode_to(&mut raw)
+            .ok()
+            .map(|meta| (raw, meta, s.corners))
+    };
+    let mut dims: Vec<(f32, detect::Frame4)> = detect::dimensions(t)
+        .into_iter()
+        .map(|dim| {
+            let f = detect::parallelogram(t, dim);
+            (detect::timing_score(bits, t, &f), f)
+        })
+        .filter(|(score, _)| *score >= 0.68)
+        .collect();
+    dims.sort_by(|a, b| b.0.total_cmp(&a.0));
+    for (i, (_, f)) in dims.iter().enumerate() {
+        if let Some(aligned) = detect::with_alignment(bits, t, f)
+            && let Some(r) = decode(&aligned)
+        {
+            return Some(r);
+        }
+        if let Some(r) = decode(f) {
+            return Some(r);
+        }
+        // Perspective: search the bottom-right point, for the best-reading size only.
+        if i == 0 {
+            for nudged in detect::nudges(t, f, 3) {
+                if let Some(r) = decode(&nudged) {
+                    return Some(r);
+                }
+            }
+        }
+    }
+    None
 }
 
 /// rqrr's detector and decoder on one binarized picture; also says how many grids were
