@@ -298,7 +298,10 @@ pub fn scan_gray(gray: &Gray, opts: ScanOptions) -> Vec<FoundCode> {
         // rqrr's own detector as a second opinion, unless the picture is noise (many finder
         // candidates make its grouping step slow).
         if codes.is_empty() && finders < 40 && started.elapsed() < opts.budget {
-            (codes, undecoded) = decode_bits(bits, factor);
+            let (theirs, unread) = decode_bits(bits, factor);
+            codes = theirs;
+            // What our detector saw but could not read still counts.
+            undecoded = undecoded.max(unread);
         }
         for c in codes {
             if !found.iter().any(|f| f.payload == c.payload) {
