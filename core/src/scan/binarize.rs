@@ -37,6 +37,12 @@ pub enum FlatRule {
 }
 
 pub fn hybrid(img: &Gray, rule: FlatRule) -> Bits {
+    hybrid_window(img, rule, 2)
+}
+
+/// [`hybrid`] with the threshold averaged over `(2 * radius + 1)^2` blocks: a wider window
+/// lets a code's own modules outvote a bright or dark surface right next to it.
+pub fn hybrid_window(img: &Gray, rule: FlatRule, radius: usize) -> Bits {
     let (w, h) = (img.width, img.height);
     let bw = w.div_ceil(BLOCK);
     let bh = h.div_ceil(BLOCK);
@@ -77,7 +83,7 @@ pub fn hybrid(img: &Gray, rule: FlatRule) -> Bits {
             black[by * bw + bx] = avg;
         }
     }
-    // Sum of black points over 5x5 block neighbourhoods, through a summed-area table.
+    // Sum of black points over block neighbourhoods, through a summed-area table.
     let mut sat = vec![0u32; (bw + 1) * (bh + 1)];
     for by in 0..bh {
         let mut row = 0u32;
@@ -88,11 +94,11 @@ pub fn hybrid(img: &Gray, rule: FlatRule) -> Bits {
     }
     let mut out = vec![0u8; w * h];
     for by in 0..bh {
-        let cy0 = by.saturating_sub(2);
-        let cy1 = (by + 3).min(bh);
+        let cy0 = by.saturating_sub(radius);
+        let cy1 = (by + radius + 1).min(bh);
         for bx in 0..bw {
-            let cx0 = bx.saturating_sub(2);
-            let cx1 = (bx + 3).min(bw);
+            let cx0 = bx.saturating_sub(radius);
+            let cx1 = (bx + radius + 1).min(bw);
             let total = sat[cy1 * (bw + 1) + cx1] + sat[cy0 * (bw + 1) + cx0]
                 - sat[cy0 * (bw + 1) + cx1]
                 - sat[cy1 * (bw + 1) + cx0];

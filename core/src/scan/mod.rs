@@ -193,7 +193,12 @@ pub fn scan_frame(frame: LumaFrame<'_>, opts: ScanOptions) -> Result<Vec<FoundCo
 /// One attempt: which picture of the frame, binarized how.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Pass {
-    Hybrid { scale: Scale, rule: FlatRule },
+    Hybrid {
+        scale: Scale,
+        rule: FlatRule,
+    },
+    /// Full scale, threshold over 9x9 blocks.
+    WideWindow,
     Inverted,
     RowThreshold,
 }
@@ -236,6 +241,7 @@ fn plan(width: usize, height: usize) -> Vec<Pass> {
         rule: BelowMin,
     });
     passes.push(Pass::Inverted);
+    passes.push(Pass::WideWindow);
     if pixels <= 2_100_000 {
         passes.push(Pass::Hybrid {
             scale: Scale::Double,
@@ -292,6 +298,7 @@ pub fn scan_gray(gray: &Gray, opts: ScanOptions) -> Vec<FoundCode> {
                 let b = full_bits.get_or_insert_with(|| binarize::hybrid(gray, FlatRule::HalfMin));
                 (binarize::invert(b), 1.0)
             }
+            Pass::WideWindow => (binarize::hybrid_window(gray, FlatRule::HalfMin, 4), 1.0),
             Pass::RowThreshold => (row_threshold(gray), 1.0),
         };
         let (mut codes, mut undecoded, finders) = detect_and_decode(&bits, factor);
