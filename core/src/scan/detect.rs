@@ -659,6 +659,124 @@ pub fn sample(bits: &Bits, t: &Triple, f: &Frame4) -> Option<Sampled> {
     })
 }
 
+/// Centres of the alignment patterns along one axis, in modules, for a version (ISO/IEC
+/// 18004 Annex E): 6, then evenly stepped up to `4 * version + 10`.
+pub fn alignment_positions(version: usize) -> Vec<usize> {
+    if version < 2 {
+        return Vec::new();
+    }
+    let count = version / 7 + 2;
+    let step = if version == 32 {
+        26
+    } else {
+        (version * 4 + count * 2 + 1) / (count * 2 - 2) * 2
+    };
+    let mut out = vec![6];
+    let last = version * 4 + 10;
+    for i in (0..count - 1).rev() {
+        out.push(last - i * step);
+    }
+    out
+}
+
+/// Samples the grid piece by piece: every alignment pattern is located near where the
+/// global frame puts it, and each cell between four of them gets its own perspective. This
+/// follows codes on curved surfaces (a cup, a bent receipt) that no single perspective fits.
+/// Only worth it from version 7, where there are inner alignment patterns.
+pub fn sample_piecewise(bits: &Bits, t: &Triple, f: &Frame4) -> Option<Sampled> {
+    let version = (f.dim.checked_sub(17)?) / 4;
+    let pos = alignment_positions(version);
+    let k = pos.len();
+    if k < 3 {
+        return None;
+    }
+    let tf = transform(t, f);
+    let at = |x: f32, y: f32| tf.apply(x, y);
+    let mut grid = vec![Pt { x: 0.0, y: 0.0 }; k * k];
+    for j in 0..k {
+        for i in 0..k {
+            let (mx, my) = (pos[i] as f32 + 0.5, pos[j] as f32 + 0.5);
+            let predicted = at(mx, my);
+            let is_finder = (i == 0 && j == 0) || (i == k - 1 && j == 0) || (i == 0 && j == k - 1);
+            grid[j * k + i] = if is_finder {
+                predicted
+            } else {
+                // Predict from neighbours already refined when there are some: bends add up.
+                let guess = if i > 0 && j > 0 {
+                    let (a, b, c) = (
+                        grid[j * k + i - 1],
+                        grid[(j - 1) * k + i],
+                        grid[(j - 1) * k + i - 1],
+                    );
+                    Pt {
+                        x: a.x + b.x - c.x,
+                        y: a.y + b.y - c.y,
+                    }
+                } else {
+                    predicted
+                };
+                let right = at(mx + 1.0, my);
+                let down = at(mx, my + 1.0);
+                let ux = Pt {
+                    x: right.x - predicted.x,
+                    y: right.y - predicted.y,
+                };
+                let uy = Pt {
+                    x: down.x - predicted.x,
+                    y: down.y - predicted.y,
+                };
+                find_alignment(bits, guess, ux, uy, 2.5).unwrap_or(guess)
+            };
+        }
+    }
+    let (w, h) = (bits.width as f32, bits.height as f32);
+    let cell_of = |m: usize| pos.iter().rposition(|&p| p <= m).unwrap_or(0).min(k - 2);
+    let mut cells_tf: Vec<Option<Transform>> = vec![None; (k - 1) * (k - 1)];
+    let mut cells = Vec::with_capacity(f.dim * f.dim);
+    let mut outside = 0usize;
+    for y in 0..f.dim {
+        let cj = cell_of(y);
+        for x in 0..f.dim {
+            let ci = cell_of(x);
+            let tf = *cells_tf[cj * (k - 1) + ci].get_or_insert_with(|| {
+                let (x0, x1) = (pos[ci] as f32 + 0.5, pos[ci + 1] as f32 + 0.5);
+                let (y0, y1) = (pos[cj] as f32 + 0.5, pos[cj + 1] as f32 + 0.5);
+                Transform::quad_to_quad(
+                    [
+                        Pt { x: x0, y: y0 },
+                        Pt { x: x1, y: y0 },
+                        Pt { x: x1, y: y1 },
+                        Pt { x: x0, y: y1 },
+                    ],
+                    [
+                        grid[cj * k + ci],
+                        grid[cj * k + ci + 1],
+                        grid[(cj + 1) * k + ci + 1],
+                        grid[(cj + 1) * k + ci],
+                    ],
+                )
+            });
+            let p = tf.apply(x as f32 + 0.5, y as f32 + 0.5);
+            if p.x >= 0.0 && p.y >= 0.0 && p.x < w && p.y < h {
+                cells.push(bits.black(p.x as usize, p.y as usize));
+            } else {
+                outside += 1;
+                cells.push(false);
+            }
+        }
+    }
+    if outside > f.dim {
+        return None;
+    }
+    let d = f.dim as f32;
+    let corners = [at(0.0, 0.0), at(d, 0.0), at(d, d), at(0.0, d)];
+    Some(Sampled {
+        dim: f.dim,
+        cells,
+        corners,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -685,6 +803,16 @@ mod tests {
                 "{p:?} vs {e:?}"
             );
         }
+    }
+
+    #[test]
+    fn alignment_positions_match_the_standard_table() {
+        assert_eq!(alignment_positions(1), Vec::<usize>::new());
+        assert_eq!(alignment_positions(2), vec![6, 18]);
+        assert_eq!(alignment_positions(7), vec![6, 22, 38]);
+        assert_eq!(alignment_positions(15), vec![6, 26, 48, 70]);
+        assert_eq!(alignment_positions(32), vec![6, 34, 60, 86, 112, 138]);
+        assert_eq!(alignment_positions(40), vec![6, 30, 58, 86, 114, 142, 170]);
     }
 
     #[test]

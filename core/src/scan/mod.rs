@@ -443,8 +443,7 @@ fn read_triple(
     bits: &Bits,
     t: &detect::Triple,
 ) -> Option<(Vec<u8>, rqrr::MetaData, [detect::Pt; 4])> {
-    let decode = |f: &detect::Frame4| {
-        let s = detect::sample(bits, t, f)?;
+    let read = |s: detect::Sampled| {
         let grid = rqrr::Grid::new(rqrr::SimpleGrid::from_func(s.dim, |x, y| {
             s.cells[y * s.dim + x]
         }));
@@ -453,6 +452,7 @@ fn read_triple(
             .ok()
             .map(|meta| (raw, meta, s.corners))
     };
+    let decode = |f: &detect::Frame4| read(detect::sample(bits, t, f)?);
     let mut dims: Vec<(f32, detect::Frame4)> = detect::dimensions(t)
         .into_iter()
         .map(|dim| {
@@ -469,6 +469,14 @@ fn read_triple(
             return Some(r);
         }
         if let Some(r) = decode(f) {
+            return Some(r);
+        }
+        // A curved surface: piecewise between the alignment patterns.
+        if let Some(s) = detect::with_alignment(bits, t, f)
+            .and_then(|a| detect::sample_piecewise(bits, t, &a))
+            .or_else(|| detect::sample_piecewise(bits, t, f))
+            && let Some(r) = read(s)
+        {
             return Some(r);
         }
         // Perspective: search the bottom-right point, for the best-reading size only.
