@@ -697,7 +697,7 @@ pub fn sample_piecewise(bits: &Bits, t: &Triple, f: &Frame4) -> Option<Sampled> 
         for i in 0..k {
             let (mx, my) = (pos[i] as f32 + 0.5, pos[j] as f32 + 0.5);
             let predicted = at(mx, my);
-            let is_finder = (i == 0 && j == 0) || (i == k - 1 && j == 0) || (i == 0 && j == k - 1);
+            let is_finder = (i == 0 || j == 0) && (i + j == 0 || i + j == k - 1);
             grid[j * k + i] = if is_finder {
                 predicted
             } else {

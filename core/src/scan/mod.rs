@@ -259,11 +259,12 @@ pub fn scan_gray(gray: &Gray, opts: ScanOptions) -> Vec<FoundCode> {
     let mut half: Option<Gray> = None;
     let mut full_bits: Option<Bits> = None;
     let mut extra_passes = 0;
-    for pass in plan(gray.width, gray.height) {
+    for (n, pass) in plan(gray.width, gray.height).into_iter().enumerate() {
         if started.elapsed() >= opts.budget && !found.is_empty() {
             break;
         }
-        if started.elapsed() >= opts.budget * 2 {
+        // The first pass always runs; a frame without any code ends at twice the budget.
+        if n > 0 && started.elapsed() >= opts.budget * 2 {
             break;
         }
         let (bits, factor) = match pass {

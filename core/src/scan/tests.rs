@@ -28,12 +28,21 @@ pub(crate) fn render(payload: &str, module: usize, w: usize, h: usize, x: usize,
     }
 }
 
+/// Functional tests must not depend on the machine's speed: an unoptimised build on a busy
+/// machine would run out of the camera budget. (The budget itself is tested below.)
+fn opts() -> ScanOptions {
+    ScanOptions {
+        budget: std::time::Duration::from_secs(60),
+        first_only: false,
+    }
+}
+
 const PAYLOAD: &str = "00020101021229300012D156000000000510A93FO3230Q31280012D15600000001030812345678520441115802CN5914BEST TRANSPORT6007BEIJING";
 
 #[test]
 fn finds_a_clean_code_in_a_camera_sized_frame() {
     let g = render(PAYLOAD, 6, 1280, 720, 400, 150);
-    let found = scan_gray(&g, ScanOptions::default());
+    let found = scan_gray(&g, opts());
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].payload, PAYLOAD);
     let c = found[0].corners;
@@ -62,7 +71,7 @@ fn frames_with_a_row_stride_are_read_without_copying_padding() {
         row_stride: stride,
     };
     assert_eq!(
-        scan_frame(frame, ScanOptions::default()).unwrap()[0].payload,
+        scan_frame(frame, opts()).unwrap()[0].payload,
         PAYLOAD
     );
 }
@@ -73,7 +82,7 @@ fn light_on_dark_codes_are_read() {
     for p in &mut g.data {
         *p = 255 - *p;
     }
-    let found = scan_gray(&g, ScanOptions::default());
+    let found = scan_gray(&g, opts());
     assert_eq!(found.len(), 1);
 }
 
@@ -92,7 +101,7 @@ fn several_codes_in_one_frame() {
         height: 720,
         data,
     };
-    let mut payloads: Vec<_> = scan_gray(&g, ScanOptions::default())
+    let mut payloads: Vec<_> = scan_gray(&g, opts())
         .into_iter()
         .map(|f| f.payload)
         .collect();
@@ -109,7 +118,7 @@ fn png_bytes_round_trip() {
         .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
         .unwrap();
     assert_eq!(
-        scan_image(&png, ScanOptions::default()).unwrap()[0].payload,
+        scan_image(&png, opts()).unwrap()[0].payload,
         PAYLOAD
     );
 }
@@ -124,31 +133,31 @@ fn hostile_frames_are_errors() {
         row_stride: s,
     };
     assert!(matches!(
-        scan_frame(f(0, 10, 10), ScanOptions::default()),
+        scan_frame(f(0, 10, 10), opts()),
         Err(ScanError::Empty { .. })
     ));
     assert!(matches!(
-        scan_frame(f(10, 0, 10), ScanOptions::default()),
+        scan_frame(f(10, 0, 10), opts()),
         Err(ScanError::Empty { .. })
     ));
     assert!(matches!(
-        scan_frame(f(10, 10, 5), ScanOptions::default()),
+        scan_frame(f(10, 10, 5), opts()),
         Err(ScanError::BadStride { .. })
     ));
     assert!(matches!(
-        scan_frame(f(10, 11, 10), ScanOptions::default()),
+        scan_frame(f(10, 11, 10), opts()),
         Err(ScanError::ShortBuffer { .. })
     ));
     assert!(matches!(
-        scan_frame(f(100_000, 10, 100_000), ScanOptions::default()),
+        scan_frame(f(100_000, 10, 100_000), opts()),
         Err(ScanError::TooLarge { .. })
     ));
     assert!(matches!(
-        scan_frame(f(usize::MAX, 2, usize::MAX), ScanOptions::default()),
+        scan_frame(f(usize::MAX, 2, usize::MAX), opts()),
         Err(ScanError::TooLarge { .. })
     ));
     assert!(
-        scan_frame(f(10, 10, 10), ScanOptions::default())
+        scan_frame(f(10, 10, 10), opts())
             .unwrap()
             .is_empty()
     );
@@ -157,11 +166,11 @@ fn hostile_frames_are_errors() {
 #[test]
 fn hostile_images_are_errors() {
     assert!(matches!(
-        scan_image(b"", ScanOptions::default()),
+        scan_image(b"", opts()),
         Err(ScanError::Image(_))
     ));
     assert!(matches!(
-        scan_image(b"not an image at all", ScanOptions::default()),
+        scan_image(b"not an image at all", opts()),
         Err(ScanError::Image(_))
     ));
     // A truncated PNG.
@@ -172,7 +181,7 @@ fn hostile_images_are_errors() {
         .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
         .unwrap();
     assert!(matches!(
-        scan_image(&png[..png.len() / 2], ScanOptions::default()),
+        scan_image(&png[..png.len() / 2], opts()),
         Err(ScanError::Image(_))
     ));
     // A PNG header that claims 100000 x 100000 pixels: refused before allocating.
@@ -181,7 +190,7 @@ fn hostile_images_are_errors() {
     bomb[20..24].copy_from_slice(&100_000u32.to_be_bytes());
     let crc = crc32(&bomb[12..29]);
     bomb[29..33].copy_from_slice(&crc.to_be_bytes());
-    let e = scan_image(&bomb, ScanOptions::default()).unwrap_err();
+    let e = scan_image(&bomb, opts()).unwrap_err();
     assert!(
         matches!(e, ScanError::Image(_) | ScanError::TooLarge { .. }),
         "{e:?}"
@@ -237,4 +246,16 @@ fn our_detector_reads_codes_at_any_angle_without_rqrrs_detector() {
         );
         assert_eq!(codes[0].payload, PAYLOAD);
     }
+}
+
+#[test]
+fn the_budget_stops_new_passes() {
+    // Nothing to find: every pass would run; a zero budget allows only the first.
+    let g = Gray { width: 640, height: 480, data: vec![128; 640 * 480] };
+    let t = std::time::Instant::now();
+    assert!(scan_gray(&g, ScanOptions { budget: std::time::Duration::ZERO, first_only: false }).is_empty());
+    let one_pass = t.elapsed();
+    let t = std::time::Instant::now();
+    scan_gray(&g, opts());
+    assert!(t.elapsed() > one_pass, "all passes take longer than one");
 }
