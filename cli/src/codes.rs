@@ -8,7 +8,8 @@ use purse_core::scan::{self, ScanOptions};
 use serde_json::{Value, json};
 
 /// One line per file: `{"file", "payloads", "ms"}`, or `{"file", "error"}`. `ms` times finding
-/// and decoding codes in the already-decoded pixels, as for a camera frame.
+/// and decoding codes in the already-decoded pixels, as for a camera frame. Returns whether
+/// every file could be read.
 pub fn scan_files(files: &[std::path::PathBuf], json_out: bool, budget_ms: u64) -> bool {
     let opts = ScanOptions {
         budget: Duration::from_millis(budget_ms),

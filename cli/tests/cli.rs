@@ -219,3 +219,79 @@ fn demo_runs_the_whole_story() {
     assert!(text.contains("balance: 120.00 CNY"));
     assert!(text.contains("ledger audit: balanced"));
 }
+
+#[test]
+fn scan_reports_every_file_and_parse_describes_the_code() {
+    use purse_core::money::{Currency, Money};
+    use purse_core::paycode::{Initiation, MerchantCodeSpec, PURSE_GUID, emvco, render_png};
+    let tmp = tempfile::tempdir().unwrap();
+    let payload = emvco::encode(&MerchantCodeSpec {
+        initiation: Initiation::Dynamic,
+        account_tag: 26,
+        guid: PURSE_GUID.into(),
+        account_fields: vec![("01".into(), "m_1".into()), ("02".into(), "ord_1".into())],
+        mcc: "5812".into(),
+        amount: Some(Money::parse("12.34 CNY").unwrap()),
+        currency: Currency::from_code("CNY").unwrap(),
+        country: "CN".into(),
+        merchant_name: "Tea House".into(),
+        merchant_city: "Hangzhou".into(),
+        bill_number: None,
+        reference_label: None,
+        terminal_label: None,
+    })
+    .unwrap();
+    let good = tmp.path().join("code.png");
+    std::fs::write(&good, render_png(&payload, 5).unwrap()).unwrap();
+    let garbage = tmp.path().join("garbage.png");
+    std::fs::write(&garbage, b"\x89PNG\r\n\x1a\nnot really").unwrap();
+    let missing = tmp.path().join("missing.png");
+    let out = Command::new(PURSE)
+        .arg("scan")
+        .arg("--json")
+        .args([&good, &garbage, &missing])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["payloads"][0], payload.as_str());
+    assert!(lines[0]["ms"].as_f64().unwrap() >= 0.0);
+    assert!(lines[1]["error"].is_string() && lines[1]["payloads"].is_null());
+    assert!(lines[2]["error"].is_string());
+
+    let out = Command::new(PURSE)
+        .args(["parse", "--json", &payload])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["format"], "emvco");
+    assert_eq!(v["initiation"], "dynamic");
+    assert_eq!(v["merchant_name"], "Tea House");
+    assert_eq!(v["merchant_city"], "Hangzhou");
+    assert_eq!(v["country"], "CN");
+    assert_eq!(v["mcc"], "5812");
+    assert_eq!(v["currency"], "CNY");
+    assert_eq!(v["amount"], "12.34");
+    assert_eq!(v["accounts"][0]["tag"], "26");
+    assert_eq!(v["accounts"][0]["guid"], PURSE_GUID);
+    assert!(v["warnings"].as_array().unwrap().is_empty());
+
+    let mut broken = payload.clone();
+    broken.replace_range(broken.len() - 4.., "0000");
+    let out = Command::new(PURSE)
+        .args(["parse", "--json", &broken])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("checksum"));
+    let out = Command::new(PURSE)
+        .args(["parse", "--json", "https://example.com"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a payment code"));
+}

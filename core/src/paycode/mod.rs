@@ -8,6 +8,7 @@
 mod crc;
 pub mod emvco;
 pub mod epc;
+mod render;
 pub mod swiss;
 pub mod upi;
 
@@ -16,6 +17,7 @@ use serde::Serialize;
 pub use crc::crc16_ccitt_false;
 pub use emvco::{EmvcoCode, Initiation, MerchantCodeSpec};
 pub use epc::EpcTransfer;
+pub use render::{render_luma, render_png, render_terminal};
 pub use swiss::SwissQrBill;
 pub use upi::UpiLink;
 

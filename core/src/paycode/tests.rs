@@ -416,3 +416,43 @@ fn hostile_payloads_never_panic() {
         let _ = parse(&text);
     }
 }
+
+/// The merchant's round trip: encode, render as PNG, scan the PNG, parse the payload.
+#[test]
+fn encode_render_scan_parse_gives_the_same_code() {
+    let spec = MerchantCodeSpec {
+        initiation: Initiation::Dynamic,
+        account_tag: 26,
+        guid: PURSE_GUID.into(),
+        account_fields: vec![
+            ("01".into(), "m_77".into()),
+            ("02".into(), "ord_1234".into()),
+        ],
+        mcc: "5814".into(),
+        amount: Some(Money::parse("88.80 CNY").unwrap()),
+        currency: Currency::from_code("CNY").unwrap(),
+        country: "CN".into(),
+        merchant_name: "Dumpling King 饺子".into(),
+        merchant_city: "Xi'an".into(),
+        bill_number: Some("INV-1".into()),
+        reference_label: None,
+        terminal_label: None,
+    };
+    let payload = emvco::encode(&spec).unwrap();
+    let png = render_png(&payload, 6).unwrap();
+    let opts = crate::scan::ScanOptions {
+        budget: std::time::Duration::from_secs(60),
+        first_only: false,
+    };
+    let found = crate::scan::scan_image(&png, opts).unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].payload, payload);
+    assert_eq!(parse(&found[0].payload).unwrap(), parse(&payload).unwrap());
+    let text = render_terminal(&payload).unwrap();
+    assert!(text.lines().count() > 10);
+    assert!(render_png(&payload, 0).is_err());
+    assert!(
+        render_png(&"x".repeat(5000), 4).is_err(),
+        "too long for a QR code at level M"
+    );
+}

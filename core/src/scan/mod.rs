@@ -263,6 +263,19 @@ pub fn scan_gray(gray: &Gray, opts: ScanOptions) -> Vec<FoundCode> {
         if started.elapsed() >= opts.budget && !found.is_empty() {
             break;
         }
+        // Once a code is read, what is left to find is codes of another size: only the other
+        // scales are worth a pass.
+        if !found.is_empty()
+            && !matches!(
+                pass,
+                Pass::Hybrid {
+                    rule: FlatRule::HalfMin,
+                    ..
+                }
+            )
+        {
+            continue;
+        }
         // The first pass always runs; a frame without any code ends at twice the budget.
         if n > 0 && started.elapsed() >= opts.budget * 2 {
             break;

@@ -70,10 +70,7 @@ fn frames_with_a_row_stride_are_read_without_copying_padding() {
         height: 480,
         row_stride: stride,
     };
-    assert_eq!(
-        scan_frame(frame, opts()).unwrap()[0].payload,
-        PAYLOAD
-    );
+    assert_eq!(scan_frame(frame, opts()).unwrap()[0].payload, PAYLOAD);
 }
 
 #[test]
@@ -117,10 +114,7 @@ fn png_bytes_round_trip() {
         .unwrap()
         .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
         .unwrap();
-    assert_eq!(
-        scan_image(&png, opts()).unwrap()[0].payload,
-        PAYLOAD
-    );
+    assert_eq!(scan_image(&png, opts()).unwrap()[0].payload, PAYLOAD);
 }
 
 #[test]
@@ -156,19 +150,12 @@ fn hostile_frames_are_errors() {
         scan_frame(f(usize::MAX, 2, usize::MAX), opts()),
         Err(ScanError::TooLarge { .. })
     ));
-    assert!(
-        scan_frame(f(10, 10, 10), opts())
-            .unwrap()
-            .is_empty()
-    );
+    assert!(scan_frame(f(10, 10, 10), opts()).unwrap().is_empty());
 }
 
 #[test]
 fn hostile_images_are_errors() {
-    assert!(matches!(
-        scan_image(b"", opts()),
-        Err(ScanError::Image(_))
-    ));
+    assert!(matches!(scan_image(b"", opts()), Err(ScanError::Image(_))));
     assert!(matches!(
         scan_image(b"not an image at all", opts()),
         Err(ScanError::Image(_))
@@ -251,9 +238,22 @@ fn our_detector_reads_codes_at_any_angle_without_rqrrs_detector() {
 #[test]
 fn the_budget_stops_new_passes() {
     // Nothing to find: every pass would run; a zero budget allows only the first.
-    let g = Gray { width: 640, height: 480, data: vec![128; 640 * 480] };
+    let g = Gray {
+        width: 640,
+        height: 480,
+        data: vec![128; 640 * 480],
+    };
     let t = std::time::Instant::now();
-    assert!(scan_gray(&g, ScanOptions { budget: std::time::Duration::ZERO, first_only: false }).is_empty());
+    assert!(
+        scan_gray(
+            &g,
+            ScanOptions {
+                budget: std::time::Duration::ZERO,
+                first_only: false
+            }
+        )
+        .is_empty()
+    );
     let one_pass = t.elapsed();
     let t = std::time::Instant::now();
     scan_gray(&g, opts());
