@@ -433,7 +433,7 @@ fn detect_and_decode(bits: &Bits, factor: f64) -> (Vec<FoundCode>, usize, usize)
         let stray = cands
             .iter()
             .zip(&used)
-            .filter(|(f, u)| !**u && f.count >= 3)
+            .filter(|(f, u)| !**u && f.count >= 4)
             .count();
         let missed = groupings
             .iter()
