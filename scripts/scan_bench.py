@@ -57,7 +57,18 @@ def main():
              str(corpus), str(args.per_category), str(args.seed)], cwd=ROOT)
     subprocess.check_call(["cargo", "build", "--release", "-q", "-p", "purse-cli"], cwd=ROOT)
     entries = [json.loads(l) for l in manifest.read_text().splitlines() if l.strip()]
-    files = [str(corpus / e["file"]) for e in entries]
+    for e in entries:
+        e["path"] = str(corpus / e["file"])
+    # Real photographs, when someone has added them (see core/tests/photos/README.md).
+    photos = ROOT / "core" / "tests" / "photos"
+    if (photos / "manifest.jsonl").exists():
+        for l in (photos / "manifest.jsonl").read_text().splitlines():
+            if l.strip():
+                e = json.loads(l)
+                e["path"] = str(photos / e["file"])
+                e.setdefault("category", "photo")
+                entries.append(e)
+    files = [e["path"] for e in entries]
 
     # Purse: one process over every file, one core (the scanner is single-threaded).
     ours = {}
@@ -91,13 +102,13 @@ def main():
             found = expected = 0
             times = []
             for e in es:
-                r = res.get(str(corpus / e["file"]), {})
+                r = res.get(e["path"], {})
                 got = set(r.get("payloads", []))
                 expected += len(e["payloads"])
                 found += sum(1 for p in e["payloads"] if p in got)
                 if "ms" in r:
                     times.append(r["ms"])
-                    if cat != "overall" and (e["width"], e["height"]) == (1280, 720):
+                    if cat != "overall" and (e.get("width"), e.get("height")) == (1280, 720):
                         hd_times[name].append(r["ms"])
             row += [100.0 * found / max(expected, 1), statistics.median(times) if times else float("nan"), pct(times, 0.95)]
         rows.append(row)
