@@ -98,6 +98,19 @@ impl Attacker {
     }
 }
 
+/// `purse=:<base64>:` with one bit of the signature flipped.
+fn flip_a_bit(field: &str) -> String {
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD as B64;
+    let b64 = field
+        .strip_prefix("purse=:")
+        .and_then(|r| r.strip_suffix(':'))
+        .unwrap();
+    let mut sig = B64.decode(b64).unwrap();
+    sig[10] ^= 0x01;
+    format!("purse=:{}:", B64.encode(sig))
+}
+
 async fn setup() -> (Backend, TestWallet, Attacker) {
     let backend = Backend::start().await;
     let protector = Arc::new(DecisionProtector::approving());
@@ -169,13 +182,10 @@ async fn tampered_header_or_target_is_refused() {
     assert_eq!(at.send(&raw).await, (401, codes::SIGNATURE_INVALID.into()));
 
     let mut raw = at.sign("GET", "/v1/balance", b"", None, now(), "th-3");
-    raw.headers[2].1 = raw.headers[2].1.replace('A', "B").replace('a', "A");
+    raw.headers[2].1 = flip_a_bit(&raw.headers[2].1);
     let (status, code) = at.send(&raw).await;
     assert_eq!(status, 401);
-    assert!(
-        code == codes::SIGNATURE_INVALID || code == codes::SIGNATURE_MALFORMED,
-        "{code}"
-    );
+    assert!(code == codes::SIGNATURE_INVALID, "{code}");
 }
 
 #[tokio::test]

@@ -33,13 +33,14 @@ impl Bits {
     }
 }
 
-fn pattern_cross(c: &[u32; 5]) -> bool {
+/// Runs in 1:1:3:1:1 proportion, each within `module / divisor` of its ideal.
+fn finder_ratio(c: &[u32; 5], divisor: f32) -> bool {
     let total: u32 = c.iter().sum();
     if total < 7 || c.contains(&0) {
         return false;
     }
     let module = total as f32 / 7.0;
-    let var = module / 2.0;
+    let var = module / divisor;
     (module - c[0] as f32).abs() < var
         && (module - c[1] as f32).abs() < var
         && (3.0 * module - c[2] as f32).abs() < 3.0 * var
@@ -47,19 +48,13 @@ fn pattern_cross(c: &[u32; 5]) -> bool {
         && (module - c[4] as f32).abs() < var
 }
 
-/// Looser check for the diagonal, where runs stretch by up to sqrt(2).
+fn pattern_cross(c: &[u32; 5]) -> bool {
+    finder_ratio(c, 2.0)
+}
+
+/// Looser, for the diagonal, where runs stretch by up to sqrt(2).
 fn pattern_cross_diagonal(c: &[u32; 5]) -> bool {
-    let total: u32 = c.iter().sum();
-    if total < 7 || c.contains(&0) {
-        return false;
-    }
-    let module = total as f32 / 7.0;
-    let var = module / 1.333;
-    (module - c[0] as f32).abs() < var
-        && (module - c[1] as f32).abs() < var
-        && (3.0 * module - c[2] as f32).abs() < 3.0 * var
-        && (module - c[3] as f32).abs() < var
-        && (module - c[4] as f32).abs() < var
+    finder_ratio(c, 1.333)
 }
 
 fn center_from_end(c: &[u32; 5], end: usize) -> f32 {
