@@ -415,6 +415,42 @@ async fn payment_key_needs_the_user_every_time() {
 }
 
 #[tokio::test]
+async fn payment_authorizations_are_signed_by_the_registered_payment_key() {
+    let backend = Backend::start().await;
+    let w = enrolled_wallet(&backend.url(), "Hal").await;
+    let account = w.wallet.account().unwrap().unwrap();
+    let auth = purse_core::sign::PaymentAuthorization {
+        intent_id: "pi_1".into(),
+        account_id: account.account_id.clone(),
+        payee_id: "m_tea".into(),
+        order_id: Some("ord_1".into()),
+        amount: Money::parse("9.90 CNY").unwrap(),
+        expires_at: 1_900_000_000,
+    };
+    let sig = w
+        .wallet
+        .authorize_payment(&auth, "Pay 9.90 CNY to Tea".into())
+        .await
+        .unwrap();
+    let payment_key =
+        purse_core::keys::PublicKey::from_base64(&account.payment_public_key).unwrap();
+    assert!(auth.verify(&sig, &payment_key));
+    let device_key = purse_core::keys::PublicKey::from_base64(&account.device_public_key).unwrap();
+    assert!(
+        !auth.verify(&sig, &device_key),
+        "the device key cannot authorize payments"
+    );
+    let other = purse_core::sign::PaymentAuthorization {
+        account_id: "acct_other".into(),
+        ..auth.clone()
+    };
+    assert!(matches!(
+        w.wallet.authorize_payment(&other, "x".into()).await,
+        Err(WalletError::InvalidInput(_))
+    ));
+}
+
+#[tokio::test]
 async fn enrollment_is_refused_twice_and_backend_down_is_a_network_error() {
     let backend = Backend::start().await;
     let w = enrolled_wallet(&backend.url(), "Gus").await;

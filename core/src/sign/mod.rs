@@ -4,11 +4,15 @@
 //! device key (`ecdsa-p256-sha256`), covering at least `@method`, `@target-uri`,
 //! `content-digest` and, when the request has one, `idempotency-key`; its parameters are
 //! `created`, `expires`, `nonce`, `keyid` (the device id) and `alg`.
+//!
+//! Payments carry a second signature, by the payment key: a [`PaymentAuthorization`].
 
+mod authorization;
 mod base;
 mod digest;
 mod request;
 
+pub use authorization::{AuthorizationError, PaymentAuthorization};
 pub use base::{MessageView, ParamValue, SignatureParams, signature_base};
 pub use digest::{content_digest, verify_content_digest};
 pub use request::{

@@ -308,6 +308,26 @@ impl Wallet {
         .map_err(|e| WalletError::Internal(e.to_string()))?
     }
 
+    /// Signs a payment authorization with the payment key, behind the user's verification
+    /// (the prompt shows `reason`, e.g. "Pay 12.34 CNY to Tea House"). The authorization must
+    /// be this account's.
+    pub async fn authorize_payment(
+        &self,
+        auth: &crate::sign::PaymentAuthorization,
+        reason: String,
+    ) -> Result<[u8; 64], WalletError> {
+        let account = self.require_account()?;
+        if auth.account_id != account.account_id {
+            return Err(WalletError::InvalidInput(
+                "the authorization is for another account".into(),
+            ));
+        }
+        auth.validate()
+            .map_err(|e| WalletError::InvalidInput(e.to_string()))?;
+        self.sign_with_payment_key(auth.signing_bytes(), reason)
+            .await
+    }
+
     /// The balance from the backend; the cache is updated.
     pub async fn balance(&self) -> Result<Money, WalletError> {
         let (account, creds) = self.credentials().await?;
