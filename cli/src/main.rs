@@ -149,9 +149,9 @@ fn default_data_dir() -> PathBuf {
 
 fn open_wallet(cli: &Cli, confirm: bool) -> anyhow::Result<Wallet> {
     let dir = cli.data_dir.clone().unwrap_or_else(default_data_dir);
-    let protector = Arc::new(PassphraseProtector::new(Arc::new(CliPassphrase {
+    let protector = Arc::new(PassphraseProtector::new(Arc::new(CliPassphrase::new(
         confirm,
-    })));
+    ))));
     // PURSE_NO_KEYRING=1 keeps the session in this process only (headless servers, tests).
     let secrets: Arc<dyn purse_core::keys::SecretStore> =
         if std::env::var_os("PURSE_NO_KEYRING").is_some_and(|v| v != "0") {

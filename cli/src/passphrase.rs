@@ -2,13 +2,26 @@
 //! terminal, asked only when a key is actually needed.
 
 use std::io::IsTerminal;
+use std::sync::Mutex;
 
 use purse_core::keys::{PassphraseSource, ProtectorError};
 use zeroize::Zeroizing;
 
 pub struct CliPassphrase {
     /// Ask twice and compare (when creating a wallet at the terminal).
-    pub confirm: bool,
+    confirm: bool,
+    /// What the user typed, kept for this process only: one command may need both keys
+    /// (enrollment wraps two), and the user should be asked once.
+    typed: Mutex<Option<Zeroizing<String>>>,
+}
+
+impl CliPassphrase {
+    pub fn new(confirm: bool) -> Self {
+        CliPassphrase {
+            confirm,
+            typed: Mutex::new(None),
+        }
+    }
 }
 
 impl PassphraseSource for CliPassphrase {
@@ -18,6 +31,10 @@ impl PassphraseSource for CliPassphrase {
                 return Err(ProtectorError::Denied("PURSE_PASSPHRASE is empty".into()));
             }
             return Ok(Zeroizing::new(p));
+        }
+        let mut typed = self.typed.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(p) = typed.as_ref() {
+            return Ok(p.clone());
         }
         if !std::io::stdin().is_terminal() {
             return Err(ProtectorError::Unavailable(
@@ -38,6 +55,7 @@ impl PassphraseSource for CliPassphrase {
         if self.confirm && *ask("Repeat the passphrase: ")? != *first {
             return Err(ProtectorError::Denied("the passphrases differ".into()));
         }
+        *typed = Some(first.clone());
         Ok(first)
     }
 }
