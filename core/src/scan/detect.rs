@@ -62,7 +62,8 @@ fn center_from_end(c: &[u32; 5], end: usize) -> f32 {
 }
 
 /// Counts the runs of a finder along a line through (x, y) in direction (dx, dy); returns the
-/// run lengths and the centre offset along the line.
+/// run lengths and the centre offset along the line. Outer runs longer than `max` mean this
+/// is no finder.
 fn runs_along(
     bits: &Bits,
     x: usize,
@@ -72,95 +73,71 @@ fn runs_along(
     max: u32,
 ) -> Option<([u32; 5], f32)> {
     let (w, h) = (bits.width as isize, bits.height as isize);
-    let mut c = [0u32; 5];
     let inside = |i: isize| {
         let (px, py) = (x as isize + dx * i, y as isize + dy * i);
         (px >= 0 && py >= 0 && px < w && py < h).then_some((px as usize, py as usize))
     };
-    let mut i = 0isize;
+    // Pixels of one colour from `pos` on, stepping by `step`, counting at most `limit + 1`;
+    // leaves `pos` on the first pixel past the run.
+    let run = |pos: &mut isize, step: isize, black: bool, limit: u32| {
+        let mut n = 0u32;
+        while n <= limit {
+            match inside(*pos) {
+                Some((px, py)) if bits.black(px, py) == black => {
+                    n += 1;
+                    *pos += step;
+                }
+                _ => break,
+            }
+        }
+        n
+    };
+    let mut c = [0u32; 5];
     // Backwards from the centre: black (centre), white, black.
-    while let Some((px, py)) = inside(i) {
-        if !bits.black(px, py) {
-            break;
-        }
-        c[2] += 1;
-        i -= 1;
-    }
+    let mut i = 0isize;
+    c[2] = run(&mut i, -1, true, u32::MAX - 1);
     inside(i)?;
-    while let Some((px, py)) = inside(i) {
-        if bits.black(px, py) || c[1] > max {
-            break;
-        }
-        c[1] += 1;
-        i -= 1;
-    }
+    c[1] = run(&mut i, -1, false, max);
     if inside(i).is_none() || c[1] > max {
         return None;
     }
-    while let Some((px, py)) = inside(i) {
-        if !bits.black(px, py) || c[0] > max {
-            break;
-        }
-        c[0] += 1;
-        i -= 1;
-    }
+    c[0] = run(&mut i, -1, true, max);
     if c[0] > max {
         return None;
     }
     // Forwards.
     let mut j = 1isize;
-    while let Some((px, py)) = inside(j) {
-        if !bits.black(px, py) {
-            break;
-        }
-        c[2] += 1;
-        j += 1;
-    }
+    c[2] += run(&mut j, 1, true, u32::MAX - 1);
     inside(j)?;
-    while let Some((px, py)) = inside(j) {
-        if bits.black(px, py) || c[3] >= max {
-            break;
-        }
-        c[3] += 1;
-        j += 1;
-    }
+    c[3] = run(&mut j, 1, false, max.saturating_sub(1));
     if inside(j).is_none() || c[3] >= max {
         return None;
     }
-    while let Some((px, py)) = inside(j) {
-        if !bits.black(px, py) || c[4] >= max {
-            break;
-        }
-        c[4] += 1;
-        j += 1;
-    }
+    c[4] = run(&mut j, 1, true, max.saturating_sub(1));
     if c[4] >= max {
         return None;
     }
-    Some((c, center_from_end(&c, j as usize) - 0.0))
+    Some((c, center_from_end(&c, j as usize)))
 }
 
 /// Confirms a horizontal hit at (`cx`, `y`) vertically, horizontally and diagonally; returns
 /// the refined centre and module size.
 fn confirm(bits: &Bits, cx: f32, y: usize, c2: u32, total: u32) -> Option<(f32, f32, f32)> {
+    // A finder seen along (dx, dy) through (x, y), about as wide as the row's: its total
+    // width and centre offset.
+    let along = |x: usize, y: usize, dx: isize, dy: isize| {
+        let (runs, centre) = runs_along(bits, x, y, dx, dy, c2)?;
+        let t: u32 = runs.iter().sum();
+        (5 * t.abs_diff(total) < 2 * total && pattern_cross(&runs)).then_some((t, centre))
+    };
     let x = cx as usize;
-    let agree = |t: u32| 5 * t.abs_diff(total) < 2 * total;
-    // Vertical: offsets are relative to y.
-    let (vc, vcenter) = runs_along(bits, x, y, 0, 1, c2)?;
-    let vtotal: u32 = vc.iter().sum();
-    if !agree(vtotal) || !pattern_cross(&vc) {
-        return None;
-    }
-    let cy = y as f32 + vcenter;
+    let (vtotal, vcentre) = along(x, y, 0, 1)?;
+    let cy = y as f32 + vcentre;
     if cy < 0.0 || cy >= bits.height as f32 {
         return None;
     }
-    let (hc, hcenter) = runs_along(bits, x, cy as usize, 1, 0, c2)?;
-    let htotal: u32 = hc.iter().sum();
-    if !agree(htotal) || !pattern_cross(&hc) {
-        return None;
-    }
-    let cx = x as f32 + hcenter;
+    let (htotal, hcentre) = along(x, cy as usize, 1, 0)?;
+    let cx = x as f32 + hcentre;
     if cx < 0.0 || cx >= bits.width as f32 {
         return None;
     }
