@@ -22,6 +22,14 @@ pub struct Pt {
     pub y: f32,
 }
 
+/// `a - b`, as a vector.
+fn diff(a: Pt, b: Pt) -> Pt {
+    Pt {
+        x: a.x - b.x,
+        y: a.y - b.y,
+    }
+}
+
 fn dist(a: Pt, b: Pt) -> f32 {
     (a.x - b.x).hypot(a.y - b.y)
 }
@@ -541,15 +549,7 @@ pub fn with_alignment(bits: &Bits, t: &Triple, f: &Frame4) -> Option<Frame4> {
     // The alignment pattern's centre module, and one module along each axis from it.
     let est = tf.apply(d - 6.5, d - 6.5);
     let (left, up) = (tf.apply(d - 7.5, d - 6.5), tf.apply(d - 6.5, d - 7.5));
-    let ux = Pt {
-        x: est.x - left.x,
-        y: est.y - left.y,
-    };
-    let uy = Pt {
-        x: est.x - up.x,
-        y: est.y - up.y,
-    };
-    let a = find_alignment(bits, est, ux, uy, 4.0)?;
+    let a = find_alignment(bits, est, diff(est, left), diff(est, up), 4.0)?;
     Some(Frame4 {
         dim: f.dim,
         br: a,
@@ -561,20 +561,8 @@ pub fn with_alignment(bits: &Bits, t: &Triple, f: &Frame4) -> Option<Frame4> {
 pub fn nudges(t: &Triple, f: &Frame4, reach: i32) -> Vec<Frame4> {
     let tf = transform(t, f);
     let s = f.br_src;
-    let ux = {
-        let a = tf.apply(s + 1.0, s);
-        Pt {
-            x: a.x - f.br.x,
-            y: a.y - f.br.y,
-        }
-    };
-    let uy = {
-        let a = tf.apply(s, s + 1.0);
-        Pt {
-            x: a.x - f.br.x,
-            y: a.y - f.br.y,
-        }
-    };
+    let ux = diff(tf.apply(s + 1.0, s), f.br);
+    let uy = diff(tf.apply(s, s + 1.0), f.br);
     let mut out = Vec::new();
     for j in -reach..=reach {
         for i in -reach..=reach {
@@ -597,16 +585,19 @@ pub fn nudges(t: &Triple, f: &Frame4, reach: i32) -> Vec<Frame4> {
     out.into_iter().map(|(_, f)| f).collect()
 }
 
-/// Samples the module grid under a frame.
-pub fn sample(bits: &Bits, t: &Triple, f: &Frame4) -> Option<Sampled> {
-    let tf = transform(t, f);
-    let (dim, d) = (f.dim, f.dim as f32);
+/// Reads a `dim` x `dim` module grid, module (x, y) at the pixel `point(x, y)`. `None` when
+/// more than a row's worth of modules falls outside the picture.
+fn read_modules(
+    bits: &Bits,
+    dim: usize,
+    mut point: impl FnMut(usize, usize) -> Pt,
+) -> Option<Vec<bool>> {
     let (w, h) = (bits.width as f32, bits.height as f32);
     let mut cells = Vec::with_capacity(dim * dim);
     let mut outside = 0usize;
     for y in 0..dim {
         for x in 0..dim {
-            let p = tf.apply(x as f32 + 0.5, y as f32 + 0.5);
+            let p = point(x, y);
             if p.x >= 0.0 && p.y >= 0.0 && p.x < w && p.y < h {
                 cells.push(bits.black(p.x as usize, p.y as usize));
             } else {
@@ -615,9 +606,14 @@ pub fn sample(bits: &Bits, t: &Triple, f: &Frame4) -> Option<Sampled> {
             }
         }
     }
-    if outside > dim {
-        return None;
-    }
+    (outside <= dim).then_some(cells)
+}
+
+/// Samples the module grid under a frame.
+pub fn sample(bits: &Bits, t: &Triple, f: &Frame4) -> Option<Sampled> {
+    let tf = transform(t, f);
+    let (dim, d) = (f.dim, f.dim as f32);
+    let cells = read_modules(bits, dim, |x, y| tf.apply(x as f32 + 0.5, y as f32 + 0.5))?;
     let corners = [
         tf.apply(0.0, 0.0),
         tf.apply(d, 0.0),
@@ -687,59 +683,36 @@ pub fn sample_piecewise(bits: &Bits, t: &Triple, f: &Frame4) -> Option<Sampled> 
                 } else {
                     predicted
                 };
-                let right = at(mx + 1.0, my);
-                let down = at(mx, my + 1.0);
-                let ux = Pt {
-                    x: right.x - predicted.x,
-                    y: right.y - predicted.y,
-                };
-                let uy = Pt {
-                    x: down.x - predicted.x,
-                    y: down.y - predicted.y,
-                };
+                let ux = diff(at(mx + 1.0, my), predicted);
+                let uy = diff(at(mx, my + 1.0), predicted);
                 find_alignment(bits, guess, ux, uy, 2.5).unwrap_or(guess)
             };
         }
     }
-    let (w, h) = (bits.width as f32, bits.height as f32);
     let cell_of = |m: usize| pos.iter().rposition(|&p| p <= m).unwrap_or(0).min(k - 2);
     let mut cells_tf: Vec<Option<Transform>> = vec![None; (k - 1) * (k - 1)];
-    let mut cells = Vec::with_capacity(f.dim * f.dim);
-    let mut outside = 0usize;
-    for y in 0..f.dim {
-        let cj = cell_of(y);
-        for x in 0..f.dim {
-            let ci = cell_of(x);
-            let tf = *cells_tf[cj * (k - 1) + ci].get_or_insert_with(|| {
-                let (x0, x1) = (pos[ci] as f32 + 0.5, pos[ci + 1] as f32 + 0.5);
-                let (y0, y1) = (pos[cj] as f32 + 0.5, pos[cj + 1] as f32 + 0.5);
-                Transform::quad_to_quad(
-                    [
-                        Pt { x: x0, y: y0 },
-                        Pt { x: x1, y: y0 },
-                        Pt { x: x1, y: y1 },
-                        Pt { x: x0, y: y1 },
-                    ],
-                    [
-                        grid[cj * k + ci],
-                        grid[cj * k + ci + 1],
-                        grid[(cj + 1) * k + ci + 1],
-                        grid[(cj + 1) * k + ci],
-                    ],
-                )
-            });
-            let p = tf.apply(x as f32 + 0.5, y as f32 + 0.5);
-            if p.x >= 0.0 && p.y >= 0.0 && p.x < w && p.y < h {
-                cells.push(bits.black(p.x as usize, p.y as usize));
-            } else {
-                outside += 1;
-                cells.push(false);
-            }
-        }
-    }
-    if outside > f.dim {
-        return None;
-    }
+    let cells = read_modules(bits, f.dim, |x, y| {
+        let (ci, cj) = (cell_of(x), cell_of(y));
+        let tf = *cells_tf[cj * (k - 1) + ci].get_or_insert_with(|| {
+            let (x0, x1) = (pos[ci] as f32 + 0.5, pos[ci + 1] as f32 + 0.5);
+            let (y0, y1) = (pos[cj] as f32 + 0.5, pos[cj + 1] as f32 + 0.5);
+            Transform::quad_to_quad(
+                [
+                    Pt { x: x0, y: y0 },
+                    Pt { x: x1, y: y0 },
+                    Pt { x: x1, y: y1 },
+                    Pt { x: x0, y: y1 },
+                ],
+                [
+                    grid[cj * k + ci],
+                    grid[cj * k + ci + 1],
+                    grid[(cj + 1) * k + ci + 1],
+                    grid[(cj + 1) * k + ci],
+                ],
+            )
+        });
+        tf.apply(x as f32 + 0.5, y as f32 + 0.5)
+    })?;
     let d = f.dim as f32;
     let corners = [at(0.0, 0.0), at(d, 0.0), at(d, d), at(0.0, d)];
     Some(Sampled {

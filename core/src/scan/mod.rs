@@ -413,16 +413,8 @@ fn detect_and_decode(bits: &Bits, factor: f64) -> (Vec<FoundCode>, usize, usize)
                     for i in t.ids {
                         used[i] = true;
                     }
-                    let corner = |p: detect::Pt| Corner {
-                        x: (f64::from(p.x) * factor).round() as i32,
-                        y: (f64::from(p.y) * factor).round() as i32,
-                    };
-                    codes.push(FoundCode {
-                        payload: String::from_utf8(raw)
-                            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
-                        corners: corners.map(corner),
-                        version: meta.version.0 as u8,
-                    });
+                    let corners = corners.map(|p| (f64::from(p.x), f64::from(p.y)));
+                    codes.push(found_code(raw, &meta, corners, factor));
                 }
                 None => failed += 1,
             }
@@ -448,6 +440,26 @@ fn detect_and_decode(bits: &Bits, factor: f64) -> (Vec<FoundCode>, usize, usize)
         tracing::warn!("QR detector panicked on a frame; skipped");
         (Vec::new(), 0, 0)
     })
+}
+
+/// A decoded grid as the caller sees it: corners (in the picture that was decoded) scaled by
+/// `factor` back to frame pixels; a payload that is not UTF-8 is kept, lossily.
+fn found_code(
+    raw: Vec<u8>,
+    meta: &rqrr::MetaData,
+    corners: [(f64, f64); 4],
+    factor: f64,
+) -> FoundCode {
+    let corner = |(x, y): (f64, f64)| Corner {
+        x: (x * factor).round() as i32,
+        y: (y * factor).round() as i32,
+    };
+    FoundCode {
+        payload: String::from_utf8(raw)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        corners: corners.map(corner),
+        version: meta.version.0 as u8,
+    }
 }
 
 /// Decodes one grouping of finders: sizes ranked by how well their timing patterns read,
@@ -477,8 +489,9 @@ fn read_triple(
         .collect();
     dims.sort_by(|a, b| b.0.total_cmp(&a.0));
     for (i, (_, f)) in dims.iter().enumerate() {
-        if let Some(aligned) = detect::with_alignment(bits, t, f)
-            && let Some(r) = decode(&aligned)
+        let aligned = detect::with_alignment(bits, t, f);
+        if let Some(a) = &aligned
+            && let Some(r) = decode(a)
         {
             return Some(r);
         }
@@ -486,7 +499,7 @@ fn read_triple(
             return Some(r);
         }
         // A curved surface: piecewise between the alignment patterns.
-        if let Some(s) = detect::with_alignment(bits, t, f)
+        if let Some(s) = aligned
             .and_then(|a| detect::sample_piecewise(bits, t, &a))
             .or_else(|| detect::sample_piecewise(bits, t, f))
             && let Some(r) = read(s)
@@ -520,17 +533,8 @@ fn decode_bits(bits: Bits, factor: f64) -> (Vec<FoundCode>, usize) {
             let mut raw = Vec::new();
             match g.decode_to(&mut raw) {
                 Ok(meta) => {
-                    let payload = String::from_utf8(raw)
-                        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-                    let corner = |i: usize| Corner {
-                        x: (f64::from(g.bounds[i].x) * factor).round() as i32,
-                        y: (f64::from(g.bounds[i].y) * factor).round() as i32,
-                    };
-                    codes.push(FoundCode {
-                        payload,
-                        corners: [corner(0), corner(1), corner(2), corner(3)],
-                        version: meta.version.0 as u8,
-                    });
+                    let corners = g.bounds.map(|p| (f64::from(p.x), f64::from(p.y)));
+                    codes.push(found_code(raw, &meta, corners, factor));
                 }
                 Err(_) => failed += 1,
             }
