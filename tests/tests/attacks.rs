@@ -4,12 +4,10 @@
 
 mod common;
 
-use std::sync::Arc;
-
 use common::*;
 use purse_core::WalletError;
 use purse_core::api::types::{Problem, codes};
-use purse_core::keys::{DecisionProtector, KeyPurpose, NoSecretStore, SigningKey, unwrap_key};
+use purse_core::keys::SigningKey;
 use purse_core::sign::sign_request;
 
 struct Attacker {
@@ -111,23 +109,27 @@ fn flip_a_bit(field: &str) -> String {
     format!("purse=:{}:", B64.encode(sig))
 }
 
+/// A top-up of 1.00 CNY from a freshly linked sandbox card, as raw JSON.
+async fn topup_body(w: &TestWallet) -> String {
+    let src = w
+        .wallet
+        .link_card("4242424242424242", 12, 2034)
+        .await
+        .unwrap();
+    format!(
+        r#"{{"source_id":"{}","amount":{{"minor":100,"currency":"CNY"}}}}"#,
+        src.source_id
+    )
+}
+
 async fn setup() -> (Backend, TestWallet, Attacker) {
     let backend = Backend::start().await;
-    let protector = Arc::new(DecisionProtector::approving());
-    let w = wallet_with(
-        &backend.url(),
-        protector.clone(),
-        Arc::new(NoSecretStore),
-        tempfile::tempdir().unwrap(),
-    );
-    w.wallet.enroll("Victim", cny(), "phone").await.unwrap();
-    let a = w.wallet.account().unwrap().unwrap();
-    let key = unwrap_key(&*protector, KeyPurpose::Device, &a.device_key_wrapped, "t").unwrap();
+    let (w, creds) = enrolled_with_credentials(&backend.url(), "Victim").await;
     let attacker = Attacker {
         url: backend.url(),
         http: reqwest::Client::new(),
-        key,
-        device_id: a.device_id,
+        key: std::sync::Arc::into_inner(creds.key).expect("the only handle"),
+        device_id: creds.device_id,
     };
     (backend, w, attacker)
 }
@@ -157,15 +159,7 @@ async fn tampered_body_is_refused() {
 #[tokio::test]
 async fn tampered_header_or_target_is_refused() {
     let (_b, w, at) = setup().await;
-    let src = w
-        .wallet
-        .link_card("4242424242424242", 12, 2034)
-        .await
-        .unwrap();
-    let body = format!(
-        r#"{{"source_id":"{}","amount":{{"minor":100,"currency":"CNY"}}}}"#,
-        src.source_id
-    );
+    let body = topup_body(&w).await;
     let mut raw = at.sign(
         "POST",
         "/v1/topups",
@@ -251,15 +245,7 @@ async fn missing_or_incomplete_signatures_are_refused() {
     assert_eq!(p.code, codes::SIGNATURE_MISSING);
 
     // Signed without covering the idempotency key that the request carries.
-    let src = w
-        .wallet
-        .link_card("4242424242424242", 12, 2034)
-        .await
-        .unwrap();
-    let body = format!(
-        r#"{{"source_id":"{}","amount":{{"minor":100,"currency":"CNY"}}}}"#,
-        src.source_id
-    );
+    let body = topup_body(&w).await;
     let mut raw = at.sign("POST", "/v1/topups", body.as_bytes(), None, now(), "cov-1");
     raw.headers.push(("idempotency-key".into(), "k".into()));
     assert_eq!(at.send(&raw).await, (401, codes::SIGNATURE_COVERAGE.into()));

@@ -11,8 +11,8 @@ use common::*;
 use purse_core::api::types::{TopupRequest, TransactionKind, codes};
 use purse_core::api::{ApiClient, ApiError, DeviceCredentials};
 use purse_core::keys::{
-    Argon2Cost, Decision, DecisionProtector, KeyPurpose, KeyringSecrets, LockoutPolicy,
-    NoSecretStore, PassphraseProtector, SigningKey, unwrap_key,
+    Argon2Cost, Decision, DecisionProtector, KeyringSecrets, LockoutPolicy, NoSecretStore,
+    PassphraseProtector, SigningKey,
 };
 use purse_core::{Money, Wallet, WalletConfig, WalletError};
 
@@ -165,35 +165,16 @@ async fn invalid_funding_input_is_refused_clearly() {
     assert_eq!(w.wallet.balance().await.unwrap().minor, 0);
 }
 
-/// Credentials of an enrolled test wallet, for driving the API directly.
-fn creds(w: &TestWallet, protector: &DecisionProtector) -> DeviceCredentials {
-    let a = w.wallet.account().unwrap().unwrap();
-    DeviceCredentials {
-        device_id: a.device_id,
-        key: Arc::new(
-            unwrap_key(protector, KeyPurpose::Device, &a.device_key_wrapped, "t").unwrap(),
-        ),
-    }
-}
-
 #[tokio::test]
 async fn idempotency_keys_replay_and_refuse_reuse() {
     let backend = Backend::start().await;
-    let protector = Arc::new(DecisionProtector::approving());
-    let w = wallet_with(
-        &backend.url(),
-        protector.clone(),
-        Arc::new(NoSecretStore),
-        tempfile::tempdir().unwrap(),
-    );
-    w.wallet.enroll("Cy", cny(), "phone").await.unwrap();
+    let (w, c) = enrolled_with_credentials(&backend.url(), "Cy").await;
     let visa = w
         .wallet
         .link_card("4242424242424242", 12, 2034)
         .await
         .unwrap();
     let api = ApiClient::new(&backend.url()).unwrap();
-    let c = creds(&w, &protector);
     let req = TopupRequest {
         source_id: visa.source_id.clone(),
         amount: Money::parse("5.00 CNY").unwrap(),

@@ -5,7 +5,11 @@
 use std::sync::Arc;
 
 use purse_backend::{Config, RunningServer};
-use purse_core::keys::{DecisionProtector, KeyProtector, KeyringSecrets, SecretStore};
+use purse_core::api::DeviceCredentials;
+use purse_core::keys::{
+    DecisionProtector, KeyProtector, KeyPurpose, KeyringSecrets, NoSecretStore, SecretStore,
+    unwrap_key,
+};
 use purse_core::{Currency, Wallet, WalletConfig};
 use tempfile::TempDir;
 
@@ -78,4 +82,27 @@ pub async fn enrolled_wallet(backend: &str, name: &str) -> TestWallet {
     );
     w.wallet.enroll(name, cny(), "test phone").await.unwrap();
     w
+}
+
+/// An enrolled wallet (approving biometric stand-in, no keyring) and its device
+/// credentials, for tests that drive the API directly or bend requests by hand.
+pub async fn enrolled_with_credentials(
+    backend: &str,
+    name: &str,
+) -> (TestWallet, DeviceCredentials) {
+    let protector = Arc::new(DecisionProtector::approving());
+    let w = wallet_with(
+        backend,
+        protector.clone(),
+        Arc::new(NoSecretStore),
+        tempfile::tempdir().unwrap(),
+    );
+    w.wallet.enroll(name, cny(), "phone").await.unwrap();
+    let a = w.wallet.account().unwrap().unwrap();
+    let key = unwrap_key(&*protector, KeyPurpose::Device, &a.device_key_wrapped, "t").unwrap();
+    let creds = DeviceCredentials {
+        device_id: a.device_id,
+        key: Arc::new(key),
+    };
+    (w, creds)
 }
