@@ -9,9 +9,11 @@
 
 pub mod auth;
 pub mod funding;
+pub mod merchant_codes;
 pub mod problem;
 pub mod routes;
 pub mod server;
 pub mod store;
+pub mod webhooks;
 
 pub use server::{Config, RunningServer, start};

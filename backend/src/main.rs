@@ -30,9 +30,8 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let args = Args::parse();
     let server = purse_backend::start(purse_backend::Config {
-        listen: args.listen,
-        db: args.db,
         public_url: args.public_url,
+        ..purse_backend::Config::new(args.listen, args.db)
     })
     .await?;
     println!("listening on {}", server.url());

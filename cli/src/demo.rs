@@ -18,11 +18,10 @@ pub async fn run() -> anyhow::Result<()> {
     let started = Instant::now();
     let dir = tempfile::tempdir()?;
     step(1, "Starting the reference backend on loopback");
-    let server = purse_backend::start(purse_backend::Config {
-        listen: "127.0.0.1:0".parse()?,
-        db: dir.path().join("backend.db"),
-        public_url: None,
-    })
+    let server = purse_backend::start(purse_backend::Config::new(
+        "127.0.0.1:0".parse()?,
+        dir.path().join("backend.db"),
+    ))
     .await?;
     println!(
         "    backend at {} (SQLite at {})",

@@ -192,12 +192,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Parse { payload, json } => codes::parse_payload(payload, *json),
         Command::Backend { listen, db } => {
-            let server = purse_backend::start(purse_backend::Config {
-                listen: *listen,
-                db: db.clone(),
-                public_url: None,
-            })
-            .await?;
+            let server =
+                purse_backend::start(purse_backend::Config::new(*listen, db.clone())).await?;
             println!("listening on {}", server.url());
             tokio::signal::ctrl_c().await?;
             server.stop().await;

@@ -38,6 +38,8 @@ fn main() {
                 description: "Tea and cake".into(),
                 status: TransactionStatus::Completed,
                 created_at: 1_700_000_000 + seq,
+                order_id: None,
+                intent_id: None,
             })
             .collect();
         for chunk in txs.chunks(10_000) {

@@ -6,6 +6,7 @@ pub mod api;
 pub mod cache;
 pub mod keys;
 pub mod money;
+pub mod pay;
 pub mod paycode;
 pub mod scan;
 pub mod sign;

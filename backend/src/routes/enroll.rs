@@ -62,6 +62,8 @@ pub async fn enroll<S: Store>(
         name: name.to_owned(),
         currency: body.currency,
         created_at: now,
+        limit_per_payment: None,
+        limit_per_day: None,
     };
     let device = DeviceRow {
         device_id: device_id.clone(),

@@ -3,7 +3,10 @@
 pub mod account;
 pub mod devices;
 pub mod enroll;
+pub mod events;
 pub mod funding;
+pub mod merchants;
+pub mod payments;
 pub mod topups;
 
 use axum::Json;
@@ -35,11 +38,26 @@ use crate::store::Store;
         funding::link_bank,
         funding::sources,
         topups::create,
+        account::limits,
+        account::set_limits,
+        events::poll,
+        merchants::register,
+        merchants::me,
+        merchants::create_order,
+        merchants::list_orders,
+        merchants::get_order,
+        merchants::close_order,
+        merchants::refund,
+        payments::quote,
+        payments::pay,
+        payments::get_payment,
     ),
     tags(
         (name = "devices", description = "Enrollment and device keys"),
         (name = "account", description = "Balance and history"),
         (name = "funding", description = "Sandbox cards, bank accounts and top-ups"),
+        (name = "merchants", description = "Merchant profile, orders and their codes, refunds"),
+        (name = "payments", description = "Quotes and payments"),
     )
 )]
 pub struct ApiDoc;
@@ -58,6 +76,34 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
         .route("/v1/funding/banks", post(funding::link_bank::<S>))
         .route("/v1/funding/sources", get(funding::sources::<S>))
         .route("/v1/topups", post(topups::create::<S>))
+        .route(
+            "/v1/account/limits",
+            get(account::limits::<S>).put(account::set_limits::<S>),
+        )
+        .route("/v1/events", get(events::poll::<S>))
+        .route(
+            "/v1/merchant",
+            get(merchants::me::<S>).post(merchants::register::<S>),
+        )
+        .route(
+            "/v1/merchant/orders",
+            get(merchants::list_orders::<S>).post(merchants::create_order::<S>),
+        )
+        .route(
+            "/v1/merchant/orders/{order_id}",
+            get(merchants::get_order::<S>),
+        )
+        .route(
+            "/v1/merchant/orders/{order_id}/close",
+            post(merchants::close_order::<S>),
+        )
+        .route(
+            "/v1/merchant/orders/{order_id}/refunds",
+            post(merchants::refund::<S>),
+        )
+        .route("/v1/quote", get(payments::quote::<S>))
+        .route("/v1/payments", post(payments::pay::<S>))
+        .route("/v1/payments/{intent_id}", get(payments::get_payment::<S>))
         .fallback(|| async { crate::problem::ApiProblem::not_found("endpoint") })
         .layer(axum::middleware::from_fn(crate::problem::request_id))
         .with_state(state)

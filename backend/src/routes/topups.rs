@@ -106,6 +106,8 @@ pub async fn create<S: Store>(
                 kind: "topup".into(),
                 description: format!("Top-up from {label}"),
                 created_at: now,
+                order_id: None,
+                intent_id: None,
                 postings: vec![
                     Posting {
                         ledger_account: user.clone(),
@@ -141,6 +143,9 @@ pub async fn create<S: Store>(
                         description,
                         status: "completed".into(),
                         created_at: now,
+                        order_id: None,
+                        intent_id: None,
+                        balance_after: Some(posted.balance_after),
                     })
                     .expect("topup and completed are known");
                     let topup = Topup {
@@ -154,7 +159,12 @@ pub async fn create<S: Store>(
         }
     };
     match outcome {
-        Idempotent::Fresh(_, stored) => Ok(stored_response(stored, false)),
+        Idempotent::Fresh(posted, stored) => {
+            if let Some(p) = posted {
+                state.ledger_moved(p.seq);
+            }
+            Ok(stored_response(stored, false))
+        }
         Idempotent::Replayed(stored) => Ok(stored_response(stored, true)),
         Idempotent::KeyReused => Err(key_reused()),
     }
@@ -185,7 +195,7 @@ pub fn request_hash(auth: &Authed) -> String {
     hex::encode(ctx.finish().as_ref())
 }
 
-fn key_reused() -> ApiProblem {
+pub fn key_reused() -> ApiProblem {
     ApiProblem::new(
         StatusCode::UNPROCESSABLE_ENTITY,
         codes::IDEMPOTENCY_KEY_REUSED,
@@ -201,7 +211,7 @@ fn replay(prior: StoredResponse, hash: &str) -> Result<Response, ApiProblem> {
     }
 }
 
-fn stored_response(stored: StoredResponse, replayed: bool) -> Response {
+pub fn stored_response(stored: StoredResponse, replayed: bool) -> Response {
     let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
     let content_type = if status.is_success() {
         "application/json"

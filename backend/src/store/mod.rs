@@ -30,6 +30,9 @@ pub struct AccountRow {
     pub name: String,
     pub currency: Currency,
     pub created_at: i64,
+    /// Limits the account chose; `None` is the backend's maximum.
+    pub limit_per_payment: Option<i64>,
+    pub limit_per_day: Option<i64>,
 }
 
 #[derive(Debug, Clone)]
@@ -68,6 +71,181 @@ pub struct TxRow {
     pub description: String,
     pub status: String,
     pub created_at: i64,
+    pub order_id: Option<String>,
+    pub intent_id: Option<String>,
+    /// The account's balance right after this transaction (absent on schema-1 rows).
+    pub balance_after: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct MerchantRow {
+    pub merchant_id: String,
+    pub account_id: String,
+    pub display_name: String,
+    pub city: String,
+    pub mcc: String,
+    /// The merchant account's currency.
+    pub currency: Currency,
+    pub webhook_url: Option<String>,
+    pub webhook_secret: String,
+    pub static_payload: String,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct OrderRow {
+    pub order_id: String,
+    pub merchant_id: String,
+    pub amount: i64,
+    pub currency: Currency,
+    pub description: String,
+    /// `dynamic` (its own code) or `static` (made for a payment to the static code).
+    pub kind: String,
+    pub state: String,
+    pub amount_refunded: i64,
+    pub payload: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub paid_at: Option<i64>,
+    pub payment_id: Option<String>,
+    pub payer_account_id: Option<String>,
+}
+
+impl OrderRow {
+    /// The state as of `now`: a waiting order past its expiry is closed.
+    pub fn state_at(&self, now: i64) -> &str {
+        if self.state == "waiting" && now > self.expires_at {
+            "closed"
+        } else {
+            &self.state
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct PaymentRow {
+    pub payment_id: String,
+    pub intent_id: String,
+    pub payer_account_id: String,
+    pub merchant_id: String,
+    pub order_id: String,
+    pub amount: i64,
+    pub currency: Currency,
+    pub transaction_id: String,
+    pub created_at: i64,
+}
+
+/// What the route answers and, when something happened a merchant should hear of, the
+/// webhook message to queue in the same transaction.
+pub struct Answer {
+    pub status: u16,
+    pub body: String,
+    /// `(event type, JSON body)`.
+    pub webhook: Option<(String, String)>,
+}
+
+impl Answer {
+    /// A 500 problem stored as the answer: only for "cannot happen" serialisation failures.
+    pub fn internal() -> Self {
+        Answer {
+            status: 500,
+            body: r#"{"type":"about:blank","title":"Internal Server Error","status":500,"code":"internal_error","detail":"the server could not complete the request"}"#.into(),
+            webhook: None,
+        }
+    }
+}
+
+/// A payment to settle: everything checked that needs no database has been checked.
+#[derive(Debug, Clone)]
+pub struct PaymentDraft {
+    pub scope: IdempotencyScope,
+    pub payment_id: String,
+    pub transaction_id: String,
+    pub message_id: String,
+    pub intent_id: String,
+    pub payer: AccountRow,
+    pub merchant: MerchantRow,
+    /// The order paid; `None` for the static code, for which `static_order_id` is created.
+    pub order_id: Option<String>,
+    pub static_order_id: String,
+    pub amount: i64,
+    pub description: String,
+    /// The backend's maxima; the account's own limits apply when lower.
+    pub max_per_payment: i64,
+    pub max_per_day: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PayRefusal {
+    OrderNotFound,
+    OrderPaid,
+    OrderClosed,
+    OrderExpired,
+    AmountMismatch { expected: i64 },
+    IntentUsed,
+    LimitPerPayment { limit: i64 },
+    LimitPerDay { limit: i64, spent: i64 },
+    InsufficientFunds,
+}
+
+// One per request, moved once: boxing would buy nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone)]
+pub enum PayResult {
+    Paid {
+        payment: PaymentRow,
+        order: OrderRow,
+        /// The payer's side of the ledger transaction.
+        payer_tx: TxRow,
+    },
+    Refused(PayRefusal),
+}
+
+#[derive(Debug, Clone)]
+pub struct RefundDraft {
+    pub scope: IdempotencyScope,
+    pub refund_id: String,
+    pub transaction_id: String,
+    pub message_id: String,
+    pub merchant: MerchantRow,
+    pub order_id: String,
+    pub amount: i64,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefundRefusal {
+    OrderNotFound,
+    NotPaid,
+    Exceeds { refundable: i64 },
+    InsufficientFunds,
+}
+
+// One per request, moved once: boxing would buy nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone)]
+pub enum RefundResult {
+    Refunded {
+        order: OrderRow,
+        /// The merchant's side of the ledger transaction.
+        merchant_tx: TxRow,
+    },
+    Refused(RefundRefusal),
+}
+
+/// A webhook message waiting for (another) delivery attempt.
+#[derive(Debug, Clone)]
+pub struct DeliveryRow {
+    pub message_id: String,
+    pub merchant_id: String,
+    pub event_type: String,
+    pub body: String,
+    pub attempts: i64,
+    pub url: Option<String>,
+    pub secret: String,
+    pub created_at: i64,
+    pub delivered_at: Option<i64>,
+    pub last_error: Option<String>,
 }
 
 /// A response stored under an idempotency key, replayed for every repeat of the request.
@@ -107,6 +285,8 @@ pub struct LedgerEntry {
     pub description: String,
     pub created_at: i64,
     pub postings: Vec<Posting>,
+    pub order_id: Option<String>,
+    pub intent_id: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -236,6 +416,135 @@ pub trait Store: Send + Sync + 'static {
         limit: u32,
         starting_after: Option<&str>,
     ) -> impl Future<Output = Result<(Vec<TxRow>, bool), StoreError>> + Send;
+
+    /// One transaction as this account's history shows it.
+    fn transaction_of(
+        &self,
+        account_id: &str,
+        transaction_id: &str,
+    ) -> impl Future<Output = Result<Option<TxRow>, StoreError>> + Send;
+
+    /// The account's transactions after ledger sequence `after`, oldest first: its event
+    /// stream.
+    fn events(
+        &self,
+        account_id: &str,
+        after: i64,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<TxRow>, StoreError>> + Send;
+
+    /// Sets the limits an account chose (`None` leaves one as it is).
+    fn set_limits(
+        &self,
+        account_id: &str,
+        per_payment: Option<i64>,
+        per_day: Option<i64>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Paid by the account on UTC day `day` (Unix days).
+    fn spent_on(
+        &self,
+        account_id: &str,
+        day: i64,
+    ) -> impl Future<Output = Result<i64, StoreError>> + Send;
+
+    /// `Conflict` if the account is a merchant already.
+    fn create_merchant(
+        &self,
+        merchant: MerchantRow,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    fn merchant(
+        &self,
+        merchant_id: &str,
+    ) -> impl Future<Output = Result<Option<MerchantRow>, StoreError>> + Send;
+
+    fn merchant_of_account(
+        &self,
+        account_id: &str,
+    ) -> impl Future<Output = Result<Option<MerchantRow>, StoreError>> + Send;
+
+    /// Creates an order; with a scope, once per idempotency key (`respond` builds the answer
+    /// stored with it).
+    fn create_order<F>(
+        &self,
+        order: OrderRow,
+        scope: Option<IdempotencyScope>,
+        respond: F,
+    ) -> impl Future<Output = Result<Idempotent<()>, StoreError>> + Send
+    where
+        F: FnOnce() -> (u16, String) + Send;
+
+    fn order(
+        &self,
+        order_id: &str,
+    ) -> impl Future<Output = Result<Option<OrderRow>, StoreError>> + Send;
+
+    /// A merchant's orders, newest first, and whether more follow.
+    fn orders(
+        &self,
+        merchant_id: &str,
+        limit: u32,
+        starting_after: Option<&str>,
+    ) -> impl Future<Output = Result<(Vec<OrderRow>, bool), StoreError>> + Send;
+
+    /// Closes a waiting order (the merchant cancelled it). Returns the order as it is after.
+    fn close_order(
+        &self,
+        merchant_id: &str,
+        order_id: &str,
+        now: i64,
+    ) -> impl Future<Output = Result<Option<OrderRow>, StoreError>> + Send;
+
+    /// Settles a payment in one transaction: idempotency, the order's state, limits, the
+    /// balance, the ledger, the order, the payment row, the merchant's webhook and the stored
+    /// answer. A refusal is stored as the answer too, so the first answer is the final one.
+    fn pay<F>(
+        &self,
+        draft: PaymentDraft,
+        respond: F,
+    ) -> impl Future<Output = Result<Idempotent<PayResult>, StoreError>> + Send
+    where
+        F: FnOnce(&PayResult) -> Answer + Send;
+
+    fn payment(
+        &self,
+        payer_account_id: &str,
+        intent_id: &str,
+    ) -> impl Future<Output = Result<Option<PaymentRow>, StoreError>> + Send;
+
+    /// Refunds part or all of a paid order, in one transaction like [`Store::pay`].
+    fn refund<F>(
+        &self,
+        draft: RefundDraft,
+        respond: F,
+    ) -> impl Future<Output = Result<Idempotent<RefundResult>, StoreError>> + Send
+    where
+        F: FnOnce(&RefundResult) -> Answer + Send;
+
+    /// Webhook messages due at `now_ms`, oldest first.
+    fn due_deliveries(
+        &self,
+        now_ms: i64,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<DeliveryRow>, StoreError>> + Send;
+
+    /// Records an attempt: delivered, or failed and due again at `next_attempt_ms` (`None`:
+    /// given up).
+    fn record_delivery(
+        &self,
+        message_id: &str,
+        delivered_at_ms: Option<i64>,
+        next_attempt_ms: Option<i64>,
+        error: Option<&str>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Every webhook message of a merchant, newest first (for the merchant's own view).
+    fn deliveries(
+        &self,
+        merchant_id: &str,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<DeliveryRow>, StoreError>> + Send;
 }
 
 pub fn user_ledger_account(account_id: &str) -> String {
@@ -263,6 +572,8 @@ mod tests {
             description: String::new(),
             created_at: 0,
             postings,
+            order_id: None,
+            intent_id: None,
         };
         assert!(e(vec![p(5, "CNY"), p(-5, "CNY")]).is_balanced());
         assert!(!e(vec![p(5, "CNY"), p(-4, "CNY")]).is_balanced());

@@ -226,6 +226,153 @@ impl ApiClient {
         .await
     }
 
+    pub async fn register_merchant(
+        &self,
+        creds: &DeviceCredentials,
+        req: &RegisterMerchantRequest,
+    ) -> Result<MerchantRegistration, ApiError> {
+        let key = new_idempotency_key();
+        self.send(creds, Method::POST, "v1/merchant", Some(req), Some(&key))
+            .await
+    }
+
+    pub async fn merchant(&self, creds: &DeviceCredentials) -> Result<Merchant, ApiError> {
+        self.send::<(), _>(creds, Method::GET, "v1/merchant", None, None)
+            .await
+    }
+
+    /// Creates an order; `idempotency_key` makes retries return the same order.
+    pub async fn create_order(
+        &self,
+        creds: &DeviceCredentials,
+        req: &CreateOrderRequest,
+        idempotency_key: &str,
+    ) -> Result<Order, ApiError> {
+        self.send(
+            creds,
+            Method::POST,
+            "v1/merchant/orders",
+            Some(req),
+            Some(idempotency_key),
+        )
+        .await
+    }
+
+    pub async fn orders(
+        &self,
+        creds: &DeviceCredentials,
+        limit: u32,
+        starting_after: Option<&str>,
+    ) -> Result<OrderList, ApiError> {
+        let mut path = format!("v1/merchant/orders?limit={limit}");
+        if let Some(a) = starting_after {
+            path.push_str(&format!("&starting_after={}", path_segment(a)));
+        }
+        self.send::<(), _>(creds, Method::GET, &path, None, None)
+            .await
+    }
+
+    pub async fn order(
+        &self,
+        creds: &DeviceCredentials,
+        order_id: &str,
+    ) -> Result<Order, ApiError> {
+        let path = format!("v1/merchant/orders/{}", path_segment(order_id));
+        self.send::<(), _>(creds, Method::GET, &path, None, None)
+            .await
+    }
+
+    pub async fn close_order(
+        &self,
+        creds: &DeviceCredentials,
+        order_id: &str,
+    ) -> Result<Order, ApiError> {
+        let path = format!("v1/merchant/orders/{}/close", path_segment(order_id));
+        self.send::<(), _>(creds, Method::POST, &path, None, None)
+            .await
+    }
+
+    pub async fn refund(
+        &self,
+        creds: &DeviceCredentials,
+        order_id: &str,
+        req: &RefundRequest,
+        idempotency_key: &str,
+    ) -> Result<Refund, ApiError> {
+        let path = format!("v1/merchant/orders/{}/refunds", path_segment(order_id));
+        self.send(creds, Method::POST, &path, Some(req), Some(idempotency_key))
+            .await
+    }
+
+    pub async fn quote(
+        &self,
+        creds: &DeviceCredentials,
+        merchant_id: &str,
+        order_id: Option<&str>,
+    ) -> Result<Quote, ApiError> {
+        let mut path = format!("v1/quote?merchant_id={}", path_segment(merchant_id));
+        if let Some(o) = order_id {
+            path.push_str(&format!("&order_id={}", path_segment(o)));
+        }
+        self.send::<(), _>(creds, Method::GET, &path, None, None)
+            .await
+    }
+
+    /// Sends a payment whose body was committed to the outbox: the exact bytes, so that a
+    /// repeat is recognised as the same request. The idempotency key is the intent id.
+    pub async fn pay(
+        &self,
+        creds: &DeviceCredentials,
+        body: &str,
+        intent_id: &str,
+    ) -> Result<Payment, ApiError> {
+        self.send_bytes(
+            creds,
+            Method::POST,
+            "v1/payments",
+            body.as_bytes().to_vec(),
+            Some(intent_id),
+        )
+        .await
+    }
+
+    pub async fn payment(
+        &self,
+        creds: &DeviceCredentials,
+        intent_id: &str,
+    ) -> Result<Payment, ApiError> {
+        let path = format!("v1/payments/{}", path_segment(intent_id));
+        self.send::<(), _>(creds, Method::GET, &path, None, None)
+            .await
+    }
+
+    pub async fn limits(&self, creds: &DeviceCredentials) -> Result<Limits, ApiError> {
+        self.send::<(), _>(creds, Method::GET, "v1/account/limits", None, None)
+            .await
+    }
+
+    pub async fn set_limits(
+        &self,
+        creds: &DeviceCredentials,
+        req: &SetLimitsRequest,
+    ) -> Result<Limits, ApiError> {
+        self.send(creds, Method::PUT, "v1/account/limits", Some(req), None)
+            .await
+    }
+
+    /// Events after `after`; with `wait_secs`, the backend holds the request open until one
+    /// happens (keep it below the client's timeout).
+    pub async fn events(
+        &self,
+        creds: &DeviceCredentials,
+        after: i64,
+        wait_secs: u64,
+    ) -> Result<EventPage, ApiError> {
+        let path = format!("v1/events?after={after}&wait={wait_secs}");
+        self.send::<(), _>(creds, Method::GET, &path, None, None)
+            .await
+    }
+
     /// Sends one signed request, retrying what is safe to retry. Each attempt is signed
     /// afresh (new nonce and time) over the same body and idempotency key.
     pub async fn send<B: Serialize, T: DeserializeOwned>(
@@ -236,14 +383,27 @@ impl ApiClient {
         body: Option<&B>,
         idempotency_key: Option<&str>,
     ) -> Result<T, ApiError> {
-        let url = self
-            .base
-            .join(path)
-            .map_err(|e| ApiError::InvalidUrl(e.to_string()))?;
         let body = match body {
             Some(b) => serde_json::to_vec(b).map_err(|e| ApiError::Decode(e.to_string()))?,
             None => Vec::new(),
         };
+        self.send_bytes(creds, method, path, body, idempotency_key)
+            .await
+    }
+
+    /// [`ApiClient::send`] with a body already serialised.
+    pub async fn send_bytes<T: DeserializeOwned>(
+        &self,
+        creds: &DeviceCredentials,
+        method: Method,
+        path: &str,
+        body: Vec<u8>,
+        idempotency_key: Option<&str>,
+    ) -> Result<T, ApiError> {
+        let url = self
+            .base
+            .join(path)
+            .map_err(|e| ApiError::InvalidUrl(e.to_string()))?;
         let retryable_request = method == Method::GET || idempotency_key.is_some();
         let mut backoff = self.retry.first_backoff;
         let mut attempt = 1;

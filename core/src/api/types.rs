@@ -114,11 +114,177 @@ wire! {
         pub description: String,
         pub status: TransactionStatus,
         pub created_at: i64,
+        /// The merchant's order, for payments and refunds.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub order_id: Option<String>,
+        /// The payer's intent id, for payments: how a wallet matches a settled payment to
+        /// the intent it sent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub intent_id: Option<String>,
     }
 
     pub struct TransactionPage {
         pub data: Vec<Transaction>,
         pub has_more: bool,
+    }
+
+    /// Registers the signing account as a merchant. One merchant per account.
+    pub struct RegisterMerchantRequest {
+        /// The name payers are shown, as the backend verified it.
+        pub display_name: String,
+        pub city: String,
+        /// ISO 18245 merchant category code; "5999" when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub mcc: Option<String>,
+        /// Where `order.paid` and `order.refunded` notifications go (HTTPS, or HTTP to
+        /// loopback).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub webhook_url: Option<String>,
+    }
+
+    pub struct Merchant {
+        pub merchant_id: String,
+        pub account_id: String,
+        pub display_name: String,
+        pub city: String,
+        pub mcc: String,
+        pub currency: Currency,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub webhook_url: Option<String>,
+        /// The merchant's static code (EMVCo initiation 11): payers type the amount.
+        pub static_payload: String,
+        pub created_at: i64,
+    }
+
+    /// The answer to a registration: the only time the webhook secret is shown.
+    pub struct MerchantRegistration {
+        pub merchant: Merchant,
+        /// `whsec_` + base64 of the HMAC-SHA256 key that signs webhooks (Standard Webhooks).
+        pub webhook_secret: String,
+    }
+
+    /// A dynamic order: its code carries the amount and the order id.
+    pub struct CreateOrderRequest {
+        pub amount: Money,
+        #[serde(default)]
+        pub description: String,
+        /// Seconds until an unpaid order closes: 1 to 86400, 900 when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub expires_in: Option<i64>,
+    }
+
+    pub struct Order {
+        pub order_id: String,
+        pub merchant_id: String,
+        pub amount: Money,
+        pub description: String,
+        pub state: OrderState,
+        /// How much of a paid order has been refunded so far.
+        pub amount_refunded: Money,
+        /// The EMVCo payload of the order's code (initiation 12); empty for payments made
+        /// with the static code.
+        pub payload: String,
+        pub created_at: i64,
+        pub expires_at: i64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub paid_at: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub payment_id: Option<String>,
+    }
+
+    pub struct OrderList {
+        pub data: Vec<Order>,
+        pub has_more: bool,
+    }
+
+    /// Refunds part or all of a paid order. Must carry an `Idempotency-Key`.
+    pub struct RefundRequest {
+        pub amount: Money,
+        #[serde(default)]
+        pub reason: String,
+    }
+
+    pub struct Refund {
+        pub refund_id: String,
+        pub order: Order,
+        /// The refund as the merchant's account sees it.
+        pub transaction: Transaction,
+        pub balance: Money,
+    }
+
+    /// What a payer is about to pay, as the backend knows it: the merchant's verified name
+    /// (never the name a QR code claims), and for an order its amount and expiry.
+    pub struct Quote {
+        pub merchant_id: String,
+        pub merchant_name: String,
+        pub city: String,
+        pub currency: Currency,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub order_id: Option<String>,
+        /// Fixed for an order; absent for a static code (the payer types it).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub amount: Option<Money>,
+        #[serde(default)]
+        pub description: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub expires_at: Option<i64>,
+    }
+
+    /// Pays a merchant. The `Idempotency-Key` must equal `authorization.intent_id`, and
+    /// `payee_id`, `order_id` and `amount` must equal the authorization's.
+    pub struct PaymentRequest {
+        pub payee_id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub order_id: Option<String>,
+        pub amount: Money,
+        pub authorization: crate::sign::PaymentAuthorization,
+        /// Base64 of the payment key's 64-byte `r || s` signature over the authorization.
+        pub authorization_signature: String,
+    }
+
+    pub struct Payment {
+        pub payment_id: String,
+        pub intent_id: String,
+        pub merchant_id: String,
+        pub merchant_name: String,
+        /// The order paid; payments to a static code get an order of their own.
+        pub order_id: String,
+        pub amount: Money,
+        /// The payment as the payer's account sees it.
+        pub transaction: Transaction,
+        pub balance: Money,
+        pub created_at: i64,
+    }
+
+    /// The account's spending limits. The backend's maxima cap what a user may set.
+    pub struct Limits {
+        pub per_payment: Money,
+        pub per_day: Money,
+        pub max_per_payment: Money,
+        pub max_per_day: Money,
+        /// Paid today (UTC) so far.
+        pub spent_today: Money,
+    }
+
+    pub struct SetLimitsRequest {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub per_payment: Option<Money>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub per_day: Option<Money>,
+    }
+
+    /// One change to the account: a transaction and the balance right after it.
+    pub struct Event {
+        /// Pass the last one seen as `after` to get only newer events.
+        pub cursor: i64,
+        pub transaction: Transaction,
+        pub balance: Money,
+    }
+
+    pub struct EventPage {
+        pub data: Vec<Event>,
+        /// The cursor to ask from next (the last event's, or the one given).
+        pub next_cursor: i64,
     }
 
     /// RFC 9457 problem details, with Purse's extension members.
@@ -140,6 +306,40 @@ wire! {
 
 fn about_blank() -> String {
     "about:blank".into()
+}
+
+/// The industry's order shape: waiting for payment, then paid or closed (expired or
+/// cancelled); a paid order with any refund is refunded (`amount_refunded` says how much).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum OrderState {
+    Waiting,
+    Paid,
+    Closed,
+    Refunded,
+}
+
+impl OrderState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderState::Waiting => "waiting",
+            OrderState::Paid => "paid",
+            OrderState::Closed => "closed",
+            OrderState::Refunded => "refunded",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            OrderState::Waiting,
+            OrderState::Paid,
+            OrderState::Closed,
+            OrderState::Refunded,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -239,4 +439,20 @@ pub mod codes {
     pub const AMOUNT_INVALID: &str = "amount_invalid";
     pub const INSUFFICIENT_FUNDS: &str = "insufficient_funds";
     pub const INTERNAL: &str = "internal_error";
+    pub const MERCHANT_EXISTS: &str = "merchant_exists";
+    pub const NOT_A_MERCHANT: &str = "not_a_merchant";
+    pub const WEBHOOK_URL_INVALID: &str = "webhook_url_invalid";
+    pub const ORDER_EXPIRED: &str = "order_expired";
+    pub const ORDER_CLOSED: &str = "order_closed";
+    pub const ORDER_ALREADY_PAID: &str = "order_already_paid";
+    pub const ORDER_NOT_PAID: &str = "order_not_paid";
+    pub const AMOUNT_MISMATCH: &str = "amount_mismatch";
+    pub const AUTHORIZATION_MISMATCH: &str = "authorization_mismatch";
+    pub const AUTHORIZATION_INVALID: &str = "authorization_invalid";
+    pub const AUTHORIZATION_EXPIRED: &str = "authorization_expired";
+    pub const INTENT_ALREADY_USED: &str = "intent_already_used";
+    pub const SELF_PAYMENT: &str = "self_payment";
+    pub const LIMIT_PER_PAYMENT: &str = "limit_per_payment";
+    pub const LIMIT_PER_DAY: &str = "limit_per_day";
+    pub const REFUND_EXCEEDS_PAYMENT: &str = "refund_exceeds_payment";
 }

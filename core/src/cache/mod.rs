@@ -4,7 +4,10 @@
 //! It is a cache: the backend's ledger is the truth, and everything here but the wrapped
 //! keys can be fetched again. No secret is stored in clear.
 
+mod intents;
 mod schema;
+
+pub use intents::{IntentRecord, IntentState};
 
 use std::path::Path;
 
@@ -173,8 +176,8 @@ impl Cache {
         {
             let mut stmt = tx.prepare_cached(
                 "INSERT INTO transactions (transaction_id, seq, kind, amount_minor, currency,
-                    counterparty, description, status, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                    counterparty, description, status, created_at, order_id, intent_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
                  ON CONFLICT (transaction_id) DO UPDATE SET status = excluded.status",
             )?;
             for t in txs {
@@ -187,7 +190,9 @@ impl Cache {
                     t.counterparty,
                     t.description,
                     t.status.as_str(),
-                    t.created_at
+                    t.created_at,
+                    t.order_id,
+                    t.intent_id
                 ])?;
             }
         }
@@ -252,7 +257,7 @@ impl Cache {
         };
         let mut stmt = self.conn.prepare_cached(
             "SELECT transaction_id, seq, kind, amount_minor, currency, counterparty,
-                    description, status, created_at
+                    description, status, created_at, order_id, intent_id
              FROM transactions
              WHERE seq < ?1
              ORDER BY seq DESC
@@ -269,11 +274,25 @@ impl Cache {
                 r.get::<_, String>(6)?,
                 r.get::<_, String>(7)?,
                 r.get::<_, i64>(8)?,
+                r.get::<_, Option<String>>(9)?,
+                r.get::<_, Option<String>>(10)?,
             ))
         })?;
         let mut data = Vec::with_capacity(limit as usize + 1);
         for row in rows {
-            let (id, seq, kind, minor, code, counterparty, description, status, created_at) = row?;
+            let (
+                id,
+                seq,
+                kind,
+                minor,
+                code,
+                counterparty,
+                description,
+                status,
+                created_at,
+                order_id,
+                intent_id,
+            ) = row?;
             data.push(Transaction {
                 transaction_id: id,
                 seq,
@@ -285,6 +304,8 @@ impl Cache {
                 status: TransactionStatus::parse(&status)
                     .ok_or_else(|| CacheError::Corrupt(format!("transaction status {status:?}")))?,
                 created_at,
+                order_id,
+                intent_id,
             });
         }
         let has_more = data.len() > limit as usize;
@@ -372,6 +393,8 @@ mod tests {
             description: "Top-up".into(),
             status: TransactionStatus::Completed,
             created_at: 1_700_000_000 + seq,
+            order_id: None,
+            intent_id: None,
         }
     }
 

@@ -7,7 +7,7 @@ use rusqlite::Connection;
 
 use super::CacheError;
 
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// `MIGRATIONS[n]` upgrades a cache from version `n` to `n + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -61,6 +61,27 @@ const MIGRATIONS: &[&str] = &[
         history_seq INTEGER NOT NULL DEFAULT 0
     );
     INSERT INTO sync_state (id) VALUES (1);",
+    // 1 -> 2: payments. The outbox of payment intents, the order and intent a transaction
+    // belongs to, and where the event stream was last read.
+    "ALTER TABLE transactions ADD COLUMN order_id TEXT;
+    ALTER TABLE transactions ADD COLUMN intent_id TEXT;
+    -- A payment intent is written here, with the exact request and its authorization,
+    -- before the request leaves; only the backend's answer moves it out of 'pending'.
+    CREATE TABLE intents (
+        intent_id TEXT PRIMARY KEY,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'completed', 'failed')),
+        request_json TEXT NOT NULL,
+        merchant_name TEXT NOT NULL,
+        amount_minor INTEGER NOT NULL,
+        currency TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        payment_json TEXT,
+        error_code TEXT,
+        error_message TEXT
+    );
+    CREATE INDEX intents_pending ON intents (created_at) WHERE state = 'pending';
+    ALTER TABLE sync_state ADD COLUMN event_cursor INTEGER NOT NULL DEFAULT 0;",
 ];
 
 /// Brings a cache of any older version up to [`VERSION`], one step per transaction.
@@ -108,6 +129,31 @@ mod tests {
             .query_row("SELECT count(*) FROM security", [], |r| r.get(0))
             .unwrap();
         assert_eq!(n, 1);
+    }
+
+    #[test]
+    fn a_version_1_cache_keeps_its_history_through_the_upgrade() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        upgrade_from(&mut conn, 0).unwrap();
+        conn.execute(
+            "INSERT INTO transactions VALUES ('tx_1', 1, 'topup', 500, 'CNY', 'Visa', 'Top-up',
+                'completed', 1)",
+            [],
+        )
+        .unwrap();
+        upgrade(&mut conn).unwrap();
+        let (n, order): (i64, Option<String>) = conn
+            .query_row(
+                "SELECT count(*), max(order_id) FROM transactions",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((n, order), (1, None));
+        let cursor: i64 = conn
+            .query_row("SELECT event_cursor FROM sync_state", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(cursor, 0);
     }
 
     #[test]

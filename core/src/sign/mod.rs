@@ -11,6 +11,7 @@ mod authorization;
 mod base;
 mod digest;
 mod request;
+pub mod webhook;
 
 pub use authorization::{AuthorizationError, PaymentAuthorization};
 pub use base::{MessageView, ParamValue, SignatureParams, signature_base};

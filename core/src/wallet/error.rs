@@ -34,6 +34,23 @@ pub enum WalletError {
         decline_code: Option<String>,
         message: String,
     },
+    /// The balance is too low for this payment (or, for a merchant, this refund).
+    #[error("{message}")]
+    InsufficientFunds { message: String },
+    /// A per-payment or daily limit would be passed; `code` says which.
+    #[error("{message}")]
+    LimitExceeded { code: String, message: String },
+    /// The backend refused the payment for a reason the user can read: the order was paid,
+    /// closed or expired, the amount is not the order's, the authorization expired... `code`
+    /// is the backend's stable code.
+    #[error("{message}")]
+    PaymentRefused { code: String, message: String },
+    /// The scanned text is not a valid payment code (bad checksum, truncated...).
+    #[error("not a valid payment code: {0}")]
+    InvalidCode(String),
+    /// A valid code this backend cannot pay (another network's, a bank transfer...).
+    #[error("{format} codes cannot be paid here: {detail}")]
+    UnsupportedCode { format: String, detail: String },
     /// This device was revoked: it can do nothing more for the account.
     #[error("this device has been revoked")]
     DeviceRevoked,
@@ -62,6 +79,25 @@ impl WalletError {
                 message,
             },
             codes::DEVICE_REVOKED => WalletError::DeviceRevoked,
+            codes::INSUFFICIENT_FUNDS => WalletError::InsufficientFunds { message },
+            codes::LIMIT_PER_PAYMENT | codes::LIMIT_PER_DAY => WalletError::LimitExceeded {
+                code: code.to_owned(),
+                message,
+            },
+            codes::ORDER_EXPIRED
+            | codes::ORDER_CLOSED
+            | codes::ORDER_ALREADY_PAID
+            | codes::ORDER_NOT_PAID
+            | codes::AMOUNT_MISMATCH
+            | codes::AUTHORIZATION_MISMATCH
+            | codes::AUTHORIZATION_INVALID
+            | codes::AUTHORIZATION_EXPIRED
+            | codes::SELF_PAYMENT
+            | codes::CURRENCY_MISMATCH
+            | codes::REFUND_EXCEEDS_PAYMENT => WalletError::PaymentRefused {
+                code: code.to_owned(),
+                message,
+            },
             _ => WalletError::Api(e),
         }
     }
@@ -72,6 +108,10 @@ impl WalletError {
             WalletError::Api(e) => e.code(),
             WalletError::Declined { code, .. } => Some(code),
             WalletError::DeviceRevoked => Some(codes::DEVICE_REVOKED),
+            WalletError::InsufficientFunds { .. } => Some(codes::INSUFFICIENT_FUNDS),
+            WalletError::LimitExceeded { code, .. } | WalletError::PaymentRefused { code, .. } => {
+                Some(code)
+            }
             _ => None,
         }
     }

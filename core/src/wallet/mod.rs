@@ -6,6 +6,8 @@
 //! session until it has been idle for `session_idle_timeout`.
 
 mod error;
+mod merchant;
+mod pay;
 mod session;
 
 use std::path::PathBuf;

@@ -21,11 +21,10 @@ pub struct Backend {
 impl Backend {
     pub async fn start() -> Backend {
         let dir = tempfile::tempdir().unwrap();
-        let server = purse_backend::start(Config {
-            listen: "127.0.0.1:0".parse().unwrap(),
-            db: dir.path().join("backend.db"),
-            public_url: None,
-        })
+        let server = purse_backend::start(Config::new(
+            "127.0.0.1:0".parse().unwrap(),
+            dir.path().join("backend.db"),
+        ))
         .await
         .unwrap();
         Backend { server, _dir: dir }
@@ -105,4 +104,139 @@ pub async fn enrolled_with_credentials(
         key: Arc::new(key),
     };
     (w, creds)
+}
+
+impl Backend {
+    /// A backend with a changed configuration (limits, webhook schedule).
+    pub async fn start_with(change: impl FnOnce(&mut Config)) -> Backend {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cfg = Config::new(
+            "127.0.0.1:0".parse().unwrap(),
+            dir.path().join("backend.db"),
+        );
+        change(&mut cfg);
+        let server = purse_backend::start(cfg).await.unwrap();
+        Backend { server, _dir: dir }
+    }
+}
+
+pub fn money(s: &str) -> purse_core::money::Money {
+    purse_core::money::Money::parse(s).unwrap()
+}
+
+/// An enrolled wallet with a linked test card and `amount` topped up.
+pub async fn funded_wallet(backend: &str, name: &str, amount: &str) -> TestWallet {
+    let w = enrolled_wallet(backend, name).await;
+    let card = w
+        .wallet
+        .link_card("4242 4242 4242 4242", 12, 2030)
+        .await
+        .unwrap();
+    w.wallet
+        .topup(&card.source_id, money(amount))
+        .await
+        .unwrap();
+    w
+}
+
+/// An enrolled wallet registered as a merchant; returns it with its webhook secret.
+pub async fn merchant_wallet(
+    backend: &str,
+    name: &str,
+    webhook_url: Option<String>,
+) -> (TestWallet, purse_core::api::types::Merchant, String) {
+    let w = enrolled_wallet(backend, &format!("{name} Ltd")).await;
+    let reg = w
+        .wallet
+        .register_merchant(&purse_core::api::types::RegisterMerchantRequest {
+            display_name: name.into(),
+            city: "Hangzhou".into(),
+            mcc: Some("5814".into()),
+            webhook_url,
+        })
+        .await
+        .unwrap();
+    (w, reg.merchant, reg.webhook_secret)
+}
+
+/// A merchant's webhook endpoint on loopback: records every message and answers 500 to the
+/// first `fail_first` of them.
+pub struct WebhookReceiver {
+    pub url: String,
+    pub received: Arc<std::sync::Mutex<Vec<ReceivedWebhook>>>,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ReceivedWebhook {
+    pub id: String,
+    pub timestamp: String,
+    pub signature: String,
+    pub body: Vec<u8>,
+}
+
+impl WebhookReceiver {
+    pub async fn start(fail_first: usize) -> WebhookReceiver {
+        use axum::http::{HeaderMap, StatusCode};
+        let received: Arc<std::sync::Mutex<Vec<ReceivedWebhook>>> = Arc::default();
+        let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let rec = received.clone();
+        let app = axum::Router::new().route(
+            "/hook",
+            axum::routing::post(move |headers: HeaderMap, body: axum::body::Bytes| {
+                let rec = rec.clone();
+                let calls = calls.clone();
+                async move {
+                    let h = |n: &str| {
+                        headers
+                            .get(n)
+                            .and_then(|v| v.to_str().ok())
+                            .unwrap_or_default()
+                            .to_owned()
+                    };
+                    rec.lock().unwrap().push(ReceivedWebhook {
+                        id: h("webhook-id"),
+                        timestamp: h("webhook-timestamp"),
+                        signature: h("webhook-signature"),
+                        body: body.to_vec(),
+                    });
+                    if calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst) < fail_first {
+                        StatusCode::INTERNAL_SERVER_ERROR
+                    } else {
+                        StatusCode::NO_CONTENT
+                    }
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/hook", listener.local_addr().unwrap());
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await;
+        });
+        WebhookReceiver {
+            url,
+            received,
+            _stop: tx,
+        }
+    }
+
+    /// Waits (up to 10 s) until `n` messages have arrived.
+    pub async fn wait_for(&self, n: usize) -> Vec<ReceivedWebhook> {
+        for _ in 0..200 {
+            let got = self.received.lock().unwrap().clone();
+            if got.len() >= n {
+                return got;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!(
+            "expected {n} webhooks, got {}",
+            self.received.lock().unwrap().len()
+        );
+    }
 }

@@ -1,0 +1,75 @@
+//! The account's event stream: every change to it (payments made and received, refunds,
+//! top-ups, transfers), as long-poll pages after a cursor. A wallet keeps the last cursor
+//! and asks again; with `wait`, an empty answer waits until something happens.
+
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::{Query, State};
+use purse_core::api::types::{Event, EventPage};
+use purse_core::money::Money;
+use serde::Deserialize;
+
+use crate::auth::Authed;
+use crate::problem::ApiProblem;
+use crate::routes::account::to_transaction;
+use crate::server::AppState;
+use crate::store::Store;
+
+/// Longest a poll is held open.
+pub const MAX_WAIT_SECS: u64 = 30;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct EventParams {
+    /// The cursor of the last event seen; 0 for everything.
+    pub after: Option<i64>,
+    /// 1 to 500; 100 when absent.
+    pub limit: Option<u32>,
+    /// Seconds to wait for an event when there is none yet (0 to 30).
+    pub wait: Option<u64>,
+}
+
+#[utoipa::path(get, path = "/v1/events", tag = "account", params(EventParams),
+    responses((status = 200, body = EventPage), (status = 401, body = purse_core::api::types::Problem)))]
+pub async fn poll<S: Store>(
+    State(state): State<AppState<S>>,
+    Query(q): Query<EventParams>,
+    auth: Authed,
+) -> Result<Json<EventPage>, ApiProblem> {
+    let after = q.after.unwrap_or(0).max(0);
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=500).contains(&limit) {
+        return Err(ApiProblem::bad_request("limit must be 1 to 500"));
+    }
+    let wait = Duration::from_secs(q.wait.unwrap_or(0).min(MAX_WAIT_SECS));
+    let deadline = tokio::time::Instant::now() + wait;
+    // Subscribe before the first read, so nothing committed in between is missed.
+    let mut moved = state.ledger.subscribe();
+    loop {
+        let rows = state.store.events(auth.account_id(), after, limit).await?;
+        if !rows.is_empty() {
+            let mut data = Vec::with_capacity(rows.len());
+            for r in rows {
+                let balance = Money::new(r.balance_after.unwrap_or(0), r.currency);
+                let cursor = r.seq;
+                data.push(Event {
+                    cursor,
+                    transaction: to_transaction(r)?,
+                    balance,
+                });
+            }
+            let next_cursor = data.last().map_or(after, |e| e.cursor);
+            return Ok(Json(EventPage { data, next_cursor }));
+        }
+        match tokio::time::timeout_at(deadline, moved.changed()).await {
+            Ok(Ok(())) => continue,
+            // Timed out, or the server is stopping.
+            _ => {
+                return Ok(Json(EventPage {
+                    data: Vec::new(),
+                    next_cursor: after,
+                }));
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! Delivering webhook messages to merchants: signed per Standard Webhooks, retried with
+//! backoff until a 2xx acknowledges them. Messages are queued in the database in the same
+//! transaction as the payment or refund they announce, so none is lost to a crash; one is
+//! sent again after a crash mid-delivery, which is why receivers deduplicate on the id.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use purse_core::sign::webhook;
+use tokio::sync::Notify;
+
+use crate::server::{AppState, unix_now_ms};
+use crate::store::{DeliveryRow, Store};
+
+/// Standard Webhooks' schedule: after the first attempt, 5 s, 5 min, 30 min, 2 h, 5 h,
+/// 10 h, 10 h; then the message is given up (and stays visible to the merchant).
+pub fn default_schedule() -> Vec<Duration> {
+    [5, 300, 1800, 7200, 18_000, 36_000, 36_000]
+        .into_iter()
+        .map(Duration::from_secs)
+        .collect()
+}
+
+/// The body the merchant receives: `{"type", "timestamp", "data"}`.
+pub fn envelope(event_type: &str, unix: i64, data: &impl serde::Serialize) -> String {
+    serde_json::json!({
+        "type": event_type,
+        "timestamp": crate::server::rfc3339(unix),
+        "data": data,
+    })
+    .to_string()
+}
+
+/// Runs until the server stops: sends what is due, sleeps until woken or a second passes.
+pub async fn deliverer<S: Store>(state: AppState<S>, wake: Arc<Notify>) {
+    let http = match reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+    {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::error!("webhooks disabled: {e}");
+            return;
+        }
+    };
+    loop {
+        match state.store.due_deliveries(unix_now_ms(), 32).await {
+            Ok(due) if !due.is_empty() => {
+                let mut sends = tokio::task::JoinSet::new();
+                for d in due {
+                    let (state, http) = (state.clone(), http.clone());
+                    sends.spawn(async move { deliver(&state, &http, d).await });
+                }
+                while sends.join_next().await.is_some() {}
+                continue;
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!("webhook queue: {e}"),
+        }
+        let _ = tokio::time::timeout(Duration::from_millis(500), wake.notified()).await;
+    }
+}
+
+async fn deliver<S: Store>(state: &AppState<S>, http: &reqwest::Client, d: DeliveryRow) {
+    let Some(url) = d.url.clone() else {
+        let _ = state
+            .store
+            .record_delivery(&d.message_id, None, None, Some("no webhook URL"))
+            .await;
+        return;
+    };
+    let ts = unix_now_ms() / 1000;
+    let outcome = match webhook::sign(&d.secret, &d.message_id, ts, d.body.as_bytes()) {
+        Err(e) => Err(e.to_string()),
+        Ok(sig) => http
+            .post(&url)
+            .header("content-type", "application/json")
+            .header("webhook-id", &d.message_id)
+            .header("webhook-timestamp", ts.to_string())
+            .header("webhook-signature", sig)
+            .body(d.body.clone())
+            .send()
+            .await
+            .map_err(|e| e.to_string())
+            .and_then(|r| {
+                if r.status().is_success() {
+                    Ok(())
+                } else {
+                    Err(format!("HTTP {}", r.status().as_u16()))
+                }
+            }),
+    };
+    let now = unix_now_ms();
+    let recorded = match outcome {
+        Ok(()) => {
+            tracing::debug!(message = %d.message_id, "webhook delivered");
+            state
+                .store
+                .record_delivery(&d.message_id, Some(now), None, None)
+                .await
+        }
+        Err(e) => {
+            let schedule = &state.config.webhook_retry;
+            let next = schedule
+                .get(d.attempts as usize)
+                .map(|wait| now + wait.as_millis() as i64);
+            tracing::info!(message = %d.message_id, attempt = d.attempts + 1, error = %e,
+                "webhook not acknowledged");
+            state
+                .store
+                .record_delivery(&d.message_id, None, next, Some(&e))
+                .await
+        }
+    };
+    if let Err(e) = recorded {
+        tracing::warn!("recording a webhook attempt: {e}");
+    }
+}
