@@ -2,13 +2,82 @@
 //!
 //! Starts the reference backend on loopback with a throw-away database, creates a wallet
 //! (the software key protector stands in for the fingerprint), links sandbox cards and a
-//! bank account, tops up, shows a decline, and prints balance and history.
+//! bank account, tops up, shows a decline; a merchant registers and shows an order's QR code,
+//! the customer scans the PNG, sees the verified quote, confirms and pays; both sides are
+//! notified, the merchant refunds part, and the histories show it all.
 
 use std::sync::Arc;
 use std::time::Instant;
 
+use purse_core::api::types::RegisterMerchantRequest;
 use purse_core::keys::{Argon2Cost, NoSecretStore, PassphraseProtector};
+use purse_core::pay::{PayStage, PaymentOutcome};
 use purse_core::{Currency, Money, Wallet, WalletConfig, WalletError};
+
+/// One received webhook: id, timestamp, signature, body.
+type Received = (String, String, String, Vec<u8>);
+
+/// The merchant's webhook endpoint, on loopback for the demo.
+struct Hooks(std::sync::Arc<std::sync::Mutex<Vec<Received>>>);
+
+impl Hooks {
+    async fn wait(&self, n: usize) -> anyhow::Result<Received> {
+        for _ in 0..200 {
+            if let Some(m) = self
+                .0
+                .lock()
+                .map_err(|_| anyhow::anyhow!("poisoned"))?
+                .get(n - 1)
+            {
+                return Ok(m.clone());
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        anyhow::bail!("no webhook arrived")
+    }
+}
+
+async fn webhook_receiver() -> anyhow::Result<(String, Hooks)> {
+    use axum::http::{HeaderMap, StatusCode};
+    let got: std::sync::Arc<std::sync::Mutex<Vec<Received>>> = Default::default();
+    let sink = got.clone();
+    let app = axum::Router::new().route(
+        "/webhooks",
+        axum::routing::post(move |h: HeaderMap, body: axum::body::Bytes| {
+            let sink = sink.clone();
+            async move {
+                let get = |n: &str| {
+                    h.get(n)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default()
+                        .to_owned()
+                };
+                if let Ok(mut v) = sink.lock() {
+                    v.push((
+                        get("webhook-id"),
+                        get("webhook-timestamp"),
+                        get("webhook-signature"),
+                        body.to_vec(),
+                    ));
+                }
+                StatusCode::NO_CONTENT
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}/webhooks", listener.local_addr()?);
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    Ok((url, Hooks(got)))
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
 
 fn step(n: u32, text: &str) {
     println!("\n[{n}] {text}");
@@ -104,17 +173,172 @@ pub async fn run() -> anyhow::Result<()> {
         t.transaction.amount, t.transaction.counterparty, t.balance
     );
 
-    step(6, "Balance and history, as the backend's ledger has them");
-    wallet.sync_history().await?;
-    println!("    balance: {}", wallet.balance().await?);
-    for tx in wallet.history(10, None)?.data {
+    step(
+        6,
+        "A merchant registers: Tea House, with a webhook for its notifications",
+    );
+    let (hook_url, hooks) = webhook_receiver().await?;
+    let shop = Wallet::open(
+        WalletConfig::new(
+            dir.path().join("merchant"),
+            Arc::new(PassphraseProtector::fixed(
+                "shop passphrase",
+                Argon2Cost::DEFAULT,
+            )),
+            Arc::new(NoSecretStore),
+        )
+        .backend(server.url()),
+    )?;
+    shop.enroll("Tea House Ltd", Currency::from_code("CNY")?, "shop counter")
+        .await?;
+    let reg = shop
+        .register_merchant(&RegisterMerchantRequest {
+            display_name: "Tea House".into(),
+            city: "Hangzhou".into(),
+            mcc: Some("5814".into()),
+            webhook_url: Some(hook_url),
+        })
+        .await?;
+    println!("    merchant {}", reg.merchant.merchant_id);
+
+    step(
+        7,
+        "The merchant creates an order for 12.34 CNY and shows its QR code",
+    );
+    let order = shop
+        .create_order(Money::parse("12.34 CNY")?, "2 oolong teas", None)
+        .await?;
+    let png = dir.path().join("order.png");
+    std::fs::write(&png, purse_core::paycode::render_png(&order.payload, 8)?)?;
+    println!(
+        "    order {} ({}), code written to {}",
+        order.order_id,
+        order.state.as_str(),
+        png.display()
+    );
+
+    step(
+        8,
+        "The customer scans the PNG and asks the backend for a quote",
+    );
+    let t0 = Instant::now();
+    let found = purse_core::scan::scan_image(&std::fs::read(&png)?, Default::default())?;
+    let payload = &found
+        .first()
+        .ok_or_else(|| anyhow::anyhow!("no code found"))?
+        .payload;
+    println!(
+        "    found 1 code in {:.1} ms",
+        t0.elapsed().as_secs_f64() * 1000.0
+    );
+    let quote = wallet.resolve_payload(payload).await?;
+    println!(
+        "    pay {} to {} ({}), verified by the backend{}",
+        quote
+            .quote
+            .amount
+            .map(|a| a.to_string())
+            .unwrap_or_default(),
+        quote.quote.merchant_name,
+        quote.quote.city,
+        if quote.name_mismatch() {
+            " — the code claims another name!"
+        } else {
+            ""
+        }
+    );
+
+    step(
+        9,
+        "The customer confirms: the payment key signs the authorization, the intent is saved, then sent",
+    );
+    let outcome = wallet
+        .pay_with_progress(&quote, None, &|stage| match stage {
+            PayStage::Authorizing => {
+                println!("    … unlocking the payment key (the fingerprint on a phone)")
+            }
+            PayStage::Committed { intent_id } => {
+                println!("    … intent {intent_id} saved before sending")
+            }
+            PayStage::Sending { .. } => {}
+            PayStage::Settled { .. } => println!("    … settled in one ledger transaction"),
+        })
+        .await?;
+    let PaymentOutcome::Completed(paid) = outcome else {
+        anyhow::bail!("the payment did not settle: {outcome:?}");
+    };
+    println!(
+        "    paid {} to {}; balance {}",
+        paid.amount, paid.merchant_name, paid.balance
+    );
+
+    step(
+        10,
+        "Both sides hear of it: the customer's event stream, the merchant's signed webhook",
+    );
+    for e in wallet.poll_events(5).await? {
         println!(
-            "    {:>14}  {:<26} {}",
-            format!("+{}", tx.amount),
+            "    customer event: {} {} ({})",
+            e.transaction.kind.as_str(),
+            e.transaction.amount,
+            e.transaction.counterparty
+        );
+    }
+    let msg = hooks.wait(1).await?;
+    purse_core::sign::webhook::verify(
+        &reg.webhook_secret,
+        &msg.0,
+        &msg.1,
+        &msg.2,
+        &msg.3,
+        unix_now(),
+    )?;
+    let body: serde_json::Value = serde_json::from_slice(&msg.3)?;
+    println!(
+        "    merchant webhook {}: {} for order {} — signature verified",
+        msg.0, body["type"], body["data"]["order_id"]
+    );
+
+    step(11, "The merchant refunds 2.34 CNY of the order");
+    let refund = shop
+        .refund(
+            &order.order_id,
+            Money::parse("2.34 CNY")?,
+            "one cup was cold",
+        )
+        .await?;
+    println!(
+        "    order {} is {}, {} refunded",
+        refund.order.order_id,
+        refund.order.state.as_str(),
+        refund.order.amount_refunded
+    );
+    for e in wallet.poll_events(5).await? {
+        println!(
+            "    customer event: {} +{} ({})",
+            e.transaction.kind.as_str(),
+            e.transaction.amount,
+            e.transaction.counterparty
+        );
+    }
+
+    step(
+        12,
+        "Balances and histories, as the backend's ledger has them",
+    );
+    wallet.sync_history().await?;
+    println!("    customer balance: {}", wallet.balance().await?);
+    for tx in wallet.history(10, None)?.data {
+        let sign = if tx.amount.minor > 0 { "+" } else { "" };
+        println!(
+            "    {:>14}  {:<10} {:<26} {}",
+            format!("{sign}{}", tx.amount),
+            tx.kind.as_str(),
             tx.counterparty,
             tx.status.as_str()
         );
     }
+    println!("    merchant balance: {}", shop.balance().await?);
     let problems = server.store.audit().await?;
     println!(
         "    ledger audit: {}",

@@ -2,8 +2,10 @@
 
 mod codes;
 mod demo;
+mod merchant;
 mod output;
 mod passphrase;
+mod pay;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -123,6 +125,33 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Act as a merchant: profile, orders and their codes, refunds.
+    Merchant {
+        #[command(subcommand)]
+        action: merchant::MerchantAction,
+    },
+    /// Pay a code: a payload, or an image with a QR code in it.
+    Pay {
+        code: String,
+        /// For a static code: what to pay, e.g. "12.34 CNY".
+        #[arg(long)]
+        amount: Option<String>,
+        /// Pay without asking (the passphrase still comes from PURSE_PASSPHRASE).
+        #[arg(long)]
+        yes: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Payments, refunds and top-ups as they happen on the account.
+    Events {
+        /// Keep listening.
+        #[arg(long)]
+        follow: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Settle payments left pending by a lost answer or a crash.
+    Reconcile,
     /// Run the reference backend.
     Backend {
         #[arg(long, default_value = "127.0.0.1:8080")]
@@ -361,6 +390,29 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             }
             Ok(())
+        }
+        Command::Merchant { action } => {
+            let confirm = matches!(action, merchant::MerchantAction::Init { .. });
+            let wallet = open_wallet(&cli, confirm)?;
+            let dir = cli.data_dir.clone().unwrap_or_else(default_data_dir);
+            merchant::run(&wallet, &dir, action).await
+        }
+        Command::Pay {
+            code,
+            amount,
+            yes,
+            json,
+        } => {
+            let wallet = open_wallet(&cli, false)?;
+            pay::run(&wallet, code, amount.as_deref(), *yes, *json).await
+        }
+        Command::Events { follow, json } => {
+            let wallet = open_wallet(&cli, false)?;
+            pay::events(&wallet, *follow, *json).await
+        }
+        Command::Reconcile => {
+            let wallet = open_wallet(&cli, false)?;
+            pay::reconcile(&wallet, false).await
         }
         Command::Unlock => {
             let wallet = open_wallet(&cli, false)?;

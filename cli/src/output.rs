@@ -25,6 +25,8 @@ pub fn transaction_json(t: &Transaction) -> Value {
         "status": t.status.as_str(),
         "state": t.status.as_str(),
         "created_at": t.created_at,
+        "order_id": t.order_id,
+        "intent_id": t.intent_id,
     })
 }
 

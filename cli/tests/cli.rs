@@ -216,7 +216,13 @@ fn demo_runs_the_whole_story() {
     );
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("declined as expected"));
-    assert!(text.contains("balance: 120.00 CNY"));
+    assert!(text.contains("pay 12.34 CNY to Tea House (Hangzhou), verified by the backend"));
+    assert!(text.contains("paid 12.34 CNY to Tea House; balance 107.66 CNY"));
+    assert!(text.contains("customer event: payment -12.34 CNY (Tea House)"));
+    assert!(text.contains("signature verified"));
+    assert!(text.contains("customer event: refund +2.34 CNY"));
+    assert!(text.contains("customer balance: 110.00 CNY"));
+    assert!(text.contains("merchant balance: 10.00 CNY"));
     assert!(text.contains("ledger audit: balanced"));
 }
 
@@ -294,4 +300,107 @@ fn scan_reports_every_file_and_parse_describes_the_code() {
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a payment code"));
+}
+
+#[test]
+fn merchant_orders_and_pay_by_image() {
+    let tmp = tempfile::tempdir().unwrap();
+    let backend = BackendProcess::start(&tmp.path().join("b.db"));
+    let (shop, payer) = (tmp.path().join("shop"), tmp.path().join("payer"));
+    let url = backend.url.as_str();
+    let shop_pw = Some("shop pass phrase");
+    let pw = Some("payer pass phrase");
+
+    let m = ok_json(purse(
+        &shop,
+        url,
+        shop_pw,
+        &["merchant", "init", "--name", "Tea House", "--json"],
+    ));
+    assert!(m["merchant_id"].as_str().unwrap().starts_with("mch_"));
+    assert!(shop.join("merchant.json").is_file());
+    let png = tmp.path().join("order.png");
+    let o = ok_json(purse(
+        &shop,
+        url,
+        shop_pw,
+        &[
+            "merchant",
+            "order",
+            "--amount",
+            "12.34 CNY",
+            "--png",
+            png.to_str().unwrap(),
+            "--json",
+        ],
+    ));
+    let order_id = o["order_id"].as_str().unwrap().to_owned();
+    assert!(o["payload"].as_str().unwrap().starts_with("000201"));
+    assert!(png.is_file());
+
+    ok_json(purse(&payer, url, pw, &["init", "--name", "Ada", "--json"]));
+    ok_json(purse(
+        &payer,
+        url,
+        pw,
+        &[
+            "topup",
+            "--card",
+            "4242424242424242",
+            "--amount",
+            "20.00 CNY",
+            "--json",
+        ],
+    ));
+    // Without --yes and without a terminal, nothing is paid.
+    fails_with(
+        purse(&payer, url, pw, &["pay", png.to_str().unwrap()]),
+        "--yes",
+    );
+    let p = ok_json(purse(
+        &payer,
+        url,
+        pw,
+        &["pay", png.to_str().unwrap(), "--yes", "--json"],
+    ));
+    assert_eq!(p["status"], "completed");
+    assert_eq!(p["order_id"], order_id.as_str());
+    assert_eq!(p["balance"]["minor"], 766);
+    // A second payment of the same order is refused, with a non-zero exit.
+    fails_with(
+        purse(&payer, url, pw, &["pay", png.to_str().unwrap(), "--yes"]),
+        "paid already",
+    );
+
+    let orders = ok_json(purse(
+        &shop,
+        url,
+        shop_pw,
+        &["merchant", "orders", "--json"],
+    ));
+    assert_eq!(orders["data"][0]["order_id"], order_id.as_str());
+    assert_eq!(orders["data"][0]["state"], "paid");
+    ok_json(purse(
+        &shop,
+        url,
+        shop_pw,
+        &[
+            "merchant", "refund", &order_id, "--amount", "2.34 CNY", "--json",
+        ],
+    ));
+
+    let h = ok_json(purse(&payer, url, pw, &["history", "--json"]));
+    let kinds: Vec<_> = h["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["kind"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(kinds, ["refund", "payment", "topup"]);
+    assert_eq!(h["data"][1]["amount"]["minor"], -1234);
+    assert_eq!(h["data"][1]["counterparty"], "Tea House");
+    assert_eq!(h["data"][1]["state"], "completed");
+    let ev = purse(&payer, url, pw, &["events", "--json"]);
+    assert!(ev.status.success());
+    assert_eq!(String::from_utf8_lossy(&ev.stdout).lines().count(), 3);
 }

@@ -1,0 +1,184 @@
+//! `purse pay CODE_OR_IMAGE`: scan (if given an image), resolve, confirm, pay; and
+//! `purse events`: the account's event stream.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use purse_core::pay::{PayStage, PaymentOutcome};
+use purse_core::scan::{ScanOptions, scan_image};
+use purse_core::{Money, Wallet};
+use serde_json::json;
+
+use crate::output::{money_json, transaction_json};
+
+/// The payload in `arg`: the text itself, or the first QR code in the image file it names.
+pub fn payload_of(arg: &str) -> anyhow::Result<String> {
+    let path = Path::new(arg);
+    if !path.is_file() {
+        return Ok(arg.to_owned());
+    }
+    let bytes = std::fs::read(path).with_context(|| format!("reading {arg}"))?;
+    let opts = ScanOptions {
+        budget: Duration::from_millis(250),
+        first_only: true,
+    };
+    let found = scan_image(&bytes, opts).with_context(|| format!("reading the image {arg}"))?;
+    match found.into_iter().next() {
+        Some(code) => Ok(code.payload),
+        None => bail!("no QR code found in {arg}"),
+    }
+}
+
+fn confirm(prompt: &str) -> anyhow::Result<bool> {
+    if !std::io::stdin().is_terminal() {
+        bail!("not a terminal: pass --yes to pay without the prompt");
+    }
+    eprint!("{prompt} [y/N] ");
+    std::io::stderr().flush()?;
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(matches!(line.trim(), "y" | "Y" | "yes"))
+}
+
+/// Settles what earlier runs left pending, and says so.
+pub async fn reconcile(wallet: &Wallet, quiet: bool) -> anyhow::Result<()> {
+    for (intent, outcome) in wallet.reconcile().await? {
+        if quiet {
+            continue;
+        }
+        match outcome {
+            Ok(PaymentOutcome::Completed(p)) => {
+                eprintln!(
+                    "earlier payment {intent}: settled ({} to {})",
+                    p.amount, p.merchant_name
+                )
+            }
+            Ok(PaymentOutcome::Pending { .. }) => {
+                eprintln!("earlier payment {intent}: still unknown, will retry")
+            }
+            Err(e) => eprintln!("earlier payment {intent}: {e}"),
+        }
+    }
+    Ok(())
+}
+
+pub async fn run(
+    wallet: &Wallet,
+    code: &str,
+    amount: Option<&str>,
+    yes: bool,
+    as_json: bool,
+) -> anyhow::Result<()> {
+    reconcile(wallet, as_json).await?;
+    let payload = payload_of(code)?;
+    let quote = wallet.resolve_payload(&payload).await?;
+    let q = &quote.quote;
+    let amount = amount.map(Money::parse).transpose()?;
+    let pay_amount = q.amount.or(amount);
+    if !as_json {
+        eprintln!(
+            "Merchant: {} ({}) — verified by the backend",
+            q.merchant_name, q.city
+        );
+        if quote.name_mismatch() {
+            eprintln!(
+                "WARNING: the code calls itself {:?}; you would pay {:?}",
+                quote.claimed_name.as_deref().unwrap_or_default(),
+                q.merchant_name
+            );
+        }
+        if quote.amount_mismatch() {
+            eprintln!(
+                "WARNING: the code shows another amount than the order's; the order's counts"
+            );
+        }
+        match pay_amount {
+            Some(a) => eprintln!("Amount:   {a}"),
+            None => bail!("this is a static code: give the amount with --amount \"12.34 CNY\""),
+        }
+    }
+    let Some(pay_amount) = pay_amount else {
+        bail!("this is a static code: give the amount with --amount \"12.34 CNY\"");
+    };
+    if !yes && !confirm(&format!("Pay {pay_amount} to {}?", q.merchant_name))? {
+        bail!("cancelled");
+    }
+    let progress = move |stage: PayStage| {
+        if as_json {
+            return;
+        }
+        match stage {
+            PayStage::Authorizing => eprintln!("… confirming with the payment key"),
+            PayStage::Committed { .. } => eprintln!("… saved; sending"),
+            PayStage::Sending { .. } => {}
+            PayStage::Settled { .. } => eprintln!("… settled"),
+        }
+    };
+    let outcome = wallet
+        .pay_with_progress(&quote, amount.filter(|_| q.amount.is_none()), &progress)
+        .await?;
+    match outcome {
+        PaymentOutcome::Completed(p) => {
+            if as_json {
+                println!(
+                    "{}",
+                    json!({
+                        "status": "completed",
+                        "payment_id": p.payment_id,
+                        "intent_id": p.intent_id,
+                        "order_id": p.order_id,
+                        "merchant_id": p.merchant_id,
+                        "merchant_name": p.merchant_name,
+                        "amount": money_json(p.amount),
+                        "balance": money_json(p.balance),
+                        "transaction": transaction_json(&p.transaction),
+                    })
+                );
+            } else {
+                println!(
+                    "Paid {} to {}. Balance: {}",
+                    p.amount, p.merchant_name, p.balance
+                );
+            }
+            Ok(())
+        }
+        PaymentOutcome::Pending { intent_id } => {
+            if as_json {
+                println!("{}", json!({"status": "pending", "intent_id": intent_id}));
+            }
+            bail!(
+                "no answer from the backend: payment {intent_id} is pending, not failed; \
+                 the next command settles it"
+            )
+        }
+    }
+}
+
+pub async fn events(wallet: &Wallet, follow: bool, as_json: bool) -> anyhow::Result<()> {
+    loop {
+        let events = wallet.poll_events(if follow { 10 } else { 0 }).await?;
+        for e in &events {
+            if as_json {
+                println!(
+                    "{}",
+                    json!({"cursor": e.cursor, "transaction": transaction_json(&e.transaction), "balance": money_json(e.balance)})
+                );
+            } else {
+                let t = &e.transaction;
+                let sign = if t.amount.minor > 0 { "+" } else { "" };
+                println!(
+                    "{:<12} {:>14}  {:<24} balance {}",
+                    t.kind.as_str(),
+                    format!("{sign}{}", t.amount),
+                    t.counterparty,
+                    e.balance
+                );
+            }
+        }
+        if !follow {
+            return Ok(());
+        }
+    }
+}
