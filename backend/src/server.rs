@@ -169,7 +169,7 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
     let store = Arc::new(SqliteStore::open(&config.db).await?);
     let listener = TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
-    let (newest, _) = store.balance_seq().await?;
+    let newest = store.newest_seq().await?;
     let state = AppState {
         store: store.clone(),
         config: Arc::new(config),

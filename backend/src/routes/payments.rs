@@ -17,7 +17,9 @@ use crate::problem::ApiProblem;
 use crate::routes::account::to_transaction;
 use crate::routes::merchants::to_order;
 use crate::routes::random_id;
-use crate::routes::topups::{key_reused, request_hash, require_idempotency_key, stored_response};
+use crate::routes::topups::{
+    key_reused, replay, request_hash, require_idempotency_key, stored_response,
+};
 use crate::server::AppState;
 use crate::store::{
     Answer, IdempotencyScope, Idempotent, MerchantRow, PayRefusal, PayResult, PaymentDraft, Store,
@@ -248,11 +250,7 @@ pub async fn pay<S: Store>(
         .idempotent_response(auth.account_id(), &key)
         .await?
     {
-        return if prior.request_hash == hash {
-            Ok(stored_response(prior, true))
-        } else {
-            Err(key_reused())
-        };
+        return replay(prior, &hash);
     }
     let req: PaymentRequest = auth.json()?;
     let now = state.now();

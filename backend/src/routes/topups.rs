@@ -60,7 +60,7 @@ pub async fn create<S: Store>(
             format!("this wallet holds {}", account.currency),
         ));
     }
-    let max = MAX_TOPUP_MAJOR * 10i64.pow(u32::from(req.amount.currency.exponent()));
+    let max = AppState::<S>::major(MAX_TOPUP_MAJOR, req.amount.currency);
     if req.amount.minor <= 0 || req.amount.minor > max {
         return Err(ApiProblem::new(
             StatusCode::BAD_REQUEST,
@@ -203,7 +203,7 @@ pub fn key_reused() -> ApiProblem {
     )
 }
 
-fn replay(prior: StoredResponse, hash: &str) -> Result<Response, ApiProblem> {
+pub fn replay(prior: StoredResponse, hash: &str) -> Result<Response, ApiProblem> {
     if prior.request_hash == hash {
         Ok(stored_response(prior, true))
     } else {

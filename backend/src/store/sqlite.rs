@@ -98,12 +98,13 @@ impl SqliteStore {
             .rows_affected())
     }
 
-    /// The newest ledger sequence and how many transactions there are.
-    pub async fn balance_seq(&self) -> Result<(i64, i64), StoreError> {
-        let r = sqlx::query("SELECT COALESCE(MAX(seq), 0), COUNT(*) FROM ledger_transactions")
-            .fetch_one(&self.reader)
-            .await?;
-        Ok((r.try_get(0)?, r.try_get(1)?))
+    /// The newest ledger sequence (0 for an empty ledger).
+    pub async fn newest_seq(&self) -> Result<i64, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM ledger_transactions")
+                .fetch_one(&self.reader)
+                .await?,
+        )
     }
 
     /// Sum of every balance per currency: zero when no money was made or lost.
