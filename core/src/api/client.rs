@@ -412,8 +412,13 @@ impl ApiClient {
                 .attempt(creds, &method, &url, &body, idempotency_key)
                 .await;
             match result {
+                // A replayed nonce means an earlier copy of this very request arrived (a
+                // network that delivered it twice): signing it afresh is safe exactly when
+                // repeating it is.
                 Err(e)
-                    if retryable_request && e.is_retryable() && attempt < self.retry.attempts =>
+                    if retryable_request
+                        && (e.is_retryable() || e.code() == Some(codes::NONCE_REPLAYED))
+                        && attempt < self.retry.attempts =>
                 {
                     tracing::debug!(%e, attempt, path, "retrying");
                     tokio::time::sleep(jitter(backoff)).await;

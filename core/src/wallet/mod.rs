@@ -20,7 +20,7 @@ use base64::engine::general_purpose::STANDARD as B64;
 pub use error::WalletError;
 
 use crate::api::types::*;
-use crate::api::{ApiClient, DeviceCredentials, new_idempotency_key, unix_now};
+use crate::api::{ApiClient, DeviceCredentials, RetryPolicy, new_idempotency_key, unix_now};
 use crate::cache::{AccountRecord, Cache, CachedBalance};
 use crate::keys::{
     KeyProtector, KeyPurpose, LockoutPolicy, ProtectorError, SecretStore, SigningKey,
@@ -41,6 +41,10 @@ pub struct WalletConfig {
     pub session_idle_timeout: Duration,
     pub lockout: LockoutPolicy,
     pub clock: Clock,
+    /// How long one request may take before its outcome counts as unknown.
+    pub request_timeout: Duration,
+    /// How requests that are safe to repeat are retried.
+    pub retry: RetryPolicy,
 }
 
 impl WalletConfig {
@@ -57,7 +61,16 @@ impl WalletConfig {
             session_idle_timeout: Duration::from_secs(600),
             lockout: LockoutPolicy::default(),
             clock: Arc::new(unix_now),
+            request_timeout: Duration::from_secs(15),
+            retry: RetryPolicy::default(),
         }
+    }
+
+    /// Changes the request timeout and retry policy (a flaky network, a test's proxy).
+    pub fn network(mut self, request_timeout: Duration, retry: RetryPolicy) -> Self {
+        self.request_timeout = request_timeout;
+        self.retry = retry;
+        self
     }
 
     pub fn backend(mut self, url: impl Into<String>) -> Self {
@@ -75,6 +88,8 @@ struct Inner {
     cfg: WalletConfig,
     cache: Mutex<Cache>,
     session: Mutex<Option<Session>>,
+    /// The client of the backend last talked to, kept so connections are reused.
+    api: Mutex<Option<(String, ApiClient)>>,
 }
 
 /// Where the wallet database lives inside a data directory.
@@ -91,6 +106,7 @@ impl Wallet {
                 cfg,
                 cache: Mutex::new(cache),
                 session: Mutex::new(None),
+                api: Mutex::new(None),
             }),
         })
     }
@@ -112,7 +128,16 @@ impl Wallet {
             .as_deref()
             .or(account.map(|a| a.backend_url.as_str()))
             .ok_or(WalletError::NoBackend)?;
-        Ok(ApiClient::new(url)?)
+        let mut kept = self.inner.api.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((kept_url, client)) = kept.as_ref()
+            && kept_url == url
+        {
+            return Ok(client.clone());
+        }
+        let cfg = &self.inner.cfg;
+        let client = ApiClient::with_options(url, cfg.request_timeout, cfg.retry)?;
+        *kept = Some((url.to_owned(), client.clone()));
+        Ok(client)
     }
 
     /// Creates the device's keys, registers them with the backend under a new account, and

@@ -13,6 +13,8 @@ use purse_core::keys::{
 use purse_core::{Currency, Wallet, WalletConfig};
 use tempfile::TempDir;
 
+pub mod proxy;
+
 pub struct Backend {
     pub server: RunningServer,
     _dir: TempDir,

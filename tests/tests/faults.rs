@@ -1,0 +1,431 @@
+//! Payments through a network that loses, delays, repeats and resets, and a client killed
+//! mid-payment. Whatever fails: money is conserved, no balance goes below zero, each intent
+//! is paid at most once (exactly once when the user was shown success), and after recovery
+//! the wallet's history is the backend's ledger.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::proxy::{Fault, FaultyProxy, Rng};
+use common::*;
+use purse_backend::store::{Store, TxRow};
+use purse_core::api::RetryPolicy;
+use purse_core::cache::IntentState;
+use purse_core::keys::{Argon2Cost, NoSecretStore, PassphraseProtector};
+use purse_core::pay::PaymentOutcome;
+use purse_core::{Money, Wallet, WalletConfig};
+
+const CLIENT_TIMEOUT: Duration = Duration::from_millis(400);
+
+fn quick_retries() -> RetryPolicy {
+    RetryPolicy {
+        attempts: 3,
+        first_backoff: Duration::from_millis(5),
+        max_backoff: Duration::from_millis(20),
+    }
+}
+
+/// Every transaction of an account on the backend, newest first.
+async fn ledger_of(b: &Backend, account_id: &str) -> Vec<TxRow> {
+    let mut all = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let (page, more) = b
+            .server
+            .store
+            .transactions(account_id, 100, after.as_deref())
+            .await
+            .unwrap();
+        after = page.last().map(|t| t.transaction_id.clone());
+        all.extend(page);
+        if !more {
+            return all;
+        }
+    }
+}
+
+/// What the user was shown for one attempt.
+#[derive(Debug)]
+enum Shown {
+    Success { intent_id: String, amount: i64 },
+    Pending,
+    Failure,
+}
+
+/// The checks every fault run ends with, for one payer after recovery.
+async fn assert_recovered(b: &Backend, w: &Wallet, shown: &[Shown]) {
+    let account_id = w.account().unwrap().unwrap().account_id;
+    let ledger = ledger_of(b, &account_id).await;
+
+    // Each intent at most once on the backend.
+    let mut paid_intents = BTreeMap::new();
+    for t in &ledger {
+        if let Some(i) = &t.intent_id {
+            assert!(
+                paid_intents.insert(i.clone(), -t.amount).is_none(),
+                "intent {i} paid twice"
+            );
+        }
+    }
+
+    // The outbox agrees with the backend, intent by intent; nothing is left unknown.
+    let intents = w.payment_intents(10_000).unwrap();
+    for r in &intents {
+        match r.state {
+            IntentState::Completed => assert_eq!(
+                paid_intents.get(&r.intent_id),
+                Some(&r.amount.minor),
+                "completed intent {} not on the ledger",
+                r.intent_id
+            ),
+            IntentState::Failed => assert!(
+                !paid_intents.contains_key(&r.intent_id),
+                "intent {} failed in the wallet but paid on the backend",
+                r.intent_id
+            ),
+            IntentState::Pending => panic!("intent {} still pending", r.intent_id),
+        }
+    }
+    let known: BTreeSet<&str> = intents.iter().map(|r| r.intent_id.as_str()).collect();
+    for i in paid_intents.keys() {
+        assert!(
+            known.contains(i.as_str()),
+            "payment {i} unknown to the wallet"
+        );
+    }
+
+    // Exactly once where the user saw success.
+    for s in shown {
+        if let Shown::Success { intent_id, amount } = s {
+            assert_eq!(paid_intents.get(intent_id), Some(amount));
+        }
+    }
+
+    // The wallet's history, as recovery left it (no full re-sync), is the ledger.
+    let cached = w.history(10_000, None).unwrap().data;
+    let as_cached: Vec<(String, i64, i64)> = cached
+        .iter()
+        .map(|t| (t.transaction_id.clone(), t.seq, t.amount.minor))
+        .collect();
+    let as_ledger: Vec<(String, i64, i64)> = ledger
+        .iter()
+        .map(|t| (t.transaction_id.clone(), t.seq, t.amount))
+        .collect();
+    assert_eq!(as_cached, as_ledger, "history differs from the ledger");
+
+    let (balance, _) = b.server.store.balance(&account_id).await.unwrap();
+    assert!(balance >= 0, "balance below zero: {balance}");
+    assert_eq!(
+        w.cached_balance().unwrap().unwrap().balance.minor,
+        balance,
+        "the wallet's balance is not the backend's"
+    );
+}
+
+/// A funded payer whose every request goes through the proxy (faults off while set up).
+async fn payer_behind(proxy: &FaultyProxy, name: &str) -> (Arc<Wallet>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let wallet = Wallet::open(
+        WalletConfig::new(
+            dir.path(),
+            Arc::new(purse_core::keys::DecisionProtector::approving()),
+            Arc::new(NoSecretStore),
+        )
+        .backend(&proxy.url)
+        .network(CLIENT_TIMEOUT, quick_retries()),
+    )
+    .unwrap();
+    wallet.enroll(name, cny(), "phone").await.unwrap();
+    let card = wallet
+        .link_card("4242 4242 4242 4242", 12, 2030)
+        .await
+        .unwrap();
+    wallet
+        .topup(&card.source_id, money("200.00 CNY"))
+        .await
+        .unwrap();
+    (Arc::new(wallet), dir)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hundreds_of_payments_through_a_faulty_network_settle_exactly_once() {
+    let b = Backend::start().await;
+    let proxy = FaultyProxy::start(&b.url(), 0x5eed_f00d, 35, Duration::from_millis(600)).await;
+    proxy.set_faulty(false);
+    let (shop, merchant, _) = merchant_wallet(&b.url(), "Corner Shop", None).await;
+    let shop = Arc::new(shop);
+    let mut payers = Vec::new();
+    for i in 0..4 {
+        payers.push(payer_behind(&proxy, &format!("Payer {i}")).await);
+    }
+    proxy.set_faulty(true);
+
+    const PER_PAYER: usize = 60;
+    let mut tasks = Vec::new();
+    for (i, (wallet, _)) in payers.iter().enumerate() {
+        let wallet = wallet.clone();
+        let shop = shop.clone();
+        let static_code = merchant.static_payload.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut rng = Rng::new(1000 + i as u64);
+            let mut shown = Vec::new();
+            let mut paid_orders: Vec<String> = Vec::new();
+            for _ in 0..PER_PAYER {
+                let amount = Money::new(50 + rng.below(750) as i64, cny());
+                let roll = rng.below(100);
+                let (payload, typed) = if roll < 5 && !paid_orders.is_empty() {
+                    // A code already paid: must be refused, never paid twice.
+                    let k = rng.below(paid_orders.len() as u64) as usize;
+                    (paid_orders[k].clone(), None)
+                } else if roll < 70 {
+                    let order = shop
+                        .wallet
+                        .create_order(amount, "fault test", None)
+                        .await
+                        .unwrap();
+                    (order.payload, None)
+                } else {
+                    (static_code.clone(), Some(amount))
+                };
+                let Ok(quote) = wallet.resolve_payload(&payload).await else {
+                    continue; // the quote never arrived: nothing was attempted
+                };
+                let outcome = wallet.pay(&quote, typed).await;
+                shown.push(match outcome {
+                    Ok(PaymentOutcome::Completed(p)) => {
+                        if typed.is_none() {
+                            paid_orders.push(payload);
+                        }
+                        Shown::Success {
+                            intent_id: p.intent_id.clone(),
+                            amount: p.amount.minor,
+                        }
+                    }
+                    Ok(PaymentOutcome::Pending { .. }) => Shown::Pending,
+                    Err(_) => Shown::Failure,
+                });
+            }
+            shown
+        }));
+    }
+    let mut shown_by_payer = Vec::new();
+    for t in tasks {
+        shown_by_payer.push(t.await.unwrap());
+    }
+
+    // The network heals; each wallet recovers as it would on its next start.
+    proxy.set_faulty(false);
+    for (wallet, _) in &payers {
+        for (intent, r) in wallet.reconcile().await.unwrap() {
+            assert!(
+                matches!(r, Ok(PaymentOutcome::Completed(_)) | Err(_)),
+                "{intent} still unknown after the network healed: {r:?}"
+            );
+        }
+    }
+
+    b.assert_ledger_sound().await;
+    let mut successes = 0;
+    let mut pendings = 0;
+    for ((wallet, _), shown) in payers.iter().zip(&shown_by_payer) {
+        assert_recovered(&b, wallet, shown).await;
+        successes += shown
+            .iter()
+            .filter(|s| matches!(s, Shown::Success { .. }))
+            .count();
+        pendings += shown.iter().filter(|s| matches!(s, Shown::Pending)).count();
+    }
+    let (merchant_balance, _) = b.server.store.balance(&merchant.account_id).await.unwrap();
+    assert!(merchant_balance > 0);
+
+    // The run really met every fault, and enough payments went through them to mean something.
+    let log = proxy.log();
+    for f in [
+        Fault::DropRequest,
+        Fault::DropResponse,
+        Fault::Delay,
+        Fault::Duplicate,
+        Fault::Reset,
+    ] {
+        let on_payments = log
+            .iter()
+            .filter(|(path, fault)| *fault == f && path.starts_with("/v1/payments"))
+            .count();
+        assert!(on_payments >= 3, "only {on_payments} payments met {f:?}");
+    }
+    let failures: usize = shown_by_payer
+        .iter()
+        .map(|s| s.iter().filter(|s| matches!(s, Shown::Failure)).count())
+        .sum();
+    eprintln!(
+        "{successes} shown success, {pendings} pending, {failures} failed; {} requests, {} faulty",
+        log.len(),
+        log.iter().filter(|(_, f)| *f != Fault::Pass).count()
+    );
+    assert!(successes >= 100, "only {successes} payments succeeded");
+    assert!(
+        pendings >= 1,
+        "no payment was left pending: faults too mild"
+    );
+}
+
+const PASSPHRASE: &str = "kill test passphrase";
+
+fn passphrase_wallet(dir: &Path, backend: &str) -> Wallet {
+    Wallet::open(
+        WalletConfig::new(
+            dir,
+            Arc::new(PassphraseProtector::fixed(
+                PASSPHRASE,
+                Argon2Cost::INSECURE_FAST,
+            )),
+            Arc::new(NoSecretStore),
+        )
+        .backend(backend),
+    )
+    .unwrap()
+}
+
+/// Runs the helper that pays `payload` from the wallet in `dir`; it prints each stage.
+fn spawn_payer(
+    dir: &Path,
+    backend: &str,
+    payload: &str,
+    hang_after_commit: bool,
+) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_pay_until_killed"))
+        .arg(dir)
+        .arg(backend)
+        .arg(payload)
+        .arg(if hang_after_commit {
+            "committed"
+        } else {
+            "never"
+        })
+        .env("PURSE_TEST_PASSPHRASE", PASSPHRASE)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap()
+}
+
+/// Reads the helper's lines (off the runtime, which serves the backend meanwhile) until
+/// one starts with `prefix`; returns the rest of it.
+async fn wait_for_line(child: &mut std::process::Child, prefix: &'static str) -> String {
+    let out = child.stdout.take().unwrap();
+    tokio::task::spawn_blocking(move || read_until(out, prefix))
+        .await
+        .unwrap()
+}
+
+fn read_until(out: std::process::ChildStdout, prefix: &str) -> String {
+    use std::io::BufRead;
+    let mut reader = std::io::BufReader::new(out);
+    loop {
+        let mut line = String::new();
+        assert!(
+            reader.read_line(&mut line).unwrap() > 0,
+            "the helper ended before printing {prefix}"
+        );
+        if let Some(rest) = line.trim().strip_prefix(prefix) {
+            return rest.trim().to_owned();
+        }
+    }
+}
+
+/// A payer with 100.00 CNY whose wallet another process can open (passphrase protector),
+/// and a merchant's 12.34 CNY order for it: the wallet's folder, account id and the code.
+async fn payer_and_order(b: &Backend) -> (tempfile::TempDir, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let w = passphrase_wallet(dir.path(), &b.url());
+    w.enroll("Killed Payer", cny(), "phone").await.unwrap();
+    let card = w.link_card("4242 4242 4242 4242", 12, 2030).await.unwrap();
+    w.topup(&card.source_id, money("100.00 CNY")).await.unwrap();
+    let account_id = w.account().unwrap().unwrap().account_id;
+    let (shop, _, _) = merchant_wallet(&b.url(), "Noodle Bar", None).await;
+    let order = shop
+        .wallet
+        .create_order(money("12.34 CNY"), "ramen", None)
+        .await
+        .unwrap();
+    (dir, account_id, order.payload)
+}
+
+/// After restart: one reconcile settles the intent, and the ledger holds it exactly once.
+async fn assert_settled_once_after_restart(b: &Backend, dir: &Path, intent_id: &str) {
+    let w = passphrase_wallet(dir, &b.url());
+    let pending = w.payment_intent(intent_id).unwrap().unwrap();
+    assert_eq!(pending.state, IntentState::Pending);
+    let results = w.reconcile().await.unwrap();
+    assert_eq!(results.len(), 1);
+    assert!(matches!(&results[0].1, Ok(PaymentOutcome::Completed(_))));
+    assert_eq!(
+        w.payment_intent(intent_id).unwrap().unwrap().state,
+        IntentState::Completed
+    );
+    // A second recovery changes nothing.
+    assert!(w.reconcile().await.unwrap().is_empty());
+    let account_id = w.account().unwrap().unwrap().account_id;
+    let ledger = ledger_of(b, &account_id).await;
+    let paid: Vec<_> = ledger
+        .iter()
+        .filter(|t| t.intent_id.as_deref() == Some(intent_id))
+        .collect();
+    assert_eq!(paid.len(), 1, "paid {} times", paid.len());
+    let (balance, _) = b.server.store.balance(&account_id).await.unwrap();
+    assert_eq!(balance, 10_000 - 1_234);
+    b.assert_ledger_sound().await;
+    assert_recovered(b, &w, &[]).await;
+}
+
+#[tokio::test]
+async fn a_client_killed_after_committing_the_intent_pays_once_on_restart() {
+    let b = Backend::start().await;
+    let (dir, account_id, payload) = payer_and_order(&b).await;
+
+    let mut child = spawn_payer(dir.path(), &b.url(), &payload, true);
+    let intent_id = wait_for_line(&mut child, "committed").await;
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    // Nothing reached the backend.
+    assert!(
+        b.server
+            .store
+            .payment(&account_id, &intent_id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_settled_once_after_restart(&b, dir.path(), &intent_id).await;
+}
+
+#[tokio::test]
+async fn a_client_killed_after_the_backend_paid_learns_of_it_on_restart() {
+    let b = Backend::start().await;
+    let proxy = FaultyProxy::start(&b.url(), 1, 0, Duration::ZERO).await;
+    let mut answered = proxy.hold_answers("/v1/payments");
+    let (dir, account_id, payload) = payer_and_order(&b).await;
+
+    let mut child = spawn_payer(dir.path(), &proxy.url, &payload, false);
+    let status = tokio::time::timeout(Duration::from_secs(30), answered.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(status.contains("201"), "the backend answered {status}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let intents_paid: Vec<_> = ledger_of(&b, &account_id)
+        .await
+        .into_iter()
+        .filter_map(|t| t.intent_id)
+        .collect();
+    assert_eq!(intents_paid.len(), 1, "the backend paid before the kill");
+    assert_settled_once_after_restart(&b, dir.path(), &intents_paid[0]).await;
+}
