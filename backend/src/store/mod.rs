@@ -2,10 +2,11 @@
 //!
 //! Handlers speak only to [`Store`]: domain operations, each one atomic. The SQLite
 //! implementation is the embedded default; a networked SQL engine (PostgreSQL and its
-//! distributed kin) takes its place by implementing the same trait with sqlx's Postgres
+//! distributed kin) takes its place by implementing the same trait with a Postgres
 //! driver: the SQL is kept to what both dialects share (see `sqlite::schema`).
 
 pub mod sqlite;
+mod writer;
 
 use std::future::Future;
 
@@ -14,7 +15,11 @@ use purse_core::money::Currency;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database: {0}")]
-    Db(#[from] sqlx::Error),
+    Db(#[from] rusqlite::Error),
+    /// The write could not be carried out (the writer stopped, a commit failed): nothing of
+    /// it took effect.
+    #[error("store unavailable: {0}")]
+    Unavailable(String),
     /// The operation would break an invariant (a user balance below zero, a duplicate).
     #[error("conflict: {0}")]
     Conflict(&'static str),
@@ -401,7 +406,7 @@ pub trait Store: Send + Sync + 'static {
         respond: F,
     ) -> impl Future<Output = Result<Idempotent<Option<Posted>>, StoreError>> + Send
     where
-        F: FnOnce(Option<Posted>) -> (u16, String) + Send;
+        F: FnOnce(Option<Posted>) -> (u16, String) + Send + 'static;
 
     /// The user's balance in minor units and the ledger sequence it is as of.
     fn balance(
@@ -473,7 +478,7 @@ pub trait Store: Send + Sync + 'static {
         respond: F,
     ) -> impl Future<Output = Result<Idempotent<()>, StoreError>> + Send
     where
-        F: FnOnce() -> (u16, String) + Send;
+        F: FnOnce() -> (u16, String) + Send + 'static;
 
     fn order(
         &self,
@@ -505,7 +510,7 @@ pub trait Store: Send + Sync + 'static {
         respond: F,
     ) -> impl Future<Output = Result<Idempotent<PayResult>, StoreError>> + Send
     where
-        F: FnOnce(&PayResult) -> Answer + Send;
+        F: FnOnce(&PayResult) -> Answer + Send + 'static;
 
     fn payment(
         &self,
@@ -520,7 +525,7 @@ pub trait Store: Send + Sync + 'static {
         respond: F,
     ) -> impl Future<Output = Result<Idempotent<RefundResult>, StoreError>> + Send
     where
-        F: FnOnce(&RefundResult) -> Answer + Send;
+        F: FnOnce(&RefundResult) -> Answer + Send + 'static;
 
     /// Webhook messages due at `now_ms`, oldest first.
     fn due_deliveries(
