@@ -114,3 +114,72 @@ fn run_batch(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+
+    fn writer() -> (tempfile::TempDir, Writer) {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = Connection::open(dir.path().join("w.db")).unwrap();
+        conn.execute_batch("CREATE TABLE t (n INTEGER PRIMARY KEY)")
+            .unwrap();
+        (dir, Writer::start(conn).unwrap())
+    }
+
+    async fn count(w: &Writer, filter: &'static str) -> i64 {
+        w.write(move |c| {
+            let sql = format!("SELECT COUNT(*) FROM t WHERE {filter}");
+            Ok(c.query_row(&sql, [], |r| r.get(0))?)
+        })
+        .await
+        .unwrap()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_failed_write_in_a_batch_is_undone_alone() {
+        let (_d, w) = writer();
+        let w = Arc::new(w);
+        let mut tasks = Vec::new();
+        for n in 0..200i64 {
+            let w = w.clone();
+            tasks.push(tokio::spawn(async move {
+                w.write(move |c| {
+                    c.execute("INSERT INTO t (n) VALUES (?)", [n])?;
+                    if n % 3 == 0 {
+                        return Err(StoreError::Conflict("refused after writing"));
+                    }
+                    Ok(n)
+                })
+                .await
+            }));
+        }
+        let mut kept = 0;
+        for t in tasks {
+            if t.await.unwrap().is_ok() {
+                kept += 1;
+            }
+        }
+        assert_eq!(kept, 133);
+        assert_eq!(count(&w, "1").await, 133);
+        assert_eq!(count(&w, "n % 3 = 0").await, 0);
+    }
+
+    #[tokio::test]
+    async fn a_panicking_write_is_an_error_and_the_writer_lives_on() {
+        let (_d, w) = writer();
+        let r: Result<(), _> = w
+            .write(|c| {
+                c.execute("INSERT INTO t (n) VALUES (1)", [])?;
+                panic!("bug in a store operation")
+            })
+            .await;
+        assert!(matches!(r, Err(StoreError::Corrupt(_))));
+        w.write(|c| Ok(c.execute("INSERT INTO t (n) VALUES (2)", [])?))
+            .await
+            .unwrap();
+        assert_eq!(count(&w, "1").await, 1);
+    }
+}
