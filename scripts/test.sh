@@ -33,6 +33,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "==> doc tests"
 cargo test --workspace --doc --locked --quiet
 
+echo "==> Kotlin bindings: compiled with kotlinc, tested on the JVM"
+./scripts/kotlin-test.sh
+
 # Last, so that its summary closes the output.
 echo "==> tests (unit and end to end)"
 cargo nextest run --workspace --locked --no-fail-fast

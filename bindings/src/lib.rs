@@ -1,3 +1,23 @@
-//! purse-ffi: the uniffi surface over purse-core. Built out in issue 5; until then it only
-//! re-exports the core so that the workspace layout of DESIGN.md holds.
-pub use purse_core;
+//! purse-ffi: the surface of purse-core that Kotlin (Android) and Swift (iOS) call, through
+//! uniffi proc-macros.
+//!
+//! The surface is chosen, not derived: a [`Wallet`] object whose network methods are
+//! `async` (Kotlin `suspend`, Swift `async`) and run on a tokio runtime the core owns;
+//! records for money, quotes, payments and transactions; one error enum, [`PurseError`],
+//! whose variants a caller acts on differently; and foreign traits for what the platform
+//! owns ([`KeyProtector`]: the biometric-gated key store; [`EventListener`]). No panic
+//! crosses the boundary: every call runs inside a task whose panic becomes
+//! `PurseError::Internal`.
+
+uniffi::setup_scaffolding!();
+
+mod error;
+mod platform;
+mod records;
+mod runtime;
+mod wallet;
+
+pub use error::{ProtectorFailure, PurseError};
+pub use platform::{EventListener, KeyProtector};
+pub use records::*;
+pub use wallet::{EventSubscription, Wallet};

@@ -1,0 +1,260 @@
+package io.purse.core
+
+import java.io.BufferedReader
+import java.io.File
+import java.io.InputStreamReader
+import java.nio.file.Files
+import java.security.SecureRandom
+import java.util.concurrent.LinkedBlockingQueue
+import java.util.concurrent.TimeUnit
+import javax.crypto.Cipher
+import javax.crypto.KeyGenerator
+import javax.crypto.SecretKey
+import javax.crypto.spec.GCMParameterSpec
+import javax.imageio.ImageIO
+import kotlinx.coroutines.runBlocking
+import org.junit.AfterClass
+import org.junit.Assert.assertEquals
+import org.junit.Assert.assertFalse
+import org.junit.Assert.assertNotNull
+import org.junit.Assert.assertNull
+import org.junit.Assert.assertTrue
+import org.junit.Assert.fail
+import org.junit.BeforeClass
+import org.junit.Test
+
+/**
+ * A stand-in for the Android Keystore: AES-256-GCM under a key that never leaves this
+ * object, and a simulated user whose [decision] the test sets before each prompt.
+ */
+class SoftwareKeyProtector : KeyProtector {
+    enum class Decision { APPROVE, CANCEL, DENY }
+
+    @Volatile var decision = Decision.APPROVE
+    val prompts = java.util.Collections.synchronizedList(mutableListOf<String>())
+    private val key: SecretKey = KeyGenerator.getInstance("AES").apply { init(256) }.generateKey()
+
+    override fun wrap(kind: KeyKind, secret: ByteArray): ByteArray {
+        val iv = ByteArray(12).also { SecureRandom().nextBytes(it) }
+        val c = Cipher.getInstance("AES/GCM/NoPadding")
+        c.init(Cipher.ENCRYPT_MODE, key, GCMParameterSpec(128, iv))
+        c.updateAAD(kind.name.toByteArray())
+        return iv + c.doFinal(secret)
+    }
+
+    override fun unwrap(kind: KeyKind, wrapped: ByteArray, reason: String): ByteArray {
+        prompts.add(reason)
+        when (decision) {
+            Decision.CANCEL -> throw ProtectorFailure.Cancelled()
+            Decision.DENY -> throw ProtectorFailure.Denied("fingerprint not recognised")
+            Decision.APPROVE -> {}
+        }
+        val c = Cipher.getInstance("AES/GCM/NoPadding")
+        c.init(Cipher.DECRYPT_MODE, key, GCMParameterSpec(128, wrapped, 0, 12))
+        c.updateAAD(kind.name.toByteArray())
+        return c.doFinal(wrapped, 12, wrapped.size - 12)
+    }
+}
+
+/** Collects events the core hands over on its own threads. */
+class QueueListener : EventListener {
+    val events = LinkedBlockingQueue<Event>()
+    val errors = LinkedBlockingQueue<String>()
+    override fun onEvent(event: Event) { events.put(event) }
+    override fun onError(reason: String) { errors.put(reason) }
+}
+
+/**
+ * The Kotlin bindings against a live reference backend on loopback: the real native
+ * library, the real HTTP API, a merchant order rendered to PNG by the `purse` CLI.
+ */
+class WalletTest {
+    companion object {
+        private val purse = System.getProperty("purse.cli") ?: error("-Dpurse.cli=<path to purse>")
+        private val work: File = Files.createTempDirectory("purse-kotlin").toFile()
+        private lateinit var backend: Process
+        lateinit var url: String
+
+        /** Runs the CLI against the backend as the merchant; returns its standard output. */
+        fun cli(vararg args: String): String {
+            val p = ProcessBuilder(listOf(purse, "--data-dir", File(work, "merchant").path, "--backend", url) + args)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .apply { environment()["PURSE_PASSPHRASE"] = "merchant passphrase" }
+                .start()
+            val out = p.inputStream.bufferedReader().readText()
+            check(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) { "purse ${args.joinToString(" ")} failed: $out" }
+            return out
+        }
+
+        @BeforeClass @JvmStatic
+        fun startBackend() {
+            backend = ProcessBuilder(purse, "backend", "--listen", "127.0.0.1:0", "--db", File(work, "backend.db").path)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start()
+            val first = BufferedReader(InputStreamReader(backend.inputStream)).readLine()
+                ?: error("the backend did not start")
+            url = first.substringAfter("listening on ").trim()
+            cli("init", "--name", "Tea House Ltd")
+            cli("merchant", "init", "--name", "Tea House", "--city", "Hangzhou")
+        }
+
+        @AfterClass @JvmStatic
+        fun stopBackend() {
+            backend.destroy()
+            backend.waitFor(10, TimeUnit.SECONDS)
+            work.deleteRecursively()
+        }
+
+        /** A merchant order for [amount] as a PNG file, and its order id. */
+        fun orderPng(amount: String): Pair<File, String> {
+            val png = File.createTempFile("order", ".png", work)
+            val json = cli("merchant", "order", "--amount", amount, "--png", png.path, "--json")
+            val orderId = Regex("\"order_id\"\\s*:\\s*\"([^\"]+)\"").find(json)?.groupValues?.get(1)
+                ?: error("no order_id in $json")
+            return png to orderId
+        }
+    }
+
+    private fun cny(minor: Long) = Money(minor, "CNY")
+
+    private fun newWallet(protector: KeyProtector = SoftwareKeyProtector()): Wallet =
+        Wallet.open(Files.createTempDirectory(work.toPath(), "wallet").toString(), url, protector)
+
+    private suspend fun fundedWallet(protector: SoftwareKeyProtector, name: String, amount: Money): Wallet {
+        val w = newWallet(protector)
+        w.enroll(name, "CNY", "JVM test phone")
+        val card = w.linkCard("4242 4242 4242 4242", 12u, 2030u)
+        w.topup(card.sourceId, amount)
+        return w
+    }
+
+    @Test
+    fun scanResolvePayAndHearAboutIt() = runBlocking {
+        val protector = SoftwareKeyProtector()
+        val wallet = fundedWallet(protector, "Ada", cny(10_000))
+        assertEquals(cny(10_000), wallet.balance())
+        val listener = QueueListener()
+        val subscription = wallet.followEvents(listener)
+        try {
+            // The top-up arrives first on the stream.
+            val topup = listener.events.poll(20, TimeUnit.SECONDS) ?: fail("no top-up event")
+            assertEquals(TransactionKind.TOPUP, (topup as Event).transaction.kind)
+
+            val (png, orderId) = orderPng("12.34 CNY")
+            val codes = wallet.scanImage(png.readBytes())
+            assertEquals(1, codes.size)
+            val quote = wallet.resolve(codes[0].payload)
+            assertEquals("Tea House", quote.merchantName)
+            assertEquals(cny(1234), quote.amount)
+            assertEquals(orderId, quote.orderId)
+            assertFalse(quote.nameMismatch)
+
+            val promptsBefore = protector.prompts.size
+            val outcome = wallet.pay(quote, null)
+            assertTrue("the payment key was asked for", protector.prompts.size > promptsBefore)
+            assertTrue(protector.prompts.last().contains("Tea House"))
+            val payment = (outcome as PaymentOutcome.Completed).payment
+            assertEquals(cny(1234), payment.amount)
+            assertEquals(cny(10_000 - 1234), payment.balance)
+            assertEquals(orderId, payment.orderId)
+
+            val event = listener.events.poll(20, TimeUnit.SECONDS) ?: fail("no payment event")
+            event as Event
+            assertEquals(TransactionKind.PAYMENT, event.transaction.kind)
+            assertEquals(cny(-1234), event.transaction.amount)
+            assertEquals(cny(10_000 - 1234), event.balance)
+
+            assertEquals(cny(10_000 - 1234), wallet.balance())
+            wallet.syncHistory()
+            val history = wallet.history(10u, null).transactions
+            assertEquals(listOf(TransactionKind.PAYMENT, TransactionKind.TOPUP), history.map { it.kind })
+            assertEquals("Tea House", history[0].counterparty)
+
+            // Paying the same order again is refused, with the backend's code.
+            try {
+                wallet.pay(wallet.resolve(codes[0].payload), null)
+                fail("a paid order was paid again")
+            } catch (e: PurseException.PaymentRefused) {
+                assertEquals("order_already_paid", e.code)
+            }
+        } finally {
+            subscription.cancel()
+        }
+        assertFalse(subscription.isActive())
+    }
+
+    @Test
+    fun aCameraFrameIsScannedFromItsLumaPlane() {
+        val (png, _) = orderPng("5.00 CNY")
+        val image = ImageIO.read(png)
+        // A camera hands rows padded to a stride; build such a Y plane from the PNG.
+        val stride = image.width + 32
+        val luma = ByteArray(stride * image.height)
+        for (y in 0 until image.height) for (x in 0 until image.width) {
+            val rgb = image.getRGB(x, y)
+            val g = ((rgb shr 16 and 0xff) * 299 + (rgb shr 8 and 0xff) * 587 + (rgb and 0xff) * 114) / 1000
+            luma[y * stride + x] = g.toByte()
+        }
+        val found = scanLumaFrame(luma, image.width.toUInt(), image.height.toUInt(), stride.toUInt())
+        assertNotNull(found)
+        assertTrue(found!!.payload.startsWith("000201"))
+        assertEquals(8, found.corners.size)
+
+        val blank = ByteArray(640 * 480) { 0x80.toByte() }
+        assertNull(scanLumaFrame(blank, 640u, 480u, 640u))
+        try {
+            scanLumaFrame(ByteArray(10), 640u, 480u, 640u)
+            fail("a short buffer was accepted")
+        } catch (e: PurseException.UnreadableImage) {
+            assertTrue(e.reason.contains("needs"))
+        }
+    }
+
+    @Test
+    fun typedErrorsAreKotlinExceptions() = runBlocking {
+        val protector = SoftwareKeyProtector()
+        val wallet = fundedWallet(protector, "Bob", cny(500))
+        val (png, _) = orderPng("12.34 CNY")
+        val quote = wallet.resolve(wallet.scanImage(png.readBytes())[0].payload)
+
+        protector.decision = SoftwareKeyProtector.Decision.CANCEL
+        try {
+            wallet.pay(quote, null)
+            fail("a cancelled biometric paid")
+        } catch (e: PurseException.Cancelled) {
+        }
+        protector.decision = SoftwareKeyProtector.Decision.DENY
+        try {
+            wallet.pay(quote, null)
+            fail("an unrecognised biometric paid")
+        } catch (e: PurseException.Authentication) {
+            assertTrue(e.reason.contains("not recognised"))
+        }
+        protector.decision = SoftwareKeyProtector.Decision.APPROVE
+        try {
+            wallet.pay(quote, null)
+            fail("paid more than the balance")
+        } catch (e: PurseException.InsufficientFunds) {
+            assertTrue(e.reason.isNotEmpty())
+        }
+        assertEquals(cny(500), wallet.balance())
+
+        try {
+            wallet.resolve("000201010212not a payment code")
+            fail("a broken code resolved")
+        } catch (e: PurseException.InvalidCode) {
+        }
+        try {
+            wallet.scanImage("not an image".toByteArray())
+            fail("garbage decoded as an image")
+        } catch (e: PurseException.UnreadableImage) {
+        }
+        try {
+            wallet.topup("src_nope", Money(100, "XYZ"))
+            fail("a made-up currency was accepted")
+        } catch (e: PurseException.InvalidInput) {
+        }
+        assertEquals(cny(1234), parseMoney("12.34 CNY"))
+        assertEquals("12.34 CNY", formatMoney(cny(1234)))
+    }
+}

@@ -1,0 +1,228 @@
+//! The one error the bindings throw (`PurseException` in Kotlin, `PurseError` in Swift),
+//! and the one a platform's key protector throws back.
+
+use purse_core::WalletError;
+use purse_core::api::ApiError;
+use purse_core::keys::ProtectorError;
+use purse_core::scan::ScanError;
+
+/// What went wrong, sorted by what the caller does about it. Every variant carries a
+/// `reason` a person can read; field names avoid `message`, which Kotlin's `Throwable`
+/// owns.
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+pub enum PurseError {
+    /// No connection, a timeout, a server error: try again later. A payment that meets this
+    /// is pending, never failed; `reconcile` settles it.
+    #[error("network: {reason}")]
+    Network { reason: String },
+    /// The user backed out of the biometric prompt. Show nothing alarming.
+    #[error("cancelled by the user")]
+    Cancelled,
+    /// The user was not recognised (counts towards the lockout), or cannot be asked now.
+    #[error("authentication failed: {reason}")]
+    Authentication { reason: String },
+    /// Too many failed attempts; nothing is tried before the delay ends.
+    #[error("locked out for {retry_after_secs} s")]
+    LockedOut { retry_after_secs: i64 },
+    /// This data directory holds no wallet yet: enroll first.
+    #[error("no wallet enrolled")]
+    NotEnrolled,
+    /// This device was revoked: sign in again from a trusted device.
+    #[error("this device has been revoked")]
+    DeviceRevoked,
+    #[error("{reason}")]
+    InsufficientFunds { reason: String },
+    /// A per-payment or daily limit would be passed; `code` says which.
+    #[error("{reason}")]
+    LimitReached { code: String, reason: String },
+    /// The backend refused the payment (order paid, closed or expired, amount...); `code`
+    /// is its stable code.
+    #[error("{reason}")]
+    PaymentRefused { code: String, reason: String },
+    /// The funding provider declined a top-up.
+    #[error("{reason}")]
+    Declined {
+        code: String,
+        decline_code: Option<String>,
+        reason: String,
+    },
+    /// The scanned text is not a valid payment code.
+    #[error("not a valid payment code: {reason}")]
+    InvalidCode { reason: String },
+    /// A valid code of another network: `format` names it.
+    #[error("{format} codes cannot be paid here: {reason}")]
+    UnsupportedCode { format: String, reason: String },
+    /// The image or frame could not be read (corrupt, too large, wrong stride).
+    #[error("unreadable image: {reason}")]
+    UnreadableImage { reason: String },
+    /// The caller passed something invalid (an amount in the wrong currency...).
+    #[error("invalid input: {reason}")]
+    InvalidInput { reason: String },
+    /// The backend refused for another reason; `code` is its stable code.
+    #[error("{reason}")]
+    Refused { code: String, reason: String },
+    /// A bug or a broken installation; report it.
+    #[error("internal error: {reason}")]
+    Internal { reason: String },
+}
+
+impl From<WalletError> for PurseError {
+    fn from(e: WalletError) -> Self {
+        let reason = e.to_string();
+        match e {
+            WalletError::NotEnrolled => PurseError::NotEnrolled,
+            WalletError::Cancelled => PurseError::Cancelled,
+            WalletError::LockedOut { retry_after_secs } => {
+                PurseError::LockedOut { retry_after_secs }
+            }
+            WalletError::VerificationFailed(_) | WalletError::ProtectorUnavailable(_) => {
+                PurseError::Authentication { reason }
+            }
+            WalletError::DeviceRevoked => PurseError::DeviceRevoked,
+            WalletError::InsufficientFunds { message } => {
+                PurseError::InsufficientFunds { reason: message }
+            }
+            WalletError::LimitExceeded { code, message } => PurseError::LimitReached {
+                code,
+                reason: message,
+            },
+            WalletError::PaymentRefused { code, message } => PurseError::PaymentRefused {
+                code,
+                reason: message,
+            },
+            WalletError::Declined {
+                code,
+                decline_code,
+                message,
+            } => PurseError::Declined {
+                code,
+                decline_code,
+                reason: message,
+            },
+            WalletError::InvalidCode(r) => PurseError::InvalidCode { reason: r },
+            WalletError::UnsupportedCode { format, detail } => PurseError::UnsupportedCode {
+                format,
+                reason: detail,
+            },
+            WalletError::Api(a) => from_api(a),
+            WalletError::Money(m) => PurseError::InvalidInput {
+                reason: m.to_string(),
+            },
+            WalletError::InvalidInput(r) => PurseError::InvalidInput { reason: r },
+            WalletError::AlreadyEnrolled | WalletError::NoBackend => {
+                PurseError::InvalidInput { reason }
+            }
+            WalletError::Cache(_) | WalletError::Internal(_) => PurseError::Internal { reason },
+        }
+    }
+}
+
+fn from_api(e: ApiError) -> PurseError {
+    let reason = e.to_string();
+    match e {
+        ApiError::Problem(p) if !(p.status >= 500 || p.status == 429) => PurseError::Refused {
+            code: p.code,
+            reason: p.detail,
+        },
+        // A malformed answer is the backend's (or a proxy's) fault: retrying is the remedy.
+        ApiError::Problem(_)
+        | ApiError::Network { .. }
+        | ApiError::Timeout
+        | ApiError::Decode(_) => PurseError::Network { reason },
+        ApiError::InsecureUrl(_) | ApiError::InvalidUrl(_) => PurseError::InvalidInput { reason },
+        ApiError::Sign(_) => PurseError::Internal { reason },
+    }
+}
+
+impl From<ScanError> for PurseError {
+    fn from(e: ScanError) -> Self {
+        PurseError::UnreadableImage {
+            reason: e.to_string(),
+        }
+    }
+}
+
+impl From<purse_core::MoneyError> for PurseError {
+    fn from(e: purse_core::MoneyError) -> Self {
+        PurseError::InvalidInput {
+            reason: e.to_string(),
+        }
+    }
+}
+
+/// What a platform key protector throws when it cannot hand back a key.
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+pub enum ProtectorFailure {
+    /// The user dismissed the prompt.
+    #[error("cancelled")]
+    Cancelled,
+    /// The biometric did not match (counts towards the lockout).
+    #[error("not recognised: {reason}")]
+    Denied { reason: String },
+    /// No biometric enrolled, the key was invalidated by a new enrollment, no hardware...
+    #[error("unavailable: {reason}")]
+    Unavailable { reason: String },
+}
+
+impl From<uniffi::UnexpectedUniFFICallbackError> for ProtectorFailure {
+    fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
+        ProtectorFailure::Unavailable { reason: e.reason }
+    }
+}
+
+impl From<ProtectorFailure> for ProtectorError {
+    fn from(e: ProtectorFailure) -> Self {
+        match e {
+            ProtectorFailure::Cancelled => ProtectorError::Cancelled,
+            ProtectorFailure::Denied { reason } => ProtectorError::Denied(reason),
+            ProtectorFailure::Unavailable { reason } => ProtectorError::Unavailable(reason),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_wallet_error_lands_where_a_caller_acts_on_it() {
+        assert!(matches!(
+            PurseError::from(WalletError::Cancelled),
+            PurseError::Cancelled
+        ));
+        assert!(matches!(
+            PurseError::from(WalletError::VerificationFailed("no".into())),
+            PurseError::Authentication { .. }
+        ));
+        assert!(matches!(
+            PurseError::from(WalletError::InsufficientFunds {
+                message: "low".into()
+            }),
+            PurseError::InsufficientFunds { reason } if reason == "low"
+        ));
+        assert!(matches!(
+            PurseError::from(WalletError::Api(ApiError::Timeout)),
+            PurseError::Network { .. }
+        ));
+        assert!(matches!(
+            PurseError::from(WalletError::Api(ApiError::Decode("x".into()))),
+            PurseError::Network { .. }
+        ));
+        assert!(matches!(
+            PurseError::from(WalletError::InvalidCode("crc".into())),
+            PurseError::InvalidCode { .. }
+        ));
+    }
+
+    #[test]
+    fn a_platform_failure_becomes_the_cores() {
+        assert_eq!(
+            ProtectorError::from(ProtectorFailure::Cancelled),
+            ProtectorError::Cancelled
+        );
+        assert_eq!(
+            ProtectorError::from(ProtectorFailure::Denied { reason: "r".into() }),
+            ProtectorError::Denied("r".into())
+        );
+    }
+}

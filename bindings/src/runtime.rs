@@ -1,0 +1,56 @@
+//! The tokio runtime the core's network work runs on, owned by the library (the shells
+//! bring their own executors: coroutines, Swift concurrency). Each call is a task on it, so
+//! a panic ends the task, not the app, and reaches the caller as `PurseError::Internal`.
+
+use std::future::Future;
+use std::sync::OnceLock;
+
+use crate::error::PurseError;
+
+fn runtime() -> &'static tokio::runtime::Runtime {
+    static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RT.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("purse-core")
+            .enable_all()
+            .build()
+            .expect("the purse-core runtime starts (threads and timers available)")
+    })
+}
+
+/// Runs `fut` on the core's runtime and waits for it from whatever executor awaits this.
+/// The task runs to its end even if the caller stops waiting: a payment once sent is
+/// always recorded.
+pub(crate) async fn run<T, F>(fut: F) -> Result<T, PurseError>
+where
+    T: Send + 'static,
+    F: Future<Output = Result<T, PurseError>> + Send + 'static,
+{
+    runtime().spawn(fut).await.unwrap_or_else(|e| {
+        Err(PurseError::Internal {
+            reason: format!("the operation stopped: {e}"),
+        })
+    })
+}
+
+/// Starts `fut` on the core's runtime and returns at once.
+pub(crate) fn spawn<F>(fut: F) -> tokio::task::AbortHandle
+where
+    F: Future<Output = ()> + Send + 'static,
+{
+    runtime().spawn(fut).abort_handle()
+}
+
+/// Runs blocking work (image decoding) off the caller's thread, panics caught.
+pub(crate) async fn run_blocking<T, F>(f: F) -> Result<T, PurseError>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Result<T, PurseError> + Send + 'static,
+{
+    runtime().spawn_blocking(f).await.unwrap_or_else(|e| {
+        Err(PurseError::Internal {
+            reason: format!("the operation stopped: {e}"),
+        })
+    })
+}

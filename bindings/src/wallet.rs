@@ -1,0 +1,417 @@
+//! The `Wallet` object the shells hold: one per data directory, shared across screens.
+
+use std::sync::{Arc, Mutex};
+
+use purse_core::WalletConfig;
+use purse_core::api::types::RegisterMerchantRequest;
+use purse_core::keys::NoSecretStore;
+use purse_core::scan::{LumaFrame, ScanOptions};
+
+use crate::error::PurseError;
+use crate::platform::{EventListener, ForeignListener, ForeignProtector, KeyProtector};
+use crate::records::*;
+use crate::runtime::{run, run_blocking, spawn};
+
+#[derive(uniffi::Object)]
+pub struct Wallet {
+    core: Arc<purse_core::Wallet>,
+}
+
+fn money(m: Money) -> Result<purse_core::Money, PurseError> {
+    m.try_into()
+}
+
+impl Wallet {
+    /// Runs `f` with the core wallet on the core's runtime.
+    async fn with<T, F, Fut>(&self, f: F) -> Result<T, PurseError>
+    where
+        T: Send + 'static,
+        F: FnOnce(Arc<purse_core::Wallet>) -> Fut,
+        Fut: std::future::Future<Output = Result<T, PurseError>> + Send + 'static,
+    {
+        run(f(self.core.clone())).await
+    }
+}
+
+#[uniffi::export]
+impl Wallet {
+    /// Opens (or creates) the wallet stored in `data_dir`. `backend_url` overrides the
+    /// backend the wallet enrolled with (`None`: use that one). Keys are protected by the
+    /// platform's `protector`; the session stays in memory.
+    #[uniffi::constructor]
+    pub fn open(
+        data_dir: String,
+        backend_url: Option<String>,
+        protector: Arc<dyn KeyProtector>,
+    ) -> Result<Arc<Self>, PurseError> {
+        let mut cfg = WalletConfig::new(
+            data_dir,
+            Arc::new(ForeignProtector(protector)),
+            Arc::new(NoSecretStore),
+        );
+        if let Some(url) = backend_url {
+            cfg = cfg.backend(url);
+        }
+        Ok(Arc::new(Wallet {
+            core: Arc::new(purse_core::Wallet::open(cfg)?),
+        }))
+    }
+
+    /// The enrolled account, or `None` before enrollment. No network.
+    pub fn account(&self) -> Result<Option<Account>, PurseError> {
+        Ok(self.core.account()?.map(|a| Account {
+            account_id: a.account_id,
+            device_id: a.device_id,
+            name: a.name,
+            currency: a.currency.code().to_owned(),
+            backend_url: a.backend_url,
+        }))
+    }
+
+    /// Creates this device's keys (the protector wraps them: the user may be asked) and
+    /// an account on the backend.
+    pub async fn enroll(
+        &self,
+        name: String,
+        currency_code: String,
+        device_name: String,
+    ) -> Result<Account, PurseError> {
+        let currency = currency(&currency_code)?;
+        self.with(move |w| async move {
+            w.enroll(&name, currency, &device_name).await?;
+            Ok(())
+        })
+        .await?;
+        self.account()?.ok_or(PurseError::NotEnrolled)
+    }
+
+    /// Unlocks the device key for a session (asks the user through the protector).
+    pub async fn unlock(&self) -> Result<(), PurseError> {
+        self.with(|w| async move { Ok(w.unlock().await?) }).await
+    }
+
+    /// Forgets the session: the next call asks the user again.
+    pub fn lock(&self) -> Result<(), PurseError> {
+        Ok(self.core.lock()?)
+    }
+
+    pub fn is_unlocked(&self) -> bool {
+        self.core.is_unlocked()
+    }
+
+    /// The balance from the backend (the cache is updated).
+    pub async fn balance(&self) -> Result<Money, PurseError> {
+        self.with(|w| async move { Ok(w.balance().await?.into()) })
+            .await
+    }
+
+    /// The last balance seen, without the network: for the first frame of the home screen.
+    pub fn cached_balance(&self) -> Result<Option<Money>, PurseError> {
+        Ok(self.core.cached_balance()?.map(|b| b.balance.into()))
+    }
+
+    /// Fetches new transactions into the cache; returns how many were new.
+    pub async fn sync_history(&self) -> Result<u32, PurseError> {
+        self.with(|w| async move { Ok(w.sync_history().await? as u32) })
+            .await
+    }
+
+    /// A page of the cached history, newest first. No network.
+    pub fn history(
+        &self,
+        limit: u32,
+        starting_after: Option<String>,
+    ) -> Result<TransactionPage, PurseError> {
+        let page = self.core.history(limit, starting_after.as_deref())?;
+        Ok(TransactionPage {
+            transactions: page.data.into_iter().map(Into::into).collect(),
+            has_more: page.has_more,
+        })
+    }
+
+    /// Links a card (sandbox: test numbers only) as a funding source.
+    pub async fn link_card(
+        &self,
+        number: String,
+        exp_month: u32,
+        exp_year: u32,
+    ) -> Result<FundingSource, PurseError> {
+        let invalid = || PurseError::InvalidInput {
+            reason: "the expiry must be a month 1-12 and a four-digit year".into(),
+        };
+        let month = u8::try_from(exp_month).map_err(|_| invalid())?;
+        let year = u16::try_from(exp_year).map_err(|_| invalid())?;
+        self.with(move |w| async move { Ok(w.link_card(&number, month, year).await?.into()) })
+            .await
+    }
+
+    /// Links a bank account (IBAN) as a funding source.
+    pub async fn link_bank(
+        &self,
+        iban: String,
+        holder: String,
+    ) -> Result<FundingSource, PurseError> {
+        self.with(move |w| async move { Ok(w.link_bank(&iban, &holder).await?.into()) })
+            .await
+    }
+
+    pub async fn funding_sources(&self) -> Result<Vec<FundingSource>, PurseError> {
+        self.with(|w| async move {
+            Ok(w.funding_sources()
+                .await?
+                .into_iter()
+                .map(Into::into)
+                .collect())
+        })
+        .await
+    }
+
+    /// Adds money from a linked source; returns the top-up and the balance after it.
+    pub async fn topup(&self, source_id: String, amount: Money) -> Result<Event, PurseError> {
+        let amount = money(amount)?;
+        self.with(move |w| async move {
+            let t = w.topup(&source_id, amount).await?;
+            Ok(Event {
+                transaction: t.transaction.into(),
+                balance: t.balance.into(),
+            })
+        })
+        .await
+    }
+
+    /// Looks for a QR code in one camera frame's luma (Y) plane, as CameraX's
+    /// `ImageAnalysis` or AVFoundation hand it over: `row_stride` bytes per row, of which
+    /// the first `width` are pixels. Synchronous and bounded (tens of milliseconds): call it
+    /// on the analyzer thread. `None` when the frame holds no readable code.
+    pub fn scan_frame(
+        &self,
+        luma: Vec<u8>,
+        width: u32,
+        height: u32,
+        row_stride: u32,
+    ) -> Result<Option<ScannedCode>, PurseError> {
+        scan_frame(luma, width, height, row_stride)
+    }
+
+    /// Finds the QR codes in an encoded image (PNG, JPEG, WebP): a screenshot or a photo
+    /// from the gallery.
+    pub async fn scan_image(&self, image: Vec<u8>) -> Result<Vec<ScannedCode>, PurseError> {
+        run_blocking(move || {
+            let found = purse_core::scan::scan_image(&image, ScanOptions::default())?;
+            Ok(found.into_iter().map(Into::into).collect())
+        })
+        .await
+    }
+
+    /// Turns a scanned payload into a quote from the backend: the merchant's verified name,
+    /// the amount for an order. Codes of other networks: `UnsupportedCode`.
+    pub async fn resolve(&self, payload: String) -> Result<Quote, PurseError> {
+        self.with(move |w| async move { Ok(w.resolve_payload(&payload).await?.into()) })
+            .await
+    }
+
+    /// Confirms and pays a quote: the protector asks for the biometric that unlocks the
+    /// payment key, the intent is saved before it is sent, and the backend settles it once.
+    /// `amount` is the payer's for a static code, `None` for an order.
+    pub async fn pay(
+        &self,
+        quote: Quote,
+        amount: Option<Money>,
+    ) -> Result<PaymentOutcome, PurseError> {
+        let quote: purse_core::pay::PayQuote = quote.try_into()?;
+        let amount = amount.map(money).transpose()?;
+        self.with(move |w| async move { Ok(w.pay(&quote, amount).await?.into()) })
+            .await
+    }
+
+    /// Sends every payment still pending again (at start-up, when the network is back);
+    /// returns how many remain pending.
+    pub async fn reconcile(&self) -> Result<u32, PurseError> {
+        self.with(|w| async move {
+            let results = w.reconcile().await?;
+            Ok(results
+                .iter()
+                .filter(|(_, r)| matches!(r, Ok(purse_core::pay::PaymentOutcome::Pending { .. })))
+                .count() as u32)
+        })
+        .await
+    }
+
+    /// Waits up to `wait_secs` for new events, applies them to the cache and returns them.
+    pub async fn poll_events(&self, wait_secs: u64) -> Result<Vec<Event>, PurseError> {
+        self.with(move |w| async move {
+            Ok(w.poll_events(wait_secs)
+                .await?
+                .into_iter()
+                .map(Into::into)
+                .collect())
+        })
+        .await
+    }
+
+    /// Follows the account's events until the subscription is cancelled, handing each to
+    /// `listener`. Network trouble is retried (and reported to `on_error`).
+    pub fn follow_events(&self, listener: Arc<dyn EventListener>) -> Arc<EventSubscription> {
+        let core = self.core.clone();
+        let sink = Arc::new(ForeignListener(listener.clone()));
+        let handle = spawn(async move {
+            let end = core.follow_events(sink).await;
+            listener.on_error(format!("event stream ended: {end}"));
+        });
+        Arc::new(EventSubscription {
+            handle: Mutex::new(Some(handle)),
+        })
+    }
+
+    pub async fn limits(&self) -> Result<Limits, PurseError> {
+        self.with(|w| async move { Ok(w.limits().await?.into()) })
+            .await
+    }
+
+    /// Changes the account's own limits (capped by the backend's maxima).
+    pub async fn set_limits(
+        &self,
+        per_payment: Option<Money>,
+        per_day: Option<Money>,
+    ) -> Result<Limits, PurseError> {
+        let per_payment = per_payment.map(money).transpose()?;
+        let per_day = per_day.map(money).transpose()?;
+        self.with(move |w| async move { Ok(w.set_limits(per_payment, per_day).await?.into()) })
+            .await
+    }
+
+    /// Registers this account as a merchant.
+    pub async fn register_merchant(
+        &self,
+        display_name: String,
+        city: String,
+        webhook_url: Option<String>,
+    ) -> Result<MerchantRegistration, PurseError> {
+        self.with(move |w| async move {
+            let r = w
+                .register_merchant(&RegisterMerchantRequest {
+                    display_name,
+                    city,
+                    mcc: None,
+                    webhook_url,
+                })
+                .await?;
+            Ok(MerchantRegistration {
+                merchant_id: r.merchant.merchant_id,
+                display_name: r.merchant.display_name,
+                static_payload: r.merchant.static_payload,
+                webhook_secret: r.webhook_secret,
+            })
+        })
+        .await
+    }
+
+    /// As a merchant: a dynamic order whose `payload` is shown as a QR code.
+    pub async fn create_order(
+        &self,
+        amount: Money,
+        description: String,
+        expires_in_secs: Option<i64>,
+    ) -> Result<Order, PurseError> {
+        let amount = money(amount)?;
+        self.with(move |w| async move {
+            Ok(w.create_order(amount, &description, expires_in_secs)
+                .await?
+                .into())
+        })
+        .await
+    }
+
+    /// As a merchant: one order's current state.
+    pub async fn order(&self, order_id: String) -> Result<Order, PurseError> {
+        self.with(move |w| async move { Ok(w.order(&order_id).await?.into()) })
+            .await
+    }
+
+    /// As a merchant: refunds part or all of a paid order.
+    pub async fn refund(
+        &self,
+        order_id: String,
+        amount: Money,
+        reason: String,
+    ) -> Result<Refund, PurseError> {
+        let amount = money(amount)?;
+        self.with(move |w| async move {
+            let r = w.refund(&order_id, amount, &reason).await?;
+            Ok(Refund {
+                refund_id: r.refund_id,
+                order: r.order.into(),
+                balance: r.balance.into(),
+            })
+        })
+        .await
+    }
+}
+
+/// The frame scan, shared by `Wallet.scan_frame` and the free function (a scanner screen
+/// may run before a wallet is open).
+fn scan_frame(
+    luma: Vec<u8>,
+    width: u32,
+    height: u32,
+    row_stride: u32,
+) -> Result<Option<ScannedCode>, PurseError> {
+    let frame = LumaFrame {
+        data: &luma,
+        width: width as usize,
+        height: height as usize,
+        row_stride: row_stride as usize,
+    };
+    let opts = ScanOptions {
+        first_only: true,
+        ..ScanOptions::default()
+    };
+    let found = std::panic::catch_unwind(|| purse_core::scan::scan_frame(frame, opts)).map_err(
+        |_| PurseError::Internal {
+            reason: "the scanner failed on this frame".into(),
+        },
+    )??;
+    Ok(found.into_iter().next().map(Into::into))
+}
+
+/// [`Wallet::scan_frame`] without a wallet.
+#[uniffi::export]
+pub fn scan_luma_frame(
+    luma: Vec<u8>,
+    width: u32,
+    height: u32,
+    row_stride: u32,
+) -> Result<Option<ScannedCode>, PurseError> {
+    scan_frame(luma, width, height, row_stride)
+}
+
+/// A running event subscription; `cancel` ends it (also when dropped... by the garbage
+/// collector, so cancel explicitly when the screen goes away).
+#[derive(uniffi::Object)]
+pub struct EventSubscription {
+    handle: Mutex<Option<tokio::task::AbortHandle>>,
+}
+
+#[uniffi::export]
+impl EventSubscription {
+    /// Stops following events. Idempotent.
+    pub fn cancel(&self) {
+        if let Some(h) = self.handle.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            h.abort();
+        }
+    }
+
+    pub fn is_active(&self) -> bool {
+        self.handle
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .is_some_and(|h| !h.is_finished())
+    }
+}
+
+impl Drop for EventSubscription {
+    fn drop(&mut self) {
+        self.cancel();
+    }
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Compiles the generated Kotlin bindings with kotlinc and runs their JUnit tests on the JVM
+# against the real native library and a live loopback backend.
+# Installs what it needs (kotlinc from npm into target/tools, JNA and JUnit from apt);
+# running it again installs nothing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+KOTLIN_VERSION=2.4.20
+tools=target/tools/kotlin-$KOTLIN_VERSION
+kotlin_home="$tools/node_modules/kotlin-compiler"
+if [ ! -x "$kotlin_home/bin/kotlinc" ]; then
+    echo "==> installing kotlin-compiler $KOTLIN_VERSION (npm)"
+    mkdir -p "$tools"
+    npm install --no-audit --no-fund --silent --prefix "$tools" "kotlin-compiler@$KOTLIN_VERSION"
+fi
+missing=()
+[ -f /usr/share/java/jna.jar ] || missing+=(libjna-java)
+[ -f /usr/share/java/junit4.jar ] || missing+=(junit4)
+command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "==> installing ${missing[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+fi
+
+cargo build -p purse-cli --locked --quiet
+./scripts/bindings.sh debug >/dev/null
+
+cp_compile="/usr/share/java/jna.jar:$kotlin_home/lib/kotlinx-coroutines-core-jvm.jar:/usr/share/java/junit4.jar"
+out=target/kotlin
+rm -rf "$out" && mkdir -p "$out"
+echo "==> kotlinc: generated bindings and their tests"
+"$kotlin_home/bin/kotlinc" -nowarn -cp "$cp_compile" -d "$out/tests.jar" \
+    target/bindings/kotlin bindings/kotlin/test
+
+echo "==> Kotlin tests on the JVM"
+java -Djna.library.path="$PWD/target/debug" -Dpurse.cli="$PWD/target/debug/purse" \
+    -cp "$out/tests.jar:$cp_compile:$kotlin_home/lib/kotlin-stdlib.jar:/usr/share/java/hamcrest-core.jar" \
+    org.junit.runner.JUnitCore io.purse.core.WalletTest
