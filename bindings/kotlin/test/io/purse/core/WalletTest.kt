@@ -1,16 +1,9 @@
 package io.purse.core
 
-import java.io.BufferedReader
-import java.io.File
-import java.io.InputStreamReader
-import java.nio.file.Files
-import java.security.SecureRandom
+import io.purse.testing.LiveBackend
+import io.purse.testing.SoftwareKeyProtector
 import java.util.concurrent.LinkedBlockingQueue
 import java.util.concurrent.TimeUnit
-import javax.crypto.Cipher
-import javax.crypto.KeyGenerator
-import javax.crypto.SecretKey
-import javax.crypto.spec.GCMParameterSpec
 import javax.imageio.ImageIO
 import kotlinx.coroutines.runBlocking
 import org.junit.AfterClass
@@ -22,39 +15,6 @@ import org.junit.Assert.assertTrue
 import org.junit.Assert.fail
 import org.junit.BeforeClass
 import org.junit.Test
-
-/**
- * A stand-in for the Android Keystore: AES-256-GCM under a key that never leaves this
- * object, and a simulated user whose [decision] the test sets before each prompt.
- */
-class SoftwareKeyProtector : KeyProtector {
-    enum class Decision { APPROVE, CANCEL, DENY }
-
-    @Volatile var decision = Decision.APPROVE
-    val prompts = java.util.Collections.synchronizedList(mutableListOf<String>())
-    private val key: SecretKey = KeyGenerator.getInstance("AES").apply { init(256) }.generateKey()
-
-    override fun wrap(kind: KeyKind, secret: ByteArray): ByteArray {
-        val iv = ByteArray(12).also { SecureRandom().nextBytes(it) }
-        val c = Cipher.getInstance("AES/GCM/NoPadding")
-        c.init(Cipher.ENCRYPT_MODE, key, GCMParameterSpec(128, iv))
-        c.updateAAD(kind.name.toByteArray())
-        return iv + c.doFinal(secret)
-    }
-
-    override fun unwrap(kind: KeyKind, wrapped: ByteArray, reason: String): ByteArray {
-        prompts.add(reason)
-        when (decision) {
-            Decision.CANCEL -> throw ProtectorFailure.Cancelled()
-            Decision.DENY -> throw ProtectorFailure.Denied("fingerprint not recognised")
-            Decision.APPROVE -> {}
-        }
-        val c = Cipher.getInstance("AES/GCM/NoPadding")
-        c.init(Cipher.DECRYPT_MODE, key, GCMParameterSpec(128, wrapped, 0, 12))
-        c.updateAAD(kind.name.toByteArray())
-        return c.doFinal(wrapped, 12, wrapped.size - 12)
-    }
-}
 
 /** Collects events the core hands over on its own threads. */
 class QueueListener : EventListener {
@@ -70,55 +30,21 @@ class QueueListener : EventListener {
  */
 class WalletTest {
     companion object {
-        private val purse = System.getProperty("purse.cli") ?: error("-Dpurse.cli=<path to purse>")
-        private val work: File = Files.createTempDirectory("purse-kotlin").toFile()
-        private lateinit var backend: Process
-        lateinit var url: String
-
-        /** Runs the CLI against the backend as the merchant; returns its standard output. */
-        fun cli(vararg args: String): String {
-            val p = ProcessBuilder(listOf(purse, "--data-dir", File(work, "merchant").path, "--backend", url) + args)
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .apply { environment()["PURSE_PASSPHRASE"] = "merchant passphrase" }
-                .start()
-            val out = p.inputStream.bufferedReader().readText()
-            check(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) { "purse ${args.joinToString(" ")} failed: $out" }
-            return out
-        }
+        lateinit var backend: LiveBackend
 
         @BeforeClass @JvmStatic
-        fun startBackend() {
-            backend = ProcessBuilder(purse, "backend", "--listen", "127.0.0.1:0", "--db", File(work, "backend.db").path)
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start()
-            val first = BufferedReader(InputStreamReader(backend.inputStream)).readLine()
-                ?: error("the backend did not start")
-            url = first.substringAfter("listening on ").trim()
-            cli("init", "--name", "Tea House Ltd")
-            cli("merchant", "init", "--name", "Tea House", "--city", "Hangzhou")
-        }
+        fun startBackend() { backend = LiveBackend.start() }
 
         @AfterClass @JvmStatic
-        fun stopBackend() {
-            backend.destroy()
-            backend.waitFor(10, TimeUnit.SECONDS)
-            work.deleteRecursively()
-        }
+        fun stopBackend() = backend.stop()
 
-        /** A merchant order for [amount] as a PNG file, and its order id. */
-        fun orderPng(amount: String): Pair<File, String> {
-            val png = File.createTempFile("order", ".png", work)
-            val json = cli("merchant", "order", "--amount", amount, "--png", png.path, "--json")
-            val orderId = Regex("\"order_id\"\\s*:\\s*\"([^\"]+)\"").find(json)?.groupValues?.get(1)
-                ?: error("no order_id in $json")
-            return png to orderId
-        }
+        fun orderPng(amount: String) = backend.orderPng(amount)
     }
 
     private fun cny(minor: Long) = Money(minor, "CNY")
 
     private fun newWallet(protector: KeyProtector = SoftwareKeyProtector()): Wallet =
-        Wallet.open(Files.createTempDirectory(work.toPath(), "wallet").toString(), url, protector)
+        Wallet.open(backend.walletDir(), backend.url, protector)
 
     private suspend fun fundedWallet(protector: SoftwareKeyProtector, name: String, amount: Money): Wallet {
         val w = newWallet(protector)

@@ -1,0 +1,38 @@
+package io.purse.app.viewmodel
+
+import io.purse.core.PurseException
+
+/**
+ * An error as a screen shows it: what happened, in words, and what the user can do next.
+ * Every binding error lands in exactly one of these.
+ */
+data class UiError(
+    val title: String,
+    val detail: String,
+    /** Trying the same thing again may work (network). */
+    val canRetry: Boolean,
+    /** Scanning another code is the way on (bad or foreign code, paid order). */
+    val scanAgain: Boolean,
+) {
+    companion object {
+        fun of(e: Throwable): UiError = when (e) {
+            is PurseException.Network -> UiError("No connection", "Check the network and try again.", canRetry = true, scanAgain = false)
+            is PurseException.InsufficientFunds -> UiError("Not enough money", e.reason, canRetry = false, scanAgain = false)
+            is PurseException.LimitReached -> UiError("Limit reached", e.reason, canRetry = false, scanAgain = false)
+            is PurseException.PaymentRefused -> UiError("Payment refused", e.reason, canRetry = false, scanAgain = true)
+            is PurseException.InvalidCode -> UiError("Not a payment code", "This QR code cannot be paid.", canRetry = false, scanAgain = true)
+            is PurseException.UnsupportedCode -> UiError("Not supported", "${e.format} codes cannot be paid with Purse.", canRetry = false, scanAgain = true)
+            is PurseException.UnreadableImage -> UiError("No code found", "No QR code could be read in this picture.", canRetry = false, scanAgain = true)
+            is PurseException.Authentication -> UiError("Not recognised", e.reason, canRetry = true, scanAgain = false)
+            is PurseException.LockedOut -> UiError("Too many attempts", "Try again in ${e.retryAfterSecs} s.", canRetry = false, scanAgain = false)
+            is PurseException.DeviceRevoked -> UiError("Device signed out", "This phone was removed from your account.", canRetry = false, scanAgain = false)
+            is PurseException.NotEnrolled -> UiError("No wallet", "Set up your wallet first.", canRetry = false, scanAgain = false)
+            is PurseException.InvalidInput -> UiError("Check the amount", e.reason, canRetry = false, scanAgain = false)
+            is PurseException.Declined -> UiError("Declined", e.reason, canRetry = false, scanAgain = false)
+            is PurseException.Refused -> UiError("Refused", e.reason, canRetry = false, scanAgain = false)
+            is PurseException.Cancelled -> UiError("Cancelled", "", canRetry = true, scanAgain = false)
+            is PurseException.Internal -> UiError("Something went wrong", e.reason, canRetry = false, scanAgain = false)
+            else -> UiError("Something went wrong", e.message ?: e.toString(), canRetry = false, scanAgain = false)
+        }
+    }
+}

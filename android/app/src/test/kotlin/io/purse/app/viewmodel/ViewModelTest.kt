@@ -1,0 +1,164 @@
+package io.purse.app.viewmodel
+
+import io.purse.core.Money
+import io.purse.core.TransactionKind
+import io.purse.core.Wallet
+import io.purse.testing.LiveBackend
+import io.purse.testing.SoftwareKeyProtector
+import java.util.Locale
+import javax.imageio.ImageIO
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.SupervisorJob
+import kotlinx.coroutines.cancel
+import kotlinx.coroutines.flow.StateFlow
+import kotlinx.coroutines.flow.first
+import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.withTimeout
+import org.junit.After
+import org.junit.AfterClass
+import org.junit.Assert.assertEquals
+import org.junit.Assert.assertFalse
+import org.junit.Assert.assertNotNull
+import org.junit.Assert.assertNull
+import org.junit.Assert.assertTrue
+import org.junit.BeforeClass
+import org.junit.Test
+
+/**
+ * The shells' view-models on the JVM, with the real core and a live backend: the decisions
+ * an Android screen forwards to, tested without Android.
+ */
+class ViewModelTest {
+    companion object {
+        lateinit var backend: LiveBackend
+
+        @BeforeClass @JvmStatic
+        fun startBackend() { backend = LiveBackend.start() }
+
+        @AfterClass @JvmStatic
+        fun stopBackend() = backend.stop()
+    }
+
+    private val scope = CoroutineScope(SupervisorJob() + Dispatchers.Default)
+    private val protector = SoftwareKeyProtector()
+
+    @After
+    fun stopScope() = scope.cancel()
+
+    private fun cny(minor: Long) = Money(minor, "CNY")
+
+    private suspend fun funded(amount: Long): Wallet {
+        val w = Wallet.open(backend.walletDir(), backend.url, protector)
+        w.enroll("Ada", "CNY", "JVM phone")
+        val card = w.linkCard("4242 4242 4242 4242", 12u, 2030u)
+        w.topup(card.sourceId, cny(amount))
+        return w
+    }
+
+    private suspend fun <T> StateFlow<T>.await(what: String, ok: (T) -> Boolean): T =
+        withTimeout(20_000) { first { ok(it) } }.also { assertNotNull(what, it) }
+
+    /** A camera-like Y plane (rows padded to a stride) of a PNG. */
+    private fun lumaOf(png: java.io.File): Triple<ByteArray, Int, Int> {
+        val image = ImageIO.read(png)
+        val stride = image.width + 16
+        val luma = ByteArray(stride * image.height)
+        for (y in 0 until image.height) for (x in 0 until image.width) {
+            val rgb = image.getRGB(x, y)
+            luma[y * stride + x] = (((rgb shr 16 and 0xff) + (rgb shr 8 and 0xff) + (rgb and 0xff)) / 3).toByte()
+        }
+        return Triple(luma, image.width, stride)
+    }
+
+    @Test
+    fun scanConfirmPayShowsTheReceipt() = runBlocking {
+        val wallet = funded(10_000)
+        val vm = PayViewModel(wallet, scope)
+        val (png, orderId) = backend.orderPng("12.34 CNY")
+        val (luma, width, stride) = lumaOf(png)
+        val height = luma.size / stride
+
+        assertFalse("an empty frame is not a code", vm.onFrame(ByteArray(64 * 64), 64, 64, 64))
+        assertTrue(vm.onFrame(luma, width, height, stride))
+        assertFalse("one code per scan", vm.onFrame(luma, width, height, stride))
+
+        val confirm = vm.state.await("confirm") { it is PayState.Confirm } as PayState.Confirm
+        assertEquals("Tea House", confirm.quote.merchantName)
+        assertEquals(cny(1234), confirm.quote.amount)
+        assertFalse(confirm.needsAmount)
+        assertNull(confirm.nameWarning)
+
+        vm.confirm()
+        val done = vm.state.await("done") { it is PayState.Done || it is PayState.Failed }
+        done as PayState.Done
+        assertEquals(orderId, done.payment.orderId)
+        assertEquals(cny(10_000 - 1234), done.payment.balance)
+
+        vm.scanAgain()
+        assertEquals(PayState.Scanning, vm.state.value)
+    }
+
+    @Test
+    fun aCancelledPromptGoesBackToTheSheetAndAWrongAmountIsCaughtBeforeTheNetwork() = runBlocking {
+        val wallet = funded(1_000)
+        val vm = PayViewModel(wallet, scope)
+        vm.onPayload(backend.staticPayload())
+        val confirm = vm.state.await("confirm") { it is PayState.Confirm } as PayState.Confirm
+        assertTrue("a static code asks for the amount", confirm.needsAmount)
+
+        val prompts = protector.prompts.size
+        vm.confirm("12.345")
+        val wrong = vm.state.value as PayState.Confirm
+        assertNotNull(wrong.notice)
+        assertEquals("no prompt for a wrong amount", prompts, protector.prompts.size)
+
+        protector.decision = SoftwareKeyProtector.Decision.CANCEL
+        vm.confirm("3.50")
+        val back = vm.state.await("back to confirm") { it is PayState.Confirm && it.notice == null && protector.prompts.size > prompts }
+        assertTrue(back is PayState.Confirm)
+
+        protector.decision = SoftwareKeyProtector.Decision.APPROVE
+        vm.confirm("30.00")
+        val failed = vm.state.await("refused") { it is PayState.Failed } as PayState.Failed
+        assertEquals("Not enough money", failed.error.title)
+        assertFalse(failed.error.canRetry)
+
+        vm.scanAgain()
+        vm.onPayload("000201010211not a code")
+        val bad = vm.state.await("bad code") { it is PayState.Failed } as PayState.Failed
+        assertTrue(bad.error.scanAgain)
+    }
+
+    @Test
+    fun homeShowsTheCacheThenFollowsEvents() = runBlocking {
+        val wallet = funded(5_000)
+        val home = HomeViewModel(wallet, scope)
+        home.start()
+        try {
+            home.state.await("balance") { it.balance == cny(5_000) && !it.refreshing }
+            val pay = PayViewModel(wallet, scope)
+            pay.onPayload(backend.orderPng("1.00 CNY").first.let { wallet.scanImage(it.readBytes())[0].payload })
+            pay.state.await("confirm") { it is PayState.Confirm }
+            pay.confirm()
+            pay.state.await("done") { it is PayState.Done }
+            val after = home.state.await("event") { it.balance == cny(4_900) }
+            assertEquals(TransactionKind.PAYMENT, after.recent.first().kind)
+            assertEquals(TransactionKind.PAYMENT, after.lastEvent?.transaction?.kind)
+        } finally {
+            home.stop()
+        }
+        val history = HistoryViewModel(wallet, pageSize = 1)
+        history.reload()
+        assertEquals(1, history.state.value.transactions.size)
+        history.loadMore()
+        assertEquals(2, history.state.value.transactions.size)
+    }
+
+    @Test
+    fun moneyIsFormattedFromMinorUnitsInTheUsersLocale() {
+        assertEquals("CN¥12.34", MoneyText.format(cny(1234), Locale.US))
+        assertEquals("¥1,234", MoneyText.format(Money(1234, "JPY"), Locale.US))
+        assertEquals("0.05 Chinese Yuan", MoneyText.spoken(cny(5), Locale.US))
+    }
+}
