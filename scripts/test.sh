@@ -33,6 +33,10 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "==> doc tests"
 cargo test --workspace --doc --locked --quiet
 
+echo "==> bindings: Kotlin and Swift generated from the built library"
+./scripts/bindings.sh
+grep -q "public func scanLumaFrame" target/bindings/swift/PurseCore.swift
+
 echo "==> Kotlin bindings: compiled with kotlinc, tested on the JVM"
 ./scripts/kotlin-test.sh
 

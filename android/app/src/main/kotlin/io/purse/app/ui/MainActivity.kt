@@ -1,0 +1,55 @@
+package io.purse.app.ui
+
+import android.os.Bundle
+import android.view.WindowManager
+import androidx.activity.compose.setContent
+import androidx.compose.material3.MaterialTheme
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.remember
+import androidx.compose.runtime.setValue
+import androidx.fragment.app.FragmentActivity
+import androidx.lifecycle.viewmodel.compose.viewModel
+import io.purse.app.PurseApplication
+
+/** The screens the app moves between; the activity only switches and forwards. */
+enum class Screen { HOME, SCAN, HISTORY }
+
+/**
+ * A `FragmentActivity` because `BiometricPrompt` needs one. Payment screens set
+ * `FLAG_SECURE`: no screenshots, no recents thumbnail of an amount or a code.
+ */
+class MainActivity : FragmentActivity() {
+    private val app get() = application as PurseApplication
+
+    override fun onCreate(savedInstanceState: Bundle?) {
+        super.onCreate(savedInstanceState)
+        setContent {
+            MaterialTheme {
+                var screen by remember { mutableStateOf(Screen.HOME) }
+                val homeModel = viewModel { HomeScreenModel(app.wallet) }
+                val payModel = viewModel { PayScreenModel(app.wallet) }
+                secure(screen == Screen.SCAN)
+                when (screen) {
+                    Screen.HOME -> HomeScreen(
+                        homeModel.home,
+                        onScan = { payModel.pay.scanAgain(); screen = Screen.SCAN },
+                        onHistory = { homeModel.history.reload(); screen = Screen.HISTORY },
+                    )
+                    Screen.SCAN -> PayFlow(payModel.pay, onClose = { screen = Screen.HOME })
+                    Screen.HISTORY -> HistoryScreen(homeModel.history, onBack = { screen = Screen.HOME })
+                }
+            }
+        }
+    }
+
+    override fun onResume() {
+        super.onResume()
+        app.biometricGate.attach(this)
+    }
+
+    private fun secure(on: Boolean) {
+        if (on) window.addFlags(WindowManager.LayoutParams.FLAG_SECURE)
+        else window.clearFlags(WindowManager.LayoutParams.FLAG_SECURE)
+    }
+}

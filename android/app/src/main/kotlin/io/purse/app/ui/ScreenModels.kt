@@ -1,0 +1,23 @@
+package io.purse.app.ui
+
+import androidx.lifecycle.ViewModel
+import androidx.lifecycle.viewModelScope
+import io.purse.app.viewmodel.HistoryViewModel
+import io.purse.app.viewmodel.HomeViewModel
+import io.purse.app.viewmodel.PayViewModel
+import io.purse.core.WalletInterface
+
+/**
+ * AndroidX holders for the plain view-models: they only give them a lifecycle-bound scope.
+ * Every decision lives in `io.purse.app.viewmodel`, tested on the JVM.
+ */
+class PayScreenModel(wallet: WalletInterface) : ViewModel() {
+    val pay = PayViewModel(wallet, viewModelScope)
+}
+
+class HomeScreenModel(wallet: WalletInterface) : ViewModel() {
+    val home = HomeViewModel(wallet, viewModelScope)
+    val history = HistoryViewModel(wallet)
+
+    override fun onCleared() = home.stop()
+}

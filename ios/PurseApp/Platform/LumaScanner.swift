@@ -1,0 +1,44 @@
+import AVFoundation
+import PurseCore
+
+/// The camera: a capture session whose video frames (bi-planar 4:2:0, full range) hand
+/// their luma plane with its bytes-per-row straight to the core. No CGImage, no conversion.
+final class LumaScanner: NSObject, AVCaptureVideoDataOutputSampleBufferDelegate {
+    let session = AVCaptureSession()
+    private let queue = DispatchQueue(label: "io.purse.scanner")
+    /// Returns true once it took a code; the scanner then stops.
+    var onFrame: ((Data, Int, Int, Int) -> Bool)?
+
+    func start() throws {
+        guard let camera = AVCaptureDevice.default(.builtInWideAngleCamera, for: .video, position: .back) else { return }
+        let input = try AVCaptureDeviceInput(device: camera)
+        let output = AVCaptureVideoDataOutput()
+        output.videoSettings = [kCVPixelBufferPixelFormatTypeKey as String: kCVPixelFormatType_420YpCbCr8BiPlanarFullRange]
+        output.alwaysDiscardsLateVideoFrames = true
+        output.setSampleBufferDelegate(self, queue: queue)
+        session.beginConfiguration()
+        session.sessionPreset = .hd1280x720
+        if session.canAddInput(input) { session.addInput(input) }
+        if session.canAddOutput(output) { session.addOutput(output) }
+        session.commitConfiguration()
+        queue.async { self.session.startRunning() }
+    }
+
+    func stop() {
+        queue.async { self.session.stopRunning() }
+    }
+
+    func captureOutput(_ output: AVCaptureOutput, didOutput sampleBuffer: CMSampleBuffer, from connection: AVCaptureConnection) {
+        guard let pixels = CMSampleBufferGetImageBuffer(sampleBuffer) else { return }
+        CVPixelBufferLockBaseAddress(pixels, .readOnly)
+        defer { CVPixelBufferUnlockBaseAddress(pixels, .readOnly) }
+        guard let base = CVPixelBufferGetBaseAddressOfPlane(pixels, 0) else { return }
+        let width = CVPixelBufferGetWidthOfPlane(pixels, 0)
+        let height = CVPixelBufferGetHeightOfPlane(pixels, 0)
+        let stride = CVPixelBufferGetBytesPerRowOfPlane(pixels, 0)
+        let luma = Data(bytes: base, count: stride * height)
+        if onFrame?(luma, width, height, stride) == true {
+            stop()
+        }
+    }
+}

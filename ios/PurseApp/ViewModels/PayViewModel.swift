@@ -1,0 +1,107 @@
+import Foundation
+import PurseCore
+
+/// Where the pay flow is; each view draws one of these. The same states as Android's.
+enum PayState: Equatable {
+    case scanning
+    case resolving
+    case confirm(quote: Quote, needsAmount: Bool, nameWarning: String?, notice: String?)
+    case paying(quote: Quote, amount: Money)
+    case done(payment: Payment)
+    /// The answer did not arrive: it settles by itself; never shown as failed.
+    case pending(intentId: String)
+    case failed(title: String, detail: String, scanAgain: Bool)
+}
+
+/// The pay flow's decisions: scan -> quote -> confirm -> result. Views forward frames and
+/// taps and draw `state`; nothing here imports UIKit or SwiftUI.
+@MainActor
+final class PayViewModel: ObservableObject {
+    @Published private(set) var state: PayState = .scanning
+    private let wallet: WalletProtocol
+    private let taken = ManagedAtomicFlag()
+
+    init(wallet: WalletProtocol) { self.wallet = wallet }
+
+    /// A camera frame's luma plane, on the capture queue. True when a code was taken.
+    nonisolated func onFrame(luma: Data, width: Int, height: Int, rowStride: Int) -> Bool {
+        guard !taken.isSet,
+              let found = try? scanLumaFrame(luma: luma, width: UInt32(width), height: UInt32(height), rowStride: UInt32(rowStride)),
+              taken.setIfUnset()
+        else { return false }
+        Task { @MainActor in self.onPayload(found.payload) }
+        return true
+    }
+
+    func onPayload(_ payload: String) {
+        state = .resolving
+        Task {
+            do {
+                let quote = try await wallet.resolve(payload: payload)
+                let warning = quote.nameMismatch
+                    ? "The code says \"\(quote.claimedName ?? "")\"; Purse knows this merchant as \"\(quote.merchantName)\"."
+                    : nil
+                state = .confirm(quote: quote, needsAmount: quote.amount == nil, nameWarning: warning, notice: nil)
+            } catch {
+                state = Self.failure(error)
+            }
+        }
+    }
+
+    /// The user tapped Pay; Face ID comes up inside `pay`.
+    func confirm(typedAmount: String?) {
+        guard case let .confirm(quote, needsAmount, warning, _) = state else { return }
+        let amount: Money
+        if let fixed = quote.amount {
+            amount = fixed
+        } else {
+            do {
+                amount = try parseAmount(amount: (typedAmount ?? "").trimmingCharacters(in: .whitespaces), currencyCode: quote.currency)
+                guard amount.minor > 0 else { throw PurseError.InvalidInput(reason: "enter an amount above zero") }
+            } catch {
+                state = .confirm(quote: quote, needsAmount: needsAmount, nameWarning: warning, notice: "\(error)")
+                return
+            }
+        }
+        state = .paying(quote: quote, amount: amount)
+        Task {
+            do {
+                switch try await wallet.pay(quote: quote, amount: quote.amount == nil ? amount : nil) {
+                case let .completed(payment): state = .done(payment: payment)
+                case let .pending(intentId): state = .pending(intentId: intentId)
+                }
+            } catch PurseError.Cancelled {
+                state = .confirm(quote: quote, needsAmount: needsAmount, nameWarning: warning, notice: nil)
+            } catch {
+                state = Self.failure(error)
+            }
+        }
+    }
+
+    func scanAgain() {
+        taken.reset()
+        state = .scanning
+    }
+
+    static func failure(_ error: Error) -> PayState {
+        switch error {
+        case PurseError.Network: return .failed(title: "No connection", detail: "Check the network and try again.", scanAgain: false)
+        case let PurseError.InsufficientFunds(reason): return .failed(title: "Not enough money", detail: reason, scanAgain: false)
+        case let PurseError.LimitReached(_, reason): return .failed(title: "Limit reached", detail: reason, scanAgain: false)
+        case let PurseError.PaymentRefused(_, reason): return .failed(title: "Payment refused", detail: reason, scanAgain: true)
+        case PurseError.InvalidCode: return .failed(title: "Not a payment code", detail: "This QR code cannot be paid.", scanAgain: true)
+        case let PurseError.UnsupportedCode(format, _): return .failed(title: "Not supported", detail: "\(format) codes cannot be paid with Purse.", scanAgain: true)
+        case let PurseError.Authentication(reason): return .failed(title: "Not recognised", detail: reason, scanAgain: false)
+        default: return .failed(title: "Something went wrong", detail: "\(error)", scanAgain: false)
+        }
+    }
+}
+
+/// A flag set once per scan from the capture queue, read from anywhere.
+final class ManagedAtomicFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    var isSet: Bool { lock.withLock { value } }
+    func setIfUnset() -> Bool { lock.withLock { if value { return false }; value = true; return true } }
+    func reset() { lock.withLock { value = false } }
+}

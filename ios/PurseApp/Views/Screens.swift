@@ -1,0 +1,123 @@
+import AVFoundation
+import PurseCore
+import SwiftUI
+
+struct HomeView: View {
+    @StateObject var model: HomeViewModel
+    let onScan: () -> Void
+
+    var body: some View {
+        NavigationStack {
+            List {
+                Section("Balance") {
+                    Text(model.balance.map { MoneyText.format($0) } ?? "—").font(.largeTitle)
+                    if let error = model.error { Text(error).foregroundStyle(.red) }
+                    Button("Scan to pay", action: onScan)
+                }
+                Section("Recent") {
+                    ForEach(model.recent, id: \.transactionId) { t in
+                        HStack {
+                            Text(t.counterparty)
+                            Spacer()
+                            Text(MoneyText.format(t.amount))
+                        }
+                    }
+                }
+            }
+            .refreshable { model.refresh() }
+            .navigationTitle("Purse")
+        }
+        .onAppear { model.start() }
+        .onDisappear { model.stop() }
+    }
+}
+
+/// The camera preview layer, drawn by AVFoundation.
+struct CameraPreview: UIViewRepresentable {
+    let session: AVCaptureSession
+
+    func makeUIView(context: Context) -> UIView {
+        let view = PreviewView()
+        view.previewLayer.session = session
+        view.previewLayer.videoGravity = .resizeAspectFill
+        return view
+    }
+
+    func updateUIView(_ uiView: UIView, context: Context) {}
+
+    final class PreviewView: UIView {
+        override class var layerClass: AnyClass { AVCaptureVideoPreviewLayer.self }
+        var previewLayer: AVCaptureVideoPreviewLayer { layer as! AVCaptureVideoPreviewLayer }
+    }
+}
+
+struct PayFlowView: View {
+    @StateObject var model: PayViewModel
+    let scanner = LumaScanner()
+    let onClose: () -> Void
+    @State private var typed = ""
+
+    var body: some View {
+        switch model.state {
+        case .scanning:
+            CameraPreview(session: scanner.session)
+                .ignoresSafeArea()
+                .onAppear {
+                    scanner.onFrame = { [model] luma, w, h, stride in
+                        let took = model.onFrame(luma: luma, width: w, height: h, rowStride: stride)
+                        if took { DispatchQueue.main.async { UINotificationFeedbackGenerator().notificationOccurred(.success) } }
+                        return took
+                    }
+                    try? scanner.start()
+                }
+                .onDisappear { scanner.stop() }
+                .overlay(alignment: .topLeading) { Button("Close", action: onClose).padding() }
+        case .resolving:
+            ProgressView("Looking up the merchant…")
+        case let .confirm(quote, needsAmount, warning, notice):
+            VStack(spacing: 12) {
+                Text(quote.merchantName).font(.title)
+                Text(quote.city).foregroundStyle(.secondary)
+                if let warning { Text(warning).foregroundStyle(.red) }
+                if needsAmount {
+                    TextField("Amount (\(quote.currency))", text: $typed).keyboardType(.decimalPad)
+                } else if let amount = quote.amount {
+                    Text(MoneyText.format(amount)).font(.largeTitle)
+                }
+                if let notice { Text(notice).foregroundStyle(.red) }
+                Button("Pay") { model.confirm(typedAmount: needsAmount ? typed : nil) }
+                    .buttonStyle(.borderedProminent)
+                Button("Cancel", action: model.scanAgain)
+            }
+            .padding()
+            .privacySensitive()
+        case let .paying(quote, amount):
+            ProgressView("Paying \(MoneyText.format(amount)) to \(quote.merchantName)…")
+        case let .done(payment):
+            ResultView(title: "Paid \(MoneyText.format(payment.amount))",
+                       detail: "to \(payment.merchantName). Balance \(MoneyText.format(payment.balance)).",
+                       onDone: onClose)
+        case .pending:
+            ResultView(title: "Payment pending",
+                       detail: "The answer is late; it will settle by itself. You will not be charged twice.",
+                       onDone: onClose)
+        case let .failed(title, detail, scanAgain):
+            ResultView(title: title, detail: detail, onDone: scanAgain ? model.scanAgain : onClose)
+        }
+    }
+}
+
+struct ResultView: View {
+    let title: String
+    let detail: String
+    let onDone: () -> Void
+
+    var body: some View {
+        VStack(spacing: 16) {
+            Text(title).font(.title)
+            Text(detail)
+            Button("Done", action: onDone).buttonStyle(.borderedProminent)
+        }
+        .padding()
+    }
+}
