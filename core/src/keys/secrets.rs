@@ -65,17 +65,25 @@ impl KeyringSecrets {
     }
 }
 
-#[cfg(all(target_os = "linux", not(target_os = "android")))]
+#[cfg(all(
+    feature = "desktop-keyring",
+    target_os = "linux",
+    not(target_os = "android")
+))]
 fn platform_store() -> Result<Arc<CredentialStore>, SecretStoreError> {
     let store = zbus_secret_service_keyring_store::Store::new()
         .map_err(|e| SecretStoreError::Unavailable(e.to_string()))?;
     Ok(store)
 }
 
-#[cfg(not(all(target_os = "linux", not(target_os = "android"))))]
+#[cfg(not(all(
+    feature = "desktop-keyring",
+    target_os = "linux",
+    not(target_os = "android")
+)))]
 fn platform_store() -> Result<Arc<CredentialStore>, SecretStoreError> {
     Err(SecretStoreError::Unavailable(
-        "this platform's keyring store is installed by its shell".into(),
+        "no platform keyring in this build: the shell brings its own secret store".into(),
     ))
 }
 

@@ -4,6 +4,7 @@ import android.os.Bundle
 import android.view.WindowManager
 import androidx.activity.compose.setContent
 import androidx.compose.material3.MaterialTheme
+import androidx.compose.runtime.SideEffect
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.remember
@@ -29,7 +30,7 @@ class MainActivity : FragmentActivity() {
                 var screen by remember { mutableStateOf(Screen.HOME) }
                 val homeModel = viewModel { HomeScreenModel(app.wallet) }
                 val payModel = viewModel { PayScreenModel(app.wallet) }
-                secure(screen == Screen.SCAN)
+                SideEffect { secure(screen == Screen.SCAN) }
                 when (screen) {
                     Screen.HOME -> HomeScreen(
                         homeModel.home,

@@ -26,10 +26,10 @@ import androidx.compose.runtime.remember
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
-import androidx.compose.ui.platform.LocalLifecycleOwner
 import androidx.compose.ui.unit.dp
 import androidx.compose.ui.viewinterop.AndroidView
 import androidx.core.content.ContextCompat
+import androidx.lifecycle.compose.LocalLifecycleOwner
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import io.purse.app.platform.LumaAnalyzer
 import io.purse.app.viewmodel.MoneyText
@@ -71,7 +71,7 @@ private fun Scanner(vm: PayViewModel, onClose: () -> Unit) {
                 val providerFuture = ProcessCameraProvider.getInstance(context)
                 providerFuture.addListener({
                     val provider = providerFuture.get()
-                    val preview = Preview.Builder().build().also { it.surfaceProvider = view.surfaceProvider }
+                    val preview = Preview.Builder().build().also { it.setSurfaceProvider(view.surfaceProvider) }
                     val analysis = ImageAnalysis.Builder()
                         .setBackpressureStrategy(ImageAnalysis.STRATEGY_KEEP_ONLY_LATEST)
                         .setOutputImageFormat(ImageAnalysis.OUTPUT_IMAGE_FORMAT_YUV_420_888)
