@@ -54,3 +54,26 @@ where
         })
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_in_a_call_is_an_error_for_the_caller() {
+        let r: Result<(), PurseError> = futures_executor(run(async { panic!("bug") }));
+        assert!(matches!(r, Err(PurseError::Internal { .. })));
+        let r: Result<(), PurseError> = futures_executor(run_blocking(|| panic!("bug")));
+        assert!(matches!(r, Err(PurseError::Internal { .. })));
+        // The runtime lives on.
+        assert_eq!(futures_executor(run(async { Ok(7) })).unwrap(), 7);
+    }
+
+    /// Waits for a future the way a foreign executor would: not from a tokio thread.
+    fn futures_executor<T>(f: impl Future<Output = T>) -> T {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(f)
+    }
+}

@@ -322,6 +322,23 @@ impl Wallet {
         .await
     }
 
+    /// As a merchant: orders, newest first; pass the last `order_id` for the next page.
+    pub async fn orders(
+        &self,
+        limit: u32,
+        starting_after: Option<String>,
+    ) -> Result<Vec<Order>, PurseError> {
+        self.with(move |w| async move {
+            Ok(w.orders(limit, starting_after.as_deref())
+                .await?
+                .data
+                .into_iter()
+                .map(Into::into)
+                .collect())
+        })
+        .await
+    }
+
     /// As a merchant: one order's current state.
     pub async fn order(&self, order_id: String) -> Result<Order, PurseError> {
         self.with(move |w| async move { Ok(w.order(&order_id).await?.into()) })

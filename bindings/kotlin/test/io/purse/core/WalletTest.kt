@@ -183,4 +183,32 @@ class WalletTest {
         assertEquals(cny(1234), parseMoney("12.34 CNY"))
         assertEquals("12.34 CNY", formatMoney(cny(1234)))
     }
+
+    @Test
+    fun aMerchantSellsAndRefundsFromKotlin() = runBlocking {
+        val shop = newWallet()
+        shop.enroll("Noodle Bar Ltd", "CNY", "till")
+        val reg = shop.registerMerchant("Noodle Bar", "Hangzhou", null)
+        assertTrue(reg.webhookSecret.startsWith("whsec_"))
+        val order = shop.createOrder(cny(2_500), "ramen", 600L)
+        assertEquals(OrderState.WAITING, order.state)
+
+        val payer = fundedWallet(SoftwareKeyProtector(), "Cy", cny(5_000))
+        val paid = payer.pay(payer.resolve(order.payload), null) as PaymentOutcome.Completed
+        assertEquals("Noodle Bar", paid.payment.merchantName)
+
+        assertEquals(OrderState.PAID, shop.order(order.orderId).state)
+        assertEquals(listOf(order.orderId), shop.orders(10u, null).map { it.orderId })
+        val refund = shop.refund(order.orderId, cny(1_000), "one bowl short")
+        assertEquals(OrderState.REFUNDED, refund.order.state)
+        assertEquals(cny(1_000), refund.order.amountRefunded)
+        assertEquals(cny(1_500), refund.balance)
+        assertEquals(cny(5_000 - 2_500 + 1_000), payer.balance())
+        try {
+            shop.refund(order.orderId, cny(2_000), "too much")
+            fail("refunded more than was paid")
+        } catch (e: PurseException.PaymentRefused) {
+            assertEquals("refund_exceeds_payment", e.code)
+        }
+    }
 }
