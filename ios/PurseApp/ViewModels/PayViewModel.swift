@@ -84,15 +84,18 @@ final class PayViewModel: ObservableObject {
     }
 
     static func failure(_ error: Error) -> PayState {
-        switch error {
-        case PurseError.Network: return .failed(title: "No connection", detail: "Check the network and try again.", scanAgain: false)
-        case let PurseError.InsufficientFunds(reason): return .failed(title: "Not enough money", detail: reason, scanAgain: false)
-        case let PurseError.LimitReached(_, reason): return .failed(title: "Limit reached", detail: reason, scanAgain: false)
-        case let PurseError.PaymentRefused(_, reason): return .failed(title: "Payment refused", detail: reason, scanAgain: true)
-        case PurseError.InvalidCode: return .failed(title: "Not a payment code", detail: "This QR code cannot be paid.", scanAgain: true)
-        case let PurseError.UnsupportedCode(format, _): return .failed(title: "Not supported", detail: "\(format) codes cannot be paid with Purse.", scanAgain: true)
-        case let PurseError.Authentication(reason): return .failed(title: "Not recognised", detail: reason, scanAgain: false)
-        default: return .failed(title: "Something went wrong", detail: "\(error)", scanAgain: false)
+        guard let e = error as? PurseError else {
+            return .failed(title: "Something went wrong", detail: "\(error)", scanAgain: false)
+        }
+        switch e {
+        case .Network: return .failed(title: "No connection", detail: "Check the network and try again.", scanAgain: false)
+        case let .InsufficientFunds(reason): return .failed(title: "Not enough money", detail: reason, scanAgain: false)
+        case let .LimitReached(_, reason): return .failed(title: "Limit reached", detail: reason, scanAgain: false)
+        case let .PaymentRefused(_, reason): return .failed(title: "Payment refused", detail: reason, scanAgain: true)
+        case .InvalidCode: return .failed(title: "Not a payment code", detail: "This QR code cannot be paid.", scanAgain: true)
+        case let .UnsupportedCode(format, _): return .failed(title: "Not supported", detail: "\(format) codes cannot be paid with Purse.", scanAgain: true)
+        case let .Authentication(reason): return .failed(title: "Not recognised", detail: reason, scanAgain: false)
+        default: return .failed(title: "Something went wrong", detail: "\(e)", scanAgain: false)
         }
     }
 }
