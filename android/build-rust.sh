@@ -20,7 +20,7 @@ cargo ndk -t arm64-v8a -t armeabi-v7a -t x86_64 --platform 28 -o "$out/jniLibs" 
     build -p purse-ffi --lib --profile release-mobile --locked
 
 lib=target/aarch64-linux-android/release-mobile/libpurse_ffi.so
-cargo run -p purse-ffi --bin uniffi-bindgen --locked -- \
+cargo run -p purse-ffi --features bindgen --bin uniffi-bindgen --locked -- \
     generate --library "$lib" --language kotlin --out-dir "$out/uniffi" --no-format
 
 # Every LOAD segment must be 16 KiB-aligned for Android 15's 16 KiB-page devices.

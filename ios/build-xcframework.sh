@@ -14,7 +14,7 @@ done
 
 gen=target/bindings/ios
 rm -rf "$gen" && mkdir -p "$gen/headers"
-cargo run -p purse-ffi --bin uniffi-bindgen --locked -- generate \
+cargo run -p purse-ffi --features bindgen --bin uniffi-bindgen --locked -- generate \
     --library target/aarch64-apple-ios/release-mobile/libpurse_ffi.a \
     --language swift --out-dir "$gen" --no-format
 cp "$gen/PurseCoreFFI.h" "$gen/headers/"

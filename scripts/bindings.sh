@@ -5,15 +5,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 profile="${1:-debug}"
-case "$profile" in
-    debug) cargo build -p purse-ffi --locked --quiet; dir=target/debug ;;
-    *) cargo build -p purse-ffi --locked --quiet --profile "$profile"; dir="target/$profile" ;;
-esac
+# The generator (a debug build is plenty), and with it the debug library.
+cargo build -p purse-ffi --features bindgen --locked --quiet
+dir=target/debug
+if [ "$profile" != debug ]; then
+    cargo build -p purse-ffi --lib --profile "$profile" --locked --quiet
+    dir="target/$profile"
+fi
 lib="$dir/libpurse_ffi.so"
 [ -f "$lib" ] || lib="$dir/libpurse_ffi.dylib"
 rm -rf target/bindings/kotlin target/bindings/swift
 for lang in kotlin swift; do
-    cargo run -p purse-ffi --bin uniffi-bindgen --locked --quiet -- \
-        generate --library "$lib" --language "$lang" --out-dir "target/bindings/$lang" --no-format
+    target/debug/uniffi-bindgen generate --library "$lib" --language "$lang" \
+        --out-dir "target/bindings/$lang" --no-format
 done
 echo "bindings for $lib in target/bindings/{kotlin,swift}"
