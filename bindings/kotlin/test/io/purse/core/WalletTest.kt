@@ -1,19 +1,18 @@
 package io.purse.core
 
-import io.purse.testing.LiveBackend
+import io.purse.testing.LiveBackendRule
 import io.purse.testing.SoftwareKeyProtector
 import java.util.concurrent.LinkedBlockingQueue
 import java.util.concurrent.TimeUnit
 import javax.imageio.ImageIO
 import kotlinx.coroutines.runBlocking
-import org.junit.AfterClass
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertFalse
 import org.junit.Assert.assertNotNull
 import org.junit.Assert.assertNull
 import org.junit.Assert.assertTrue
 import org.junit.Assert.fail
-import org.junit.BeforeClass
+import org.junit.ClassRule
 import org.junit.Test
 
 /** Collects events the core hands over on its own threads. */
@@ -30,16 +29,13 @@ class QueueListener : EventListener {
  */
 class WalletTest {
     companion object {
-        lateinit var backend: LiveBackend
+        @get:ClassRule @JvmStatic
+        val liveBackend = LiveBackendRule()
 
-        @BeforeClass @JvmStatic
-        fun startBackend() { backend = LiveBackend.start() }
-
-        @AfterClass @JvmStatic
-        fun stopBackend() = backend.stop()
-
-        fun orderPng(amount: String) = backend.orderPng(amount)
+        fun orderPng(amount: String) = liveBackend.get().orderPng(amount)
     }
+
+    private val backend get() = liveBackend.get()
 
     private fun cny(minor: Long) = Money(minor, "CNY")
 

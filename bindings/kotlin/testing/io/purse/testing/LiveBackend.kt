@@ -66,3 +66,22 @@ class LiveBackend private constructor(private val purse: String, val work: File)
         Regex("\"$name\"\\s*:\\s*\"([^\"]+)\"").find(json)?.groupValues?.get(1)
             ?: error("no $name in $json")
 }
+
+/**
+ * One [LiveBackend] per test class: `@get:ClassRule @JvmStatic val backend = LiveBackendRule()`
+ * in the companion, then `backend.get()`.
+ */
+class LiveBackendRule : org.junit.rules.ExternalResource() {
+    private var running: LiveBackend? = null
+
+    fun get(): LiveBackend = running ?: error("the backend starts before the first test")
+
+    override fun before() {
+        running = LiveBackend.start()
+    }
+
+    override fun after() {
+        running?.stop()
+        running = null
+    }
+}

@@ -3,7 +3,7 @@ package io.purse.app.viewmodel
 import io.purse.core.Money
 import io.purse.core.TransactionKind
 import io.purse.core.Wallet
-import io.purse.testing.LiveBackend
+import io.purse.testing.LiveBackendRule
 import io.purse.testing.SoftwareKeyProtector
 import java.util.Locale
 import javax.imageio.ImageIO
@@ -16,13 +16,12 @@ import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withTimeout
 import org.junit.After
-import org.junit.AfterClass
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertFalse
 import org.junit.Assert.assertNotNull
 import org.junit.Assert.assertNull
 import org.junit.Assert.assertTrue
-import org.junit.BeforeClass
+import org.junit.ClassRule
 import org.junit.Test
 
 /**
@@ -31,14 +30,11 @@ import org.junit.Test
  */
 class ViewModelTest {
     companion object {
-        lateinit var backend: LiveBackend
-
-        @BeforeClass @JvmStatic
-        fun startBackend() { backend = LiveBackend.start() }
-
-        @AfterClass @JvmStatic
-        fun stopBackend() = backend.stop()
+        @get:ClassRule @JvmStatic
+        val liveBackend = LiveBackendRule()
     }
+
+    private val backend get() = liveBackend.get()
 
     private val scope = CoroutineScope(SupervisorJob() + Dispatchers.Default)
     private val protector = SoftwareKeyProtector()
