@@ -27,10 +27,13 @@ where
     T: Send + 'static,
     F: Future<Output = Result<T, PurseError>> + Send + 'static,
 {
-    runtime().spawn(fut).await.unwrap_or_else(|e| {
-        Err(PurseError::Internal {
-            reason: format!("the operation stopped: {e}"),
-        })
+    runtime().spawn(fut).await.unwrap_or_else(stopped)
+}
+
+/// A task that panicked (or was aborted), as the caller hears of it.
+fn stopped<T>(e: tokio::task::JoinError) -> Result<T, PurseError> {
+    Err(PurseError::Internal {
+        reason: format!("the operation stopped: {e}"),
     })
 }
 
@@ -48,11 +51,7 @@ where
     T: Send + 'static,
     F: FnOnce() -> Result<T, PurseError> + Send + 'static,
 {
-    runtime().spawn_blocking(f).await.unwrap_or_else(|e| {
-        Err(PurseError::Internal {
-            reason: format!("the operation stopped: {e}"),
-        })
-    })
+    runtime().spawn_blocking(f).await.unwrap_or_else(stopped)
 }
 
 #[cfg(test)]

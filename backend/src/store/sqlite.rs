@@ -94,9 +94,7 @@ impl SqliteStore {
             None => {
                 let c = Connection::open_with_flags(
                     &self.inner.path,
-                    OpenFlags::SQLITE_OPEN_READ_ONLY
-                        | OpenFlags::SQLITE_OPEN_NO_MUTEX
-                        | OpenFlags::SQLITE_OPEN_URI,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
                 )?;
                 configure(&c)?;
                 c
@@ -678,17 +676,16 @@ fn spent_on(c: &Connection, account_id: &str, day: i64) -> Result<i64, StoreErro
     .unwrap_or(0))
 }
 
-/// Resolves a page cursor (an id) to the sequence number below which the page starts;
-/// `None` when the cursor names nothing.
+/// Resolves a page cursor (`sql`'s parameters, when there is a cursor) to the sequence
+/// number below which the page starts; `None` when the cursor names nothing.
 fn cursor_seq(
     c: &Connection,
     sql: &str,
-    params: impl rusqlite::Params,
-    starting_after: Option<&str>,
+    cursor: Option<impl rusqlite::Params>,
 ) -> Result<Option<i64>, StoreError> {
-    match starting_after {
+    match cursor {
         None => Ok(Some(i64::MAX)),
-        Some(_) => one(c, sql, params, |r| r.get(0)),
+        Some(params) => one(c, sql, params, |r| r.get(0)),
     }
 }
 
@@ -1190,8 +1187,7 @@ impl Store for SqliteStore {
             let Some(below) = cursor_seq(
                 c,
                 "SELECT seq FROM ledger_transactions WHERE transaction_id = ?",
-                [starting_after.unwrap_or_default()],
-                starting_after,
+                starting_after.map(|id| [id]),
             )?
             else {
                 return Ok((Vec::new(), false));
@@ -1375,8 +1371,7 @@ impl Store for SqliteStore {
             let Some(below) = cursor_seq(
                 c,
                 "SELECT seq FROM orders WHERE order_id = ? AND merchant_id = ?",
-                [starting_after.unwrap_or_default(), merchant_id],
-                starting_after,
+                starting_after.map(|id| [id, merchant_id]),
             )?
             else {
                 return Ok((Vec::new(), false));
