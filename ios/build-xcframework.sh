@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 targets=(aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios)
 rustup target add "${targets[@]}"
 for t in "${targets[@]}"; do
-    cargo build -p purse-ffi --lib --profile release-mobile --target "$t" --locked
+    cargo rustc -p purse-ffi --lib --crate-type staticlib --profile release-mobile --target "$t" --locked
 done
 
 gen=target/bindings/ios
