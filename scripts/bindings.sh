@@ -5,8 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 profile="${1:-debug}"
-# The generator (a debug build is plenty), and with it the debug library.
-cargo build -p purse-ffi --features bindgen --locked --quiet
+# The generator (a debug build is plenty), and with it the debug library and the CLI the
+# Kotlin tests drive. The whole workspace with every feature, as scripts/test.sh selects it:
+# building one package would unify dependency features differently and compile them again.
+cargo build --workspace --all-features --locked --quiet
 dir=target/debug
 if [ "$profile" != debug ]; then
     cargo build -p purse-ffi --lib --profile "$profile" --locked --quiet

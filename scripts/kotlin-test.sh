@@ -26,7 +26,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 fi
 
-cargo build -p purse-cli --locked --quiet
+# Builds the library, the generator and the CLI (the tests start its backend).
 ./scripts/bindings.sh debug >/dev/null
 
 cp_compile="/usr/share/java/jna.jar:$kotlin_home/lib/kotlinx-coroutines-core-jvm.jar:/usr/share/java/junit4.jar"

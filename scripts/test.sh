@@ -34,11 +34,14 @@ fi
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check
 
+# Every build below selects the same thing (--workspace --all-features), so each dependency
+# is compiled once with one feature set; a build of one package (-p) would unify features
+# differently and compile much of the tree again (a CI run once filled its disk that way).
 echo "==> cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
 
 echo "==> doc tests"
-cargo test --workspace --doc --locked --quiet
+cargo test --workspace --all-features --doc --locked --quiet
 
 echo "==> bindings: Kotlin and Swift generated from the built library"
 ./scripts/bindings.sh
@@ -49,4 +52,4 @@ echo "==> Kotlin bindings: compiled with kotlinc, tested on the JVM"
 
 # Last, so that its summary closes the output.
 echo "==> tests (unit and end to end)"
-cargo nextest run --workspace --locked --no-fail-fast
+cargo nextest run --workspace --all-features --locked --no-fail-fast

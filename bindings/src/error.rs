@@ -136,8 +136,14 @@ fn from_api(e: ApiError) -> PurseError {
 
 impl From<ScanError> for PurseError {
     fn from(e: ScanError) -> Self {
-        PurseError::UnreadableImage {
-            reason: e.to_string(),
+        match e {
+            // The shell passed something CameraX never hands out: a bug, not a bad frame.
+            ScanError::BadRotation(_) => PurseError::InvalidInput {
+                reason: e.to_string(),
+            },
+            _ => PurseError::UnreadableImage {
+                reason: e.to_string(),
+            },
         }
     }
 }

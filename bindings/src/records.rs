@@ -51,6 +51,14 @@ pub fn parse_amount(amount: String, currency_code: String) -> Result<Money, Purs
     Ok(purse_core::Money::parse_amount(&amount, currency(&currency_code)?)?.into())
 }
 
+/// How many digits the currency's minor unit has (2 for CNY, 0 for JPY, 3 for KWD), from
+/// the same ISO 4217 table that made the minor units. Screens scale `minor` by this, never
+/// by the platform's own currency table, which may disagree (and be off by a power of ten).
+#[uniffi::export]
+pub fn currency_digits(currency_code: String) -> Result<u8, PurseError> {
+    Ok(currency(&currency_code)?.exponent())
+}
+
 /// `"12.34 CNY"`: for logs and tests; screens use the platform's locale-aware formatter.
 #[uniffi::export]
 pub fn format_money(money: Money) -> String {

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 use purse_core::WalletConfig;
 use purse_core::api::types::RegisterMerchantRequest;
 use purse_core::keys::NoSecretStore;
-use purse_core::scan::{LumaFrame, ScanOptions};
+use purse_core::scan::{LumaFrame, Rotation, ScanOptions};
 
 use crate::error::PurseError;
 use crate::platform::{EventListener, ForeignListener, ForeignProtector, KeyProtector};
@@ -181,16 +181,20 @@ impl Wallet {
 
     /// Looks for a QR code in one camera frame's luma (Y) plane, as CameraX's
     /// `ImageAnalysis` or AVFoundation hand it over: `row_stride` bytes per row, of which
-    /// the first `width` are pixels. Synchronous and bounded (tens of milliseconds): call it
-    /// on the analyzer thread. `None` when the frame holds no readable code.
+    /// the first `width` are pixels. `rotation_degrees` (0, 90, 180, 270) is how far the
+    /// frame turns clockwise to be upright (CameraX's `imageInfo.rotationDegrees`); the
+    /// corners come back in that upright picture. Synchronous and bounded (tens of
+    /// milliseconds): call it on the analyzer thread. `None` when the frame holds no
+    /// readable code.
     pub fn scan_frame(
         &self,
         luma: Vec<u8>,
         width: u32,
         height: u32,
         row_stride: u32,
+        rotation_degrees: u32,
     ) -> Result<Option<ScannedCode>, PurseError> {
-        scan_frame(luma, width, height, row_stride)
+        scan_frame(luma, width, height, row_stride, rotation_degrees)
     }
 
     /// Finds the QR codes in an encoded image (PNG, JPEG, WebP): a screenshot or a photo
@@ -372,12 +376,14 @@ fn scan_frame(
     width: u32,
     height: u32,
     row_stride: u32,
+    rotation_degrees: u32,
 ) -> Result<Option<ScannedCode>, PurseError> {
     let frame = LumaFrame {
         data: &luma,
         width: width as usize,
         height: height as usize,
         row_stride: row_stride as usize,
+        rotation: Rotation::from_degrees(rotation_degrees)?,
     };
     let opts = ScanOptions {
         first_only: true,
@@ -398,8 +404,9 @@ pub fn scan_luma_frame(
     width: u32,
     height: u32,
     row_stride: u32,
+    rotation_degrees: u32,
 ) -> Result<Option<ScannedCode>, PurseError> {
-    scan_frame(luma, width, height, row_stride)
+    scan_frame(luma, width, height, row_stride, rotation_degrees)
 }
 
 /// A running event subscription; `cancel` ends it (also when dropped... by the garbage

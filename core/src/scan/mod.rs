@@ -42,6 +42,8 @@ pub enum ScanError {
     },
     #[error("unreadable image: {0}")]
     Image(String),
+    #[error("rotation of {0} degrees: a camera frame turns by 0, 90, 180 or 270")]
+    BadRotation(u32),
 }
 
 /// A corner of a found code, in frame pixels.
@@ -77,14 +79,60 @@ impl Default for ScanOptions {
     }
 }
 
+/// How far a camera frame must turn, clockwise, to be upright on screen: CameraX's
+/// `ImageInfo.rotationDegrees`, or what AVFoundation's orientation implies. The sensor's
+/// frame is scanned as it is (the detector reads codes at any angle); only the corners
+/// handed back are turned, so that the shell can draw them over its upright preview.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Rotation {
+    #[default]
+    Upright,
+    Clockwise90,
+    Half,
+    Clockwise270,
+}
+
+impl Rotation {
+    pub fn from_degrees(degrees: u32) -> Result<Self, ScanError> {
+        match degrees {
+            0 => Ok(Rotation::Upright),
+            90 => Ok(Rotation::Clockwise90),
+            180 => Ok(Rotation::Half),
+            270 => Ok(Rotation::Clockwise270),
+            other => Err(ScanError::BadRotation(other)),
+        }
+    }
+
+    /// Where the frame pixel `c` of a `width`x`height` frame lands once the frame is turned.
+    fn turn(self, c: Corner, width: usize, height: usize) -> Corner {
+        let (w, h) = (width as i32, height as i32);
+        match self {
+            Rotation::Upright => c,
+            Rotation::Clockwise90 => Corner {
+                x: h - 1 - c.y,
+                y: c.x,
+            },
+            Rotation::Half => Corner {
+                x: w - 1 - c.x,
+                y: h - 1 - c.y,
+            },
+            Rotation::Clockwise270 => Corner {
+                x: c.y,
+                y: w - 1 - c.x,
+            },
+        }
+    }
+}
+
 /// A view of a luma (Y-plane) frame as the camera hands it over: `row_stride` bytes per row,
-/// of which the first `width` are pixels.
+/// of which the first `width` are pixels, and how the frame turns to be upright.
 #[derive(Debug, Clone, Copy)]
 pub struct LumaFrame<'a> {
     pub data: &'a [u8],
     pub width: usize,
     pub height: usize,
     pub row_stride: usize,
+    pub rotation: Rotation,
 }
 
 impl LumaFrame<'_> {
@@ -184,10 +232,17 @@ pub fn scan_image(bytes: &[u8], opts: ScanOptions) -> Result<Vec<FoundCode>, Sca
 }
 
 /// Finds the QR codes in a camera frame. Cheap enough for an analyzer thread; returns within
-/// about `opts.budget`.
+/// about `opts.budget`. Corners are in the upright frame (see [`Rotation`]).
 pub fn scan_frame(frame: LumaFrame<'_>, opts: ScanOptions) -> Result<Vec<FoundCode>, ScanError> {
     frame.check()?;
-    Ok(scan_gray(&frame.to_gray(), opts))
+    let (width, height, rotation) = (frame.width, frame.height, frame.rotation);
+    let mut found = scan_gray(&frame.to_gray(), opts);
+    for code in &mut found {
+        for c in &mut code.corners {
+            *c = rotation.turn(*c, width, height);
+        }
+    }
+    Ok(found)
 }
 
 /// One attempt: which picture of the frame, binarized how.

@@ -69,8 +69,48 @@ fn frames_with_a_row_stride_are_read_without_copying_padding() {
         width: 640,
         height: 480,
         row_stride: stride,
+        rotation: Rotation::Upright,
     };
     assert_eq!(scan_frame(frame, opts()).unwrap()[0].payload, PAYLOAD);
+}
+
+/// A portrait phone's camera delivers landscape frames with `rotationDegrees` 90: the
+/// corners must come back where the code is on the upright preview, not on the sensor.
+#[test]
+fn corners_follow_the_frames_rotation() {
+    let (w, h, module, x, y) = (640usize, 480usize, 5usize, 100usize, 60usize);
+    let g = render(PAYLOAD, module, w, h, x, y);
+    let scan = |degrees| {
+        let frame = LumaFrame {
+            data: &g.data,
+            width: w,
+            height: h,
+            row_stride: w,
+            rotation: Rotation::from_degrees(degrees).unwrap(),
+        };
+        let found = scan_frame(frame, opts()).unwrap();
+        assert_eq!(found[0].payload, PAYLOAD);
+        found[0].corners
+    };
+    let sensor = scan(0);
+    let (wi, hi) = (w as i32, h as i32);
+    // The code's top-left corner on the sensor, turned with the frame.
+    let tl = sensor[0];
+    assert!((tl.x - (x + 4 * module) as i32).abs() <= 8, "{sensor:?}");
+    let at = |x, y| Corner { x, y };
+    assert_eq!(scan(90)[0], at(hi - 1 - tl.y, tl.x));
+    assert_eq!(scan(180)[0], at(wi - 1 - tl.x, hi - 1 - tl.y));
+    assert_eq!(scan(270)[0], at(tl.y, wi - 1 - tl.x));
+    // Upright on a portrait screen (90): the code sat in the sensor's top-left quarter, so
+    // it is in the top-right quarter of the 480x640 preview.
+    let turned = scan(90);
+    for c in turned {
+        assert!((0..hi).contains(&c.x) && (0..wi).contains(&c.y), "{c:?}");
+    }
+    let centre_x = turned.iter().map(|c| c.x).sum::<i32>() / 4;
+    let centre_y = turned.iter().map(|c| c.y).sum::<i32>() / 4;
+    assert!(centre_x > hi / 2 && centre_y < wi / 2, "{turned:?}");
+    assert_eq!(Rotation::from_degrees(45), Err(ScanError::BadRotation(45)));
 }
 
 #[test]
@@ -121,6 +161,7 @@ fn png_bytes_round_trip() {
 fn hostile_frames_are_errors() {
     let buf = vec![0u8; 100];
     let f = |w, h, s| LumaFrame {
+        rotation: Rotation::Upright,
         data: &buf,
         width: w,
         height: h,

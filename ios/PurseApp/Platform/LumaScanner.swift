@@ -3,11 +3,14 @@ import PurseCore
 
 /// The camera: a capture session whose video frames (bi-planar 4:2:0, full range) hand
 /// their luma plane with its bytes-per-row straight to the core. No CGImage, no conversion.
+/// The app is portrait-only and the back camera's buffers are landscape: each frame turns
+/// 90 degrees clockwise to be upright, which the core applies to the corners it returns.
 final class LumaScanner: NSObject, AVCaptureVideoDataOutputSampleBufferDelegate {
     let session = AVCaptureSession()
     private let queue = DispatchQueue(label: "io.purse.scanner")
     /// Returns true once it took a code; the scanner then stops.
-    var onFrame: ((Data, Int, Int, Int) -> Bool)?
+    var onFrame: ((Data, Int, Int, Int, Int) -> Bool)?
+    private let rotationDegrees = 90
 
     func start() throws {
         guard let camera = AVCaptureDevice.default(.builtInWideAngleCamera, for: .video, position: .back) else { return }
@@ -37,7 +40,7 @@ final class LumaScanner: NSObject, AVCaptureVideoDataOutputSampleBufferDelegate 
         let height = CVPixelBufferGetHeightOfPlane(pixels, 0)
         let stride = CVPixelBufferGetBytesPerRowOfPlane(pixels, 0)
         let luma = Data(bytes: base, count: stride * height)
-        if onFrame?(luma, width, height, stride) == true {
+        if onFrame?(luma, width, height, stride, rotationDegrees) == true {
             stop()
         }
     }

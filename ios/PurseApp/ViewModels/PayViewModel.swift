@@ -23,10 +23,12 @@ final class PayViewModel: ObservableObject {
 
     init(wallet: WalletProtocol) { self.wallet = wallet }
 
-    /// A camera frame's luma plane, on the capture queue. True when a code was taken.
-    nonisolated func onFrame(luma: Data, width: Int, height: Int, rowStride: Int) -> Bool {
+    /// A camera frame's luma plane, on the capture queue, with how far it turns clockwise to
+    /// be upright. True when a code was taken.
+    nonisolated func onFrame(luma: Data, width: Int, height: Int, rowStride: Int, rotationDegrees: Int) -> Bool {
         guard !taken.isSet,
-              let found = try? scanLumaFrame(luma: luma, width: UInt32(width), height: UInt32(height), rowStride: UInt32(rowStride)),
+              let found = try? scanLumaFrame(luma: luma, width: UInt32(width), height: UInt32(height),
+                                             rowStride: UInt32(rowStride), rotationDegrees: UInt32(rotationDegrees)),
               taken.setIfUnset()
         else { return false }
         Task { @MainActor in self.onPayload(found.payload) }

@@ -11,6 +11,7 @@ struct HomeView: View {
             List {
                 Section("Balance") {
                     Text(model.balance.map { MoneyText.format($0) } ?? "—").font(.largeTitle)
+                        .accessibilityLabel(model.balance.map { MoneyText.spoken($0) } ?? "balance unknown")
                     if let error = model.error { Text(error).foregroundStyle(.red) }
                     Button("Scan to pay", action: onScan)
                 }
@@ -20,6 +21,7 @@ struct HomeView: View {
                             Text(t.counterparty)
                             Spacer()
                             Text(MoneyText.format(t.amount))
+                                .accessibilityLabel(MoneyText.spokenChange(t.amount))
                         }
                     }
                 }
@@ -63,8 +65,8 @@ struct PayFlowView: View {
             CameraPreview(session: scanner.session)
                 .ignoresSafeArea()
                 .onAppear {
-                    scanner.onFrame = { [model] luma, w, h, stride in
-                        let took = model.onFrame(luma: luma, width: w, height: h, rowStride: stride)
+                    scanner.onFrame = { [model] luma, w, h, stride, rotation in
+                        let took = model.onFrame(luma: luma, width: w, height: h, rowStride: stride, rotationDegrees: rotation)
                         if took { DispatchQueue.main.async { UINotificationFeedbackGenerator().notificationOccurred(.success) } }
                         return took
                     }
@@ -83,6 +85,7 @@ struct PayFlowView: View {
                     TextField("Amount (\(quote.currency))", text: $typed).keyboardType(.decimalPad)
                 } else if let amount = quote.amount {
                     Text(MoneyText.format(amount)).font(.largeTitle)
+                        .accessibilityLabel(MoneyText.spoken(amount))
                 }
                 if let notice { Text(notice).foregroundStyle(.red) }
                 Button("Pay") { model.confirm(typedAmount: needsAmount ? typed : nil) }

@@ -117,18 +117,30 @@ class WalletTest {
             val g = ((rgb shr 16 and 0xff) * 299 + (rgb shr 8 and 0xff) * 587 + (rgb and 0xff) * 114) / 1000
             luma[y * stride + x] = g.toByte()
         }
-        val found = scanLumaFrame(luma, image.width.toUInt(), image.height.toUInt(), stride.toUInt())
+        val found = scanLumaFrame(luma, image.width.toUInt(), image.height.toUInt(), stride.toUInt(), 0u)
         assertNotNull(found)
         assertTrue(found!!.payload.startsWith("000201"))
         assertEquals(8, found.corners.size)
+        // A portrait phone's frames arrive with rotationDegrees 90: corners in the upright
+        // preview, where (x, y) on the sensor lands at (height - 1 - y, x).
+        val turned = scanLumaFrame(luma, image.width.toUInt(), image.height.toUInt(), stride.toUInt(), 90u)!!
+        assertEquals(found.payload, turned.payload)
+        assertEquals(image.height - 1 - found.corners[1], turned.corners[0])
+        assertEquals(found.corners[0], turned.corners[1])
 
         val blank = ByteArray(640 * 480) { 0x80.toByte() }
-        assertNull(scanLumaFrame(blank, 640u, 480u, 640u))
+        assertNull(scanLumaFrame(blank, 640u, 480u, 640u, 0u))
         try {
-            scanLumaFrame(ByteArray(10), 640u, 480u, 640u)
+            scanLumaFrame(ByteArray(10), 640u, 480u, 640u, 0u)
             fail("a short buffer was accepted")
         } catch (e: PurseException.UnreadableImage) {
             assertTrue(e.reason.contains("needs"))
+        }
+        try {
+            scanLumaFrame(luma, image.width.toUInt(), image.height.toUInt(), stride.toUInt(), 45u)
+            fail("a 45 degree rotation was accepted")
+        } catch (e: PurseException.InvalidInput) {
+            assertTrue(e.reason.contains("45"))
         }
     }
 

@@ -5,11 +5,12 @@ import androidx.camera.core.ImageProxy
 
 /**
  * CameraX analyzer (use with `STRATEGY_KEEP_ONLY_LATEST` and `OUTPUT_IMAGE_FORMAT_YUV_420_888`):
- * hands the Y plane as it is, with its row stride, to [onFrame]: no bitmap, no conversion.
+ * hands the Y plane as it is, with its row stride and the frame's `rotationDegrees`, to
+ * [onFrame]: no bitmap, no conversion.
  * [onFrame] returns true once it took a code; the analyzer then stays quiet.
  */
 class LumaAnalyzer(
-    private val onFrame: (luma: ByteArray, width: Int, height: Int, rowStride: Int) -> Boolean,
+    private val onFrame: (luma: ByteArray, width: Int, height: Int, rowStride: Int, rotationDegrees: Int) -> Boolean,
     private val onCode: () -> Unit,
 ) : ImageAnalysis.Analyzer {
     @Volatile private var done = false
@@ -22,7 +23,7 @@ class LumaAnalyzer(
             val data = y.buffer
             if (buffer.size != data.remaining()) buffer = ByteArray(data.remaining())
             data.get(buffer)
-            if (onFrame(buffer, it.width, it.height, y.rowStride)) {
+            if (onFrame(buffer, it.width, it.height, y.rowStride, it.imageInfo.rotationDegrees)) {
                 done = true
                 onCode()
             }

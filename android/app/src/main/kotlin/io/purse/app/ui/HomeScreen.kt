@@ -61,7 +61,7 @@ fun TransactionRow(t: Transaction) {
         }
         Text(
             MoneyText.format(t.amount),
-            modifier = Modifier.semantics { contentDescription = MoneyText.spoken(t.amount) },
+            modifier = Modifier.semantics { contentDescription = MoneyText.spokenChange(t.amount) },
         )
     }
 }

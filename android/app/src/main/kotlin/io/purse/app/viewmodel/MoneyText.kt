@@ -1,6 +1,7 @@
 package io.purse.app.viewmodel
 
 import io.purse.core.Money
+import io.purse.core.currencyDigits
 import java.math.BigDecimal
 import java.text.NumberFormat
 import java.util.Currency
@@ -8,24 +9,50 @@ import java.util.Locale
 
 /**
  * Money on screen, in the user's locale: the core hands integer minor units and an ISO 4217
- * code; the digits after the point come from the currency, never from a float.
+ * code; the digits after the point come from the core's table (the one that made the minor
+ * units), never from a float or from the JDK's table, which may lag behind ISO (Java 17
+ * does not know UYW, for one) and must not decide where the point goes.
  */
 object MoneyText {
     fun format(money: Money, locale: Locale = Locale.getDefault()): String {
-        val currency = Currency.getInstance(money.currency)
-        val digits = currency.defaultFractionDigits.coerceAtLeast(0)
+        val digits = currencyDigits(money.currency).toInt()
+        val value = BigDecimal.valueOf(money.minor, digits)
+        val currency = platformCurrency(money.currency)
+            ?: return "${plain(value, digits, locale)} ${money.currency}"
         val f = NumberFormat.getCurrencyInstance(locale).apply {
             this.currency = currency
             minimumFractionDigits = digits
             maximumFractionDigits = digits
         }
-        return f.format(BigDecimal.valueOf(money.minor, digits))
+        return f.format(value)
     }
 
     /** What a screen reader says: "12.34 Chinese Yuan", never "CN¥12.34". */
     fun spoken(money: Money, locale: Locale = Locale.getDefault()): String {
-        val currency = Currency.getInstance(money.currency)
-        val digits = currency.defaultFractionDigits.coerceAtLeast(0)
-        return "${BigDecimal.valueOf(money.minor, digits).toPlainString()} ${currency.getDisplayName(locale)}"
+        val digits = currencyDigits(money.currency).toInt()
+        val name = platformCurrency(money.currency)?.getDisplayName(locale) ?: money.currency
+        return "${BigDecimal.valueOf(money.minor, digits).toPlainString()} $name"
     }
+
+    /**
+     * A movement of the balance in words: "sent 19.80 US Dollar", "received 5.00 Chinese
+     * Yuan". A screen reader would read a bare minus sign as "minus" or skip it.
+     */
+    fun spokenChange(money: Money, locale: Locale = Locale.getDefault()): String {
+        val size = spoken(money.copy(minor = Math.absExact(money.minor)), locale)
+        return if (money.minor < 0) "sent $size" else "received $size"
+    }
+
+    private fun platformCurrency(code: String): Currency? =
+        try {
+            Currency.getInstance(code)
+        } catch (e: IllegalArgumentException) {
+            null
+        }
+
+    private fun plain(value: BigDecimal, digits: Int, locale: Locale): String =
+        NumberFormat.getNumberInstance(locale).apply {
+            minimumFractionDigits = digits
+            maximumFractionDigits = digits
+        }.format(value)
 }

@@ -59,13 +59,13 @@ class PayViewModel(private val wallet: WalletInterface, private val scope: Corou
     private val codeTaken = AtomicBoolean(false)
 
     /**
-     * A camera frame's luma plane, on the analyzer thread. Returns true when a code was
-     * taken (the shell plays the haptic and stops the camera).
+     * A camera frame's luma plane, on the analyzer thread, with CameraX's `rotationDegrees`.
+     * Returns true when a code was taken (the shell plays the haptic and stops the camera).
      */
-    fun onFrame(luma: ByteArray, width: Int, height: Int, rowStride: Int): Boolean {
+    fun onFrame(luma: ByteArray, width: Int, height: Int, rowStride: Int, rotationDegrees: Int = 0): Boolean {
         if (_state.value != PayState.Scanning || codeTaken.get()) return false
         val found = try {
-            scanLumaFrame(luma, width.toUInt(), height.toUInt(), rowStride.toUInt())
+            scanLumaFrame(luma, width.toUInt(), height.toUInt(), rowStride.toUInt(), rotationDegrees.toUInt())
         } catch (e: PurseException) {
             null // a malformed frame is skipped; the next one will do
         } ?: return false

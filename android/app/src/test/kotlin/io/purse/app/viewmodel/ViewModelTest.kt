@@ -76,7 +76,7 @@ class ViewModelTest {
         val height = luma.size / stride
 
         assertFalse("an empty frame is not a code", vm.onFrame(ByteArray(64 * 64), 64, 64, 64))
-        assertTrue(vm.onFrame(luma, width, height, stride))
+        assertTrue(vm.onFrame(luma, width, height, stride, rotationDegrees = 90))
         assertFalse("one code per scan", vm.onFrame(luma, width, height, stride))
 
         val confirm = vm.state.await("confirm") { it is PayState.Confirm } as PayState.Confirm
@@ -156,5 +156,12 @@ class ViewModelTest {
         assertEquals("CN¥12.34", MoneyText.format(cny(1234), Locale.US))
         assertEquals("¥1,234", MoneyText.format(Money(1234, "JPY"), Locale.US))
         assertEquals("0.05 Chinese Yuan", MoneyText.spoken(cny(5), Locale.US))
+        assertEquals("sent 19.80 US Dollar", MoneyText.spokenChange(Money(-1980, "USD"), Locale.US))
+        assertEquals("received 12.34 Chinese Yuan", MoneyText.spokenChange(cny(1234), Locale.US))
+        // The digits come from the core's ISO 4217 table; Java 17 does not know UYW (4 digits)
+        // at all, and that must not crash a screen or move the point.
+        assertEquals("12.3456 UYW", MoneyText.format(Money(123456, "UYW"), Locale.US))
+        assertEquals("received 12.3456 UYW", MoneyText.spokenChange(Money(123456, "UYW"), Locale.US))
+        assertEquals("KWD1.500", MoneyText.format(Money(1500, "KWD"), Locale.US))
     }
 }
