@@ -31,6 +31,17 @@ final class LumaScanner: NSObject, AVCaptureVideoDataOutputSampleBufferDelegate 
         queue.async { self.session.stopRunning() }
     }
 
+    /// The torch, for dark shops; false when the camera has none.
+    @discardableResult
+    func setTorch(_ on: Bool) -> Bool {
+        guard let camera = AVCaptureDevice.default(.builtInWideAngleCamera, for: .video, position: .back),
+              camera.hasTorch, (try? camera.lockForConfiguration()) != nil
+        else { return false }
+        camera.torchMode = on ? .on : .off
+        camera.unlockForConfiguration()
+        return true
+    }
+
     func captureOutput(_ output: AVCaptureOutput, didOutput sampleBuffer: CMSampleBuffer, from connection: AVCaptureConnection) {
         guard let pixels = CMSampleBufferGetImageBuffer(sampleBuffer) else { return }
         CVPixelBufferLockBaseAddress(pixels, .readOnly)

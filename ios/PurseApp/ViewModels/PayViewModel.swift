@@ -35,6 +35,22 @@ final class PayViewModel: ObservableObject {
         return true
     }
 
+    /// A picture from the photo library (a screenshot someone sent).
+    func onImage(_ data: Data) {
+        guard taken.setIfUnset() else { return }
+        state = .resolving
+        Task {
+            do {
+                guard let code = try await wallet.scanImage(image: data).first else {
+                    throw PurseError.UnreadableImage(reason: "no QR code in the picture")
+                }
+                onPayload(code.payload)
+            } catch {
+                state = Self.failure(error)
+            }
+        }
+    }
+
     func onPayload(_ payload: String) {
         state = .resolving
         Task {

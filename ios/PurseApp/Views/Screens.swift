@@ -1,4 +1,5 @@
 import AVFoundation
+import PhotosUI
 import PurseCore
 import SwiftUI
 
@@ -58,6 +59,8 @@ struct PayFlowView: View {
     let scanner = LumaScanner()
     let onClose: () -> Void
     @State private var typed = ""
+    @State private var torchOn = false
+    @State private var picked: PhotosPickerItem?
 
     var body: some View {
         switch model.state {
@@ -72,8 +75,25 @@ struct PayFlowView: View {
                     }
                     try? scanner.start()
                 }
-                .onDisappear { scanner.stop() }
+                .onDisappear { scanner.setTorch(false); scanner.stop() }
                 .overlay(alignment: .topLeading) { Button("Close", action: onClose).padding() }
+                .overlay(alignment: .bottom) {
+                    HStack(spacing: 16) {
+                        Button(torchOn ? "Torch off" : "Torch on") {
+                            if scanner.setTorch(!torchOn) { torchOn.toggle() }
+                        }
+                        PhotosPicker("From a picture", selection: $picked, matching: .images)
+                    }
+                    .buttonStyle(.borderedProminent)
+                    .padding(24)
+                }
+                .onChange(of: picked) { item in
+                    guard let item else { return }
+                    Task {
+                        if let data = try? await item.loadTransferable(type: Data.self) { model.onImage(data) }
+                        picked = nil
+                    }
+                }
         case .resolving:
             ProgressView("Looking up the merchant…")
         case let .confirm(quote, needsAmount, warning, notice):

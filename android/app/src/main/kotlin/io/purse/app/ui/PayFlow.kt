@@ -1,6 +1,10 @@
 package io.purse.app.ui
 
 import android.view.HapticFeedbackConstants
+import androidx.activity.compose.rememberLauncherForActivityResult
+import androidx.activity.result.PickVisualMediaRequest
+import androidx.activity.result.contract.ActivityResultContracts
+import androidx.camera.core.Camera
 import androidx.camera.core.CameraSelector
 import androidx.camera.core.ImageAnalysis
 import androidx.camera.core.Preview
@@ -9,6 +13,7 @@ import androidx.camera.view.PreviewView
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Box
 import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.fillMaxSize
 import androidx.compose.foundation.layout.padding
 import androidx.compose.material3.Button
@@ -23,9 +28,11 @@ import androidx.compose.runtime.Composable
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.remember
+import androidx.compose.runtime.rememberCoroutineScope
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
+import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.unit.dp
 import androidx.compose.ui.viewinterop.AndroidView
 import androidx.core.content.ContextCompat
@@ -36,6 +43,9 @@ import io.purse.app.viewmodel.MoneyText
 import io.purse.app.viewmodel.PayState
 import io.purse.app.viewmodel.PayViewModel
 import java.util.concurrent.Executors
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.withContext
 
 /** Scanner, confirm sheet and result: draws [PayViewModel.state], forwards taps and frames. */
 @Composable
@@ -60,9 +70,27 @@ fun PayFlow(vm: PayViewModel, onClose: () -> Unit) {
     }
 }
 
+/**
+ * The camera, with a torch for dark shops and a way to read a code from a picture in the
+ * gallery (a screenshot someone sent). The analyzer stops after one code.
+ */
 @Composable
 private fun Scanner(vm: PayViewModel, onClose: () -> Unit) {
     val owner = LocalLifecycleOwner.current
+    val context = LocalContext.current
+    val scope = rememberCoroutineScope()
+    var camera by remember { mutableStateOf<Camera?>(null) }
+    var torchOn by remember { mutableStateOf(false) }
+    val pickImage = rememberLauncherForActivityResult(ActivityResultContracts.PickVisualMedia()) { uri ->
+        if (uri != null) {
+            scope.launch {
+                val bytes = withContext(Dispatchers.IO) {
+                    context.contentResolver.openInputStream(uri)?.use { it.readBytes() }
+                }
+                if (bytes != null) vm.onImage(bytes)
+            }
+        }
+    }
     Box(Modifier.fillMaxSize()) {
         AndroidView(
             modifier = Modifier.fillMaxSize(),
@@ -86,12 +114,23 @@ private fun Scanner(vm: PayViewModel, onClose: () -> Unit) {
                         },
                     )
                     provider.unbindAll()
-                    provider.bindToLifecycle(owner, CameraSelector.DEFAULT_BACK_CAMERA, preview, analysis)
+                    camera = provider.bindToLifecycle(owner, CameraSelector.DEFAULT_BACK_CAMERA, preview, analysis)
                 }, ContextCompat.getMainExecutor(context))
                 view
             },
         )
         TextButton(onClick = onClose, modifier = Modifier.align(Alignment.TopStart).padding(16.dp)) { Text("Close") }
+        Row(Modifier.align(Alignment.BottomCenter).padding(24.dp), horizontalArrangement = Arrangement.spacedBy(16.dp)) {
+            if (camera?.cameraInfo?.hasFlashUnit() == true) {
+                Button(onClick = {
+                    torchOn = !torchOn
+                    camera?.cameraControl?.enableTorch(torchOn)
+                }) { Text(if (torchOn) "Torch off" else "Torch on") }
+            }
+            Button(onClick = {
+                pickImage.launch(PickVisualMediaRequest(ActivityResultContracts.PickVisualMedia.ImageOnly))
+            }) { Text("From a picture") }
+        }
     }
 }
 

@@ -127,6 +127,31 @@ class ViewModelTest {
     }
 
     @Test
+    fun aPictureFromTheGalleryIsScannedAndAPictureWithoutACodeSaysSo() = runBlocking {
+        val wallet = funded(1_000)
+        val vm = PayViewModel(wallet, scope)
+        val (png, _) = backend.orderPng("2.50 CNY")
+        vm.onImage(png.readBytes())
+        val confirm = vm.state.await("confirm") { it is PayState.Confirm || it is PayState.Failed }
+        confirm as PayState.Confirm
+        assertEquals(cny(250), confirm.quote.amount)
+
+        vm.scanAgain()
+        val blank = java.io.ByteArrayOutputStream().also {
+            ImageIO.write(java.awt.image.BufferedImage(64, 64, java.awt.image.BufferedImage.TYPE_BYTE_GRAY), "png", it)
+        }.toByteArray()
+        vm.onImage(blank)
+        val none = vm.state.await("no code") { it is PayState.Failed } as PayState.Failed
+        assertEquals("No code found", none.error.title)
+        assertTrue(none.error.scanAgain)
+
+        vm.scanAgain()
+        vm.onImage(byteArrayOf(1, 2, 3))
+        val broken = vm.state.await("not an image") { it is PayState.Failed } as PayState.Failed
+        assertEquals("No code found", broken.error.title)
+    }
+
+    @Test
     fun homeShowsTheCacheThenFollowsEvents() = runBlocking {
         val wallet = funded(5_000)
         val home = HomeViewModel(wallet, scope)
