@@ -163,8 +163,21 @@ fn main() {
             pct(0.50).as_secs_f64() * 1000.0,
             pct(0.99).as_secs_f64() * 1000.0
         );
+        if let Some(kib) = peak_rss_kib() {
+            println!(
+                "pay_load: peak RSS {:.1} MiB (client and server in this one process)",
+                kib as f64 / 1024.0
+            );
+        }
         let problems = server.store.audit().await.unwrap();
         assert!(problems.is_empty(), "{problems:?}");
         server.stop().await;
     });
+}
+
+/// The process's high-water resident set (`VmHWM`), where Linux reports it.
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
