@@ -88,7 +88,7 @@ pub enum Rotation {
     #[default]
     Upright,
     Clockwise90,
-    Half,
+    Clockwise180,
     Clockwise270,
 }
 
@@ -97,7 +97,7 @@ impl Rotation {
         match degrees {
             0 => Ok(Rotation::Upright),
             90 => Ok(Rotation::Clockwise90),
-            180 => Ok(Rotation::Half),
+            180 => Ok(Rotation::Clockwise180),
             270 => Ok(Rotation::Clockwise270),
             other => Err(ScanError::BadRotation(other)),
         }
@@ -112,7 +112,7 @@ impl Rotation {
                 x: h - 1 - c.y,
                 y: c.x,
             },
-            Rotation::Half => Corner {
+            Rotation::Clockwise180 => Corner {
                 x: w - 1 - c.x,
                 y: h - 1 - c.y,
             },
