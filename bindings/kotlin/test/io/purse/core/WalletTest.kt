@@ -2,10 +2,16 @@ package io.purse.core
 
 import io.purse.testing.LiveBackendRule
 import io.purse.testing.SoftwareKeyProtector
+import java.util.concurrent.CountDownLatch
 import java.util.concurrent.LinkedBlockingQueue
 import java.util.concurrent.TimeUnit
 import javax.imageio.ImageIO
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.cancelAndJoin
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.withTimeout
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertFalse
 import org.junit.Assert.assertNotNull
@@ -21,6 +27,15 @@ class QueueListener : EventListener {
     val errors = LinkedBlockingQueue<String>()
     override fun onEvent(event: Event) { events.put(event) }
     override fun onError(reason: String) { errors.put(reason) }
+}
+
+/** Tells the test when the user has approved the payment key, so it can walk away then. */
+class SignalingProtector(
+    private val inner: SoftwareKeyProtector,
+    private val onPaymentApproved: () -> Unit,
+) : KeyProtector by inner {
+    override fun unwrap(kind: KeyKind, wrapped: ByteArray, reason: String): ByteArray =
+        inner.unwrap(kind, wrapped, reason).also { if (kind == KeyKind.PAYMENT) onPaymentApproved() }
 }
 
 /**
@@ -190,6 +205,45 @@ class WalletTest {
         }
         assertEquals(cny(1234), parseMoney("12.34 CNY"))
         assertEquals("12.34 CNY", formatMoney(cny(1234)))
+    }
+
+    /**
+     * The user confirms, then the screen goes away (its coroutine scope is cancelled) while
+     * the payment is being signed and sent. The core finishes what the user approved: the
+     * payment settles, once, and the wallet knows it.
+     */
+    @Test
+    fun aPaymentWhoseScreenWentAwaySettlesOnce() = runBlocking {
+        val approved = CountDownLatch(1)
+        val soft = SoftwareKeyProtector()
+        val w = newWallet(SignalingProtector(soft) { approved.countDown() })
+        w.enroll("Dee", "CNY", "JVM test phone")
+        w.topup(w.linkCard("4242 4242 4242 4242", 12u, 2030u).sourceId, cny(10_000))
+        val (png, orderId) = orderPng("7.00 CNY")
+        val payload = w.scanImage(png.readBytes())[0].payload
+        val quote = w.resolve(payload)
+
+        val screen = launch(Dispatchers.Default) { w.pay(quote, null) }
+        assertTrue("the prompt came up", approved.await(20, TimeUnit.SECONDS))
+        screen.cancelAndJoin()
+
+        withTimeout(20_000) {
+            while (w.balance() != cny(10_000 - 700)) {
+                w.reconcile()
+                delay(50)
+            }
+        }
+        assertEquals(0u, w.reconcile())
+        w.syncHistory()
+        val payments = w.history(10u, null).transactions.filter { it.kind == TransactionKind.PAYMENT }
+        assertEquals(1, payments.size)
+        assertEquals(orderId, payments[0].orderId)
+        try {
+            w.pay(w.resolve(payload), null)
+            fail("a paid order was paid again")
+        } catch (e: PurseException.PaymentRefused) {
+            assertEquals("order_already_paid", e.code)
+        }
     }
 
     @Test
