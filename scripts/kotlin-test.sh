@@ -11,19 +11,20 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 KOTLIN_VERSION=2.4.20
 tools=target/tools/kotlin-$KOTLIN_VERSION
 kotlin_home="$tools/node_modules/kotlin-compiler"
-if [ ! -x "$kotlin_home/bin/kotlinc" ]; then
-    echo "==> installing kotlin-compiler $KOTLIN_VERSION (npm)"
-    mkdir -p "$tools"
-    npm install --no-audit --no-fund --silent --prefix "$tools" "kotlin-compiler@$KOTLIN_VERSION"
-fi
 missing=()
 [ -f /usr/share/java/jna.jar ] || missing+=(libjna-java)
 [ -f /usr/share/java/junit4.jar ] || missing+=(junit4)
 command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
+[ -x "$kotlin_home/bin/kotlinc" ] || command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "==> installing ${missing[*]}"
     as_root apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+fi
+if [ ! -x "$kotlin_home/bin/kotlinc" ]; then
+    echo "==> installing kotlin-compiler $KOTLIN_VERSION (npm)"
+    mkdir -p "$tools"
+    npm install --no-audit --no-fund --silent --prefix "$tools" "kotlin-compiler@$KOTLIN_VERSION"
 fi
 
 # Builds the library, the generator and the CLI (the tests start its backend).
