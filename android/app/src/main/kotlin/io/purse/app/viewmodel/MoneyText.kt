@@ -28,19 +28,22 @@ object MoneyText {
     }
 
     /** What a screen reader says: "12.34 Chinese Yuan", never "CN¥12.34". */
-    fun spoken(money: Money, locale: Locale = Locale.getDefault()): String {
-        val digits = currencyDigits(money.currency).toInt()
-        val name = platformCurrency(money.currency)?.getDisplayName(locale) ?: money.currency
-        return "${BigDecimal.valueOf(money.minor, digits).toPlainString()} $name"
-    }
+    fun spoken(money: Money, locale: Locale = Locale.getDefault()): String =
+        words(BigDecimal.valueOf(money.minor, currencyDigits(money.currency).toInt()), money.currency, locale)
 
     /**
      * A movement of the balance in words: "sent 19.80 US Dollar", "received 5.00 Chinese
      * Yuan". A screen reader would read a bare minus sign as "minus" or skip it.
      */
     fun spokenChange(money: Money, locale: Locale = Locale.getDefault()): String {
-        val size = spoken(money.copy(minor = Math.absExact(money.minor)), locale)
-        return if (money.minor < 0) "sent $size" else "received $size"
+        val value = BigDecimal.valueOf(money.minor, currencyDigits(money.currency).toInt())
+        val size = words(value.abs(), money.currency, locale)
+        return if (value.signum() < 0) "sent $size" else "received $size"
+    }
+
+    private fun words(value: BigDecimal, code: String, locale: Locale): String {
+        val name = platformCurrency(code)?.getDisplayName(locale) ?: code
+        return "${value.toPlainString()} $name"
     }
 
     private fun platformCurrency(code: String): Currency? =
