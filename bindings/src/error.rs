@@ -8,7 +8,7 @@ use purse_core::scan::ScanError;
 
 /// What went wrong, sorted by what the caller does about it. Every variant carries a
 /// `reason` a person can read; field names avoid `message`, which Kotlin's `Throwable`
-/// owns.
+/// owns. The backend's refusals also carry its `request_id`, for a "contact support" line.
 #[derive(Debug, thiserror::Error, uniffi::Error)]
 pub enum PurseError {
     /// No connection, a timeout, a server error: try again later. A payment that meets this
@@ -31,20 +31,32 @@ pub enum PurseError {
     #[error("this device has been revoked")]
     DeviceRevoked,
     #[error("{reason}")]
-    InsufficientFunds { reason: String },
+    InsufficientFunds {
+        reason: String,
+        request_id: Option<String>,
+    },
     /// A per-payment or daily limit would be passed; `code` says which.
     #[error("{reason}")]
-    LimitReached { code: String, reason: String },
+    LimitReached {
+        code: String,
+        reason: String,
+        request_id: Option<String>,
+    },
     /// The backend refused the payment (order paid, closed or expired, amount...); `code`
     /// is its stable code.
     #[error("{reason}")]
-    PaymentRefused { code: String, reason: String },
+    PaymentRefused {
+        code: String,
+        reason: String,
+        request_id: Option<String>,
+    },
     /// The funding provider declined a top-up.
     #[error("{reason}")]
     Declined {
         code: String,
         decline_code: Option<String>,
         reason: String,
+        request_id: Option<String>,
     },
     /// The scanned text is not a valid payment code.
     #[error("not a valid payment code: {reason}")]
@@ -60,7 +72,11 @@ pub enum PurseError {
     InvalidInput { reason: String },
     /// The backend refused for another reason; `code` is its stable code.
     #[error("{reason}")]
-    Refused { code: String, reason: String },
+    Refused {
+        code: String,
+        reason: String,
+        request_id: Option<String>,
+    },
     /// A bug or a broken installation; report it.
     #[error("internal error: {reason}")]
     Internal { reason: String },
@@ -69,6 +85,7 @@ pub enum PurseError {
 impl From<WalletError> for PurseError {
     fn from(e: WalletError) -> Self {
         let reason = e.to_string();
+        let request_id = e.request_id().map(str::to_owned);
         match e {
             WalletError::NotEnrolled => PurseError::NotEnrolled,
             WalletError::Cancelled => PurseError::Cancelled,
@@ -79,25 +96,30 @@ impl From<WalletError> for PurseError {
                 PurseError::Authentication { reason }
             }
             WalletError::DeviceRevoked => PurseError::DeviceRevoked,
-            WalletError::InsufficientFunds { message } => {
-                PurseError::InsufficientFunds { reason: message }
-            }
-            WalletError::LimitExceeded { code, message } => PurseError::LimitReached {
-                code,
+            WalletError::InsufficientFunds { message, .. } => PurseError::InsufficientFunds {
                 reason: message,
+                request_id,
             },
-            WalletError::PaymentRefused { code, message } => PurseError::PaymentRefused {
+            WalletError::LimitExceeded { code, message, .. } => PurseError::LimitReached {
                 code,
                 reason: message,
+                request_id,
+            },
+            WalletError::PaymentRefused { code, message, .. } => PurseError::PaymentRefused {
+                code,
+                reason: message,
+                request_id,
             },
             WalletError::Declined {
                 code,
                 decline_code,
                 message,
+                ..
             } => PurseError::Declined {
                 code,
                 decline_code,
                 reason: message,
+                request_id,
             },
             WalletError::InvalidCode(r) => PurseError::InvalidCode { reason: r },
             WalletError::UnsupportedCode { format, detail } => PurseError::UnsupportedCode {
@@ -119,10 +141,12 @@ impl From<WalletError> for PurseError {
 
 fn from_api(e: ApiError) -> PurseError {
     let reason = e.to_string();
+    let request_id = e.request_id().map(str::to_owned);
     match e {
         ApiError::Problem(p) if !(p.status >= 500 || p.status == 429) => PurseError::Refused {
             code: p.code,
             reason: p.detail,
+            request_id,
         },
         // A malformed answer is the backend's (or a proxy's) fault: retrying is the remedy.
         ApiError::Problem(_)
@@ -202,9 +226,21 @@ mod tests {
         ));
         assert!(matches!(
             PurseError::from(WalletError::InsufficientFunds {
-                message: "low".into()
+                message: "low".into(),
+                request_id: "req_1".into(),
             }),
-            PurseError::InsufficientFunds { reason } if reason == "low"
+            PurseError::InsufficientFunds { reason, request_id: Some(id) } if reason == "low" && id == "req_1"
+        ));
+        assert!(matches!(
+            PurseError::from(WalletError::PaymentRefused {
+                code: "order_closed".into(),
+                message: "closed".into(),
+                request_id: String::new(),
+            }),
+            PurseError::PaymentRefused {
+                request_id: None,
+                ..
+            }
         ));
         assert!(matches!(
             PurseError::from(WalletError::Api(ApiError::Timeout)),

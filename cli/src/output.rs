@@ -82,16 +82,27 @@ pub fn explain(e: &anyhow::Error, backend: Option<&str>) -> String {
             decline_code,
             message,
             ..
-        } => match decline_code {
-            Some(code) => format!("declined: {message} [{code}]"),
-            None => format!("declined: {message}"),
-        },
+        } => with_request_id(
+            match decline_code {
+                Some(code) => format!("declined: {message} [{code}]"),
+                None => format!("declined: {message}"),
+            },
+            w,
+        ),
         WalletError::Api(ApiError::Network { .. }) | WalletError::Api(ApiError::Timeout) => {
             format!(
                 "cannot reach the backend{}: is it running? (start one with `purse backend`)",
                 backend.map(|b| format!(" at {b}")).unwrap_or_default()
             )
         }
-        other => other.to_string(),
+        other => with_request_id(other.to_string(), other),
+    }
+}
+
+/// Ends a refusal with the backend's request id: what a user quotes to support.
+fn with_request_id(text: String, e: &WalletError) -> String {
+    match e.request_id() {
+        Some(id) => format!("{text} (request {id})"),
+        None => text,
     }
 }

@@ -67,10 +67,11 @@ fn ok_json(out: Output) -> Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
-fn fails_with(out: Output, needle: &str) {
+fn fails_with(out: Output, needle: &str) -> String {
     assert!(!out.status.success(), "expected failure");
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(err.contains(needle), "stderr {err:?} lacks {needle:?}");
+    err
 }
 
 #[test]
@@ -147,7 +148,7 @@ fn errors_a_person_can_cause_are_clear_and_nonzero() {
         "wrong passphrase",
     );
     fails_with(purse(&data, b, None, &["balance"]), "set PURSE_PASSPHRASE");
-    fails_with(
+    let declined = fails_with(
         purse(
             &data,
             b,
@@ -162,6 +163,7 @@ fn errors_a_person_can_cause_are_clear_and_nonzero() {
         ),
         "declined",
     );
+    assert!(declined.contains("(request req_"), "{declined}");
     fails_with(
         purse(
             &data,

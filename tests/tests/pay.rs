@@ -301,6 +301,11 @@ async fn insufficient_funds_and_limits_are_clear_errors() {
     let q = poor.wallet.resolve_payload(&order.payload).await.unwrap();
     let e = poor.wallet.pay(&q, None).await.unwrap_err();
     assert!(matches!(e, WalletError::InsufficientFunds { .. }), "{e}");
+    // The backend's request id comes along, for the user to quote to support.
+    assert!(
+        e.request_id().is_some_and(|id| id.starts_with("req_")),
+        "{e:?}"
+    );
     assert_eq!(
         shop.wallet.order(&order.order_id).await.unwrap().state,
         OrderState::Waiting
@@ -317,6 +322,7 @@ async fn insufficient_funds_and_limits_are_clear_errors() {
         .await
         .unwrap_err();
     assert_eq!(e.code(), Some(codes::LIMIT_PER_PAYMENT), "{e}");
+    assert!(e.request_id().is_some(), "{e:?}");
     payer
         .wallet
         .pay(&q, Some(money("50.00 CNY")))

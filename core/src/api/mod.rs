@@ -80,4 +80,12 @@ impl ApiError {
             _ => None,
         }
     }
+
+    /// The backend's id for the request it refused: what support asks for.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            ApiError::Problem(p) if !p.request_id.is_empty() => Some(&p.request_id),
+            _ => None,
+        }
+    }
 }

@@ -27,24 +27,35 @@ pub enum WalletError {
     VerificationFailed(String),
     #[error("cannot verify the user here: {0}")]
     ProtectorUnavailable(String),
+    // The backend's refusals below carry its `request_id` (empty if it sent none): the id a
+    // user quotes to support, so that the backend's log line can be found.
     /// The funding provider said no; `decline_code` says why (insufficient_funds, ...).
     #[error("{message}")]
     Declined {
         code: String,
         decline_code: Option<String>,
         message: String,
+        request_id: String,
     },
     /// The balance is too low for this payment (or, for a merchant, this refund).
     #[error("{message}")]
-    InsufficientFunds { message: String },
+    InsufficientFunds { message: String, request_id: String },
     /// A per-payment or daily limit would be passed; `code` says which.
     #[error("{message}")]
-    LimitExceeded { code: String, message: String },
+    LimitExceeded {
+        code: String,
+        message: String,
+        request_id: String,
+    },
     /// The backend refused the payment for a reason the user can read: the order was paid,
     /// closed or expired, the amount is not the order's, the authorization expired... `code`
     /// is the backend's stable code.
     #[error("{message}")]
-    PaymentRefused { code: String, message: String },
+    PaymentRefused {
+        code: String,
+        message: String,
+        request_id: String,
+    },
     /// The scanned text is not a valid payment code (bad checksum, truncated...).
     #[error("not a valid payment code: {0}")]
     InvalidCode(String),
@@ -68,8 +79,13 @@ pub enum WalletError {
 
 impl WalletError {
     pub(crate) fn from_api(e: ApiError) -> Self {
-        let (code, decline, message) = match &e {
-            ApiError::Problem(p) => (p.code.as_str(), p.decline_code.clone(), p.detail.clone()),
+        let (code, decline, message, request_id) = match &e {
+            ApiError::Problem(p) => (
+                p.code.as_str(),
+                p.decline_code.clone(),
+                p.detail.clone(),
+                p.request_id.clone(),
+            ),
             _ => return WalletError::Api(e),
         };
         match code {
@@ -77,12 +93,17 @@ impl WalletError {
                 code: code.to_owned(),
                 decline_code: decline,
                 message,
+                request_id,
             },
             codes::DEVICE_REVOKED => WalletError::DeviceRevoked,
-            codes::INSUFFICIENT_FUNDS => WalletError::InsufficientFunds { message },
+            codes::INSUFFICIENT_FUNDS => WalletError::InsufficientFunds {
+                message,
+                request_id,
+            },
             codes::LIMIT_PER_PAYMENT | codes::LIMIT_PER_DAY => WalletError::LimitExceeded {
                 code: code.to_owned(),
                 message,
+                request_id,
             },
             codes::ORDER_EXPIRED
             | codes::ORDER_CLOSED
@@ -97,9 +118,23 @@ impl WalletError {
             | codes::REFUND_EXCEEDS_PAYMENT => WalletError::PaymentRefused {
                 code: code.to_owned(),
                 message,
+                request_id,
             },
             _ => WalletError::Api(e),
         }
+    }
+
+    /// The backend's id for the request it refused, when it refused one.
+    pub fn request_id(&self) -> Option<&str> {
+        let id = match self {
+            WalletError::Api(e) => return e.request_id(),
+            WalletError::Declined { request_id, .. }
+            | WalletError::InsufficientFunds { request_id, .. }
+            | WalletError::LimitExceeded { request_id, .. }
+            | WalletError::PaymentRefused { request_id, .. } => request_id,
+            _ => return None,
+        };
+        (!id.is_empty()).then_some(id.as_str())
     }
 
     /// The backend's stable code, when the backend refused.

@@ -107,14 +107,22 @@ final class PayViewModel: ObservableObject {
         }
         switch e {
         case .Network: return .failed(title: "No connection", detail: "Check the network and try again.", scanAgain: false)
-        case let .InsufficientFunds(reason): return .failed(title: "Not enough money", detail: reason, scanAgain: false)
-        case let .LimitReached(_, reason): return .failed(title: "Limit reached", detail: reason, scanAgain: false)
-        case let .PaymentRefused(_, reason): return .failed(title: "Payment refused", detail: reason, scanAgain: true)
+        case let .InsufficientFunds(reason, requestId):
+            return .failed(title: "Not enough money", detail: withReference(reason, requestId), scanAgain: false)
+        case let .LimitReached(_, reason, requestId):
+            return .failed(title: "Limit reached", detail: withReference(reason, requestId), scanAgain: false)
+        case let .PaymentRefused(_, reason, requestId):
+            return .failed(title: "Payment refused", detail: withReference(reason, requestId), scanAgain: true)
         case .InvalidCode: return .failed(title: "Not a payment code", detail: "This QR code cannot be paid.", scanAgain: true)
         case let .UnsupportedCode(format, _): return .failed(title: "Not supported", detail: "\(format) codes cannot be paid with Purse.", scanAgain: true)
         case let .Authentication(reason): return .failed(title: "Not recognised", detail: reason, scanAgain: false)
         default: return .failed(title: "Something went wrong", detail: "\(e)", scanAgain: false)
         }
+    }
+
+    /// The backend's request id under the text, for the user to quote to support.
+    private static func withReference(_ reason: String, _ requestId: String?) -> String {
+        requestId.map { "\(reason)\nReference \($0)" } ?? reason
     }
 }
 

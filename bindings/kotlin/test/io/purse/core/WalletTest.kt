@@ -185,6 +185,7 @@ class WalletTest {
             fail("paid more than the balance")
         } catch (e: PurseException.InsufficientFunds) {
             assertTrue(e.reason.isNotEmpty())
+            assertTrue("the backend's request id, for support", e.requestId!!.startsWith("req_"))
         }
         assertEquals(cny(500), wallet.balance())
 

@@ -66,7 +66,12 @@ fun PayFlow(vm: PayViewModel, onClose: () -> Unit) {
             "The answer is late; it will settle by itself. You will not be charged twice.",
             onClose,
         )
-        is PayState.Failed -> Result(s.error.title, s.error.detail, if (s.error.scanAgain) vm::scanAgain else onClose)
+        is PayState.Failed -> Result(
+            s.error.title,
+            s.error.detail,
+            if (s.error.scanAgain) vm::scanAgain else onClose,
+            reference = s.error.reference,
+        )
     }
 }
 
@@ -165,10 +170,11 @@ private fun Busy(text: String) {
 }
 
 @Composable
-private fun Result(title: String, detail: String, onDone: () -> Unit) {
+private fun Result(title: String, detail: String, onDone: () -> Unit, reference: String? = null) {
     Column(Modifier.fillMaxSize().padding(24.dp), verticalArrangement = Arrangement.Center) {
         Text(title, style = MaterialTheme.typography.headlineMedium)
         Text(detail, modifier = Modifier.padding(vertical = 16.dp))
+        if (reference != null) Text("Reference $reference", style = MaterialTheme.typography.bodySmall)
         Button(onClick = onDone) { Text("Done") }
     }
 }

@@ -13,13 +13,15 @@ data class UiError(
     val canRetry: Boolean,
     /** Scanning another code is the way on (bad or foreign code, paid order). */
     val scanAgain: Boolean,
+    /** The backend's request id when it refused: shown small, for the user to quote to support. */
+    val reference: String? = null,
 ) {
     companion object {
         fun of(e: Throwable): UiError = when (e) {
             is PurseException.Network -> UiError("No connection", "Check the network and try again.", canRetry = true, scanAgain = false)
-            is PurseException.InsufficientFunds -> UiError("Not enough money", e.reason, canRetry = false, scanAgain = false)
-            is PurseException.LimitReached -> UiError("Limit reached", e.reason, canRetry = false, scanAgain = false)
-            is PurseException.PaymentRefused -> UiError("Payment refused", e.reason, canRetry = false, scanAgain = true)
+            is PurseException.InsufficientFunds -> UiError("Not enough money", e.reason, canRetry = false, scanAgain = false, reference = e.requestId)
+            is PurseException.LimitReached -> UiError("Limit reached", e.reason, canRetry = false, scanAgain = false, reference = e.requestId)
+            is PurseException.PaymentRefused -> UiError("Payment refused", e.reason, canRetry = false, scanAgain = true, reference = e.requestId)
             is PurseException.InvalidCode -> UiError("Not a payment code", "This QR code cannot be paid.", canRetry = false, scanAgain = true)
             is PurseException.UnsupportedCode -> UiError("Not supported", "${e.format} codes cannot be paid with Purse.", canRetry = false, scanAgain = true)
             is PurseException.UnreadableImage -> UiError("No code found", "No QR code could be read in this picture.", canRetry = false, scanAgain = true)
@@ -28,8 +30,8 @@ data class UiError(
             is PurseException.DeviceRevoked -> UiError("Device signed out", "This phone was removed from your account.", canRetry = false, scanAgain = false)
             is PurseException.NotEnrolled -> UiError("No wallet", "Set up your wallet first.", canRetry = false, scanAgain = false)
             is PurseException.InvalidInput -> UiError("Check the amount", e.reason, canRetry = false, scanAgain = false)
-            is PurseException.Declined -> UiError("Declined", e.reason, canRetry = false, scanAgain = false)
-            is PurseException.Refused -> UiError("Refused", e.reason, canRetry = false, scanAgain = false)
+            is PurseException.Declined -> UiError("Declined", e.reason, canRetry = false, scanAgain = false, reference = e.requestId)
+            is PurseException.Refused -> UiError("Refused", e.reason, canRetry = false, scanAgain = false, reference = e.requestId)
             is PurseException.Cancelled -> UiError("Cancelled", "", canRetry = true, scanAgain = false)
             is PurseException.Internal -> UiError("Something went wrong", e.reason, canRetry = false, scanAgain = false)
             else -> UiError("Something went wrong", e.message ?: e.toString(), canRetry = false, scanAgain = false)

@@ -119,6 +119,7 @@ class ViewModelTest {
         val failed = vm.state.await("refused") { it is PayState.Failed } as PayState.Failed
         assertEquals("Not enough money", failed.error.title)
         assertFalse(failed.error.canRetry)
+        assertTrue("a reference to quote to support", failed.error.reference!!.startsWith("req_"))
 
         vm.scanAgain()
         vm.onPayload("000201010211not a code")
