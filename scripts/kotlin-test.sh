@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+. scripts/install.sh
 
 KOTLIN_VERSION=2.4.20
 tools=target/tools/kotlin-$KOTLIN_VERSION
@@ -16,15 +16,11 @@ missing=()
 [ -f /usr/share/java/junit4.jar ] || missing+=(junit4)
 command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
 [ -x "$kotlin_home/bin/kotlinc" ] || command -v npm >/dev/null 2>&1 || missing+=(npm)
-if [ ${#missing[@]} -gt 0 ]; then
-    echo "==> installing ${missing[*]}"
-    as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
-fi
+[ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 if [ ! -x "$kotlin_home/bin/kotlinc" ]; then
     echo "==> installing kotlin-compiler $KOTLIN_VERSION (npm)"
     mkdir -p "$tools"
-    npm install --no-audit --no-fund --silent --prefix "$tools" "kotlin-compiler@$KOTLIN_VERSION"
+    retry npm install --no-audit --no-fund --silent --prefix "$tools" "kotlin-compiler@$KOTLIN_VERSION"
 fi
 
 # Builds the library, the generator and the CLI (the tests start its backend).
