@@ -273,8 +273,8 @@ impl From<core::Payment> for Payment {
 pub enum PaymentOutcome {
     /// The backend settled it: show success.
     Completed { payment: Payment },
-    /// The answer did not arrive: show "pending", never "failed". `reconcile` (or the
-    /// event stream) settles it; the money cannot move twice.
+    /// The answer did not arrive: show "pending", never "failed". `settle(intent_id)`,
+    /// `reconcile` or the event stream settles it; the money cannot move twice.
     Pending { intent_id: String },
 }
 

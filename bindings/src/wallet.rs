@@ -228,6 +228,14 @@ impl Wallet {
             .await
     }
 
+    /// Where one payment stands: a "payment pending" screen calls this (with a growing
+    /// pause) until it says completed, or throws the backend's refusal. A pending payment is
+    /// re-sent with its idempotency key, so asking again can never pay twice.
+    pub async fn settle(&self, intent_id: String) -> Result<PaymentOutcome, PurseError> {
+        self.with(move |w| async move { Ok(w.settle(&intent_id).await?.into()) })
+            .await
+    }
+
     /// Sends every payment still pending again (at start-up, when the network is back);
     /// returns how many remain pending.
     pub async fn reconcile(&self) -> Result<u32, PurseError> {

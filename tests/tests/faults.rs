@@ -18,7 +18,7 @@ use purse_core::api::RetryPolicy;
 use purse_core::cache::IntentState;
 use purse_core::keys::{Argon2Cost, NoSecretStore, PassphraseProtector};
 use purse_core::pay::PaymentOutcome;
-use purse_core::{Money, Wallet, WalletConfig};
+use purse_core::{Money, Wallet, WalletConfig, WalletError};
 
 const CLIENT_TIMEOUT: Duration = Duration::from_millis(400);
 
@@ -428,4 +428,73 @@ async fn a_client_killed_after_the_backend_paid_learns_of_it_on_restart() {
         .collect();
     assert_eq!(intents_paid.len(), 1, "the backend paid before the kill");
     assert_settled_once_after_restart(&b, dir.path(), &intents_paid[0]).await;
+}
+
+/// A "payment pending" screen asks again until it can say paid or refused: `settle` re-sends
+/// the intent with its key while the outcome is unknown, then answers from the outbox.
+#[tokio::test]
+async fn a_pending_payment_settles_when_asked_again() {
+    let b = Backend::start().await;
+    let proxy = FaultyProxy::start(&b.url(), 1, 0, Duration::ZERO).await;
+    let (shop, _, _) = merchant_wallet(&b.url(), "Kiosk", None).await;
+    let (payer, _dir) = payer_behind(&proxy, "Ivy").await;
+    let order = shop
+        .wallet
+        .create_order(money("3.00 CNY"), "", None)
+        .await
+        .unwrap();
+    let quote = payer.resolve_payload(&order.payload).await.unwrap();
+
+    let mut answered = proxy.hold_answers("/v1/payments");
+    let intent_id = match payer.pay(&quote, None).await.unwrap() {
+        PaymentOutcome::Pending { intent_id } => intent_id,
+        other => panic!("the answer was held, yet {other:?}"),
+    };
+    assert!(answered.recv().await.unwrap().contains("201"));
+    // Still no answer: still pending, never failed.
+    assert!(matches!(
+        payer.settle(&intent_id).await.unwrap(),
+        PaymentOutcome::Pending { .. }
+    ));
+
+    proxy.release_answers();
+    let PaymentOutcome::Completed(paid) = payer.settle(&intent_id).await.unwrap() else {
+        panic!("the backend had paid it");
+    };
+    assert_eq!(
+        (paid.intent_id.as_str(), paid.amount),
+        (intent_id.as_str(), money("3.00 CNY"))
+    );
+    assert_eq!(paid.balance, money("197.00 CNY"));
+    // Settled now: answered from the outbox, nothing sent.
+    let sent = proxy.log().len();
+    assert!(matches!(
+        payer.settle(&intent_id).await.unwrap(),
+        PaymentOutcome::Completed(_)
+    ));
+    assert_eq!(proxy.log().len(), sent);
+
+    // A refusal is final, and settle says it again, typed.
+    let dear = shop
+        .wallet
+        .create_order(money("500.00 CNY"), "", None)
+        .await
+        .unwrap();
+    let quote = payer.resolve_payload(&dear.payload).await.unwrap();
+    let refused = payer.pay(&quote, None).await.unwrap_err();
+    assert!(
+        matches!(refused, WalletError::InsufficientFunds { .. }),
+        "{refused}"
+    );
+    let last = payer.payment_intents(1).unwrap().remove(0);
+    assert_eq!(last.state, IntentState::Failed);
+    let again = payer.settle(&last.intent_id).await.unwrap_err();
+    assert!(
+        matches!(again, WalletError::InsufficientFunds { .. }),
+        "{again}"
+    );
+    assert!(matches!(
+        payer.settle("pi_unknown").await,
+        Err(WalletError::InvalidInput(_))
+    ));
 }

@@ -234,6 +234,42 @@ impl Wallet {
         Ok(out)
     }
 
+    /// Where one payment stands, asking the backend again if its answer was lost: what a
+    /// "payment pending" screen calls until it can say paid or refused. A completed or
+    /// refused intent is answered from the outbox (the first answer is final); a pending one
+    /// is re-sent with its idempotency key, so it can never be paid twice.
+    pub async fn settle(&self, intent_id: &str) -> Result<PaymentOutcome, WalletError> {
+        let record = self
+            .inner
+            .cache()?
+            .intent(intent_id)?
+            .ok_or_else(|| WalletError::InvalidInput(format!("no payment {intent_id} here")))?;
+        match record.state {
+            IntentState::Completed => {
+                let json = record.payment_json.as_deref().unwrap_or_default();
+                let payment: Payment = serde_json::from_str(json)
+                    .map_err(|e| WalletError::Internal(format!("stored payment: {e}")))?;
+                Ok(PaymentOutcome::Completed(Box::new(payment)))
+            }
+            // The backend's refusal, as it was first given (its request id is long gone).
+            IntentState::Failed => Err(WalletError::from_api(ApiError::Problem(Box::new(
+                Problem {
+                    problem_type: "about:blank".into(),
+                    title: "refused".into(),
+                    status: 409,
+                    detail: record.error_message.unwrap_or_default(),
+                    code: record.error_code.unwrap_or_default(),
+                    decline_code: None,
+                    request_id: String::new(),
+                },
+            )))),
+            IntentState::Pending => {
+                let (_, creds) = self.credentials().await?;
+                self.send_intent(&creds, &record).await
+            }
+        }
+    }
+
     /// Intents in the outbox, newest first: what the user tried to pay and how it ended.
     pub fn payment_intents(&self, limit: u32) -> Result<Vec<IntentRecord>, WalletError> {
         Ok(self.inner.cache()?.intents(limit)?)

@@ -86,12 +86,42 @@ final class PayViewModel: ObservableObject {
             do {
                 switch try await wallet.pay(quote: quote, amount: quote.amount == nil ? amount : nil) {
                 case let .completed(payment): state = .done(payment: payment)
-                case let .pending(intentId): state = .pending(intentId: intentId)
+                case let .pending(intentId):
+                    state = .pending(intentId: intentId)
+                    await followPending(intentId)
                 }
             } catch PurseError.Cancelled {
                 state = .confirm(quote: quote, needsAmount: needsAmount, nameWarning: warning, notice: nil)
             } catch {
                 state = Self.failure(error)
+            }
+        }
+    }
+
+    /// While the pending screen is up, asks the core again (it re-sends with the same key, so
+    /// this can never pay twice), pausing 2 s then doubling up to 30 s, until the backend's
+    /// answer comes. Only the payment's own refusal becomes a failure: unknown stays pending.
+    private func followPending(_ intentId: String) async {
+        var pause: UInt64 = 2
+        while state == .pending(intentId: intentId) {
+            try? await Task.sleep(nanoseconds: pause * 1_000_000_000)
+            pause = min(pause * 2, 30)
+            guard state == .pending(intentId: intentId) else { return }
+            do {
+                if case let .completed(payment) = try await wallet.settle(intentId: intentId) {
+                    state = .done(payment: payment)
+                    return
+                }
+            } catch PurseError.Network {
+                continue
+            } catch let e as PurseError {
+                switch e {
+                case .InsufficientFunds, .LimitReached, .PaymentRefused: state = Self.failure(e)
+                default: break // not the payment's answer: the home screen's reconcile will tell
+                }
+                return
+            } catch {
+                return
             }
         }
     }

@@ -134,6 +134,11 @@ impl FaultyProxy {
         rx
     }
 
+    /// Lets answers through again (the network is back).
+    pub fn release_answers(&self) {
+        *self.shared.hold.lock().unwrap() = None;
+    }
+
     /// Every request seen, with the fault it met.
     pub fn log(&self) -> Vec<(String, Fault)> {
         self.shared.log.lock().unwrap().clone()

@@ -10,6 +10,7 @@ import io.purse.core.parseAmount
 import io.purse.core.scanLumaFrame
 import java.util.concurrent.atomic.AtomicBoolean
 import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.delay
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
@@ -50,8 +51,14 @@ sealed interface PayState {
 /**
  * The pay flow's decisions, free of Android: scan -> quote -> confirm -> result. The
  * activity forwards camera frames and taps; composables draw [state].
+ * [pendingRetryMillis] is the first pause before asking again about a payment whose answer
+ * was lost; it doubles up to [MAX_PENDING_RETRY_MILLIS].
  */
-class PayViewModel(private val wallet: WalletInterface, private val scope: CoroutineScope) {
+class PayViewModel(
+    private val wallet: WalletInterface,
+    private val scope: CoroutineScope,
+    private val pendingRetryMillis: Long = 2_000,
+) {
     private val _state = MutableStateFlow<PayState>(PayState.Scanning)
     val state: StateFlow<PayState> = _state.asStateFlow()
 
@@ -128,7 +135,7 @@ class PayViewModel(private val wallet: WalletInterface, private val scope: Corou
         }
         _state.value = PayState.Paying(quote, amount)
         scope.launch {
-            _state.value = try {
+            val next = try {
                 when (val outcome = wallet.pay(quote, if (quote.amount == null) amount else null)) {
                     is PaymentOutcome.Completed -> PayState.Done(outcome.payment)
                     is PaymentOutcome.Pending -> PayState.Pending(outcome.intentId, quote)
@@ -141,6 +148,42 @@ class PayViewModel(private val wallet: WalletInterface, private val scope: Corou
             } catch (e: Exception) {
                 PayState.Failed(UiError.of(e), quote)
             }
+            _state.value = next
+            if (next is PayState.Pending) followPending(next)
+        }
+    }
+
+    /**
+     * While the pending screen is up, asks the core again (it re-sends with the same key,
+     * so this can never pay twice) until the backend's answer comes: the receipt, or its
+     * refusal. Anything else leaves the payment pending: unknown is never shown as failed.
+     */
+    private suspend fun followPending(pending: PayState.Pending) {
+        var pause = pendingRetryMillis
+        while (_state.value == pending) {
+            delay(pause)
+            pause = (pause * 2).coerceAtMost(MAX_PENDING_RETRY_MILLIS)
+            if (_state.value != pending) return
+            val settled = try {
+                when (val outcome = wallet.settle(pending.intentId)) {
+                    is PaymentOutcome.Completed -> PayState.Done(outcome.payment)
+                    is PaymentOutcome.Pending -> null
+                }
+            } catch (e: PurseException.Network) {
+                null
+            } catch (e: PurseException.InsufficientFunds) {
+                PayState.Failed(UiError.of(e), pending.quote)
+            } catch (e: PurseException.LimitReached) {
+                PayState.Failed(UiError.of(e), pending.quote)
+            } catch (e: PurseException.PaymentRefused) {
+                PayState.Failed(UiError.of(e), pending.quote)
+            } catch (e: PurseException) {
+                return // not the payment's answer (a revoked device...): home's reconcile will tell
+            }
+            if (settled != null) {
+                _state.compareAndSet(pending, settled)
+                return
+            }
         }
     }
 
@@ -148,5 +191,9 @@ class PayViewModel(private val wallet: WalletInterface, private val scope: Corou
     fun scanAgain() {
         codeTaken.set(false)
         _state.value = PayState.Scanning
+    }
+
+    companion object {
+        const val MAX_PENDING_RETRY_MILLIS = 30_000L
     }
 }

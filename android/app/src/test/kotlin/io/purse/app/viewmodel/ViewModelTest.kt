@@ -1,8 +1,11 @@
 package io.purse.app.viewmodel
 
 import io.purse.core.Money
+import io.purse.core.PaymentOutcome
+import io.purse.core.Quote
 import io.purse.core.TransactionKind
 import io.purse.core.Wallet
+import io.purse.core.WalletInterface
 import io.purse.testing.LiveBackendRule
 import io.purse.testing.SoftwareKeyProtector
 import java.util.Locale
@@ -150,6 +153,33 @@ class ViewModelTest {
         vm.onImage(byteArrayOf(1, 2, 3))
         val broken = vm.state.await("not an image") { it is PayState.Failed } as PayState.Failed
         assertEquals("No code found", broken.error.title)
+    }
+
+    /**
+     * The payment went through but its answer was lost on the way back: the screen says
+     * pending, asks the core again, and turns into the receipt: never a failure, never a
+     * second payment.
+     */
+    @Test
+    fun aPendingPaymentTurnsIntoTheReceiptOnceTheAnswerIsHad() = runBlocking {
+        val wallet = funded(5_000)
+        val lostAnswer = object : WalletInterface by wallet {
+            override suspend fun pay(quote: Quote, amount: Money?): PaymentOutcome {
+                val paid = wallet.pay(quote, amount) as PaymentOutcome.Completed
+                return PaymentOutcome.Pending(paid.payment.intentId)
+            }
+        }
+        val vm = PayViewModel(lostAnswer, scope, pendingRetryMillis = 300)
+        val (png, orderId) = backend.orderPng("4.20 CNY")
+        vm.onImage(png.readBytes())
+        vm.state.await("confirm") { it is PayState.Confirm }
+        vm.confirm()
+        val pending = vm.state.await("pending") { it !is PayState.Paying && it !is PayState.Confirm }
+        assertTrue("$pending", pending is PayState.Pending)
+        val done = vm.state.await("receipt") { it !is PayState.Pending } as PayState.Done
+        assertEquals(orderId, done.payment.orderId)
+        assertEquals(cny(5_000 - 420), done.payment.balance)
+        assertEquals(cny(5_000 - 420), wallet.balance())
     }
 
     @Test
