@@ -116,9 +116,19 @@ pub async fn run(
             PayStage::Settled { .. } => eprintln!("… settled"),
         }
     };
-    let outcome = wallet
+    let mut outcome = wallet
         .pay_with_progress(&quote, amount.filter(|_| q.amount.is_none()), &progress)
         .await?;
+    if let PaymentOutcome::Pending { intent_id } = &outcome {
+        // A lost answer is often found a moment later: ask again for a few seconds (same
+        // key, never a second payment) before leaving it to the next command.
+        if !as_json {
+            eprintln!("… no answer yet; asking again");
+        }
+        outcome = wallet
+            .settle_patiently(intent_id, 3, Duration::from_secs(1))
+            .await?;
+    }
     match outcome {
         PaymentOutcome::Completed(p) => {
             if as_json {

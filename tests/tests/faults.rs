@@ -17,7 +17,7 @@ use purse_backend::store::{Store, TxRow};
 use purse_core::api::RetryPolicy;
 use purse_core::cache::IntentState;
 use purse_core::keys::{Argon2Cost, NoSecretStore, PassphraseProtector};
-use purse_core::pay::PaymentOutcome;
+use purse_core::pay::{PayQuote, PaymentOutcome};
 use purse_core::{Money, Wallet, WalletConfig, WalletError};
 
 const CLIENT_TIMEOUT: Duration = Duration::from_millis(400);
@@ -430,20 +430,30 @@ async fn a_client_killed_after_the_backend_paid_learns_of_it_on_restart() {
     assert_settled_once_after_restart(&b, dir.path(), &intents_paid[0]).await;
 }
 
+/// A merchant's order for `amount`, and a funded payer behind `proxy` holding its quote.
+async fn order_behind(
+    b: &Backend,
+    proxy: &FaultyProxy,
+    amount: &str,
+) -> (TestWallet, Arc<Wallet>, tempfile::TempDir, PayQuote) {
+    let (shop, _, _) = merchant_wallet(&b.url(), "Kiosk", None).await;
+    let (payer, dir) = payer_behind(proxy, "Ivy").await;
+    let order = shop
+        .wallet
+        .create_order(money(amount), "", None)
+        .await
+        .unwrap();
+    let quote = payer.resolve_payload(&order.payload).await.unwrap();
+    (shop, payer, dir, quote)
+}
+
 /// A "payment pending" screen asks again until it can say paid or refused: `settle` re-sends
 /// the intent with its key while the outcome is unknown, then answers from the outbox.
 #[tokio::test]
 async fn a_pending_payment_settles_when_asked_again() {
     let b = Backend::start().await;
     let proxy = FaultyProxy::start(&b.url(), 1, 0, Duration::ZERO).await;
-    let (shop, _, _) = merchant_wallet(&b.url(), "Kiosk", None).await;
-    let (payer, _dir) = payer_behind(&proxy, "Ivy").await;
-    let order = shop
-        .wallet
-        .create_order(money("3.00 CNY"), "", None)
-        .await
-        .unwrap();
-    let quote = payer.resolve_payload(&order.payload).await.unwrap();
+    let (shop, payer, _dir, quote) = order_behind(&b, &proxy, "3.00 CNY").await;
 
     let mut answered = proxy.hold_answers("/v1/payments");
     let intent_id = match payer.pay(&quote, None).await.unwrap() {
@@ -497,4 +507,37 @@ async fn a_pending_payment_settles_when_asked_again() {
         payer.settle("pi_unknown").await,
         Err(WalletError::InvalidInput(_))
     ));
+}
+
+/// The command line waits a few seconds for a lost answer before it says "pending".
+#[tokio::test]
+async fn a_patient_caller_gets_the_answer_once_the_network_is_back() {
+    let b = Backend::start().await;
+    let proxy = Arc::new(FaultyProxy::start(&b.url(), 1, 0, Duration::ZERO).await);
+    let (_shop, payer, _dir, quote) = order_behind(&b, &proxy, "1.50 CNY").await;
+    let _answered = proxy.hold_answers("/v1/payments");
+    let PaymentOutcome::Pending { intent_id } = payer.pay(&quote, None).await.unwrap() else {
+        panic!("the answer was held");
+    };
+    // Asked too briefly, it is still pending.
+    let brief = payer
+        .settle_patiently(&intent_id, 1, Duration::from_millis(10))
+        .await
+        .unwrap();
+    assert!(matches!(brief, PaymentOutcome::Pending { .. }));
+
+    let back = proxy.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        back.release_answers();
+    });
+    let outcome = payer
+        .settle_patiently(&intent_id, 6, Duration::from_millis(100))
+        .await
+        .unwrap();
+    let PaymentOutcome::Completed(paid) = outcome else {
+        panic!("still pending after the network came back");
+    };
+    assert_eq!(paid.amount, money("1.50 CNY"));
+    assert_eq!(paid.balance, money("198.50 CNY"));
 }
