@@ -11,9 +11,11 @@ final class LumaScanner: NSObject, AVCaptureVideoDataOutputSampleBufferDelegate 
     /// Returns true once it took a code; the scanner then stops.
     var onFrame: ((Data, Int, Int, Int, Int) -> Bool)?
     private let rotationDegrees = 90
+    private var camera: AVCaptureDevice?
 
     func start() throws {
         guard let camera = AVCaptureDevice.default(.builtInWideAngleCamera, for: .video, position: .back) else { return }
+        self.camera = camera
         let input = try AVCaptureDeviceInput(device: camera)
         let output = AVCaptureVideoDataOutput()
         output.videoSettings = [kCVPixelBufferPixelFormatTypeKey as String: kCVPixelFormatType_420YpCbCr8BiPlanarFullRange]
@@ -34,8 +36,7 @@ final class LumaScanner: NSObject, AVCaptureVideoDataOutputSampleBufferDelegate 
     /// The torch, for dark shops; false when the camera has none.
     @discardableResult
     func setTorch(_ on: Bool) -> Bool {
-        guard let camera = AVCaptureDevice.default(.builtInWideAngleCamera, for: .video, position: .back),
-              camera.hasTorch, (try? camera.lockForConfiguration()) != nil
+        guard let camera, camera.hasTorch, (try? camera.lockForConfiguration()) != nil
         else { return false }
         camera.torchMode = on ? .on : .off
         camera.unlockForConfiguration()

@@ -169,16 +169,13 @@ class PayViewModel(
                     is PaymentOutcome.Completed -> PayState.Done(outcome.payment)
                     is PaymentOutcome.Pending -> null
                 }
-            } catch (e: PurseException.Network) {
-                null
-            } catch (e: PurseException.InsufficientFunds) {
-                PayState.Failed(UiError.of(e), pending.quote)
-            } catch (e: PurseException.LimitReached) {
-                PayState.Failed(UiError.of(e), pending.quote)
-            } catch (e: PurseException.PaymentRefused) {
-                PayState.Failed(UiError.of(e), pending.quote)
             } catch (e: PurseException) {
-                return // not the payment's answer (a revoked device...): home's reconcile will tell
+                when (e) {
+                    is PurseException.Network -> null
+                    is PurseException.InsufficientFunds, is PurseException.LimitReached, is PurseException.PaymentRefused ->
+                        PayState.Failed(UiError.of(e), pending.quote)
+                    else -> return // not the payment's answer (a revoked device...): home's reconcile will tell
+                }
             }
             if (settled != null) {
                 _state.compareAndSet(pending, settled)
