@@ -17,9 +17,9 @@ use purse_core::sign::{
     verify_content_digest,
 };
 
+use crate::app::AppState;
+use crate::ledger::DeviceRow;
 use crate::problem::ApiProblem;
-use crate::server::AppState;
-use crate::store::{DeviceRow, Store};
 
 /// Largest request body accepted.
 pub const MAX_BODY: usize = 64 * 1024;
@@ -92,10 +92,7 @@ fn sign_problem(e: SignError) -> ApiProblem {
 
 /// Reads the body and checks everything that needs no key: structure, coverage, digest and
 /// time window.
-pub async fn read_signed<S: Store>(
-    state: &AppState<S>,
-    req: Request,
-) -> Result<SignedRequest, ApiProblem> {
+pub async fn read_signed(state: &AppState, req: Request) -> Result<SignedRequest, ApiProblem> {
     let (parts, body) = req.into_parts();
     let body = axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| {
         ApiProblem::new(
@@ -193,11 +190,7 @@ pub async fn read_signed<S: Store>(
 
 impl SignedRequest {
     /// Verifies the signature with `key`, then records the nonce (refusing a replay).
-    pub async fn verify_with<S: Store>(
-        &self,
-        state: &AppState<S>,
-        key: &PublicKey,
-    ) -> Result<(), ApiProblem> {
+    pub async fn verify_with(&self, state: &AppState, key: &PublicKey) -> Result<(), ApiProblem> {
         let view = MessageView {
             method: &self.method,
             target_uri: &self.target_uri,
@@ -205,9 +198,10 @@ impl SignedRequest {
             headers: &self.headers,
         };
         self.signature.verify(&view, key).map_err(sign_problem)?;
+        let (device, nonce, expires) = (self.keyid.clone(), self.nonce.clone(), self.expires);
         if !state
             .store
-            .remember_nonce(&self.keyid, &self.nonce, self.expires)
+            .write(move |tx| tx.insert_nonce(&device, &nonce, expires))
             .await?
         {
             return Err(ApiProblem::unauthorized(
@@ -231,15 +225,16 @@ fn url_path(uri: &str) -> String {
         .unwrap_or_else(|| "/".into())
 }
 
-impl<S: Store> FromRequest<AppState<S>> for Authed {
+impl FromRequest<AppState> for Authed {
     type Rejection = ApiProblem;
 
-    async fn from_request(req: Request, state: &AppState<S>) -> Result<Self, ApiProblem> {
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiProblem> {
         let signed = read_signed(state, req).await?;
-        let device =
-            state.store.device(&signed.keyid).await?.ok_or_else(|| {
-                ApiProblem::unauthorized(codes::UNKNOWN_KEY, "unknown device key")
-            })?;
+        let device = state
+            .store
+            .read(|r| r.device(&signed.keyid))
+            .await?
+            .ok_or_else(|| ApiProblem::unauthorized(codes::UNKNOWN_KEY, "unknown device key"))?;
         if device.revoked_at.is_some() {
             return Err(ApiProblem::new(
                 StatusCode::FORBIDDEN,

@@ -1,19 +1,28 @@
 //! purse-backend: the reference hosted backend of Purse.
 //!
-//! A real HTTP server (axum) over a durable store (SQLite by default, behind the [`Store`]
-//! trait), with a double-entry ledger, device-key request signatures (RFC 9421), idempotent
-//! money movement and a sandbox funding provider. Start it with [`start`] in-process, or
-//! with the `purse-backend` binary.
+//! A real HTTP server (axum) over a durable store, with a double-entry ledger, device-key
+//! request signatures (RFC 9421), idempotent money movement and a sandbox funding
+//! provider. Start it with [`start`] in-process, or with the `purse-backend` binary.
 //!
-//! [`Store`]: store::Store
+//! The layers, each importing only those below it: `routes` (HTTP, one file per area) ->
+//! `idempotency`, `auth`, `present` -> `ledger` (every money rule, over a transaction
+//! interface) -> `store` (engines: SQLite). `app` holds what handlers share; `server`
+//! starts them.
 
+pub mod app;
 pub mod auth;
+pub mod clock;
 pub mod funding;
+pub mod idempotency;
+pub mod ids;
+pub mod ledger;
 pub mod merchant_codes;
+pub mod present;
 pub mod problem;
 pub mod routes;
 pub mod server;
 pub mod store;
 pub mod webhooks;
 
-pub use server::{Config, RunningServer, start};
+pub use app::Config;
+pub use server::{RunningServer, start};

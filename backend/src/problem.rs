@@ -7,7 +7,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use purse_core::api::types::{Problem, codes};
 
-use crate::store::StoreError;
+use crate::ledger::StoreError;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
@@ -71,7 +71,7 @@ impl From<StoreError> for ApiProblem {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => ApiProblem::not_found("resource"),
-            StoreError::Conflict("insufficient funds") => ApiProblem::new(
+            StoreError::NegativeBalance => ApiProblem::new(
                 StatusCode::PAYMENT_REQUIRED,
                 codes::INSUFFICIENT_FUNDS,
                 "the balance is too low",

@@ -9,8 +9,9 @@ use std::time::Duration;
 use purse_core::sign::webhook;
 use tokio::sync::Notify;
 
-use crate::server::{AppState, unix_now_ms};
-use crate::store::{DeliveryRow, Store};
+use crate::app::AppState;
+use crate::clock::unix_now_ms;
+use crate::ledger::{DeliveryRow, MerchantRow, StoreError, Tx, WebhookMessage};
 
 /// Standard Webhooks' schedule: after the first attempt, 5 s, 5 min, 30 min, 2 h, 5 h,
 /// 10 h, 10 h; then the message is given up (and stays visible to the merchant).
@@ -25,14 +26,38 @@ pub fn default_schedule() -> Vec<Duration> {
 pub fn envelope(event_type: &str, unix: i64, data: &impl serde::Serialize) -> String {
     serde_json::json!({
         "type": event_type,
-        "timestamp": crate::server::rfc3339(unix),
+        "timestamp": crate::clock::rfc3339(unix),
         "data": data,
     })
     .to_string()
 }
 
+/// Queues `event_type` with `data` for the merchant, in the caller's transaction (so the
+/// message exists exactly when what it announces does). Nothing is queued for a merchant
+/// without a webhook URL.
+pub fn queue(
+    tx: &mut dyn Tx,
+    merchant: &MerchantRow,
+    message_id: &str,
+    event_type: &str,
+    now: i64,
+    data: &impl serde::Serialize,
+) -> Result<(), StoreError> {
+    if merchant.webhook_url.is_none() {
+        return Ok(());
+    }
+    let message = WebhookMessage {
+        message_id: message_id.to_owned(),
+        merchant_id: merchant.merchant_id.clone(),
+        event_type: event_type.to_owned(),
+        body: envelope(event_type, now, data),
+        created_at: now,
+    };
+    tx.queue_webhook(&message, now * 1000)
+}
+
 /// Runs until the server stops: sends what is due, sleeps until woken or a second passes.
-pub async fn deliverer<S: Store>(state: AppState<S>, wake: Arc<Notify>) {
+pub async fn deliverer(state: AppState, wake: Arc<Notify>) {
     let http = match reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
         .redirect(reqwest::redirect::Policy::none())
@@ -45,7 +70,8 @@ pub async fn deliverer<S: Store>(state: AppState<S>, wake: Arc<Notify>) {
         }
     };
     loop {
-        match state.store.due_deliveries(unix_now_ms(), 32).await {
+        let now = unix_now_ms();
+        match state.store.read(|r| r.due_deliveries(now, 32)).await {
             Ok(due) if !due.is_empty() => {
                 let mut sends = tokio::task::JoinSet::new();
                 for d in due {
@@ -62,12 +88,16 @@ pub async fn deliverer<S: Store>(state: AppState<S>, wake: Arc<Notify>) {
     }
 }
 
-async fn deliver<S: Store>(state: &AppState<S>, http: &reqwest::Client, d: DeliveryRow) {
+async fn deliver(state: &AppState, http: &reqwest::Client, d: DeliveryRow) {
     let Some(url) = d.url.clone() else {
-        let _ = state
-            .store
-            .record_delivery(&d.message_id, None, None, Some("no webhook URL"))
-            .await;
+        let _ = record(
+            state,
+            &d.message_id,
+            None,
+            None,
+            Some("no webhook URL".into()),
+        )
+        .await;
         return;
     };
     let ts = unix_now_ms() / 1000;
@@ -95,10 +125,7 @@ async fn deliver<S: Store>(state: &AppState<S>, http: &reqwest::Client, d: Deliv
     let recorded = match outcome {
         Ok(()) => {
             tracing::debug!(message = %d.message_id, "webhook delivered");
-            state
-                .store
-                .record_delivery(&d.message_id, Some(now), None, None)
-                .await
+            record(state, &d.message_id, Some(now), None, None).await
         }
         Err(e) => {
             let schedule = &state.config.webhook_retry;
@@ -107,13 +134,26 @@ async fn deliver<S: Store>(state: &AppState<S>, http: &reqwest::Client, d: Deliv
                 .map(|wait| now + wait.as_millis() as i64);
             tracing::info!(message = %d.message_id, attempt = d.attempts + 1, error = %e,
                 "webhook not acknowledged");
-            state
-                .store
-                .record_delivery(&d.message_id, None, next, Some(&e))
-                .await
+            record(state, &d.message_id, None, next, Some(e)).await
         }
     };
     if let Err(e) = recorded {
         tracing::warn!("recording a webhook attempt: {e}");
     }
+}
+
+async fn record(
+    state: &AppState,
+    message_id: &str,
+    delivered_at_ms: Option<i64>,
+    next_attempt_ms: Option<i64>,
+    error: Option<String>,
+) -> Result<(), StoreError> {
+    let id = message_id.to_owned();
+    state
+        .store
+        .write(move |tx| {
+            tx.record_delivery(&id, delivered_at_ms, next_attempt_ms, error.as_deref())
+        })
+        .await
 }

@@ -188,6 +188,14 @@ impl Money {
         Money { minor: 0, currency }
     }
 
+    /// `major` whole units (`5000` CNY is 500000 minor units); `Overflow` past `i64`.
+    pub fn from_major(major: i64, currency: Currency) -> Result<Self, MoneyError> {
+        let minor = major
+            .checked_mul(currency.scale())
+            .ok_or(MoneyError::Overflow)?;
+        Ok(Money { minor, currency })
+    }
+
     /// Parses `"12.34 CNY"`: a non-negative decimal amount, one space, an ISO 4217 code.
     ///
     /// Strict on purpose, because a typo in an amount costs money: no thousands separators,
@@ -326,6 +334,17 @@ mod tests {
 
     fn cur(code: &str) -> Currency {
         Currency::from_code(code).unwrap()
+    }
+
+    #[test]
+    fn whole_units_scale_by_the_exponent() {
+        assert_eq!(Money::from_major(5_000, cur("CNY")).unwrap().minor, 500_000);
+        assert_eq!(Money::from_major(5_000, cur("JPY")).unwrap().minor, 5_000);
+        assert_eq!(Money::from_major(2, cur("KWD")).unwrap().minor, 2_000);
+        assert_eq!(
+            Money::from_major(i64::MAX / 10, cur("CNY")),
+            Err(MoneyError::Overflow)
+        );
     }
 
     #[test]

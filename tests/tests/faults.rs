@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use common::proxy::{Fault, FaultyProxy, Rng};
 use common::*;
-use purse_backend::store::{Store, TxRow};
 use purse_core::api::RetryPolicy;
+use purse_core::api::types::Transaction;
 use purse_core::cache::IntentState;
 use purse_core::keys::{Argon2Cost, NoSecretStore, PassphraseProtector};
 use purse_core::pay::{PayQuote, PaymentOutcome};
@@ -31,18 +31,20 @@ fn quick_retries() -> RetryPolicy {
 }
 
 /// Every transaction of an account on the backend, newest first.
-async fn ledger_of(b: &Backend, account_id: &str) -> Vec<TxRow> {
+async fn ledger_of(b: &Backend, account_id: &str) -> Vec<Transaction> {
     let mut all = Vec::new();
     let mut after: Option<String> = None;
     loop {
+        let cursor = after.clone();
+        let id = account_id.to_owned();
         let (page, more) = b
             .server
             .store
-            .transactions(account_id, 100, after.as_deref())
+            .read(move |r| r.transactions(&id, 100, cursor.as_deref()))
             .await
             .unwrap();
-        after = page.last().map(|t| t.transaction_id.clone());
-        all.extend(page);
+        after = page.last().map(|t| t.transaction.transaction_id.clone());
+        all.extend(page.into_iter().map(|r| r.transaction));
         if !more {
             return all;
         }
@@ -67,7 +69,7 @@ async fn assert_recovered(b: &Backend, w: &Wallet, shown: &[Shown]) {
     for t in &ledger {
         if let Some(i) = &t.intent_id {
             assert!(
-                paid_intents.insert(i.clone(), -t.amount).is_none(),
+                paid_intents.insert(i.clone(), -t.amount.minor).is_none(),
                 "intent {i} paid twice"
             );
         }
@@ -114,7 +116,7 @@ async fn assert_recovered(b: &Backend, w: &Wallet, shown: &[Shown]) {
         .collect();
     let as_ledger: Vec<(String, i64, i64)> = ledger
         .iter()
-        .map(|t| (t.transaction_id.clone(), t.seq, t.amount))
+        .map(|t| (t.transaction_id.clone(), t.seq, t.amount.minor))
         .collect();
     assert_eq!(as_cached, as_ledger, "history differs from the ledger");
 
@@ -397,7 +399,7 @@ async fn a_client_killed_after_committing_the_intent_pays_once_on_restart() {
     assert!(
         b.server
             .store
-            .payment(&account_id, &intent_id)
+            .read(|r| r.payment(&account_id, &intent_id))
             .await
             .unwrap()
             .is_none()

@@ -4,23 +4,23 @@ use axum::Json;
 use axum::extract::{Path, State};
 use purse_core::api::types::{Device, DeviceList};
 
+use crate::app::AppState;
 use crate::auth::Authed;
+use crate::present;
 use crate::problem::ApiProblem;
-use crate::server::AppState;
-use crate::store::{DeviceRow, Store};
 
 #[utoipa::path(get, path = "/v1/devices", tag = "devices",
     responses((status = 200, body = DeviceList), (status = 401, body = purse_core::api::types::Problem)))]
-pub async fn list<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn list(
+    State(state): State<AppState>,
     auth: Authed,
 ) -> Result<Json<DeviceList>, ApiProblem> {
     let data = state
         .store
-        .devices(auth.account_id())
+        .read(|r| r.devices(auth.account_id()))
         .await?
         .into_iter()
-        .map(to_device)
+        .map(present::device)
         .collect();
     Ok(Json(DeviceList { data }))
 }
@@ -30,26 +30,18 @@ pub async fn list<S: Store>(
 #[utoipa::path(post, path = "/v1/devices/{device_id}/revoke", tag = "devices",
     params(("device_id" = String, Path)),
     responses((status = 200, body = Device), (status = 404, body = purse_core::api::types::Problem)))]
-pub async fn revoke<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn revoke(
+    State(state): State<AppState>,
     Path(device_id): Path<String>,
     auth: Authed,
 ) -> Result<Json<Device>, ApiProblem> {
+    let (account_id, now) = (auth.account_id().to_owned(), state.now());
+    let target = device_id.clone();
     let d = state
         .store
-        .revoke_device(auth.account_id(), &device_id, state.now())
+        .write(move |tx| tx.revoke_device(&account_id, &target, now))
         .await?
         .ok_or_else(|| ApiProblem::not_found("device"))?;
     tracing::info!(device = %device_id, by = %auth.device.device_id, "device revoked");
-    Ok(Json(to_device(d)))
-}
-
-fn to_device(d: DeviceRow) -> Device {
-    Device {
-        device_id: d.device_id,
-        name: d.name,
-        public_key: d.public_key,
-        created_at: d.created_at,
-        revoked_at: d.revoked_at,
-    }
+    Ok(Json(present::device(d)))
 }

@@ -5,14 +5,15 @@ use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
-use purse_core::api::types::{Account, EnrollRequest, EnrollResponse, codes};
+use purse_core::api::types::{EnrollRequest, EnrollResponse, codes};
 use purse_core::keys::{PublicKey, device_id_for, payment_key_proof_message};
 
+use crate::app::AppState;
 use crate::auth::{parse_json, read_signed};
+use crate::ids::random_id;
+use crate::ledger::{AccountRow, DeviceRow, StoreError};
+use crate::present;
 use crate::problem::ApiProblem;
-use crate::routes::random_id;
-use crate::server::AppState;
-use crate::store::{AccountRow, DeviceRow, Store, StoreError};
 
 /// Enrollment is signed by the key it registers (keyid = the device id derived from
 /// `device_public_key`), which proves the caller holds it; the payment key proves itself with
@@ -21,8 +22,8 @@ use crate::store::{AccountRow, DeviceRow, Store, StoreError};
 #[utoipa::path(post, path = "/v1/enroll", tag = "devices",
     request_body = EnrollRequest,
     responses((status = 201, body = EnrollResponse), (status = 401, body = purse_core::api::types::Problem)))]
-pub async fn enroll<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn enroll(
+    State(state): State<AppState>,
     req: Request,
 ) -> Result<(StatusCode, Json<EnrollResponse>), ApiProblem> {
     let signed = read_signed(&state, req).await?;
@@ -53,7 +54,7 @@ pub async fn enroll<S: Store>(
         return Err(ApiProblem::bad_request("name must be 1 to 80 characters"));
     }
 
-    if let Some(existing) = state.store.device(&device_id).await? {
+    if let Some(existing) = state.store.read(|r| r.device(&device_id)).await? {
         return replay_enrollment(&state, existing, &body).await;
     }
     let now = state.now();
@@ -74,12 +75,20 @@ pub async fn enroll<S: Store>(
         created_at: now,
         revoked_at: None,
     };
-    match state.store.create_account(account.clone(), device).await {
+    let new_account = account.clone();
+    let created = state
+        .store
+        .write(move |tx| {
+            tx.insert_account(&new_account)?;
+            tx.insert_device(&device)
+        })
+        .await;
+    match created {
         Ok(()) => {}
-        Err(StoreError::Conflict(_)) => {
+        Err(StoreError::Duplicate(_)) => {
             let existing = state
                 .store
-                .device(&device_id)
+                .read(|r| r.device(&device_id))
                 .await?
                 .ok_or_else(|| ApiProblem::internal("device vanished"))?;
             return replay_enrollment(&state, existing, &body).await;
@@ -90,14 +99,14 @@ pub async fn enroll<S: Store>(
     Ok((
         StatusCode::CREATED,
         Json(EnrollResponse {
-            account: to_account(&account),
+            account: present::account(&account),
             device_id,
         }),
     ))
 }
 
-async fn replay_enrollment<S: Store>(
-    state: &AppState<S>,
+async fn replay_enrollment(
+    state: &AppState,
     existing: DeviceRow,
     body: &EnrollRequest,
 ) -> Result<(StatusCode, Json<EnrollResponse>), ApiProblem> {
@@ -110,23 +119,14 @@ async fn replay_enrollment<S: Store>(
     }
     let account = state
         .store
-        .account(&existing.account_id)
+        .read(|r| r.account(&existing.account_id))
         .await?
         .ok_or_else(|| ApiProblem::internal("device without account"))?;
     Ok((
         StatusCode::OK,
         Json(EnrollResponse {
-            account: to_account(&account),
+            account: present::account(&account),
             device_id: existing.device_id,
         }),
     ))
-}
-
-pub fn to_account(a: &AccountRow) -> Account {
-    Account {
-        account_id: a.account_id.clone(),
-        name: a.name.clone(),
-        currency: a.currency,
-        created_at: a.created_at,
-    }
 }

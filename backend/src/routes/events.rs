@@ -7,14 +7,12 @@ use std::time::Duration;
 use axum::Json;
 use axum::extract::{Query, State};
 use purse_core::api::types::{Event, EventPage};
-use purse_core::money::Money;
 use serde::Deserialize;
 
+use crate::app::AppState;
 use crate::auth::Authed;
+use crate::present;
 use crate::problem::ApiProblem;
-use crate::routes::account::to_transaction;
-use crate::server::AppState;
-use crate::store::Store;
 
 /// Longest a poll is held open.
 pub const MAX_WAIT_SECS: u64 = 30;
@@ -31,8 +29,8 @@ pub struct EventParams {
 
 #[utoipa::path(get, path = "/v1/events", tag = "account", params(EventParams),
     responses((status = 200, body = EventPage), (status = 401, body = purse_core::api::types::Problem)))]
-pub async fn poll<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn poll(
+    State(state): State<AppState>,
     Query(q): Query<EventParams>,
     auth: Authed,
 ) -> Result<Json<EventPage>, ApiProblem> {
@@ -46,16 +44,17 @@ pub async fn poll<S: Store>(
     // Subscribe before the first read, so nothing committed in between is missed.
     let mut moved = state.ledger.subscribe();
     loop {
-        let rows = state.store.events(auth.account_id(), after, limit).await?;
+        let rows = state
+            .store
+            .read(|r| r.events(auth.account_id(), after, limit))
+            .await?;
         if !rows.is_empty() {
             let mut data = Vec::with_capacity(rows.len());
             for r in rows {
-                let balance = Money::new(r.balance_after.unwrap_or(0), r.currency);
-                let cursor = r.seq;
                 data.push(Event {
-                    cursor,
-                    transaction: to_transaction(r)?,
-                    balance,
+                    cursor: r.transaction.seq,
+                    balance: present::balance_after(&r),
+                    transaction: r.transaction,
                 });
             }
             let next_cursor = data.last().map_or(after, |e| e.cursor);

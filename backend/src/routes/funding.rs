@@ -7,18 +7,20 @@ use purse_core::api::types::{
     FundingKind, FundingSource, FundingSourceList, LinkBankRequest, LinkCardRequest, codes,
 };
 
+use crate::app::AppState;
 use crate::auth::Authed;
+use crate::clock::year_month;
 use crate::funding::{check_card, check_iban};
+use crate::ids::random_id;
+use crate::ledger::FundingRow;
+use crate::present;
 use crate::problem::ApiProblem;
-use crate::routes::random_id;
-use crate::server::{AppState, year_month};
-use crate::store::{FundingRow, Store};
 
 /// Links a card. Linking the same card again returns the source already linked.
 #[utoipa::path(post, path = "/v1/funding/cards", tag = "funding", request_body = LinkCardRequest,
     responses((status = 200, body = FundingSource), (status = 400, body = purse_core::api::types::Problem)))]
-pub async fn link_card<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn link_card(
+    State(state): State<AppState>,
     auth: Authed,
 ) -> Result<Json<FundingSource>, ApiProblem> {
     let req: LinkCardRequest = auth.json()?;
@@ -32,22 +34,21 @@ pub async fn link_card<S: Store>(
     let row = FundingRow {
         source_id: random_id("src"),
         account_id: auth.account_id().to_owned(),
-        kind: "card".into(),
+        kind: FundingKind::Card,
         brand: card.brand.into(),
         last4: card.last4,
-        behaviour: card.behaviour.encode(),
+        behaviour: card.behaviour,
         created_at: state.now(),
     };
     let fp = fingerprint(auth.account_id(), &req.number);
-    let linked = state.store.link_funding(row, &fp).await?;
-    Ok(Json(to_source(linked)))
+    Ok(Json(present::funding_source(link(&state, row, fp).await?)))
 }
 
 /// Links a bank account by IBAN. Linking the same IBAN again returns the same source.
 #[utoipa::path(post, path = "/v1/funding/banks", tag = "funding", request_body = LinkBankRequest,
     responses((status = 200, body = FundingSource), (status = 400, body = purse_core::api::types::Problem)))]
-pub async fn link_bank<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn link_bank(
+    State(state): State<AppState>,
     auth: Authed,
 ) -> Result<Json<FundingSource>, ApiProblem> {
     let req: LinkBankRequest = auth.json()?;
@@ -60,31 +61,44 @@ pub async fn link_bank<S: Store>(
     let row = FundingRow {
         source_id: random_id("src"),
         account_id: auth.account_id().to_owned(),
-        kind: "bank".into(),
+        kind: FundingKind::Bank,
         brand: iban.country,
         last4: iban.last4,
-        behaviour: iban.behaviour.encode(),
+        behaviour: iban.behaviour,
         created_at: state.now(),
     };
     let fp = fingerprint(auth.account_id(), &req.iban.to_ascii_uppercase());
-    let linked = state.store.link_funding(row, &fp).await?;
-    Ok(Json(to_source(linked)))
+    Ok(Json(present::funding_source(link(&state, row, fp).await?)))
 }
 
 #[utoipa::path(get, path = "/v1/funding/sources", tag = "funding",
     responses((status = 200, body = FundingSourceList)))]
-pub async fn sources<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn sources(
+    State(state): State<AppState>,
     auth: Authed,
 ) -> Result<Json<FundingSourceList>, ApiProblem> {
     let data = state
         .store
-        .funding_sources(auth.account_id())
+        .read(|r| r.funding_sources(auth.account_id()))
         .await?
         .into_iter()
-        .map(to_source)
+        .map(present::funding_source)
         .collect();
     Ok(Json(FundingSourceList { data }))
+}
+
+/// Links a source, or returns the one already linked with this fingerprint.
+async fn link(state: &AppState, row: FundingRow, fp: String) -> Result<FundingRow, ApiProblem> {
+    Ok(state
+        .store
+        .write(move |tx| {
+            if let Some(existing) = tx.funding_by_fingerprint(&row.account_id, &fp)? {
+                return Ok(existing);
+            }
+            tx.insert_funding(&row, &fp)?;
+            Ok(row)
+        })
+        .await?)
 }
 
 /// A per-account fingerprint of a card number or IBAN: lets the same source link once
@@ -95,33 +109,4 @@ fn fingerprint(account_id: &str, number: &str) -> String {
         format!("purse-funding-fp:v1:{account_id}:{number}").as_bytes(),
     );
     hex::encode(d.as_ref())
-}
-
-pub fn to_source(r: FundingRow) -> FundingSource {
-    FundingSource {
-        source_id: r.source_id,
-        kind: if r.kind == "bank" {
-            FundingKind::Bank
-        } else {
-            FundingKind::Card
-        },
-        brand: r.brand,
-        last4: r.last4,
-        created_at: r.created_at,
-    }
-}
-
-/// How a source appears in history: "Visa •••• 4242", "Bank DE •••• 3000".
-pub fn source_label(r: &FundingRow) -> String {
-    let brand = match r.brand.as_str() {
-        "visa" => "Visa",
-        "mastercard" => "Mastercard",
-        "amex" => "American Express",
-        "discover" => "Discover",
-        "jcb" => "JCB",
-        "unionpay" => "UnionPay",
-        other if r.kind == "bank" => return format!("Bank {other} •••• {}", r.last4),
-        _ => "Card",
-    };
-    format!("{brand} •••• {}", r.last4)
 }

@@ -7,55 +7,23 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use purse_core::api::types::{
     CreateOrderRequest, Merchant, MerchantRegistration, Order, OrderList, OrderState, Problem,
-    RefundRequest, RegisterMerchantRequest, codes,
+    Refund, RefundRequest, RegisterMerchantRequest, codes,
 };
 use purse_core::money::Money;
 
+use crate::app::AppState;
 use crate::auth::Authed;
+use crate::idempotency::{self, Done, Key, Reply};
+use crate::ids::random_id;
+use crate::ledger::refunds::{RefundDraft, RefundRefusal, RefundResult, refund as settle_refund};
+use crate::ledger::{MerchantRow, OrderKind, OrderRow, StoreError};
 use crate::merchant_codes;
+use crate::present;
 use crate::problem::ApiProblem;
-use crate::routes::account::{PageParams, to_transaction};
-use crate::routes::random_id;
-use crate::routes::topups::{key_reused, request_hash, require_idempotency_key, stored_response};
-use crate::server::AppState;
-use crate::store::{
-    Answer, IdempotencyScope, Idempotent, MerchantRow, OrderRow, RefundDraft, RefundRefusal,
-    RefundResult, Store, StoreError,
-};
+use crate::routes::extract::{PageParams, own_account, own_merchant};
+use crate::webhooks;
 
 const DEFAULT_ORDER_TTL: i64 = 900;
-
-pub fn to_merchant(m: &MerchantRow) -> Merchant {
-    Merchant {
-        merchant_id: m.merchant_id.clone(),
-        account_id: m.account_id.clone(),
-        display_name: m.display_name.clone(),
-        city: m.city.clone(),
-        mcc: m.mcc.clone(),
-        currency: m.currency,
-        webhook_url: m.webhook_url.clone(),
-        static_payload: m.static_payload.clone(),
-        created_at: m.created_at,
-    }
-}
-
-pub fn to_order(o: &OrderRow, now: i64) -> Result<Order, StoreError> {
-    let state = o.state_at(now);
-    Ok(Order {
-        order_id: o.order_id.clone(),
-        merchant_id: o.merchant_id.clone(),
-        amount: Money::new(o.amount, o.currency),
-        description: o.description.clone(),
-        state: OrderState::parse(state)
-            .ok_or_else(|| StoreError::Corrupt(format!("order state {state}")))?,
-        amount_refunded: Money::new(o.amount_refunded, o.currency),
-        payload: o.payload.clone(),
-        created_at: o.created_at,
-        expires_at: o.expires_at,
-        paid_at: o.paid_at,
-        payment_id: o.payment_id.clone(),
-    })
-}
 
 fn text(field: &str, value: &str, max: usize) -> Result<String, ApiProblem> {
     let v = value.trim();
@@ -67,29 +35,11 @@ fn text(field: &str, value: &str, max: usize) -> Result<String, ApiProblem> {
     Ok(v.to_owned())
 }
 
-/// The signing account's merchant profile, or `not_a_merchant`.
-pub async fn own_merchant<S: Store>(
-    state: &AppState<S>,
-    auth: &Authed,
-) -> Result<MerchantRow, ApiProblem> {
-    state
-        .store
-        .merchant_of_account(auth.account_id())
-        .await?
-        .ok_or_else(|| {
-            ApiProblem::new(
-                StatusCode::FORBIDDEN,
-                codes::NOT_A_MERCHANT,
-                "this account is not registered as a merchant",
-            )
-        })
-}
-
 /// Registers the signing account as a merchant. The webhook secret is in this answer only.
 #[utoipa::path(post, path = "/v1/merchant", tag = "merchants", request_body = RegisterMerchantRequest,
     responses((status = 201, body = MerchantRegistration), (status = 409, body = Problem)))]
-pub async fn register<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn register(
+    State(state): State<AppState>,
     auth: Authed,
 ) -> Result<(StatusCode, Json<MerchantRegistration>), ApiProblem> {
     let req: RegisterMerchantRequest = auth.json()?;
@@ -108,11 +58,7 @@ pub async fn register<S: Store>(
             )
         })?;
     }
-    let account = state
-        .store
-        .account(auth.account_id())
-        .await?
-        .ok_or_else(|| ApiProblem::not_found("account"))?;
+    let account = own_account(&state, &auth).await?;
     let merchant_id = random_id("mch");
     let static_payload =
         merchant_codes::static_payload(&merchant_id, &display_name, &city, &mcc, account.currency)
@@ -130,9 +76,10 @@ pub async fn register<S: Store>(
         static_payload,
         created_at: state.now(),
     };
-    match state.store.create_merchant(row.clone()).await {
+    let new = row.clone();
+    match state.store.write(move |tx| tx.insert_merchant(&new)).await {
         Ok(()) => {}
-        Err(StoreError::Conflict(_)) => {
+        Err(StoreError::Duplicate(_)) => {
             return Err(ApiProblem::new(
                 StatusCode::CONFLICT,
                 codes::MERCHANT_EXISTS,
@@ -145,7 +92,7 @@ pub async fn register<S: Store>(
     Ok((
         StatusCode::CREATED,
         Json(MerchantRegistration {
-            merchant: to_merchant(&row),
+            merchant: present::merchant(&row),
             webhook_secret: secret,
         }),
     ))
@@ -153,19 +100,16 @@ pub async fn register<S: Store>(
 
 #[utoipa::path(get, path = "/v1/merchant", tag = "merchants",
     responses((status = 200, body = Merchant), (status = 403, body = Problem)))]
-pub async fn me<S: Store>(
-    State(state): State<AppState<S>>,
-    auth: Authed,
-) -> Result<Json<Merchant>, ApiProblem> {
-    Ok(Json(to_merchant(&own_merchant(&state, &auth).await?)))
+pub async fn me(State(state): State<AppState>, auth: Authed) -> Result<Json<Merchant>, ApiProblem> {
+    Ok(Json(present::merchant(&own_merchant(&state, &auth).await?)))
 }
 
 /// Creates an order with its dynamic code. With an `Idempotency-Key`, a repeat returns the
 /// same order.
 #[utoipa::path(post, path = "/v1/merchant/orders", tag = "merchants", request_body = CreateOrderRequest,
     responses((status = 201, body = Order), (status = 400, body = Problem)))]
-pub async fn create_order<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn create_order(
+    State(state): State<AppState>,
     auth: Authed,
 ) -> Result<Response, ApiProblem> {
     let m = own_merchant(&state, &auth).await?;
@@ -177,15 +121,12 @@ pub async fn create_order<S: Store>(
             format!("this merchant takes {}", m.currency),
         ));
     }
-    let max = AppState::<S>::major(state.config.max_per_payment_major, m.currency);
-    if !req.amount.is_positive() || req.amount.minor > max {
+    let (max, _) = state.config.maxima().in_currency(m.currency);
+    if !req.amount.is_positive() || req.amount.minor > max.minor {
         return Err(ApiProblem::new(
             StatusCode::BAD_REQUEST,
             codes::AMOUNT_INVALID,
-            format!(
-                "an order must be more than zero and at most {}",
-                Money::new(max, m.currency)
-            ),
+            format!("an order must be more than zero and at most {max}"),
         ));
     }
     let ttl = req.expires_in.unwrap_or(DEFAULT_ORDER_TTL);
@@ -209,12 +150,11 @@ pub async fn create_order<S: Store>(
     let row = OrderRow {
         order_id,
         merchant_id: m.merchant_id.clone(),
-        amount: req.amount.minor,
-        currency: m.currency,
+        amount: req.amount,
         description,
-        kind: "dynamic".into(),
-        state: "waiting".into(),
-        amount_refunded: 0,
+        kind: OrderKind::Dynamic,
+        state: OrderState::Waiting,
+        amount_refunded: Money::zero(m.currency),
         payload,
         created_at: now,
         expires_at: now + ttl,
@@ -222,57 +162,45 @@ pub async fn create_order<S: Store>(
         payment_id: None,
         payer_account_id: None,
     };
-    let body = serde_json::to_string(&to_order(&row, now)?).map_err(ApiProblem::internal)?;
-    let scope = auth.idempotency_key.as_ref().map(|k| IdempotencyScope {
-        account_id: auth.account_id().to_owned(),
-        key: k.clone(),
-        request_hash: request_hash(&auth),
-        now,
-    });
-    match state
-        .store
-        .create_order(row, scope, move || (201, body))
-        .await?
-    {
-        Idempotent::Fresh(_, stored) => Ok(stored_response(stored, false)),
-        Idempotent::Replayed(stored) => Ok(stored_response(stored, true)),
-        Idempotent::KeyReused => Err(key_reused()),
-    }
+    let key = Key::optional(&auth, now)?;
+    let done = idempotency::write(state.store.as_ref(), key, move |tx| {
+        tx.insert_order(&row)?;
+        Ok((
+            Reply::json(StatusCode::CREATED, &present::order(&row, now)),
+            (),
+        ))
+    })
+    .await?;
+    Ok(done.into_response())
 }
 
 /// The merchant's orders, newest first.
 #[utoipa::path(get, path = "/v1/merchant/orders", tag = "merchants", params(PageParams),
     responses((status = 200, body = OrderList)))]
-pub async fn list_orders<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn list_orders(
+    State(state): State<AppState>,
     Query(q): Query<PageParams>,
     auth: Authed,
 ) -> Result<Json<OrderList>, ApiProblem> {
     let m = own_merchant(&state, &auth).await?;
-    let limit = q.limit.unwrap_or(20);
-    if !(1..=100).contains(&limit) {
-        return Err(ApiProblem::bad_request("limit must be 1 to 100"));
-    }
+    let limit = q.limit()?;
     let (rows, has_more) = state
         .store
-        .orders(&m.merchant_id, limit, q.starting_after.as_deref())
+        .read(|r| r.orders(&m.merchant_id, limit, q.starting_after.as_deref()))
         .await?;
     let now = state.now();
-    let data = rows
-        .iter()
-        .map(|o| to_order(o, now))
-        .collect::<Result<_, _>>()?;
+    let data = rows.iter().map(|o| present::order(o, now)).collect();
     Ok(Json(OrderList { data, has_more }))
 }
 
-async fn merchant_order<S: Store>(
-    state: &AppState<S>,
+async fn merchant_order(
+    state: &AppState,
     m: &MerchantRow,
     order_id: &str,
 ) -> Result<OrderRow, ApiProblem> {
     state
         .store
-        .order(order_id)
+        .read(|r| r.order(order_id))
         .await?
         .filter(|o| o.merchant_id == m.merchant_id)
         .ok_or_else(|| ApiProblem::not_found("order"))
@@ -280,42 +208,54 @@ async fn merchant_order<S: Store>(
 
 #[utoipa::path(get, path = "/v1/merchant/orders/{order_id}", tag = "merchants",
     params(("order_id" = String, Path)), responses((status = 200, body = Order), (status = 404, body = Problem)))]
-pub async fn get_order<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn get_order(
+    State(state): State<AppState>,
     Path(order_id): Path<String>,
     auth: Authed,
 ) -> Result<Json<Order>, ApiProblem> {
     let m = own_merchant(&state, &auth).await?;
     let o = merchant_order(&state, &m, &order_id).await?;
-    Ok(Json(to_order(&o, state.now())?))
+    Ok(Json(present::order(&o, state.now())))
 }
 
 /// Cancels a waiting order: it can no longer be paid. Closing a closed order is a no-op.
 #[utoipa::path(post, path = "/v1/merchant/orders/{order_id}/close", tag = "merchants",
     params(("order_id" = String, Path)), responses((status = 200, body = Order), (status = 409, body = Problem)))]
-pub async fn close_order<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn close_order(
+    State(state): State<AppState>,
     Path(order_id): Path<String>,
     auth: Authed,
 ) -> Result<Json<Order>, ApiProblem> {
     let m = own_merchant(&state, &auth).await?;
     let now = state.now();
+    let merchant_id = m.merchant_id.clone();
     let o = state
         .store
-        .close_order(&m.merchant_id, &order_id, now)
+        .write(move |tx| {
+            let Some(mut o) = tx
+                .order(&order_id)?
+                .filter(|o| o.merchant_id == merchant_id)
+            else {
+                return Ok(None);
+            };
+            if o.close() {
+                tx.update_order(&o)?;
+            }
+            Ok(Some(o))
+        })
         .await?
         .ok_or_else(|| ApiProblem::not_found("order"))?;
-    if matches!(o.state.as_str(), "paid" | "refunded") {
+    if o.is_paid() {
         return Err(ApiProblem::new(
             StatusCode::CONFLICT,
             codes::ORDER_ALREADY_PAID,
             "a paid order cannot be closed; refund it",
         ));
     }
-    Ok(Json(to_order(&o, now)?))
+    Ok(Json(present::order(&o, now)))
 }
 
-fn refund_problem(r: &RefundRefusal, currency: purse_core::money::Currency) -> ApiProblem {
+fn refund_problem(r: &RefundRefusal) -> ApiProblem {
     match r {
         RefundRefusal::OrderNotFound => ApiProblem::not_found("order"),
         RefundRefusal::NotPaid => ApiProblem::new(
@@ -326,10 +266,7 @@ fn refund_problem(r: &RefundRefusal, currency: purse_core::money::Currency) -> A
         RefundRefusal::Exceeds { refundable } => ApiProblem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             codes::REFUND_EXCEEDS_PAYMENT,
-            format!(
-                "at most {} of this order can still be refunded",
-                Money::new(*refundable, currency)
-            ),
+            format!("at most {refundable} of this order can still be refunded"),
         ),
         RefundRefusal::InsufficientFunds => ApiProblem::new(
             StatusCode::PAYMENT_REQUIRED,
@@ -346,12 +283,13 @@ fn refund_problem(r: &RefundRefusal, currency: purse_core::money::Currency) -> A
     request_body = RefundRequest,
     responses((status = 201, body = purse_core::api::types::Refund), (status = 409, body = Problem),
         (status = 422, body = Problem)))]
-pub async fn refund<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn refund(
+    State(state): State<AppState>,
     Path(order_id): Path<String>,
     auth: Authed,
 ) -> Result<Response, ApiProblem> {
-    let key = require_idempotency_key(&auth)?;
+    let now = state.now();
+    let key = Key::required(&auth, now)?;
     let m = own_merchant(&state, &auth).await?;
     let req: RefundRequest = auth.json()?;
     if req.amount.currency != m.currency || !req.amount.is_positive() {
@@ -361,66 +299,47 @@ pub async fn refund<S: Store>(
             format!("a refund is a positive amount in {}", m.currency),
         ));
     }
-    let now = state.now();
-    let currency = m.currency;
     let draft = RefundDraft {
-        scope: IdempotencyScope {
-            account_id: auth.account_id().to_owned(),
-            key,
-            request_hash: request_hash(&auth),
-            now,
-        },
         refund_id: random_id("re"),
         transaction_id: random_id("tx"),
-        message_id: random_id("msg"),
         merchant: m,
         order_id,
-        amount: req.amount.minor,
+        amount: req.amount,
         reason: req.reason.trim().chars().take(200).collect(),
+        now,
     };
-    let refund_id = draft.refund_id.clone();
-    let outcome = state
-        .store
-        .refund(draft, move |result| match result {
-            RefundResult::Refused(r) => {
-                let p = refund_problem(r, currency);
-                Answer {
-                    status: p.status.as_u16(),
-                    body: serde_json::to_string(&p.to_problem()).unwrap_or_default(),
-                    webhook: None,
-                }
-            }
+    let message_id = random_id("msg");
+    let done = idempotency::write(state.store.as_ref(), Some(key), move |tx| {
+        let result = settle_refund(tx, &draft)?;
+        let reply = match &result {
+            RefundResult::Refused(r) => Reply::problem(&refund_problem(r)),
             RefundResult::Refunded { order, merchant_tx } => {
-                let balance = Money::new(merchant_tx.balance_after.unwrap_or(0), currency);
-                let (order, transaction) =
-                    match (to_order(order, now), to_transaction(merchant_tx.clone())) {
-                        (Ok(o), Ok(t)) => (o, t),
-                        _ => return Answer::internal(),
-                    };
-                let webhook = crate::webhooks::envelope("order.refunded", now, &order);
-                let refund = purse_core::api::types::Refund {
-                    refund_id,
-                    order,
-                    transaction,
-                    balance,
-                };
-                Answer {
-                    status: 201,
-                    body: serde_json::to_string(&refund).unwrap_or_default(),
-                    webhook: Some(("order.refunded".into(), webhook)),
-                }
+                let order = present::order(order, now);
+                webhooks::queue(
+                    tx,
+                    &draft.merchant,
+                    &message_id,
+                    "order.refunded",
+                    now,
+                    &order,
+                )?;
+                Reply::json(
+                    StatusCode::CREATED,
+                    &Refund {
+                        refund_id: draft.refund_id.clone(),
+                        order,
+                        balance: present::balance_after(merchant_tx),
+                        transaction: merchant_tx.transaction.clone(),
+                    },
+                )
             }
-        })
-        .await?;
-    match outcome {
-        Idempotent::Fresh(result, stored) => {
-            if let RefundResult::Refunded { merchant_tx, .. } = &result {
-                state.ledger_moved(merchant_tx.seq);
-                state.webhooks.notify_one();
-            }
-            Ok(stored_response(stored, false))
-        }
-        Idempotent::Replayed(stored) => Ok(stored_response(stored, true)),
-        Idempotent::KeyReused => Err(key_reused()),
+        };
+        Ok((reply, result))
+    })
+    .await?;
+    if let Done::Fresh(_, RefundResult::Refunded { merchant_tx, .. }) = &done {
+        state.ledger_moved(merchant_tx.transaction.seq);
+        state.webhooks.notify_one();
     }
+    Ok(done.into_response())
 }

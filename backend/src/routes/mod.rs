@@ -1,9 +1,12 @@
-//! The HTTP API under `/v1`, and its OpenAPI document generated from these handlers.
+//! The HTTP API under `/v1`, and its OpenAPI document generated from these handlers. Each
+//! file holds one area's handlers; they share only `extract` (request helpers), `app`, `auth`,
+//! `idempotency`, `present` and the `ledger`, never each other.
 
 pub mod account;
 pub mod devices;
 pub mod enroll;
 pub mod events;
+pub mod extract;
 pub mod funding;
 pub mod merchants;
 pub mod payments;
@@ -14,8 +17,7 @@ use axum::Router;
 use axum::routing::{get, post};
 use utoipa::OpenApi;
 
-use crate::server::AppState;
-use crate::store::Store;
+use crate::app::AppState;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -62,48 +64,42 @@ use crate::store::Store;
 )]
 pub struct ApiDoc;
 
-pub fn router<S: Store>(state: AppState<S>) -> Router {
+pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/v1/health", get(health))
         .route("/v1/openapi.json", get(openapi))
-        .route("/v1/enroll", post(enroll::enroll::<S>))
-        .route("/v1/account", get(account::account::<S>))
-        .route("/v1/balance", get(account::balance::<S>))
-        .route("/v1/transactions", get(account::transactions::<S>))
-        .route("/v1/devices", get(devices::list::<S>))
-        .route("/v1/devices/{device_id}/revoke", post(devices::revoke::<S>))
-        .route("/v1/funding/cards", post(funding::link_card::<S>))
-        .route("/v1/funding/banks", post(funding::link_bank::<S>))
-        .route("/v1/funding/sources", get(funding::sources::<S>))
-        .route("/v1/topups", post(topups::create::<S>))
+        .route("/v1/enroll", post(enroll::enroll))
+        .route("/v1/account", get(account::account))
+        .route("/v1/balance", get(account::balance))
+        .route("/v1/transactions", get(account::transactions))
+        .route("/v1/devices", get(devices::list))
+        .route("/v1/devices/{device_id}/revoke", post(devices::revoke))
+        .route("/v1/funding/cards", post(funding::link_card))
+        .route("/v1/funding/banks", post(funding::link_bank))
+        .route("/v1/funding/sources", get(funding::sources))
+        .route("/v1/topups", post(topups::create))
         .route(
             "/v1/account/limits",
-            get(account::limits::<S>).put(account::set_limits::<S>),
+            get(account::limits).put(account::set_limits),
         )
-        .route("/v1/events", get(events::poll::<S>))
-        .route(
-            "/v1/merchant",
-            get(merchants::me::<S>).post(merchants::register::<S>),
-        )
+        .route("/v1/events", get(events::poll))
+        .route("/v1/merchant", get(merchants::me).post(merchants::register))
         .route(
             "/v1/merchant/orders",
-            get(merchants::list_orders::<S>).post(merchants::create_order::<S>),
+            get(merchants::list_orders).post(merchants::create_order),
         )
-        .route(
-            "/v1/merchant/orders/{order_id}",
-            get(merchants::get_order::<S>),
-        )
+        .route("/v1/merchant/orders/{order_id}", get(merchants::get_order))
         .route(
             "/v1/merchant/orders/{order_id}/close",
-            post(merchants::close_order::<S>),
+            post(merchants::close_order),
         )
         .route(
             "/v1/merchant/orders/{order_id}/refunds",
-            post(merchants::refund::<S>),
+            post(merchants::refund),
         )
-        .route("/v1/quote", get(payments::quote::<S>))
-        .route("/v1/payments", post(payments::pay::<S>))
-        .route("/v1/payments/{intent_id}", get(payments::get_payment::<S>))
+        .route("/v1/quote", get(payments::quote))
+        .route("/v1/payments", post(payments::pay))
+        .route("/v1/payments/{intent_id}", get(payments::get_payment))
         .fallback(|| async { crate::problem::ApiProblem::not_found("endpoint") })
         .layer(axum::middleware::from_fn(crate::problem::request_id))
         .with_state(state)
@@ -115,14 +111,4 @@ async fn health() -> &'static str {
 
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
-}
-
-/// A random id with a type prefix: `acct_3f9c...` (96 bits).
-pub fn random_id(prefix: &str) -> String {
-    use ring::rand::SecureRandom;
-    let mut b = [0u8; 12];
-    ring::rand::SystemRandom::new()
-        .fill(&mut b)
-        .expect("the system RNG works");
-    format!("{prefix}_{}", hex::encode(b))
 }

@@ -9,22 +9,18 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use purse_core::api::types::{Payment, PaymentRequest, Problem, Quote, codes};
 use purse_core::keys::PublicKey;
-use purse_core::money::Money;
 use serde::Deserialize;
 
+use crate::app::AppState;
 use crate::auth::Authed;
+use crate::idempotency::{self, Done, Key, Reply};
+use crate::ids::random_id;
+use crate::ledger::OrderKind;
+use crate::ledger::payments::{PayRefusal, PayResult, PaymentDraft, pay as settle};
+use crate::present;
 use crate::problem::ApiProblem;
-use crate::routes::account::to_transaction;
-use crate::routes::merchants::to_order;
-use crate::routes::random_id;
-use crate::routes::topups::{
-    key_reused, replay, request_hash, require_idempotency_key, stored_response,
-};
-use crate::server::AppState;
-use crate::store::{
-    Answer, IdempotencyScope, Idempotent, MerchantRow, PayRefusal, PayResult, PaymentDraft, Store,
-    TxRow,
-};
+use crate::routes::extract::own_account;
+use crate::webhooks;
 
 /// The longest an authorization may be valid for: it bounds how long a lost request can
 /// still be replayed into a payment.
@@ -41,14 +37,14 @@ pub struct QuoteParams {
 /// already, before the payer confirms.
 #[utoipa::path(get, path = "/v1/quote", tag = "payments", params(QuoteParams),
     responses((status = 200, body = Quote), (status = 404, body = Problem), (status = 409, body = Problem)))]
-pub async fn quote<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn quote(
+    State(state): State<AppState>,
     Query(q): Query<QuoteParams>,
     _auth: Authed,
 ) -> Result<Json<Quote>, ApiProblem> {
     let m = state
         .store
-        .merchant(&q.merchant_id)
+        .read(|r| r.merchant(&q.merchant_id))
         .await?
         .ok_or_else(|| ApiProblem::not_found("merchant"))?;
     let mut quote = Quote {
@@ -64,36 +60,22 @@ pub async fn quote<S: Store>(
     if let Some(order_id) = &q.order_id {
         let o = state
             .store
-            .order(order_id)
+            .read(|r| r.order(order_id))
             .await?
-            .filter(|o| o.merchant_id == m.merchant_id && o.kind == "dynamic")
+            .filter(|o| o.merchant_id == m.merchant_id && o.kind == OrderKind::Dynamic)
             .ok_or_else(|| ApiProblem::not_found("order"))?;
-        let now = state.now();
-        if let Some(p) = order_problem(&o.state, o.state_at(now)) {
-            return Err(p);
+        if let Err(n) = o.payable_at(state.now()) {
+            return Err(refusal_problem(&n.into()));
         }
         quote.order_id = Some(o.order_id);
-        quote.amount = Some(Money::new(o.amount, o.currency));
+        quote.amount = Some(o.amount);
         quote.description = o.description;
         quote.expires_at = Some(o.expires_at);
     }
     Ok(Json(quote))
 }
 
-fn order_problem(stored: &str, now_state: &str) -> Option<ApiProblem> {
-    match (stored, now_state) {
-        ("paid" | "refunded", _) => Some(refusal_problem(&PayRefusal::OrderPaid, None)),
-        ("closed", _) => Some(refusal_problem(&PayRefusal::OrderClosed, None)),
-        (_, "closed") => Some(refusal_problem(&PayRefusal::OrderExpired, None)),
-        _ => None,
-    }
-}
-
-fn refusal_problem(r: &PayRefusal, currency: Option<purse_core::money::Currency>) -> ApiProblem {
-    let money = |minor: i64| match currency {
-        Some(c) => Money::new(minor, c).to_string(),
-        None => minor.to_string(),
-    };
+fn refusal_problem(r: &PayRefusal) -> ApiProblem {
     let (status, code, detail) = match r {
         PayRefusal::OrderNotFound => return ApiProblem::not_found("order"),
         PayRefusal::OrderPaid => (
@@ -114,7 +96,7 @@ fn refusal_problem(r: &PayRefusal, currency: Option<purse_core::money::Currency>
         PayRefusal::AmountMismatch { expected } => (
             StatusCode::UNPROCESSABLE_ENTITY,
             codes::AMOUNT_MISMATCH,
-            format!("this order is for {}", money(*expected)),
+            format!("this order is for {}", expected),
         ),
         PayRefusal::IntentUsed => (
             StatusCode::CONFLICT,
@@ -124,16 +106,12 @@ fn refusal_problem(r: &PayRefusal, currency: Option<purse_core::money::Currency>
         PayRefusal::LimitPerPayment { limit } => (
             StatusCode::UNPROCESSABLE_ENTITY,
             codes::LIMIT_PER_PAYMENT,
-            format!("a single payment may be at most {}", money(*limit)),
+            format!("a single payment may be at most {}", limit),
         ),
         PayRefusal::LimitPerDay { limit, spent } => (
             StatusCode::UNPROCESSABLE_ENTITY,
             codes::LIMIT_PER_DAY,
-            format!(
-                "the daily limit is {}; {} paid today already",
-                money(*limit),
-                money(*spent)
-            ),
+            format!("the daily limit is {}; {} paid today already", limit, spent),
         ),
         PayRefusal::InsufficientFunds => (
             StatusCode::PAYMENT_REQUIRED,
@@ -208,29 +186,6 @@ fn check_authorization(
     Ok(())
 }
 
-pub fn to_payment(
-    merchant: &MerchantRow,
-    intent_id: &str,
-    payment_id: &str,
-    order_id: &str,
-    tx: TxRow,
-) -> Result<Payment, crate::store::StoreError> {
-    let balance = Money::new(tx.balance_after.unwrap_or(0), tx.currency);
-    let amount = Money::new(-tx.amount, tx.currency);
-    let created_at = tx.created_at;
-    Ok(Payment {
-        payment_id: payment_id.to_owned(),
-        intent_id: intent_id.to_owned(),
-        merchant_id: merchant.merchant_id.clone(),
-        merchant_name: merchant.display_name.clone(),
-        order_id: order_id.to_owned(),
-        amount,
-        transaction: to_transaction(tx)?,
-        balance,
-        created_at,
-    })
-}
-
 /// Pays a merchant, exactly once per intent. The request must carry an `Idempotency-Key`
 /// equal to the authorization's intent id; the authorization must match the request and be
 /// signed by the signing device's payment key. The first answer, success or refusal, is
@@ -239,25 +194,17 @@ pub fn to_payment(
     params(("Idempotency-Key" = String, Header, description = "the intent id")),
     responses((status = 201, body = Payment), (status = 402, body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn pay<S: Store>(
-    State(state): State<AppState<S>>,
-    auth: Authed,
-) -> Result<Response, ApiProblem> {
-    let key = require_idempotency_key(&auth)?;
-    let hash = request_hash(&auth);
-    if let Some(prior) = state
-        .store
-        .idempotent_response(auth.account_id(), &key)
-        .await?
-    {
-        return replay(prior, &hash);
+pub async fn pay(State(state): State<AppState>, auth: Authed) -> Result<Response, ApiProblem> {
+    let now = state.now();
+    let key = Key::required(&auth, now)?;
+    if let Some(replayed) = key.replayed(state.store.as_ref()).await? {
+        return Ok(replayed);
     }
     let req: PaymentRequest = auth.json()?;
-    let now = state.now();
-    check_authorization(&auth, &req, &key, now)?;
+    check_authorization(&auth, &req, &key.key, now)?;
     let merchant = state
         .store
-        .merchant(&req.payee_id)
+        .read(|r| r.merchant(&req.payee_id))
         .await?
         .ok_or_else(|| ApiProblem::not_found("merchant"))?;
     if merchant.account_id == auth.account_id() {
@@ -274,11 +221,7 @@ pub async fn pay<S: Store>(
             format!("this merchant takes {}", merchant.currency),
         ));
     }
-    let payer = state
-        .store
-        .account(auth.account_id())
-        .await?
-        .ok_or_else(|| ApiProblem::not_found("account"))?;
+    let payer = own_account(&state, &auth).await?;
     if payer.currency != merchant.currency {
         return Err(ApiProblem::new(
             StatusCode::BAD_REQUEST,
@@ -286,109 +229,72 @@ pub async fn pay<S: Store>(
             format!("this wallet holds {}", payer.currency),
         ));
     }
-    let currency = merchant.currency;
     let draft = PaymentDraft {
-        scope: IdempotencyScope {
-            account_id: auth.account_id().to_owned(),
-            key: key.clone(),
-            request_hash: hash,
-            now,
-        },
         payment_id: random_id("pay"),
         transaction_id: random_id("tx"),
-        message_id: random_id("msg"),
-        intent_id: key,
+        intent_id: key.key.clone(),
         payer,
-        merchant: merchant.clone(),
+        merchant,
         order_id: req.order_id.clone(),
         static_order_id: random_id("ord"),
-        amount: req.amount.minor,
-        description: String::new(),
-        max_per_payment: AppState::<S>::major(state.config.max_per_payment_major, currency),
-        max_per_day: AppState::<S>::major(state.config.max_per_day_major, currency),
+        amount: req.amount,
+        maxima: state.config.maxima(),
+        now,
     };
-    let outcome = state
-        .store
-        .pay(draft, move |result| match result {
-            PayResult::Refused(r) => {
-                let p = refusal_problem(r, Some(currency));
-                Answer {
-                    status: p.status.as_u16(),
-                    body: serde_json::to_string(&p.to_problem()).unwrap_or_default(),
-                    webhook: None,
-                }
-            }
+    let message_id = random_id("msg");
+    let done = idempotency::write(state.store.as_ref(), Some(key), move |tx| {
+        let result = settle(tx, &draft)?;
+        let reply = match &result {
+            PayResult::Refused(r) => Reply::problem(&refusal_problem(r)),
             PayResult::Paid {
                 payment,
                 order,
                 payer_tx,
             } => {
-                let (payment, order) = match (
-                    to_payment(
-                        &merchant,
-                        &payment.intent_id,
-                        &payment.payment_id,
-                        &payment.order_id,
-                        payer_tx.clone(),
-                    ),
-                    to_order(order, now),
-                ) {
-                    (Ok(p), Ok(o)) => (p, o),
-                    _ => return Answer::internal(),
-                };
-                Answer {
-                    status: 201,
-                    body: serde_json::to_string(&payment).unwrap_or_default(),
-                    webhook: Some((
-                        "order.paid".into(),
-                        crate::webhooks::envelope("order.paid", now, &order),
-                    )),
-                }
+                let shown = present::order(order, now);
+                webhooks::queue(tx, &draft.merchant, &message_id, "order.paid", now, &shown)?;
+                Reply::json(
+                    StatusCode::CREATED,
+                    &present::payment(&draft.merchant, payment, payer_tx.clone()),
+                )
             }
-        })
-        .await?;
-    match outcome {
-        Idempotent::Fresh(result, stored) => {
-            if let PayResult::Paid { payer_tx, .. } = &result {
-                state.ledger_moved(payer_tx.seq);
-                state.webhooks.notify_one();
-            }
-            Ok(stored_response(stored, false))
-        }
-        Idempotent::Replayed(stored) => Ok(stored_response(stored, true)),
-        Idempotent::KeyReused => Err(key_reused()),
+        };
+        Ok((reply, result))
+    })
+    .await?;
+    if let Done::Fresh(_, PayResult::Paid { payer_tx, .. }) = &done {
+        state.ledger_moved(payer_tx.transaction.seq);
+        state.webhooks.notify_one();
     }
+    Ok(done.into_response())
 }
 
 /// The payment made for an intent of this account: 404 when there is none. After an intent
 /// has been refused or has expired, a 404 here is final.
 #[utoipa::path(get, path = "/v1/payments/{intent_id}", tag = "payments",
     params(("intent_id" = String, Path)), responses((status = 200, body = Payment), (status = 404, body = Problem)))]
-pub async fn get_payment<S: Store>(
-    State(state): State<AppState<S>>,
+pub async fn get_payment(
+    State(state): State<AppState>,
     Path(intent_id): Path<String>,
     auth: Authed,
 ) -> Result<Json<Payment>, ApiProblem> {
-    let p = state
+    let account_id = auth.account_id();
+    let found = state
         .store
-        .payment(auth.account_id(), &intent_id)
-        .await?
-        .ok_or_else(|| ApiProblem::not_found("payment"))?;
-    let merchant = state
-        .store
-        .merchant(&p.merchant_id)
-        .await?
-        .ok_or_else(|| ApiProblem::internal("payment without merchant"))?;
-    let tx = state
-        .store
-        .transaction_of(auth.account_id(), &p.transaction_id)
-        .await?
-        .ok_or_else(|| ApiProblem::internal("payment without transaction"))?;
-    Ok(Json(to_payment(
-        &merchant,
-        &p.intent_id,
-        &p.payment_id,
-        &p.order_id,
-        tx,
-    )?))
+        .read(|r| {
+            let Some(p) = r.payment(account_id, &intent_id)? else {
+                return Ok(None);
+            };
+            let merchant = r.merchant(&p.merchant_id)?;
+            let tx = r.transaction_of(account_id, &p.transaction_id)?;
+            Ok(Some((p, merchant, tx)))
+        })
+        .await?;
+    match found {
+        None => Err(ApiProblem::not_found("payment")),
+        Some((p, Some(merchant), Some(tx))) => Ok(Json(present::payment(&merchant, &p, tx))),
+        Some(_) => Err(ApiProblem::internal(
+            "payment without merchant or transaction",
+        )),
+    }
 }

@@ -17,7 +17,7 @@ use std::sync::mpsc;
 use rusqlite::Connection;
 use tokio::sync::oneshot;
 
-use super::StoreError;
+use crate::ledger::StoreError;
 
 /// The most jobs one transaction takes: bounds how long the first caller waits.
 const MAX_BATCH: usize = 256;
@@ -149,7 +149,7 @@ mod tests {
                 w.write(move |c| {
                     c.execute("INSERT INTO t (n) VALUES (?)", [n])?;
                     if n % 3 == 0 {
-                        return Err(StoreError::Conflict("refused after writing"));
+                        return Err(StoreError::Unavailable("refused after writing".into()));
                     }
                     Ok(n)
                 })

@@ -1,0 +1,85 @@
+//! What every handler shares: the store, the configuration, and the two wake-ups (the
+//! ledger moved; a webhook was queued).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{Notify, watch};
+
+use crate::ledger::limits::Maxima;
+use crate::store::Store;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub db: PathBuf,
+    /// The public base URL (`https://api.example.com`) when behind a TLS-terminating proxy:
+    /// signatures cover the URL the client used, so the server must know it.
+    pub public_url: Option<String>,
+    /// The most an account may pay at once and per UTC day, in major units of its currency;
+    /// an account may choose lower limits.
+    pub max_per_payment_major: i64,
+    pub max_per_day_major: i64,
+    /// Waits between webhook attempts; after the last, a message is given up.
+    pub webhook_retry: Vec<Duration>,
+}
+
+impl Config {
+    /// Defaults for everything but where to listen and the database file.
+    pub fn new(listen: SocketAddr, db: PathBuf) -> Self {
+        Config {
+            listen,
+            db,
+            public_url: None,
+            max_per_payment_major: 5_000,
+            max_per_day_major: 20_000,
+            webhook_retry: crate::webhooks::default_schedule(),
+        }
+    }
+
+    pub fn maxima(&self) -> Maxima {
+        Maxima {
+            per_payment_major: self.max_per_payment_major,
+            per_day_major: self.max_per_day_major,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub config: Arc<Config>,
+    /// The newest ledger sequence: event-stream long-polls wait for it to move.
+    pub ledger: Arc<watch::Sender<i64>>,
+    /// Wakes the webhook deliverer when a message is queued.
+    pub webhooks: Arc<Notify>,
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn Store>, config: Config, newest_seq: i64) -> Self {
+        AppState {
+            store,
+            config: Arc::new(config),
+            ledger: Arc::new(watch::Sender::new(newest_seq)),
+            webhooks: Arc::new(Notify::new()),
+        }
+    }
+
+    pub fn now(&self) -> i64 {
+        crate::clock::unix_now()
+    }
+
+    /// Tells event-stream waiters that the ledger reached `seq`.
+    pub fn ledger_moved(&self, seq: i64) {
+        self.ledger.send_if_modified(|cur| {
+            if seq > *cur {
+                *cur = seq;
+                true
+            } else {
+                false
+            }
+        });
+    }
+}

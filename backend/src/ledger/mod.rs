@@ -1,0 +1,49 @@
+//! Every rule that decides about money, apart from storage: order states, limits,
+//! balances, payments, refunds, top-ups. Plain Rust over the transaction interface in
+//! [`tx`]; no engine, no HTTP. A route draws ids and checks what needs no database, then
+//! runs a rule inside one write transaction of the store.
+//!
+//! A new service adds its rows to [`rows`], its rule as a module here (with unit tests on
+//! the in-memory [`memory`] transaction), and its statements to each engine.
+
+pub mod entry;
+pub mod limits;
+#[cfg(test)]
+pub mod memory;
+pub mod orders;
+pub mod payments;
+pub mod refunds;
+pub mod rows;
+pub mod topups;
+pub mod tx;
+
+pub use entry::{LedgerAccount, LedgerEntry, Posted, Posting};
+pub use rows::*;
+pub use tx::{Page, Reads, StoreError, Tx};
+
+use purse_core::api::types::{Transaction, TransactionStatus};
+
+/// The UTC day (days since 1970-01-01) of a Unix time: daily limits count per day.
+pub fn day_of(unix: i64) -> i64 {
+    unix.div_euclid(86_400)
+}
+
+/// Posting `index` of a posted entry, as its account's history shows it.
+pub fn history_row(entry: &LedgerEntry, posted: &Posted, index: usize) -> TxRow {
+    let posting = &entry.postings[index];
+    TxRow {
+        transaction: Transaction {
+            transaction_id: entry.transaction_id.clone(),
+            seq: posted.seq,
+            kind: entry.kind,
+            amount: posting.amount,
+            counterparty: posting.counterparty.clone(),
+            description: entry.description.clone(),
+            status: TransactionStatus::Completed,
+            created_at: entry.created_at,
+            order_id: entry.order_id.clone(),
+            intent_id: entry.intent_id.clone(),
+        },
+        balance_after: posted.balance_of(index),
+    }
+}

@@ -1,0 +1,174 @@
+//! Rows read by column name, with typed states and `Money`. A value the types refuse (an
+//! unknown currency, state or kind) is a conversion error naming its column.
+
+use purse_core::api::types::{
+    FundingKind, OrderState, Transaction, TransactionKind, TransactionStatus,
+};
+use purse_core::money::{Currency, Money};
+use rusqlite::Row;
+use rusqlite::types::Type;
+
+use crate::funding::Behaviour;
+use crate::ledger::rows::*;
+
+fn refused(r: &Row, col: &str, what: String) -> rusqlite::Error {
+    let index = r.as_ref().column_index(col).unwrap_or(0);
+    rusqlite::Error::FromSqlConversionFailure(index, Type::Text, what.into())
+}
+
+/// A text column that a type parses, or a conversion error naming the column.
+fn parsed<T>(r: &Row, col: &str, parse: impl FnOnce(&str) -> Option<T>) -> rusqlite::Result<T> {
+    let text: String = r.get(col)?;
+    parse(&text).ok_or_else(|| refused(r, col, format!("{col} {text:?} is not known")))
+}
+
+pub fn currency(r: &Row, col: &str) -> rusqlite::Result<Currency> {
+    parsed(r, col, |c| Currency::from_code(c).ok())
+}
+
+fn money(r: &Row, col: &str, currency: Currency) -> rusqlite::Result<Money> {
+    Ok(Money::new(r.get(col)?, currency))
+}
+
+fn opt_money(r: &Row, col: &str, currency: Currency) -> rusqlite::Result<Option<Money>> {
+    Ok(r.get::<_, Option<i64>>(col)?
+        .map(|m| Money::new(m, currency)))
+}
+
+pub fn account(r: &Row) -> rusqlite::Result<AccountRow> {
+    let c = currency(r, "currency")?;
+    Ok(AccountRow {
+        account_id: r.get("account_id")?,
+        name: r.get("name")?,
+        currency: c,
+        created_at: r.get("created_at")?,
+        limit_per_payment: opt_money(r, "limit_per_payment", c)?,
+        limit_per_day: opt_money(r, "limit_per_day", c)?,
+    })
+}
+
+pub fn device(r: &Row) -> rusqlite::Result<DeviceRow> {
+    Ok(DeviceRow {
+        device_id: r.get("device_id")?,
+        account_id: r.get("account_id")?,
+        name: r.get("name")?,
+        public_key: r.get("public_key")?,
+        payment_public_key: r.get("payment_public_key")?,
+        created_at: r.get("created_at")?,
+        revoked_at: r.get("revoked_at")?,
+    })
+}
+
+pub fn funding_kind(kind: FundingKind) -> &'static str {
+    match kind {
+        FundingKind::Card => "card",
+        FundingKind::Bank => "bank",
+    }
+}
+
+pub fn funding(r: &Row) -> rusqlite::Result<FundingRow> {
+    Ok(FundingRow {
+        source_id: r.get("source_id")?,
+        account_id: r.get("account_id")?,
+        kind: parsed(r, "kind", |k| {
+            [FundingKind::Card, FundingKind::Bank]
+                .into_iter()
+                .find(|f| funding_kind(*f) == k)
+        })?,
+        brand: r.get("brand")?,
+        last4: r.get("last4")?,
+        behaviour: Behaviour::decode(&r.get::<_, String>("behaviour")?),
+        created_at: r.get("created_at")?,
+    })
+}
+
+pub fn stored_response(r: &Row) -> rusqlite::Result<StoredResponse> {
+    let status: i64 = r.get("status")?;
+    Ok(StoredResponse {
+        request_hash: r.get("request_hash")?,
+        status: u16::try_from(status)
+            .map_err(|_| refused(r, "status", format!("status {status}")))?,
+        body: r.get("body")?,
+    })
+}
+
+pub fn merchant(r: &Row) -> rusqlite::Result<MerchantRow> {
+    Ok(MerchantRow {
+        merchant_id: r.get("merchant_id")?,
+        account_id: r.get("account_id")?,
+        display_name: r.get("display_name")?,
+        city: r.get("city")?,
+        mcc: r.get("mcc")?,
+        currency: currency(r, "currency")?,
+        webhook_url: r.get("webhook_url")?,
+        webhook_secret: r.get("webhook_secret")?,
+        static_payload: r.get("static_payload")?,
+        created_at: r.get("created_at")?,
+    })
+}
+
+pub fn order(r: &Row) -> rusqlite::Result<OrderRow> {
+    let c = currency(r, "currency")?;
+    Ok(OrderRow {
+        order_id: r.get("order_id")?,
+        merchant_id: r.get("merchant_id")?,
+        amount: money(r, "amount", c)?,
+        description: r.get("description")?,
+        kind: parsed(r, "kind", OrderKind::parse)?,
+        state: parsed(r, "state", OrderState::parse)?,
+        amount_refunded: money(r, "amount_refunded", c)?,
+        payload: r.get("payload")?,
+        created_at: r.get("created_at")?,
+        expires_at: r.get("expires_at")?,
+        paid_at: r.get("paid_at")?,
+        payment_id: r.get("payment_id")?,
+        payer_account_id: r.get("payer_account_id")?,
+    })
+}
+
+pub fn payment(r: &Row) -> rusqlite::Result<PaymentRow> {
+    Ok(PaymentRow {
+        payment_id: r.get("payment_id")?,
+        intent_id: r.get("intent_id")?,
+        payer_account_id: r.get("payer_account_id")?,
+        merchant_id: r.get("merchant_id")?,
+        order_id: r.get("order_id")?,
+        amount: money(r, "amount", currency(r, "currency")?)?,
+        transaction_id: r.get("transaction_id")?,
+        created_at: r.get("created_at")?,
+    })
+}
+
+pub fn history(r: &Row) -> rusqlite::Result<TxRow> {
+    let c = currency(r, "currency")?;
+    Ok(TxRow {
+        transaction: Transaction {
+            transaction_id: r.get("transaction_id")?,
+            seq: r.get("seq")?,
+            kind: parsed(r, "kind", TransactionKind::parse)?,
+            amount: money(r, "amount", c)?,
+            counterparty: r.get("counterparty")?,
+            description: r.get("description")?,
+            status: parsed(r, "status", TransactionStatus::parse)?,
+            created_at: r.get("created_at")?,
+            order_id: r.get("order_id")?,
+            intent_id: r.get("intent_id")?,
+        },
+        balance_after: opt_money(r, "balance_after", c)?,
+    })
+}
+
+pub fn delivery(r: &Row) -> rusqlite::Result<DeliveryRow> {
+    Ok(DeliveryRow {
+        message_id: r.get("message_id")?,
+        merchant_id: r.get("merchant_id")?,
+        event_type: r.get("event_type")?,
+        body: r.get("body")?,
+        attempts: r.get("attempts")?,
+        url: r.get("webhook_url")?,
+        secret: r.get("webhook_secret")?,
+        created_at: r.get("created_at")?,
+        delivered_at: r.get("delivered_at")?,
+        last_error: r.get("last_error")?,
+    })
+}
