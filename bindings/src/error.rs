@@ -142,17 +142,18 @@ impl From<WalletError> for PurseError {
 fn from_api(e: ApiError) -> PurseError {
     let reason = e.to_string();
     let request_id = e.request_id().map(str::to_owned);
+    if e.is_network() {
+        return PurseError::Network { reason };
+    }
     match e {
-        ApiError::Problem(p) if !(p.status >= 500 || p.status == 429) => PurseError::Refused {
+        ApiError::Problem(p) => PurseError::Refused {
             code: p.code,
             reason: p.detail,
             request_id,
         },
-        // A malformed answer is the backend's (or a proxy's) fault: retrying is the remedy.
-        ApiError::Problem(_)
-        | ApiError::Network { .. }
-        | ApiError::Timeout
-        | ApiError::Decode(_) => PurseError::Network { reason },
+        ApiError::Network { .. } | ApiError::Timeout | ApiError::Decode(_) => {
+            PurseError::Network { reason }
+        }
         ApiError::InsecureUrl(_) | ApiError::InvalidUrl(_) => PurseError::InvalidInput { reason },
         ApiError::Sign(_) => PurseError::Internal { reason },
     }

@@ -5,7 +5,9 @@
 //! `async` (Kotlin `suspend`, Swift `async`) and run on a tokio runtime the core owns;
 //! records for money, quotes, payments and transactions; one error enum, [`PurseError`],
 //! whose variants a caller acts on differently; and foreign traits for what the platform
-//! owns ([`KeyProtector`]: the biometric-gated key store; [`EventListener`]). No panic
+//! owns ([`KeyProtector`]: the biometric-gated key store; [`EventListener`],
+//! [`PaymentListener`]). Long-running work (following events, watching a pending payment)
+//! runs in the core and comes back as a [`TaskHandle`] that stops it when cancelled or dropped. No panic
 //! crosses the boundary: every call runs inside a task whose panic becomes
 //! `PurseError::Internal`.
 
@@ -15,9 +17,11 @@ mod error;
 mod platform;
 mod records;
 mod runtime;
+mod task_handle;
 mod wallet;
 
 pub use error::{ProtectorFailure, PurseError};
-pub use platform::{EventListener, KeyProtector};
+pub use platform::{EventListener, KeyProtector, PaymentListener};
 pub use records::*;
-pub use wallet::{EventSubscription, Wallet};
+pub use task_handle::TaskHandle;
+pub use wallet::Wallet;

@@ -7,7 +7,7 @@ use purse_core::keys::{KeyPurpose, ProtectorError};
 use zeroize::Zeroizing;
 
 use crate::error::ProtectorFailure;
-use crate::records::Event;
+use crate::records::{Event, PaymentUpdate};
 
 /// Which key the core asks for: the device key (once per session) or the payment key (for
 /// every payment: a strong biometric each time).
@@ -41,6 +41,13 @@ pub trait EventListener: Send + Sync {
     fn on_event(&self, event: Event);
     /// The stream broke and is being retried; nothing is lost.
     fn on_error(&self, reason: String);
+}
+
+/// Hears how a watched payment stands (`Wallet.watch_payment`): `Pending` first, then at
+/// most one final update. Called on a core thread: hop to the UI thread to draw.
+#[uniffi::export(with_foreign)]
+pub trait PaymentListener: Send + Sync {
+    fn on_update(&self, update: PaymentUpdate);
 }
 
 fn kind(p: KeyPurpose) -> KeyKind {

@@ -291,6 +291,36 @@ impl From<purse_core::pay::PaymentOutcome> for PaymentOutcome {
     }
 }
 
+/// Where a watched payment stands; the core decides which answer is final.
+// Lowered into a buffer at the boundary, where a box would buy nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, uniffi::Enum)]
+pub enum PaymentUpdate {
+    /// The answer is not in yet; the core keeps asking (never a second payment).
+    Pending { intent_id: String },
+    /// Settled: show the receipt.
+    Completed { payment: Payment },
+    /// The backend refused the payment: final.
+    Failed { error: PurseError },
+    /// The core cannot ask from here (device revoked, locked out...): the payment stays
+    /// pending and `reconcile` settles it later. Not a failure of the payment.
+    Unresolved { error: PurseError },
+}
+
+impl From<purse_core::wallet::PaymentUpdate> for PaymentUpdate {
+    fn from(u: purse_core::wallet::PaymentUpdate) -> Self {
+        use purse_core::wallet::PaymentUpdate as Core;
+        match u {
+            Core::Pending { intent_id } => PaymentUpdate::Pending { intent_id },
+            Core::Completed(p) => PaymentUpdate::Completed {
+                payment: (*p).into(),
+            },
+            Core::Failed(e) => PaymentUpdate::Failed { error: e.into() },
+            Core::Unresolved(e) => PaymentUpdate::Unresolved { error: e.into() },
+        }
+    }
+}
+
 /// A linked card or bank account.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct FundingSource {

@@ -1,16 +1,21 @@
 //! The `Wallet` object the shells hold: one per data directory, shared across screens.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::time::Duration;
 
 use purse_core::WalletConfig;
 use purse_core::api::types::RegisterMerchantRequest;
 use purse_core::keys::NoSecretStore;
 use purse_core::scan::{LumaFrame, Rotation, ScanOptions};
+use purse_core::wallet::WatchPolicy;
 
 use crate::error::PurseError;
-use crate::platform::{EventListener, ForeignListener, ForeignProtector, KeyProtector};
+use crate::platform::{
+    EventListener, ForeignListener, ForeignProtector, KeyProtector, PaymentListener,
+};
 use crate::records::*;
-use crate::runtime::{run, run_blocking, spawn};
+use crate::runtime::{run, run_blocking};
+use crate::task_handle::TaskHandle;
 
 #[derive(uniffi::Object)]
 pub struct Wallet {
@@ -261,17 +266,32 @@ impl Wallet {
         .await
     }
 
-    /// Follows the account's events until the subscription is cancelled, handing each to
+    /// Follows the account's events until the handle is cancelled, handing each to
     /// `listener`. Network trouble is retried (and reported to `on_error`).
-    pub fn follow_events(&self, listener: Arc<dyn EventListener>) -> Arc<EventSubscription> {
+    pub fn follow_events(&self, listener: Arc<dyn EventListener>) -> Arc<TaskHandle> {
         let core = self.core.clone();
         let sink = Arc::new(ForeignListener(listener.clone()));
-        let handle = spawn(async move {
+        TaskHandle::spawn(async move {
             let end = core.follow_events(sink).await;
             listener.on_error(format!("event stream ended: {end}"));
-        });
-        Arc::new(EventSubscription {
-            handle: Mutex::new(Some(handle)),
+        })
+    }
+
+    /// Follows a payment `pay` left pending until the backend's answer, telling `listener`
+    /// (`Pending`, then `Completed`, `Failed` or `Unresolved`). The first ask comes after
+    /// `first_pause_ms` (a screen passes 2000), the pause doubling to 30 s. Cancel the handle
+    /// when the screen goes away; the payment itself is unaffected (the outbox keeps it).
+    pub fn watch_payment(
+        &self,
+        intent_id: String,
+        first_pause_ms: u32,
+        listener: Arc<dyn PaymentListener>,
+    ) -> Arc<TaskHandle> {
+        let core = self.core.clone();
+        let policy = WatchPolicy::starting_at(Duration::from_millis(first_pause_ms.into()));
+        TaskHandle::spawn(async move {
+            core.watch_payment(&intent_id, policy, |u| listener.on_update(u.into()))
+                .await;
         })
     }
 
@@ -415,35 +435,4 @@ pub fn scan_luma_frame(
     rotation_degrees: u32,
 ) -> Result<Option<ScannedCode>, PurseError> {
     scan_frame(luma, width, height, row_stride, rotation_degrees)
-}
-
-/// A running event subscription; `cancel` ends it (also when dropped... by the garbage
-/// collector, so cancel explicitly when the screen goes away).
-#[derive(uniffi::Object)]
-pub struct EventSubscription {
-    handle: Mutex<Option<tokio::task::AbortHandle>>,
-}
-
-#[uniffi::export]
-impl EventSubscription {
-    /// Stops following events. Idempotent.
-    pub fn cancel(&self) {
-        if let Some(h) = self.handle.lock().unwrap_or_else(|p| p.into_inner()).take() {
-            h.abort();
-        }
-    }
-
-    pub fn is_active(&self) -> bool {
-        self.handle
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .as_ref()
-            .is_some_and(|h| !h.is_finished())
-    }
-}
-
-impl Drop for EventSubscription {
-    fn drop(&mut self) {
-        self.cancel();
-    }
 }

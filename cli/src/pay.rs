@@ -8,6 +8,7 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use purse_core::pay::{PayStage, PaymentOutcome};
 use purse_core::scan::{ScanOptions, scan_image};
+use purse_core::wallet::{PaymentUpdate, WatchPolicy};
 use purse_core::{Money, Wallet};
 use serde_json::json;
 
@@ -119,15 +120,27 @@ pub async fn run(
     let mut outcome = wallet
         .pay_with_progress(&quote, amount.filter(|_| q.amount.is_none()), &progress)
         .await?;
-    if let PaymentOutcome::Pending { intent_id } = &outcome {
-        // A lost answer is often found a moment later: ask again for a few seconds (same
-        // key, never a second payment) before leaving it to the next command.
+    if let PaymentOutcome::Pending { intent_id } = outcome.clone() {
+        // A lost answer is often found a moment later: the core asks again for a few
+        // seconds (same key, never a second payment) before leaving it to the next command.
         if !as_json {
             eprintln!("… no answer yet; asking again");
         }
-        outcome = wallet
-            .settle_patiently(intent_id, 3, Duration::from_secs(1))
-            .await?;
+        let mut last = None;
+        wallet
+            .watch_payment(&intent_id, WatchPolicy::BRIEF, |u| last = Some(u))
+            .await;
+        outcome = match last.unwrap_or(PaymentUpdate::Pending {
+            intent_id: intent_id.clone(),
+        }) {
+            PaymentUpdate::Completed(p) => PaymentOutcome::Completed(p),
+            PaymentUpdate::Failed(e) => return Err(e.into()),
+            PaymentUpdate::Unresolved(e) => {
+                eprintln!("… cannot ask again from here: {e}");
+                PaymentOutcome::Pending { intent_id }
+            }
+            PaymentUpdate::Pending { .. } => PaymentOutcome::Pending { intent_id },
+        };
     }
     match outcome {
         PaymentOutcome::Completed(p) => {

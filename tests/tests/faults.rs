@@ -18,6 +18,7 @@ use purse_core::api::types::Transaction;
 use purse_core::cache::IntentState;
 use purse_core::keys::{Argon2Cost, NoSecretStore, PassphraseProtector};
 use purse_core::pay::{PayQuote, PaymentOutcome};
+use purse_core::wallet::{PaymentUpdate, WatchPolicy};
 use purse_core::{Money, Wallet, WalletConfig, WalletError};
 
 const CLIENT_TIMEOUT: Duration = Duration::from_millis(400);
@@ -49,6 +50,13 @@ async fn ledger_of(b: &Backend, account_id: &str) -> Vec<Transaction> {
             return all;
         }
     }
+}
+
+/// Every update a watch of the intent reports, in order.
+async fn watched(w: &Wallet, intent_id: &str, policy: WatchPolicy) -> Vec<PaymentUpdate> {
+    let mut seen = Vec::new();
+    w.watch_payment(intent_id, policy, |u| seen.push(u)).await;
+    seen
 }
 
 /// What the user was shown for one attempt.
@@ -509,6 +517,18 @@ async fn a_pending_payment_settles_when_asked_again() {
         payer.settle("pi_unknown").await,
         Err(WalletError::InvalidInput(_))
     ));
+
+    // A watch decides the same: the refusal is a final failure; an intent it cannot ask
+    // about stops the watch without calling anything failed.
+    let quick = WatchPolicy::starting_at(Duration::from_millis(1));
+    assert!(matches!(
+        watched(&payer, &last.intent_id, quick).await.pop(),
+        Some(PaymentUpdate::Failed(WalletError::InsufficientFunds { .. }))
+    ));
+    assert!(matches!(
+        watched(&payer, "pi_unknown", quick).await.pop(),
+        Some(PaymentUpdate::Unresolved(WalletError::InvalidInput(_)))
+    ));
 }
 
 /// The command line waits a few seconds for a lost answer before it says "pending".
@@ -522,23 +542,31 @@ async fn a_patient_caller_gets_the_answer_once_the_network_is_back() {
         panic!("the answer was held");
     };
     // Asked too briefly, it is still pending.
-    let brief = payer
-        .settle_patiently(&intent_id, 1, Duration::from_millis(10))
-        .await
-        .unwrap();
-    assert!(matches!(brief, PaymentOutcome::Pending { .. }));
+    let once = WatchPolicy {
+        first_pause: Duration::from_millis(10),
+        max_pause: Duration::from_millis(10),
+        max_asks: Some(1),
+    };
+    let seen = watched(&payer, &intent_id, once).await;
+    assert!(
+        matches!(seen[..], [PaymentUpdate::Pending { .. }]),
+        "only the first Pending is reported: {seen:?}"
+    );
 
     let back = proxy.clone();
     tokio::spawn(async move {
         tokio::time::sleep(Duration::from_millis(300)).await;
         back.release_answers();
     });
-    let outcome = payer
-        .settle_patiently(&intent_id, 6, Duration::from_millis(100))
-        .await
-        .unwrap();
-    let PaymentOutcome::Completed(paid) = outcome else {
-        panic!("still pending after the network came back");
+    let mut seen = watched(
+        &payer,
+        &intent_id,
+        WatchPolicy::starting_at(Duration::from_millis(100)),
+    )
+    .await;
+    assert_eq!(seen.len(), 2, "Pending, then Completed: {seen:?}");
+    let Some(PaymentUpdate::Completed(paid)) = seen.pop() else {
+        panic!("not settled after the network came back: {seen:?}");
     };
     assert_eq!(paid.amount, money("1.50 CNY"));
     assert_eq!(paid.balance, money("198.50 CNY"));

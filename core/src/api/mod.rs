@@ -63,6 +63,17 @@ impl ApiError {
         }
     }
 
+    /// The backend's word was not had: no connection, no answer in time, a failing or
+    /// overloaded server, an answer that is not the protocol's. Asking again later is the
+    /// remedy; for a payment, the outcome is unknown, never failed.
+    pub fn is_network(&self) -> bool {
+        match self {
+            ApiError::Network { .. } | ApiError::Timeout | ApiError::Decode(_) => true,
+            ApiError::Problem(p) => p.status >= 500 || p.status == 429,
+            _ => false,
+        }
+    }
+
     /// Worth repeating: the network, a timeout, an overloaded or failing server.
     pub fn is_retryable(&self) -> bool {
         match self {

@@ -124,6 +124,11 @@ impl WalletError {
         }
     }
 
+    /// The backend's word was not had (see [`ApiError::is_network`]): try again later.
+    pub fn is_network(&self) -> bool {
+        matches!(self, WalletError::Api(e) if e.is_network())
+    }
+
     /// The backend's id for the request it refused, when it refused one.
     pub fn request_id(&self) -> Option<&str> {
         let id = match self {

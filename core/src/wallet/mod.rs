@@ -9,6 +9,7 @@ mod error;
 mod merchant;
 mod pay;
 mod session;
+mod watch;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -18,6 +19,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 
 pub use error::WalletError;
+pub use watch::{PaymentUpdate, WatchPolicy};
 
 use crate::api::types::*;
 use crate::api::{ApiClient, DeviceCredentials, RetryPolicy, new_idempotency_key, unix_now};

@@ -270,30 +270,6 @@ impl Wallet {
         }
     }
 
-    /// [`Wallet::settle`] for a caller that would rather wait a few seconds than say
-    /// "pending": asks up to `asks` times while the outcome is unknown, pausing
-    /// `first_pause` before the first ask and doubling it after each.
-    pub async fn settle_patiently(
-        &self,
-        intent_id: &str,
-        asks: u32,
-        first_pause: Duration,
-    ) -> Result<PaymentOutcome, WalletError> {
-        let mut pause = first_pause;
-        let mut outcome = PaymentOutcome::Pending {
-            intent_id: intent_id.to_owned(),
-        };
-        for _ in 0..asks {
-            tokio::time::sleep(pause).await;
-            pause = pause.saturating_mul(2);
-            outcome = self.settle(intent_id).await?;
-            if !matches!(outcome, PaymentOutcome::Pending { .. }) {
-                break;
-            }
-        }
-        Ok(outcome)
-    }
-
     /// Intents in the outbox, newest first: what the user tried to pay and how it ended.
     pub fn payment_intents(&self, limit: u32) -> Result<Vec<IntentRecord>, WalletError> {
         Ok(self.inner.cache()?.intents(limit)?)

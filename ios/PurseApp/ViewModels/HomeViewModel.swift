@@ -9,7 +9,7 @@ final class HomeViewModel: ObservableObject {
     @Published private(set) var recent: [Transaction] = []
     @Published private(set) var error: String?
     private let wallet: WalletProtocol
-    private var subscription: EventSubscription?
+    private var subscription: TaskHandle?
 
     init(wallet: WalletProtocol) { self.wallet = wallet }
 

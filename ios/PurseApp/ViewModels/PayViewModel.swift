@@ -8,9 +8,9 @@ enum PayState: Equatable {
     case confirm(quote: Quote, needsAmount: Bool, nameWarning: String?, notice: String?)
     case paying(quote: Quote, amount: Money)
     case done(payment: Payment)
-    /// The answer did not arrive: it settles by itself; never shown as failed.
-    case pending(intentId: String)
-    case failed(title: String, detail: String, scanAgain: Bool)
+    /// The answer did not arrive: the core follows it; never shown as failed.
+    case pending(intentId: String, quote: Quote)
+    case failed(error: UiError, quote: Quote?)
 }
 
 /// The pay flow's decisions: scan -> quote -> confirm -> result. Views forward frames and
@@ -20,8 +20,15 @@ final class PayViewModel: ObservableObject {
     @Published private(set) var state: PayState = .scanning
     private let wallet: WalletProtocol
     private let taken = ManagedAtomicFlag()
+    /// The first pause before the core asks again about a payment whose answer was lost.
+    private let pendingRetryMillis: UInt32
+    /// The core's watch of a pending payment, while the pending screen is up.
+    private var watch: TaskHandle?
 
-    init(wallet: WalletProtocol) { self.wallet = wallet }
+    init(wallet: WalletProtocol, pendingRetryMillis: UInt32 = 2_000) {
+        self.wallet = wallet
+        self.pendingRetryMillis = pendingRetryMillis
+    }
 
     /// A camera frame's luma plane, on the capture queue, with how far it turns clockwise to
     /// be upright. True when a code was taken.
@@ -46,7 +53,7 @@ final class PayViewModel: ObservableObject {
                 }
                 onPayload(code.payload)
             } catch {
-                state = Self.failure(error)
+                state = .failed(error: UiError.of(error), quote: nil)
             }
         }
     }
@@ -61,7 +68,7 @@ final class PayViewModel: ObservableObject {
                     : nil
                 state = .confirm(quote: quote, needsAmount: quote.amount == nil, nameWarning: warning, notice: nil)
             } catch {
-                state = Self.failure(error)
+                state = .failed(error: UiError.of(error), quote: nil)
             }
         }
     }
@@ -77,7 +84,11 @@ final class PayViewModel: ObservableObject {
                 amount = try parseAmount(amount: (typedAmount ?? "").trimmingCharacters(in: .whitespaces), currencyCode: quote.currency)
                 guard amount.minor > 0 else { throw PurseError.InvalidInput(reason: "enter an amount above zero") }
             } catch {
-                state = .confirm(quote: quote, needsAmount: needsAmount, nameWarning: warning, notice: "\(error)")
+                let why = (error as? PurseError).flatMap { e -> String? in
+                    if case let .InvalidInput(reason) = e { return reason }
+                    return nil
+                } ?? "enter the amount"
+                state = .confirm(quote: quote, needsAmount: needsAmount, nameWarning: warning, notice: why)
                 return
             }
         }
@@ -87,73 +98,52 @@ final class PayViewModel: ObservableObject {
                 switch try await wallet.pay(quote: quote, amount: quote.amount == nil ? amount : nil) {
                 case let .completed(payment): state = .done(payment: payment)
                 case let .pending(intentId):
-                    state = .pending(intentId: intentId)
-                    await followPending(intentId)
+                    state = .pending(intentId: intentId, quote: quote)
+                    followPending(intentId: intentId, quote: quote)
                 }
             } catch PurseError.Cancelled {
+                // The user backed out of the prompt: back to the sheet, nothing alarming.
                 state = .confirm(quote: quote, needsAmount: needsAmount, nameWarning: warning, notice: nil)
+            } catch let PurseError.Authentication(reason) {
+                state = .confirm(quote: quote, needsAmount: needsAmount, nameWarning: warning, notice: reason)
             } catch {
-                state = Self.failure(error)
+                state = .failed(error: UiError.of(error), quote: quote)
             }
         }
     }
 
-    /// While the pending screen is up, asks the core again (it re-sends with the same key, so
-    /// this can never pay twice), pausing 2 s then doubling up to 30 s, until the backend's
-    /// answer comes. Only the payment's own refusal becomes a failure: unknown stays pending.
-    private func followPending(_ intentId: String) async {
-        var pause: UInt64 = 2
-        while state == .pending(intentId: intentId) {
-            try? await Task.sleep(nanoseconds: pause * 1_000_000_000)
-            pause = min(pause * 2, 30)
-            guard state == .pending(intentId: intentId) else { return }
-            do {
-                if case let .completed(payment) = try await wallet.settle(intentId: intentId) {
-                    state = .done(payment: payment)
-                    return
+    /// While the pending screen is up, the core follows the payment (asking again with the
+    /// same key, so this can never pay twice) and says how it ended; this only draws it. An
+    /// `unresolved` watch leaves the screen pending: unknown is never shown as failed.
+    private func followPending(intentId: String, quote: Quote) {
+        watch?.cancel()
+        let pending = PayState.pending(intentId: intentId, quote: quote)
+        watch = wallet.watchPayment(intentId: intentId, firstPauseMs: pendingRetryMillis,
+                                    listener: PaymentUpdates { [weak self] update in
+            Task { @MainActor in
+                guard let self, self.state == pending else { return }
+                switch update {
+                case let .completed(payment): self.state = .done(payment: payment)
+                case let .failed(error): self.state = .failed(error: UiError.of(error), quote: quote)
+                case .pending, .unresolved: break
                 }
-            } catch PurseError.Network {
-                continue
-            } catch let e as PurseError {
-                switch e {
-                case .InsufficientFunds, .LimitReached, .PaymentRefused: state = Self.failure(e)
-                default: break // not the payment's answer: the home screen's reconcile will tell
-                }
-                return
-            } catch {
-                return
             }
-        }
+        })
     }
 
     func scanAgain() {
+        watch?.cancel()
+        watch = nil
         taken.reset()
         state = .scanning
     }
+}
 
-    static func failure(_ error: Error) -> PayState {
-        guard let e = error as? PurseError else {
-            return .failed(title: "Something went wrong", detail: "\(error)", scanAgain: false)
-        }
-        switch e {
-        case .Network: return .failed(title: "No connection", detail: "Check the network and try again.", scanAgain: false)
-        case let .InsufficientFunds(reason, requestId):
-            return .failed(title: "Not enough money", detail: withReference(reason, requestId), scanAgain: false)
-        case let .LimitReached(_, reason, requestId):
-            return .failed(title: "Limit reached", detail: withReference(reason, requestId), scanAgain: false)
-        case let .PaymentRefused(_, reason, requestId):
-            return .failed(title: "Payment refused", detail: withReference(reason, requestId), scanAgain: true)
-        case .InvalidCode: return .failed(title: "Not a payment code", detail: "This QR code cannot be paid.", scanAgain: true)
-        case let .UnsupportedCode(format, _): return .failed(title: "Not supported", detail: "\(format) codes cannot be paid with Purse.", scanAgain: true)
-        case let .Authentication(reason): return .failed(title: "Not recognised", detail: reason, scanAgain: false)
-        default: return .failed(title: "Something went wrong", detail: "\(e)", scanAgain: false)
-        }
-    }
-
-    /// The backend's request id under the text, for the user to quote to support.
-    private static func withReference(_ reason: String, _ requestId: String?) -> String {
-        requestId.map { "\(reason)\nReference \($0)" } ?? reason
-    }
+/// Hands the core's payment updates to a closure (on a core thread).
+final class PaymentUpdates: PaymentListener, @unchecked Sendable {
+    private let handle: (PaymentUpdate) -> Void
+    init(_ handle: @escaping (PaymentUpdate) -> Void) { self.handle = handle }
+    func onUpdate(update: PaymentUpdate) { handle(update) }
 }
 
 /// A flag set once per scan from the capture queue, read from anywhere.

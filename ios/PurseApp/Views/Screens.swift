@@ -124,8 +124,10 @@ struct PayFlowView: View {
             ResultView(title: "Payment pending",
                        detail: "The answer is late; it will settle by itself. You will not be charged twice.",
                        onDone: onClose)
-        case let .failed(title, detail, scanAgain):
-            ResultView(title: title, detail: detail, onDone: scanAgain ? model.scanAgain : onClose)
+        case let .failed(error, _):
+            ResultView(title: error.title,
+                       detail: error.reference.map { "\(error.detail)\nReference \($0)" } ?? error.detail,
+                       onDone: error.scanAgain ? model.scanAgain : onClose)
         }
     }
 }

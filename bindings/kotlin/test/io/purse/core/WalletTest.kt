@@ -189,6 +189,17 @@ class WalletTest {
         }
         assertEquals(cny(500), wallet.balance())
 
+        // The core's watcher says Pending first, then that it cannot follow an intent this
+        // wallet never sent: a typed error, not a failed payment.
+        val updates = LinkedBlockingQueue<PaymentUpdate>()
+        val watch = wallet.watchPayment("pi_unknown", 10u, object : PaymentListener {
+            override fun onUpdate(update: PaymentUpdate) { updates.put(update) }
+        })
+        assertTrue(updates.poll(20, TimeUnit.SECONDS) is PaymentUpdate.Pending)
+        val last = updates.poll(20, TimeUnit.SECONDS) as PaymentUpdate.Unresolved
+        assertTrue(last.error is PurseException.InvalidInput)
+        withTimeout(5_000) { while (watch.isActive()) delay(10) }
+
         try {
             wallet.resolve("000201010212not a payment code")
             fail("a broken code resolved")

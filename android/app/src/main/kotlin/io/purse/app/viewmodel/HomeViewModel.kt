@@ -2,7 +2,7 @@ package io.purse.app.viewmodel
 
 import io.purse.core.Event
 import io.purse.core.EventListener
-import io.purse.core.EventSubscription
+import io.purse.core.TaskHandle
 import io.purse.core.Money
 import io.purse.core.Transaction
 import io.purse.core.WalletInterface
@@ -34,7 +34,7 @@ class HomeViewModel(
 ) {
     private val _state = MutableStateFlow(HomeState())
     val state: StateFlow<HomeState> = _state.asStateFlow()
-    private var subscription: EventSubscription? = null
+    private var subscription: TaskHandle? = null
 
     /** The screen is visible: show the cache, settle what was pending, refresh, follow. */
     fun start() {

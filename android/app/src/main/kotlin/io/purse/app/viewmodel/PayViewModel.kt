@@ -2,15 +2,17 @@ package io.purse.app.viewmodel
 
 import io.purse.core.Money
 import io.purse.core.Payment
+import io.purse.core.PaymentListener
 import io.purse.core.PaymentOutcome
+import io.purse.core.PaymentUpdate
 import io.purse.core.PurseException
 import io.purse.core.Quote
+import io.purse.core.TaskHandle
 import io.purse.core.WalletInterface
 import io.purse.core.parseAmount
 import io.purse.core.scanLumaFrame
 import java.util.concurrent.atomic.AtomicBoolean
 import kotlinx.coroutines.CoroutineScope
-import kotlinx.coroutines.delay
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
@@ -51,8 +53,8 @@ sealed interface PayState {
 /**
  * The pay flow's decisions, free of Android: scan -> quote -> confirm -> result. The
  * activity forwards camera frames and taps; composables draw [state].
- * [pendingRetryMillis] is the first pause before asking again about a payment whose answer
- * was lost; it doubles up to [MAX_PENDING_RETRY_MILLIS].
+ * [pendingRetryMillis] is the first pause before the core asks again about a payment whose
+ * answer was lost (it doubles up to 30 s).
  */
 class PayViewModel(
     private val wallet: WalletInterface,
@@ -61,6 +63,9 @@ class PayViewModel(
 ) {
     private val _state = MutableStateFlow<PayState>(PayState.Scanning)
     val state: StateFlow<PayState> = _state.asStateFlow()
+
+    /** The core's watch of a pending payment, while the pending screen is up. */
+    @Volatile private var watch: TaskHandle? = null
 
     /** One code per scan: the analyzer keeps delivering frames after the first hit. */
     private val codeTaken = AtomicBoolean(false)
@@ -154,43 +159,29 @@ class PayViewModel(
     }
 
     /**
-     * While the pending screen is up, asks the core again (it re-sends with the same key,
-     * so this can never pay twice) until the backend's answer comes: the receipt, or its
-     * refusal. Anything else leaves the payment pending: unknown is never shown as failed.
+     * While the pending screen is up, the core follows the payment (asking again with the
+     * same key, so this can never pay twice) and says how it ended; this only draws it.
+     * An `Unresolved` watch leaves the screen pending: unknown is never shown as failed.
      */
-    private suspend fun followPending(pending: PayState.Pending) {
-        var pause = pendingRetryMillis
-        while (_state.value == pending) {
-            delay(pause)
-            pause = (pause * 2).coerceAtMost(MAX_PENDING_RETRY_MILLIS)
-            if (_state.value != pending) return
-            val settled = try {
-                when (val outcome = wallet.settle(pending.intentId)) {
-                    is PaymentOutcome.Completed -> PayState.Done(outcome.payment)
-                    is PaymentOutcome.Pending -> null
+    private fun followPending(pending: PayState.Pending) {
+        watch?.cancel()
+        watch = wallet.watchPayment(pending.intentId, pendingRetryMillis.toUInt(), object : PaymentListener {
+            override fun onUpdate(update: PaymentUpdate) {
+                val next = when (update) {
+                    is PaymentUpdate.Completed -> PayState.Done(update.payment)
+                    is PaymentUpdate.Failed -> PayState.Failed(UiError.of(update.error), pending.quote)
+                    is PaymentUpdate.Pending, is PaymentUpdate.Unresolved -> return
                 }
-            } catch (e: PurseException) {
-                when (e) {
-                    is PurseException.Network -> null
-                    is PurseException.InsufficientFunds, is PurseException.LimitReached, is PurseException.PaymentRefused ->
-                        PayState.Failed(UiError.of(e), pending.quote)
-                    else -> return // not the payment's answer (a revoked device...): home's reconcile will tell
-                }
+                _state.compareAndSet(pending, next)
             }
-            if (settled != null) {
-                _state.compareAndSet(pending, settled)
-                return
-            }
-        }
+        })
     }
 
     /** Closes the sheet or the result and goes back to the camera. */
     fun scanAgain() {
+        watch?.cancel()
+        watch = null
         codeTaken.set(false)
         _state.value = PayState.Scanning
-    }
-
-    companion object {
-        const val MAX_PENDING_RETRY_MILLIS = 30_000L
     }
 }
