@@ -34,6 +34,6 @@ xcodebuild -create-xcframework \
     -library target/aarch64-apple-ios/release-mobile/libpurse_ffi.a -headers "$gen/headers" \
     -library target/ios-sim/release-mobile/libpurse_ffi.a -headers "$gen/headers" \
     -output "$pkg/PurseCoreFFI.xcframework"
-cp "$gen/PurseCore.swift" "$pkg/Sources/PurseCore/PurseCore.swift"
+cp "$gen/PurseCore.swift" "$gen/PurseModel.swift" "$pkg/Sources/PurseCore/"
 du -sh "$pkg/PurseCoreFFI.xcframework"
 echo "now: cd ios && xcodegen generate && open Purse.xcodeproj"

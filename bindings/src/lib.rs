@@ -2,8 +2,10 @@
 //! uniffi proc-macros.
 //!
 //! The surface is chosen, not derived: a [`Wallet`] object whose network methods are
-//! `async` (Kotlin `suspend`, Swift `async`) and run on a tokio runtime the core owns;
-//! records for money, quotes, payments and transactions; one error enum, [`PurseError`],
+//! `async` (Kotlin `suspend`, Swift `async`) and run on a tokio runtime the core owns; a
+//! [`PreparedPayment`] that `resolve` returns and `pay` is called on; the core's own records
+//! (money, quotes, payments, transactions: derived in purse-core, package `io.purse.model`
+//! in Kotlin); one error enum, [`PurseError`],
 //! whose variants a caller acts on differently; and foreign traits for what the platform
 //! owns ([`KeyProtector`]: the biometric-gated key store; [`EventListener`],
 //! [`PaymentListener`]). Long-running work (following events, watching a pending payment)
@@ -15,6 +17,7 @@ uniffi::setup_scaffolding!();
 
 mod error;
 mod platform;
+mod prepared;
 mod records;
 mod runtime;
 mod task_handle;
@@ -22,6 +25,7 @@ mod wallet;
 
 pub use error::{ProtectorFailure, PurseError};
 pub use platform::{EventListener, KeyProtector, PaymentListener};
+pub use prepared::PreparedPayment;
 pub use records::*;
 pub use task_handle::TaskHandle;
 pub use wallet::Wallet;

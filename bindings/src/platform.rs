@@ -7,7 +7,9 @@ use purse_core::keys::{KeyPurpose, ProtectorError};
 use zeroize::Zeroizing;
 
 use crate::error::ProtectorFailure;
-use crate::records::{Event, PaymentUpdate};
+use purse_core::api::types::Event;
+
+use crate::records::PaymentUpdate;
 
 /// Which key the core asks for: the device key (once per session) or the payment key (for
 /// every payment: a strong biometric each time).
@@ -83,8 +85,8 @@ impl purse_core::keys::KeyProtector for ForeignProtector {
 pub(crate) struct ForeignListener(pub Arc<dyn EventListener>);
 
 impl purse_core::pay::EventListener for ForeignListener {
-    fn on_event(&self, event: purse_core::api::types::Event) {
-        self.0.on_event(event.into());
+    fn on_event(&self, event: Event) {
+        self.0.on_event(event);
     }
 
     fn on_error(&self, error: String) {

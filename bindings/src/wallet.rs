@@ -3,27 +3,28 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use purse_core::WalletConfig;
-use purse_core::api::types::RegisterMerchantRequest;
+use purse_core::api::types::{
+    Event, FundingSource, Limits, MerchantRegistration, Order, Refund, RegisterMerchantRequest,
+    Topup, TransactionPage,
+};
 use purse_core::keys::NoSecretStore;
+use purse_core::pay::PaymentOutcome;
 use purse_core::scan::{LumaFrame, Rotation, ScanOptions};
 use purse_core::wallet::WatchPolicy;
+use purse_core::{Currency, Money, WalletConfig};
 
 use crate::error::PurseError;
 use crate::platform::{
     EventListener, ForeignListener, ForeignProtector, KeyProtector, PaymentListener,
 };
-use crate::records::*;
+use crate::prepared::PreparedPayment;
+use crate::records::{Account, ScannedCode};
 use crate::runtime::{run, run_blocking};
 use crate::task_handle::TaskHandle;
 
 #[derive(uniffi::Object)]
 pub struct Wallet {
     core: Arc<purse_core::Wallet>,
-}
-
-fn money(m: Money) -> Result<purse_core::Money, PurseError> {
-    m.try_into()
 }
 
 impl Wallet {
@@ -64,13 +65,7 @@ impl Wallet {
 
     /// The enrolled account, or `None` before enrollment. No network.
     pub fn account(&self) -> Result<Option<Account>, PurseError> {
-        Ok(self.core.account()?.map(|a| Account {
-            account_id: a.account_id,
-            device_id: a.device_id,
-            name: a.name,
-            currency: a.currency.code().to_owned(),
-            backend_url: a.backend_url,
-        }))
+        Ok(self.core.account()?.map(Into::into))
     }
 
     /// Creates this device's keys (the protector wraps them: the user may be asked) and
@@ -78,10 +73,9 @@ impl Wallet {
     pub async fn enroll(
         &self,
         name: String,
-        currency_code: String,
+        currency: Currency,
         device_name: String,
     ) -> Result<Account, PurseError> {
-        let currency = currency(&currency_code)?;
         self.with(move |w| async move {
             w.enroll(&name, currency, &device_name).await?;
             Ok(())
@@ -106,13 +100,12 @@ impl Wallet {
 
     /// The balance from the backend (the cache is updated).
     pub async fn balance(&self) -> Result<Money, PurseError> {
-        self.with(|w| async move { Ok(w.balance().await?.into()) })
-            .await
+        self.with(|w| async move { Ok(w.balance().await?) }).await
     }
 
     /// The last balance seen, without the network: for the first frame of the home screen.
     pub fn cached_balance(&self) -> Result<Option<Money>, PurseError> {
-        Ok(self.core.cached_balance()?.map(|b| b.balance.into()))
+        Ok(self.core.cached_balance()?.map(|b| b.balance))
     }
 
     /// Fetches new transactions into the cache; returns how many were new.
@@ -127,11 +120,7 @@ impl Wallet {
         limit: u32,
         starting_after: Option<String>,
     ) -> Result<TransactionPage, PurseError> {
-        let page = self.core.history(limit, starting_after.as_deref())?;
-        Ok(TransactionPage {
-            transactions: page.data.into_iter().map(Into::into).collect(),
-            has_more: page.has_more,
-        })
+        Ok(self.core.history(limit, starting_after.as_deref())?)
     }
 
     /// Links a card (sandbox: test numbers only) as a funding source.
@@ -146,7 +135,7 @@ impl Wallet {
         };
         let month = u8::try_from(exp_month).map_err(|_| invalid())?;
         let year = u16::try_from(exp_year).map_err(|_| invalid())?;
-        self.with(move |w| async move { Ok(w.link_card(&number, month, year).await?.into()) })
+        self.with(move |w| async move { Ok(w.link_card(&number, month, year).await?) })
             .await
     }
 
@@ -156,32 +145,19 @@ impl Wallet {
         iban: String,
         holder: String,
     ) -> Result<FundingSource, PurseError> {
-        self.with(move |w| async move { Ok(w.link_bank(&iban, &holder).await?.into()) })
+        self.with(move |w| async move { Ok(w.link_bank(&iban, &holder).await?) })
             .await
     }
 
     pub async fn funding_sources(&self) -> Result<Vec<FundingSource>, PurseError> {
-        self.with(|w| async move {
-            Ok(w.funding_sources()
-                .await?
-                .into_iter()
-                .map(Into::into)
-                .collect())
-        })
-        .await
+        self.with(|w| async move { Ok(w.funding_sources().await?) })
+            .await
     }
 
     /// Adds money from a linked source; returns the top-up and the balance after it.
-    pub async fn topup(&self, source_id: String, amount: Money) -> Result<Event, PurseError> {
-        let amount = money(amount)?;
-        self.with(move |w| async move {
-            let t = w.topup(&source_id, amount).await?;
-            Ok(Event {
-                transaction: t.transaction.into(),
-                balance: t.balance.into(),
-            })
-        })
-        .await
+    pub async fn topup(&self, source_id: String, amount: Money) -> Result<Topup, PurseError> {
+        self.with(move |w| async move { Ok(w.topup(&source_id, amount).await?) })
+            .await
     }
 
     /// Looks for a QR code in one camera frame's luma (Y) plane, as CameraX's
@@ -212,32 +188,21 @@ impl Wallet {
         .await
     }
 
-    /// Turns a scanned payload into a quote from the backend: the merchant's verified name,
-    /// the amount for an order. Codes of other networks: `UnsupportedCode`.
-    pub async fn resolve(&self, payload: String) -> Result<Quote, PurseError> {
-        self.with(move |w| async move { Ok(w.resolve_payload(&payload).await?.into()) })
-            .await
-    }
-
-    /// Confirms and pays a quote: the protector asks for the biometric that unlocks the
-    /// payment key, the intent is saved before it is sent, and the backend settles it once.
-    /// `amount` is the payer's for a static code, `None` for an order.
-    pub async fn pay(
-        &self,
-        quote: Quote,
-        amount: Option<Money>,
-    ) -> Result<PaymentOutcome, PurseError> {
-        let quote: purse_core::pay::PayQuote = quote.try_into()?;
-        let amount = amount.map(money).transpose()?;
-        self.with(move |w| async move { Ok(w.pay(&quote, amount).await?.into()) })
-            .await
+    /// Turns a scanned payload into a payment to confirm: the merchant's verified name and
+    /// the amount for an order, kept in the core; `pay` it. Codes of other networks:
+    /// `UnsupportedCode`.
+    pub async fn resolve(&self, payload: String) -> Result<Arc<PreparedPayment>, PurseError> {
+        let quote = self
+            .with(move |w| async move { Ok(w.resolve_payload(&payload).await?) })
+            .await?;
+        Ok(PreparedPayment::new(self.core.clone(), quote))
     }
 
     /// Where one payment stands: a "payment pending" screen calls this (with a growing
     /// pause) until it says completed, or throws the backend's refusal. A pending payment is
     /// re-sent with its idempotency key, so asking again can never pay twice.
     pub async fn settle(&self, intent_id: String) -> Result<PaymentOutcome, PurseError> {
-        self.with(move |w| async move { Ok(w.settle(&intent_id).await?.into()) })
+        self.with(move |w| async move { Ok(w.settle(&intent_id).await?) })
             .await
     }
 
@@ -256,14 +221,8 @@ impl Wallet {
 
     /// Waits up to `wait_secs` for new events, applies them to the cache and returns them.
     pub async fn poll_events(&self, wait_secs: u64) -> Result<Vec<Event>, PurseError> {
-        self.with(move |w| async move {
-            Ok(w.poll_events(wait_secs)
-                .await?
-                .into_iter()
-                .map(Into::into)
-                .collect())
-        })
-        .await
+        self.with(move |w| async move { Ok(w.poll_events(wait_secs).await?) })
+            .await
     }
 
     /// Follows the account's events until the handle is cancelled, handing each to
@@ -296,8 +255,7 @@ impl Wallet {
     }
 
     pub async fn limits(&self) -> Result<Limits, PurseError> {
-        self.with(|w| async move { Ok(w.limits().await?.into()) })
-            .await
+        self.with(|w| async move { Ok(w.limits().await?) }).await
     }
 
     /// Changes the account's own limits (capped by the backend's maxima).
@@ -306,9 +264,7 @@ impl Wallet {
         per_payment: Option<Money>,
         per_day: Option<Money>,
     ) -> Result<Limits, PurseError> {
-        let per_payment = per_payment.map(money).transpose()?;
-        let per_day = per_day.map(money).transpose()?;
-        self.with(move |w| async move { Ok(w.set_limits(per_payment, per_day).await?.into()) })
+        self.with(move |w| async move { Ok(w.set_limits(per_payment, per_day).await?) })
             .await
     }
 
@@ -320,20 +276,13 @@ impl Wallet {
         webhook_url: Option<String>,
     ) -> Result<MerchantRegistration, PurseError> {
         self.with(move |w| async move {
-            let r = w
-                .register_merchant(&RegisterMerchantRequest {
-                    display_name,
-                    city,
-                    mcc: None,
-                    webhook_url,
-                })
-                .await?;
-            Ok(MerchantRegistration {
-                merchant_id: r.merchant.merchant_id,
-                display_name: r.merchant.display_name,
-                static_payload: r.merchant.static_payload,
-                webhook_secret: r.webhook_secret,
+            Ok(w.register_merchant(&RegisterMerchantRequest {
+                display_name,
+                city,
+                mcc: None,
+                webhook_url,
             })
+            .await?)
         })
         .await
     }
@@ -345,11 +294,9 @@ impl Wallet {
         description: String,
         expires_in_secs: Option<i64>,
     ) -> Result<Order, PurseError> {
-        let amount = money(amount)?;
         self.with(move |w| async move {
             Ok(w.create_order(amount, &description, expires_in_secs)
-                .await?
-                .into())
+                .await?)
         })
         .await
     }
@@ -360,20 +307,15 @@ impl Wallet {
         limit: u32,
         starting_after: Option<String>,
     ) -> Result<Vec<Order>, PurseError> {
-        self.with(move |w| async move {
-            Ok(w.orders(limit, starting_after.as_deref())
-                .await?
-                .data
-                .into_iter()
-                .map(Into::into)
-                .collect())
-        })
+        self.with(
+            move |w| async move { Ok(w.orders(limit, starting_after.as_deref()).await?.data) },
+        )
         .await
     }
 
     /// As a merchant: one order's current state.
     pub async fn order(&self, order_id: String) -> Result<Order, PurseError> {
-        self.with(move |w| async move { Ok(w.order(&order_id).await?.into()) })
+        self.with(move |w| async move { Ok(w.order(&order_id).await?) })
             .await
     }
 
@@ -384,16 +326,8 @@ impl Wallet {
         amount: Money,
         reason: String,
     ) -> Result<Refund, PurseError> {
-        let amount = money(amount)?;
-        self.with(move |w| async move {
-            let r = w.refund(&order_id, amount, &reason).await?;
-            Ok(Refund {
-                refund_id: r.refund_id,
-                order: r.order.into(),
-                balance: r.balance.into(),
-            })
-        })
-        .await
+        self.with(move |w| async move { Ok(w.refund(&order_id, amount, &reason).await?) })
+            .await
     }
 }
 

@@ -264,7 +264,7 @@ pub async fn run() -> anyhow::Result<()> {
             PayStage::Settled { .. } => println!("    … settled in one ledger transaction"),
         })
         .await?;
-    let PaymentOutcome::Completed(paid) = outcome else {
+    let PaymentOutcome::Completed { payment: paid } = outcome else {
         anyhow::bail!("the payment did not settle: {outcome:?}");
     };
     println!(

@@ -50,7 +50,7 @@ pub async fn reconcile(wallet: &Wallet, quiet: bool) -> anyhow::Result<()> {
             continue;
         }
         match outcome {
-            Ok(PaymentOutcome::Completed(p)) => {
+            Ok(PaymentOutcome::Completed { payment: p }) => {
                 eprintln!(
                     "earlier payment {intent}: settled ({} to {})",
                     p.amount, p.merchant_name
@@ -133,7 +133,7 @@ pub async fn run(
         outcome = match last.unwrap_or(PaymentUpdate::Pending {
             intent_id: intent_id.clone(),
         }) {
-            PaymentUpdate::Completed(p) => PaymentOutcome::Completed(p),
+            PaymentUpdate::Completed(p) => PaymentOutcome::Completed { payment: *p },
             PaymentUpdate::Failed(e) => return Err(e.into()),
             PaymentUpdate::Unresolved(e) => {
                 eprintln!("… cannot ask again from here: {e}");
@@ -143,7 +143,7 @@ pub async fn run(
         };
     }
     match outcome {
-        PaymentOutcome::Completed(p) => {
+        PaymentOutcome::Completed { payment: p } => {
             if as_json {
                 println!(
                     "{}",

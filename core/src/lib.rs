@@ -1,4 +1,5 @@
-//! purse-core: the wallet. Pure Rust; knows nothing of FFI or of any shell.
+//! purse-core: the wallet. Pure Rust; knows nothing of any shell. With the `uniffi` feature
+//! its public records carry uniffi derives, which purse-ffi exports as they are.
 //!
 //! The map of modules is in DESIGN.md: `money`, `keys`, `sign`, `api`, `cache`, `wallet`.
 
@@ -11,6 +12,9 @@ pub mod paycode;
 pub mod scan;
 pub mod sign;
 pub mod wallet;
+
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!();
 
 pub use money::{Currency, Money, MoneyError};
 pub use wallet::{Wallet, WalletConfig, WalletError};

@@ -174,10 +174,21 @@ impl<'de> Deserialize<'de> for Currency {
 /// string that a JSON parser might turn into one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Money {
+    /// Integer minor units (12.34 CNY is `1234`): scale by `currency_digits`, never a float.
     pub minor: i64,
+    /// ISO 4217 code (`"CNY"`); checked whenever money comes back into the core.
     pub currency: Currency,
 }
+
+// Across the FFI a currency is its ISO 4217 code; a code the table lacks never lifts into
+// the core (the call fails before it runs).
+#[cfg(feature = "uniffi")]
+uniffi::custom_type!(Currency, String, {
+    try_lift: |code| Ok(Currency::from_code(&code)?),
+    lower: |currency| currency.code().to_owned(),
+});
 
 impl Money {
     pub fn new(minor: i64, currency: Currency) -> Self {

@@ -11,7 +11,7 @@ let package = Package(
     ],
     targets: [
         .binaryTarget(name: "PurseCoreFFI", path: "PurseCoreFFI.xcframework"),
-        // Sources/PurseCore/PurseCore.swift is generated; do not edit it by hand.
+        // Sources/PurseCore/PurseCore.swift and PurseModel.swift are generated; do not edit them.
         .target(name: "PurseCore", dependencies: ["PurseCoreFFI"], path: "Sources/PurseCore"),
     ]
 )

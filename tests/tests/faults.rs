@@ -207,7 +207,7 @@ async fn hundreds_of_payments_through_a_faulty_network_settle_exactly_once() {
                 };
                 let outcome = wallet.pay(&quote, typed).await;
                 shown.push(match outcome {
-                    Ok(PaymentOutcome::Completed(p)) => {
+                    Ok(PaymentOutcome::Completed { payment: p }) => {
                         if typed.is_none() {
                             paid_orders.push(payload);
                         }
@@ -233,7 +233,7 @@ async fn hundreds_of_payments_through_a_faulty_network_settle_exactly_once() {
     for (wallet, _) in &payers {
         for (intent, r) in wallet.reconcile().await.unwrap() {
             assert!(
-                matches!(r, Ok(PaymentOutcome::Completed(_)) | Err(_)),
+                matches!(r, Ok(PaymentOutcome::Completed { .. }) | Err(_)),
                 "{intent} still unknown after the network healed: {r:?}"
             );
         }
@@ -373,7 +373,10 @@ async fn assert_settled_once_after_restart(b: &Backend, dir: &Path, intent_id: &
     assert_eq!(pending.state, IntentState::Pending);
     let results = w.reconcile().await.unwrap();
     assert_eq!(results.len(), 1);
-    assert!(matches!(&results[0].1, Ok(PaymentOutcome::Completed(_))));
+    assert!(matches!(
+        &results[0].1,
+        Ok(PaymentOutcome::Completed { .. })
+    ));
     assert_eq!(
         w.payment_intent(intent_id).unwrap().unwrap().state,
         IntentState::Completed
@@ -478,7 +481,8 @@ async fn a_pending_payment_settles_when_asked_again() {
     ));
 
     proxy.release_answers();
-    let PaymentOutcome::Completed(paid) = payer.settle(&intent_id).await.unwrap() else {
+    let PaymentOutcome::Completed { payment: paid } = payer.settle(&intent_id).await.unwrap()
+    else {
         panic!("the backend had paid it");
     };
     assert_eq!(
@@ -490,7 +494,7 @@ async fn a_pending_payment_settles_when_asked_again() {
     let sent = proxy.log().len();
     assert!(matches!(
         payer.settle(&intent_id).await.unwrap(),
-        PaymentOutcome::Completed(_)
+        PaymentOutcome::Completed { .. }
     ));
     assert_eq!(proxy.log().len(), sent);
 

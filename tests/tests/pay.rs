@@ -15,7 +15,7 @@ use purse_core::sign::webhook;
 
 fn completed(o: PaymentOutcome) -> purse_core::api::types::Payment {
     match o {
-        PaymentOutcome::Completed(p) => *p,
+        PaymentOutcome::Completed { payment } => payment,
         other => panic!("expected a completed payment, got {other:?}"),
     }
 }

@@ -77,6 +77,7 @@ wire! {
         pub holder_name: String,
     }
 
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
     pub struct FundingSource {
         pub source_id: String,
         pub kind: FundingKind,
@@ -96,6 +97,7 @@ wire! {
         pub amount: Money,
     }
 
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
     pub struct Topup {
         pub topup_id: String,
         pub transaction: Transaction,
@@ -104,6 +106,7 @@ wire! {
 
     /// One movement on the account, from the account's point of view: `amount` is positive
     /// for money in, negative for money out.
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
     pub struct Transaction {
         pub transaction_id: String,
         /// Ledger order; newer transactions have larger values.
@@ -123,6 +126,7 @@ wire! {
         pub intent_id: Option<String>,
     }
 
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
     pub struct TransactionPage {
         pub data: Vec<Transaction>,
         pub has_more: bool,
@@ -142,6 +146,7 @@ wire! {
         pub webhook_url: Option<String>,
     }
 
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
     pub struct Merchant {
         pub merchant_id: String,
         pub account_id: String,
@@ -157,6 +162,7 @@ wire! {
     }
 
     /// The answer to a registration: the only time the webhook secret is shown.
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
     pub struct MerchantRegistration {
         pub merchant: Merchant,
         /// `whsec_` + base64 of the HMAC-SHA256 key that signs webhooks (Standard Webhooks).
@@ -173,6 +179,7 @@ wire! {
         pub expires_in: Option<i64>,
     }
 
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
     pub struct Order {
         pub order_id: String,
         pub merchant_id: String,
@@ -204,6 +211,7 @@ wire! {
         pub reason: String,
     }
 
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
     pub struct Refund {
         pub refund_id: String,
         pub order: Order,
@@ -214,6 +222,7 @@ wire! {
 
     /// What a payer is about to pay, as the backend knows it: the merchant's verified name
     /// (never the name a QR code claims), and for an order its amount and expiry.
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
     pub struct Quote {
         pub merchant_id: String,
         pub merchant_name: String,
@@ -242,6 +251,7 @@ wire! {
         pub authorization_signature: String,
     }
 
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
     pub struct Payment {
         pub payment_id: String,
         pub intent_id: String,
@@ -257,6 +267,7 @@ wire! {
     }
 
     /// The account's spending limits. The backend's maxima cap what a user may set.
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
     pub struct Limits {
         pub per_payment: Money,
         pub per_day: Money,
@@ -274,6 +285,7 @@ wire! {
     }
 
     /// One change to the account: a transaction and the balance right after it.
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
     pub struct Event {
         /// Pass the last one seen as `after` to get only newer events.
         pub cursor: i64,
@@ -312,6 +324,7 @@ fn about_blank() -> String {
 /// cancelled); a paid order with any refund is refunded (`amount_refunded` says how much).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum OrderState {
     Waiting,
@@ -344,6 +357,7 @@ impl OrderState {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum FundingKind {
     Card,
@@ -352,6 +366,7 @@ pub enum FundingKind {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum TransactionKind {
     Topup,
@@ -363,6 +378,7 @@ pub enum TransactionKind {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum TransactionStatus {
     Completed,

@@ -132,19 +132,24 @@ pub enum PayStage {
     Settled { intent_id: String },
 }
 
+// Lowered into a buffer at the FFI, where a box would buy nothing; kept by value so the
+// shells see the same shape as Rust callers.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum PaymentOutcome {
-    Completed(Box<Payment>),
-    /// The backend's answer did not arrive; the intent is kept and reconciled later.
-    Pending {
-        intent_id: String,
-    },
+    /// The backend settled it: show the receipt.
+    Completed { payment: Payment },
+    /// The backend's answer did not arrive: show "pending", never "failed". The intent is
+    /// kept in the outbox; `settle`, `reconcile` or the event stream settles it, and the
+    /// money cannot move twice.
+    Pending { intent_id: String },
 }
 
 impl PaymentOutcome {
     pub fn intent_id(&self) -> &str {
         match self {
-            PaymentOutcome::Completed(p) => &p.intent_id,
+            PaymentOutcome::Completed { payment } => &payment.intent_id,
             PaymentOutcome::Pending { intent_id } => intent_id,
         }
     }

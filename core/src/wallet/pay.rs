@@ -145,7 +145,7 @@ impl Wallet {
             intent_id: intent_id.clone(),
         });
         let outcome = self.send_intent(&creds, &record).await?;
-        if let PaymentOutcome::Completed(_) = &outcome {
+        if let PaymentOutcome::Completed { .. } = &outcome {
             progress(PayStage::Settled { intent_id });
         }
         Ok(outcome)
@@ -165,7 +165,7 @@ impl Wallet {
         {
             Ok(payment) => {
                 self.settled(&payment)?;
-                Ok(PaymentOutcome::Completed(Box::new(payment)))
+                Ok(PaymentOutcome::Completed { payment })
             }
             Err(ApiError::Problem(p)) if p.code == codes::INTENT_ALREADY_USED => {
                 // Paid long ago, its stored answer since forgotten: fetch the payment.
@@ -174,7 +174,7 @@ impl Wallet {
                     .await
                     .map_err(WalletError::from_api)?;
                 self.settled(&payment)?;
-                Ok(PaymentOutcome::Completed(Box::new(payment)))
+                Ok(PaymentOutcome::Completed { payment })
             }
             Err(e) if is_final(&e) => {
                 if let ApiError::Problem(p) = &e {
@@ -249,7 +249,7 @@ impl Wallet {
                 let json = record.payment_json.as_deref().unwrap_or_default();
                 let payment: Payment = serde_json::from_str(json)
                     .map_err(|e| WalletError::Internal(format!("stored payment: {e}")))?;
-                Ok(PaymentOutcome::Completed(Box::new(payment)))
+                Ok(PaymentOutcome::Completed { payment })
             }
             // The backend's refusal, as it was first given (its request id is long gone).
             IntentState::Failed => Err(WalletError::from_api(ApiError::Problem(Box::new(

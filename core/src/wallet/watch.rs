@@ -93,7 +93,9 @@ impl Wallet {
             asked += 1;
             let update = match self.settle(intent_id).await {
                 Ok(PaymentOutcome::Pending { .. }) => continue,
-                Ok(PaymentOutcome::Completed(p)) => PaymentUpdate::Completed(p),
+                Ok(PaymentOutcome::Completed { payment }) => {
+                    PaymentUpdate::Completed(Box::new(payment))
+                }
                 Err(e) if self.intent_failed(intent_id) => PaymentUpdate::Failed(e),
                 Err(e) if e.is_network() => continue,
                 Err(e) => PaymentUpdate::Unresolved(e),

@@ -15,7 +15,7 @@ final class HomeViewModel: ObservableObject {
 
     func start() {
         balance = try? wallet.cachedBalance()
-        recent = (try? wallet.history(limit: 5, startingAfter: nil).transactions) ?? []
+        recent = (try? wallet.history(limit: 5, startingAfter: nil).data) ?? []
         refresh()
         if subscription == nil {
             subscription = wallet.followEvents(listener: Listener { [weak self] event in
@@ -33,7 +33,7 @@ final class HomeViewModel: ObservableObject {
                 _ = try await wallet.reconcile()
                 balance = try await wallet.balance()
                 _ = try await wallet.syncHistory()
-                recent = try wallet.history(limit: 5, startingAfter: nil).transactions
+                recent = try wallet.history(limit: 5, startingAfter: nil).data
                 error = nil
             } catch {
                 self.error = "\(error)"

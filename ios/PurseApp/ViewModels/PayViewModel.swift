@@ -24,6 +24,9 @@ final class PayViewModel: ObservableObject {
     private let pendingRetryMillis: UInt32
     /// The core's watch of a pending payment, while the pending screen is up.
     private var watch: TaskHandle?
+    /// The core's hold on the code being confirmed: paying goes through it, so the merchant
+    /// name the prompt and the outbox use is the backend's, never one this screen hands back.
+    private var prepared: PreparedPaymentProtocol?
 
     init(wallet: WalletProtocol, pendingRetryMillis: UInt32 = 2_000) {
         self.wallet = wallet
@@ -62,11 +65,13 @@ final class PayViewModel: ObservableObject {
         state = .resolving
         Task {
             do {
-                let quote = try await wallet.resolve(payload: payload)
-                let warning = quote.nameMismatch
-                    ? "The code says \"\(quote.claimedName ?? "")\"; Purse knows this merchant as \"\(quote.merchantName)\"."
+                let prepared = try await wallet.resolve(payload: payload)
+                self.prepared = prepared
+                let quote = prepared.quote()
+                let warning = prepared.nameMismatch()
+                    ? "The code says \"\(prepared.claimedName() ?? "")\"; Purse knows this merchant as \"\(quote.merchantName)\"."
                     : nil
-                state = .confirm(quote: quote, needsAmount: quote.amount == nil, nameWarning: warning, notice: nil)
+                state = .confirm(quote: quote, needsAmount: prepared.needsAmount(), nameWarning: warning, notice: nil)
             } catch {
                 state = .failed(error: UiError.of(error), quote: nil)
             }
@@ -75,7 +80,7 @@ final class PayViewModel: ObservableObject {
 
     /// The user tapped Pay; Face ID comes up inside `pay`.
     func confirm(typedAmount: String?) {
-        guard case let .confirm(quote, needsAmount, warning, _) = state else { return }
+        guard case let .confirm(quote, needsAmount, warning, _) = state, let prepared else { return }
         let amount: Money
         if let fixed = quote.amount {
             amount = fixed
@@ -95,7 +100,7 @@ final class PayViewModel: ObservableObject {
         state = .paying(quote: quote, amount: amount)
         Task {
             do {
-                switch try await wallet.pay(quote: quote, amount: quote.amount == nil ? amount : nil) {
+                switch try await prepared.pay(amount: needsAmount ? amount : nil) {
                 case let .completed(payment): state = .done(payment: payment)
                 case let .pending(intentId):
                     state = .pending(intentId: intentId, quote: quote)
@@ -134,6 +139,7 @@ final class PayViewModel: ObservableObject {
     func scanAgain() {
         watch?.cancel()
         watch = nil
+        prepared = nil
         taken.reset()
         state = .scanning
     }

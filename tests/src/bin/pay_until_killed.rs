@@ -54,7 +54,7 @@ async fn main() {
         _ => {}
     };
     match wallet.pay_with_progress(&quote, None, &progress).await {
-        Ok(PaymentOutcome::Completed(p)) => say(format!("settled {}", p.intent_id)),
+        Ok(PaymentOutcome::Completed { payment: p }) => say(format!("settled {}", p.intent_id)),
         Ok(PaymentOutcome::Pending { intent_id }) => say(format!("pending {intent_id}")),
         Err(e) => {
             say(format!("error {e}"));

@@ -22,7 +22,7 @@ import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import io.purse.app.viewmodel.HomeViewModel
 import io.purse.app.viewmodel.MoneyText
-import io.purse.core.Transaction
+import io.purse.model.Transaction
 
 @Composable
 fun HomeScreen(vm: HomeViewModel, onScan: () -> Unit, onHistory: () -> Unit) {

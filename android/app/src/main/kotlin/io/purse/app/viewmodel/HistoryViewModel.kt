@@ -1,7 +1,7 @@
 package io.purse.app.viewmodel
 
-import io.purse.core.Transaction
 import io.purse.core.WalletInterface
+import io.purse.model.Transaction
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
@@ -21,7 +21,7 @@ class HistoryViewModel(private val wallet: WalletInterface, private val pageSize
         val s = _state.value
         if (!s.hasMore) return
         val page = wallet.history(pageSize.toUInt(), s.transactions.lastOrNull()?.transactionId)
-        _state.value = HistoryState(s.transactions + page.transactions, page.hasMore)
+        _state.value = HistoryState(s.transactions + page.data, page.hasMore)
     }
 
     /** Starts again from the newest. */

@@ -1,11 +1,11 @@
 package io.purse.app.viewmodel
 
-import io.purse.core.Event
 import io.purse.core.EventListener
 import io.purse.core.TaskHandle
-import io.purse.core.Money
-import io.purse.core.Transaction
 import io.purse.core.WalletInterface
+import io.purse.model.Event
+import io.purse.model.Money
+import io.purse.model.Transaction
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
@@ -83,5 +83,5 @@ class HomeViewModel(
         subscription = null
     }
 
-    private fun cachedRecent(): List<Transaction> = wallet.history(recentCount.toUInt(), null).transactions
+    private fun cachedRecent(): List<Transaction> = wallet.history(recentCount.toUInt(), null).data
 }

@@ -1,7 +1,7 @@
 package io.purse.app.viewmodel
 
-import io.purse.core.Money
 import io.purse.core.currencyDigits
+import io.purse.model.Money
 import java.math.BigDecimal
 import java.text.NumberFormat
 import java.util.Currency

@@ -1,16 +1,17 @@
 package io.purse.app.viewmodel
 
-import io.purse.core.Money
-import io.purse.core.Payment
 import io.purse.core.PaymentListener
-import io.purse.core.PaymentOutcome
 import io.purse.core.PaymentUpdate
+import io.purse.core.PreparedPaymentInterface
 import io.purse.core.PurseException
-import io.purse.core.Quote
 import io.purse.core.TaskHandle
 import io.purse.core.WalletInterface
 import io.purse.core.parseAmount
 import io.purse.core.scanLumaFrame
+import io.purse.model.Money
+import io.purse.model.Payment
+import io.purse.model.PaymentOutcome
+import io.purse.model.Quote
 import java.util.concurrent.atomic.AtomicBoolean
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.flow.MutableStateFlow
@@ -67,6 +68,12 @@ class PayViewModel(
     /** The core's watch of a pending payment, while the pending screen is up. */
     @Volatile private var watch: TaskHandle? = null
 
+    /**
+     * The core's hold on the code being confirmed: paying goes through it, so the merchant
+     * name the prompt and the outbox use is the backend's, never one this screen hands back.
+     */
+    @Volatile private var prepared: PreparedPaymentInterface? = null
+
     /** One code per scan: the analyzer keeps delivering frames after the first hit. */
     private val codeTaken = AtomicBoolean(false)
 
@@ -115,11 +122,12 @@ class PayViewModel(
     }
 
     private suspend fun resolve(payload: String) {
-        val quote = wallet.resolve(payload)
-        val warning = if (quote.nameMismatch) {
-            "The code says \"${quote.claimedName}\"; Purse knows this merchant as \"${quote.merchantName}\"."
+        val prepared = wallet.resolve(payload).also { this.prepared = it }
+        val quote = prepared.quote()
+        val warning = if (prepared.nameMismatch()) {
+            "The code says \"${prepared.claimedName()}\"; Purse knows this merchant as \"${quote.merchantName}\"."
         } else null
-        _state.value = PayState.Confirm(quote, needsAmount = quote.amount == null, nameWarning = warning)
+        _state.value = PayState.Confirm(quote, needsAmount = prepared.needsAmount(), nameWarning = warning)
     }
 
     /**
@@ -128,6 +136,7 @@ class PayViewModel(
      */
     fun confirm(typedAmount: String? = null) {
         val confirm = _state.value as? PayState.Confirm ?: return
+        val prepared = prepared ?: return
         val quote = confirm.quote
         val amount = quote.amount ?: try {
             parseAmount(typedAmount?.trim().orEmpty(), quote.currency).also {
@@ -141,7 +150,7 @@ class PayViewModel(
         _state.value = PayState.Paying(quote, amount)
         scope.launch {
             val next = try {
-                when (val outcome = wallet.pay(quote, if (quote.amount == null) amount else null)) {
+                when (val outcome = prepared.pay(if (confirm.needsAmount) amount else null)) {
                     is PaymentOutcome.Completed -> PayState.Done(outcome.payment)
                     is PaymentOutcome.Pending -> PayState.Pending(outcome.intentId, quote)
                 }
@@ -181,6 +190,7 @@ class PayViewModel(
     fun scanAgain() {
         watch?.cancel()
         watch = null
+        prepared = null
         codeTaken.set(false)
         _state.value = PayState.Scanning
     }

@@ -1,11 +1,12 @@
 package io.purse.app.viewmodel
 
-import io.purse.core.Money
-import io.purse.core.PaymentOutcome
-import io.purse.core.Quote
-import io.purse.core.TransactionKind
+import io.purse.core.NoHandle
+import io.purse.core.PreparedPayment
 import io.purse.core.Wallet
 import io.purse.core.WalletInterface
+import io.purse.model.Money
+import io.purse.model.PaymentOutcome
+import io.purse.model.TransactionKind
 import io.purse.testing.LiveBackendRule
 import io.purse.testing.SoftwareKeyProtector
 import java.util.Locale
@@ -164,9 +165,21 @@ class ViewModelTest {
     fun aPendingPaymentTurnsIntoTheReceiptOnceTheAnswerIsHad() = runBlocking {
         val wallet = funded(5_000)
         val lostAnswer = object : WalletInterface by wallet {
-            override suspend fun pay(quote: Quote, amount: Money?): PaymentOutcome {
-                val paid = wallet.pay(quote, amount) as PaymentOutcome.Completed
-                return PaymentOutcome.Pending(paid.payment.intentId)
+            override suspend fun resolve(payload: String): PreparedPayment {
+                val real = wallet.resolve(payload)
+                // uniffi's fake-object constructor: reads go to the real one, pay loses its answer.
+                return object : PreparedPayment(NoHandle) {
+                    override fun quote() = real.quote()
+                    override fun claimedName() = real.claimedName()
+                    override fun claimedAmount() = real.claimedAmount()
+                    override fun nameMismatch() = real.nameMismatch()
+                    override fun amountMismatch() = real.amountMismatch()
+                    override fun needsAmount() = real.needsAmount()
+                    override suspend fun pay(amount: Money?): PaymentOutcome {
+                        val paid = real.pay(amount) as PaymentOutcome.Completed
+                        return PaymentOutcome.Pending(paid.payment.intentId)
+                    }
+                }
             }
         }
         val vm = PayViewModel(lostAnswer, scope, pendingRetryMillis = 300)
