@@ -43,6 +43,7 @@ cargo test --workspace --all-features --doc --locked --quiet
 echo "==> bindings: Kotlin and Swift generated from the built library"
 ./scripts/bindings.sh
 grep -q "public func scanLumaFrame" target/bindings/swift/PurseCore.swift
+grep -q "public struct Money" target/bindings/swift/PurseModel.swift
 
 echo "==> Kotlin bindings: compiled with kotlinc, tested on the JVM"
 ./scripts/kotlin-test.sh

@@ -5,18 +5,15 @@
 
 mod common;
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
 use common::proxy::{Fault, FaultyProxy, Rng};
+use common::recovery::*;
 use common::*;
 use purse_core::api::RetryPolicy;
-use purse_core::api::types::Transaction;
 use purse_core::cache::IntentState;
-use purse_core::keys::{Argon2Cost, NoSecretStore, PassphraseProtector};
+use purse_core::keys::NoSecretStore;
 use purse_core::pay::{PayQuote, PaymentOutcome};
 use purse_core::wallet::{PaymentUpdate, WatchPolicy};
 use purse_core::{Money, Wallet, WalletConfig, WalletError};
@@ -31,110 +28,11 @@ fn quick_retries() -> RetryPolicy {
     }
 }
 
-/// Every transaction of an account on the backend, newest first.
-async fn ledger_of(b: &Backend, account_id: &str) -> Vec<Transaction> {
-    let mut all = Vec::new();
-    let mut after: Option<String> = None;
-    loop {
-        let cursor = after.clone();
-        let id = account_id.to_owned();
-        let (page, more) = b
-            .server
-            .store
-            .read(move |r| r.transactions(&id, 100, cursor.as_deref()))
-            .await
-            .unwrap();
-        after = page.last().map(|t| t.transaction.transaction_id.clone());
-        all.extend(page.into_iter().map(|r| r.transaction));
-        if !more {
-            return all;
-        }
-    }
-}
-
 /// Every update a watch of the intent reports, in order.
 async fn watched(w: &Wallet, intent_id: &str, policy: WatchPolicy) -> Vec<PaymentUpdate> {
     let mut seen = Vec::new();
     w.watch_payment(intent_id, policy, |u| seen.push(u)).await;
     seen
-}
-
-/// What the user was shown for one attempt.
-#[derive(Debug)]
-enum Shown {
-    Success { intent_id: String, amount: i64 },
-    Pending,
-    Failure,
-}
-
-/// The checks every fault run ends with, for one payer after recovery.
-async fn assert_recovered(b: &Backend, w: &Wallet, shown: &[Shown]) {
-    let account_id = w.account().unwrap().unwrap().account_id;
-    let ledger = ledger_of(b, &account_id).await;
-
-    // Each intent at most once on the backend.
-    let mut paid_intents = BTreeMap::new();
-    for t in &ledger {
-        if let Some(i) = &t.intent_id {
-            assert!(
-                paid_intents.insert(i.clone(), -t.amount.minor).is_none(),
-                "intent {i} paid twice"
-            );
-        }
-    }
-
-    // The outbox agrees with the backend, intent by intent; nothing is left unknown.
-    let intents = w.payment_intents(10_000).unwrap();
-    for r in &intents {
-        match r.state {
-            IntentState::Completed => assert_eq!(
-                paid_intents.get(&r.intent_id),
-                Some(&r.amount.minor),
-                "completed intent {} not on the ledger",
-                r.intent_id
-            ),
-            IntentState::Failed => assert!(
-                !paid_intents.contains_key(&r.intent_id),
-                "intent {} failed in the wallet but paid on the backend",
-                r.intent_id
-            ),
-            IntentState::Pending => panic!("intent {} still pending", r.intent_id),
-        }
-    }
-    let known: BTreeSet<&str> = intents.iter().map(|r| r.intent_id.as_str()).collect();
-    for i in paid_intents.keys() {
-        assert!(
-            known.contains(i.as_str()),
-            "payment {i} unknown to the wallet"
-        );
-    }
-
-    // Exactly once where the user saw success.
-    for s in shown {
-        if let Shown::Success { intent_id, amount } = s {
-            assert_eq!(paid_intents.get(intent_id), Some(amount));
-        }
-    }
-
-    // The wallet's history, as recovery left it (no full re-sync), is the ledger.
-    let cached = w.history(10_000, None).unwrap().data;
-    let as_cached: Vec<(String, i64, i64)> = cached
-        .iter()
-        .map(|t| (t.transaction_id.clone(), t.seq, t.amount.minor))
-        .collect();
-    let as_ledger: Vec<(String, i64, i64)> = ledger
-        .iter()
-        .map(|t| (t.transaction_id.clone(), t.seq, t.amount.minor))
-        .collect();
-    assert_eq!(as_cached, as_ledger, "history differs from the ledger");
-
-    let (balance, _) = b.server.store.balance(&account_id).await.unwrap();
-    assert!(balance >= 0, "balance below zero: {balance}");
-    assert_eq!(
-        w.cached_balance().unwrap().unwrap().balance.minor,
-        balance,
-        "the wallet's balance is not the backend's"
-    );
 }
 
 /// A funded payer whose every request goes through the proxy (faults off while set up).
@@ -282,165 +180,6 @@ async fn hundreds_of_payments_through_a_faulty_network_settle_exactly_once() {
         pendings >= 1,
         "no payment was left pending: faults too mild"
     );
-}
-
-const PASSPHRASE: &str = "kill test passphrase";
-
-fn passphrase_wallet(dir: &Path, backend: &str) -> Wallet {
-    Wallet::open(
-        WalletConfig::new(
-            dir,
-            Arc::new(PassphraseProtector::fixed(
-                PASSPHRASE,
-                Argon2Cost::INSECURE_FAST,
-            )),
-            Arc::new(NoSecretStore),
-        )
-        .backend(backend),
-    )
-    .unwrap()
-}
-
-/// Runs the helper that pays `payload` from the wallet in `dir`; it prints each stage.
-fn spawn_payer(
-    dir: &Path,
-    backend: &str,
-    payload: &str,
-    hang_after_commit: bool,
-) -> std::process::Child {
-    Command::new(env!("CARGO_BIN_EXE_pay_until_killed"))
-        .arg(dir)
-        .arg(backend)
-        .arg(payload)
-        .arg(if hang_after_commit {
-            "committed"
-        } else {
-            "never"
-        })
-        .env("PURSE_TEST_PASSPHRASE", PASSPHRASE)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap()
-}
-
-/// Reads the helper's lines (off the runtime, which serves the backend meanwhile) until
-/// one starts with `prefix`; returns the rest of it.
-async fn wait_for_line(child: &mut std::process::Child, prefix: &'static str) -> String {
-    let out = child.stdout.take().unwrap();
-    tokio::task::spawn_blocking(move || read_until(out, prefix))
-        .await
-        .unwrap()
-}
-
-fn read_until(out: std::process::ChildStdout, prefix: &str) -> String {
-    use std::io::BufRead;
-    let mut reader = std::io::BufReader::new(out);
-    loop {
-        let mut line = String::new();
-        assert!(
-            reader.read_line(&mut line).unwrap() > 0,
-            "the helper ended before printing {prefix}"
-        );
-        if let Some(rest) = line.trim().strip_prefix(prefix) {
-            return rest.trim().to_owned();
-        }
-    }
-}
-
-/// A payer with 100.00 CNY whose wallet another process can open (passphrase protector),
-/// and a merchant's 12.34 CNY order for it: the wallet's folder, account id and the code.
-async fn payer_and_order(b: &Backend) -> (tempfile::TempDir, String, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let w = passphrase_wallet(dir.path(), &b.url());
-    w.enroll("Killed Payer", cny(), "phone").await.unwrap();
-    let card = w.link_card("4242 4242 4242 4242", 12, 2030).await.unwrap();
-    w.topup(&card.source_id, money("100.00 CNY")).await.unwrap();
-    let account_id = w.account().unwrap().unwrap().account_id;
-    let (shop, _, _) = merchant_wallet(&b.url(), "Noodle Bar", None).await;
-    let order = shop
-        .wallet
-        .create_order(money("12.34 CNY"), "ramen", None)
-        .await
-        .unwrap();
-    (dir, account_id, order.payload)
-}
-
-/// After restart: one reconcile settles the intent, and the ledger holds it exactly once.
-async fn assert_settled_once_after_restart(b: &Backend, dir: &Path, intent_id: &str) {
-    let w = passphrase_wallet(dir, &b.url());
-    let pending = w.payment_intent(intent_id).unwrap().unwrap();
-    assert_eq!(pending.state, IntentState::Pending);
-    let results = w.reconcile().await.unwrap();
-    assert_eq!(results.len(), 1);
-    assert!(matches!(
-        &results[0].1,
-        Ok(PaymentOutcome::Completed { .. })
-    ));
-    assert_eq!(
-        w.payment_intent(intent_id).unwrap().unwrap().state,
-        IntentState::Completed
-    );
-    // A second recovery changes nothing.
-    assert!(w.reconcile().await.unwrap().is_empty());
-    let account_id = w.account().unwrap().unwrap().account_id;
-    let ledger = ledger_of(b, &account_id).await;
-    let paid: Vec<_> = ledger
-        .iter()
-        .filter(|t| t.intent_id.as_deref() == Some(intent_id))
-        .collect();
-    assert_eq!(paid.len(), 1, "paid {} times", paid.len());
-    let (balance, _) = b.server.store.balance(&account_id).await.unwrap();
-    assert_eq!(balance, 10_000 - 1_234);
-    b.assert_ledger_sound().await;
-    assert_recovered(b, &w, &[]).await;
-}
-
-#[tokio::test]
-async fn a_client_killed_after_committing_the_intent_pays_once_on_restart() {
-    let b = Backend::start().await;
-    let (dir, account_id, payload) = payer_and_order(&b).await;
-
-    let mut child = spawn_payer(dir.path(), &b.url(), &payload, true);
-    let intent_id = wait_for_line(&mut child, "committed").await;
-    child.kill().unwrap();
-    child.wait().unwrap();
-
-    // Nothing reached the backend.
-    assert!(
-        b.server
-            .store
-            .read(|r| r.payment(&account_id, &intent_id))
-            .await
-            .unwrap()
-            .is_none()
-    );
-    assert_settled_once_after_restart(&b, dir.path(), &intent_id).await;
-}
-
-#[tokio::test]
-async fn a_client_killed_after_the_backend_paid_learns_of_it_on_restart() {
-    let b = Backend::start().await;
-    let proxy = FaultyProxy::start(&b.url(), 1, 0, Duration::ZERO).await;
-    let mut answered = proxy.hold_answers("/v1/payments");
-    let (dir, account_id, payload) = payer_and_order(&b).await;
-
-    let mut child = spawn_payer(dir.path(), &proxy.url, &payload, false);
-    let status = tokio::time::timeout(Duration::from_secs(30), answered.recv())
-        .await
-        .unwrap()
-        .unwrap();
-    assert!(status.contains("201"), "the backend answered {status}");
-    child.kill().unwrap();
-    child.wait().unwrap();
-
-    let intents_paid: Vec<_> = ledger_of(&b, &account_id)
-        .await
-        .into_iter()
-        .filter_map(|t| t.intent_id)
-        .collect();
-    assert_eq!(intents_paid.len(), 1, "the backend paid before the kill");
-    assert_settled_once_after_restart(&b, dir.path(), &intents_paid[0]).await;
 }
 
 /// A merchant's order for `amount`, and a funded payer behind `proxy` holding its quote.

@@ -1,6 +1,7 @@
 //! The backend's protocol and its typed client.
 
 mod client;
+mod endpoints;
 pub mod types;
 
 pub(crate) use client::unix_now;

@@ -14,6 +14,7 @@ use purse_core::{Currency, Wallet, WalletConfig};
 use tempfile::TempDir;
 
 pub mod proxy;
+pub mod recovery;
 
 pub struct Backend {
     pub server: RunningServer,

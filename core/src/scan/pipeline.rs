@@ -1,0 +1,363 @@
+//! The scanner's plan for one picture: which passes to try (scales, binarizations,
+//! inverted, row threshold) in what order, and how each pass's finds become [`FoundCode`]s
+//! within the time budget. The entry points and input checks are in `mod.rs`.
+
+use super::*;
+
+/// One attempt: which picture of the frame, binarized how.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Pass {
+    Hybrid {
+        scale: Scale,
+        rule: FlatRule,
+    },
+    /// Full scale, threshold over 9x9 blocks.
+    WideWindow,
+    Inverted,
+    RowThreshold,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Scale {
+    Half,
+    Full,
+    Double,
+}
+
+pub(super) fn plan(width: usize, height: usize) -> Vec<Pass> {
+    use FlatRule::*;
+    let pixels = width * height;
+    let mut passes = Vec::with_capacity(7);
+    if pixels >= 1_500_000 {
+        // Big frames: codes are usually big too; look at half resolution first.
+        passes.push(Pass::Hybrid {
+            scale: Scale::Half,
+            rule: HalfMin,
+        });
+        passes.push(Pass::Hybrid {
+            scale: Scale::Full,
+            rule: HalfMin,
+        });
+    } else {
+        passes.push(Pass::Hybrid {
+            scale: Scale::Full,
+            rule: HalfMin,
+        });
+        if pixels >= 200_000 {
+            passes.push(Pass::Hybrid {
+                scale: Scale::Half,
+                rule: HalfMin,
+            });
+        }
+    }
+    passes.push(Pass::Hybrid {
+        scale: Scale::Full,
+        rule: BelowMin,
+    });
+    passes.push(Pass::Inverted);
+    passes.push(Pass::WideWindow);
+    if pixels <= 2_100_000 {
+        passes.push(Pass::Hybrid {
+            scale: Scale::Double,
+            rule: HalfMin,
+        });
+    }
+    passes.push(Pass::RowThreshold);
+    passes
+}
+
+/// Runs the passes over a luma image.
+pub fn scan_gray(gray: &Gray, opts: ScanOptions) -> Vec<FoundCode> {
+    let started = Instant::now();
+    let mut found: Vec<FoundCode> = Vec::new();
+    let mut half: Option<Gray> = None;
+    let mut full_bits: Option<Bits> = None;
+    let mut extra_passes = 0;
+    for (n, pass) in plan(gray.width, gray.height).into_iter().enumerate() {
+        if started.elapsed() >= opts.budget && !found.is_empty() {
+            break;
+        }
+        // Once a code is read, what is left to find is codes of another size: only the other
+        // scales are worth a pass.
+        if !found.is_empty()
+            && !matches!(
+                pass,
+                Pass::Hybrid {
+                    rule: FlatRule::HalfMin,
+                    ..
+                }
+            )
+        {
+            continue;
+        }
+        // The first pass always runs; a frame without any code ends at twice the budget.
+        if n > 0 && started.elapsed() >= opts.budget * 2 {
+            break;
+        }
+        let (bits, factor) = match pass {
+            Pass::Hybrid {
+                scale: Scale::Full,
+                rule: FlatRule::HalfMin,
+            } => (
+                full_bits
+                    .get_or_insert_with(|| binarize::hybrid(gray, FlatRule::HalfMin))
+                    .clone(),
+                1.0,
+            ),
+            Pass::Hybrid {
+                scale: Scale::Full,
+                rule,
+            } => (binarize::hybrid(gray, rule), 1.0),
+            Pass::Hybrid {
+                scale: Scale::Half,
+                rule,
+            } => {
+                if gray.width < 64 || gray.height < 64 {
+                    continue;
+                }
+                let h = half.get_or_insert_with(|| binarize::downscale2(gray));
+                (binarize::hybrid(h, rule), 2.0)
+            }
+            Pass::Hybrid {
+                scale: Scale::Double,
+                rule,
+            } => (binarize::hybrid(&binarize::upscale2(gray), rule), 0.5),
+            Pass::Inverted => {
+                let b = full_bits.get_or_insert_with(|| binarize::hybrid(gray, FlatRule::HalfMin));
+                (binarize::invert(b), 1.0)
+            }
+            Pass::WideWindow => (binarize::hybrid_window(gray, FlatRule::HalfMin, 4), 1.0),
+            Pass::RowThreshold => (row_threshold(gray), 1.0),
+        };
+        let (mut codes, mut undecoded, finders) = detect_and_decode(&bits, factor);
+        // rqrr's own detector as a second opinion, unless the picture is noise (many finder
+        // candidates make its grouping step slow).
+        if codes.is_empty() && finders < 40 && started.elapsed() < opts.budget {
+            let (theirs, unread) = decode_bits(bits, factor);
+            codes = theirs;
+            // What our detector saw but could not read still counts.
+            undecoded = undecoded.max(unread);
+        }
+        for c in codes {
+            if !found.iter().any(|f| f.payload == c.payload) {
+                found.push(c);
+            }
+        }
+        if !found.is_empty() {
+            // More passes only for codes that were seen but not read, and only two.
+            if opts.first_only || undecoded == 0 || extra_passes == 2 {
+                break;
+            }
+            extra_passes += 1;
+        }
+    }
+    found
+}
+
+/// quirc's own row-wise moving-average threshold, as rqrr implements it.
+pub(super) fn row_threshold(gray: &Gray) -> Bits {
+    let mut data = vec![0u8; gray.width * gray.height];
+    let s = (gray.width / 8).max(1);
+    let mut row_average = vec![0usize; gray.width];
+    for y in 0..gray.height {
+        let row = &gray.data[y * gray.width..(y + 1) * gray.width];
+        let mut avg_v = 0usize;
+        let mut avg_u = 0usize;
+        row_average.fill(0);
+        for x in 0..gray.width {
+            let (v, u) = if y % 2 == 0 {
+                (gray.width - 1 - x, x)
+            } else {
+                (x, gray.width - 1 - x)
+            };
+            avg_v = avg_v * (s - 1) / s + row[v] as usize;
+            avg_u = avg_u * (s - 1) / s + row[u] as usize;
+            row_average[v] += avg_v;
+            row_average[u] += avg_u;
+        }
+        for x in 0..gray.width {
+            data[y * gray.width + x] =
+                u8::from((row[x] as usize) < row_average[x] * 95 / (200 * s));
+        }
+    }
+    Bits {
+        width: gray.width,
+        height: gray.height,
+        data,
+    }
+}
+
+/// Our detector: finder patterns, triples, sampled grids, decoded by rqrr. Returns the codes,
+/// how many triples could not be read, and how many finder candidates there were.
+pub(super) fn detect_and_decode(bits: &Bits, factor: f64) -> (Vec<FoundCode>, usize, usize) {
+    let run = || {
+        let skip = (bits.height / 360).clamp(1, 3);
+        let finders = detect::find_finders(bits, skip, 300);
+        let cands = detect::best_candidates(&finders);
+        let mut used = vec![false; cands.len()];
+        let mut codes = Vec::new();
+        let mut failed = 0;
+        let groupings = detect::triples(&cands);
+        if tracing::enabled!(tracing::Level::TRACE) {
+            tracing::trace!(
+                w = bits.width,
+                h = bits.height,
+                factor,
+                finders = finders.len(),
+                groupings = groupings.len(),
+                "pass"
+            );
+            for f in &cands {
+                tracing::trace!(
+                    "finder {:.1},{:.1} module {:.2} seen {}",
+                    f.x,
+                    f.y,
+                    f.module,
+                    f.count
+                );
+            }
+        }
+        for t in groupings.iter().take(40) {
+            if t.ids.iter().any(|&i| used[i]) {
+                continue;
+            }
+            let decoded = read_triple(bits, t);
+            match decoded {
+                Some((raw, meta, corners)) => {
+                    for i in t.ids {
+                        used[i] = true;
+                    }
+                    let corners = corners.map(|p| (f64::from(p.x), f64::from(p.y)));
+                    codes.push(found_code(raw, &meta, corners, factor));
+                }
+                None => failed += 1,
+            }
+        }
+        // Only groupings whose finders are all unused by a decoded code count as missed codes.
+        // Another code may be here: a grouping nobody decoded, or a well-confirmed finder
+        // left over (its partners not seen at this scale).
+        let stray = cands
+            .iter()
+            .zip(&used)
+            .filter(|(f, u)| !**u && f.count >= 4)
+            .count();
+        let missed = groupings
+            .iter()
+            .take(40)
+            .filter(|t| t.ids.iter().all(|&i| !used[i]))
+            .count()
+            .min(failed)
+            + stray;
+        (codes, missed, finders.len())
+    };
+    catch_unwind(AssertUnwindSafe(run)).unwrap_or_else(|_| {
+        tracing::warn!("QR detector panicked on a frame; skipped");
+        (Vec::new(), 0, 0)
+    })
+}
+
+/// A decoded grid as the caller sees it: corners (in the picture that was decoded) scaled by
+/// `factor` back to frame pixels; a payload that is not UTF-8 is kept, lossily.
+pub(super) fn found_code(
+    raw: Vec<u8>,
+    meta: &rqrr::MetaData,
+    corners: [(f64, f64); 4],
+    factor: f64,
+) -> FoundCode {
+    let corner = |(x, y): (f64, f64)| Corner {
+        x: (x * factor).round() as i32,
+        y: (y * factor).round() as i32,
+    };
+    FoundCode {
+        payload: String::from_utf8(raw)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        corners: corners.map(corner),
+        version: meta.version.0 as u8,
+    }
+}
+
+/// Decodes one grouping of finders: sizes ranked by how well their timing patterns read,
+/// each tried with the alignment pattern, then the parallelogram guess, then nudges of the
+/// bottom-right point (perspective).
+pub(super) fn read_triple(
+    bits: &Bits,
+    t: &detect::Triple,
+) -> Option<(Vec<u8>, rqrr::MetaData, [detect::Pt; 4])> {
+    let read = |s: detect::Sampled| {
+        let grid = rqrr::Grid::new(rqrr::SimpleGrid::from_func(s.dim, |x, y| {
+            s.cells[y * s.dim + x]
+        }));
+        let mut raw = Vec::new();
+        grid.decode_to(&mut raw)
+            .ok()
+            .map(|meta| (raw, meta, s.corners))
+    };
+    let decode = |f: &detect::Frame4| read(detect::sample(bits, t, f)?);
+    let mut dims: Vec<(f32, detect::Frame4)> = detect::dimensions(t)
+        .into_iter()
+        .map(|dim| {
+            let f = detect::parallelogram(t, dim);
+            (detect::timing_score(bits, t, &f), f)
+        })
+        .filter(|(score, _)| *score >= 0.68)
+        .collect();
+    dims.sort_by(|a, b| b.0.total_cmp(&a.0));
+    for (i, (_, f)) in dims.iter().enumerate() {
+        let aligned = detect::with_alignment(bits, t, f);
+        if let Some(a) = &aligned
+            && let Some(r) = decode(a)
+        {
+            return Some(r);
+        }
+        if let Some(r) = decode(f) {
+            return Some(r);
+        }
+        // A curved surface: piecewise between the alignment patterns.
+        if let Some(s) = aligned
+            .and_then(|a| detect::sample_piecewise(bits, t, &a))
+            .or_else(|| detect::sample_piecewise(bits, t, f))
+            && let Some(r) = read(s)
+        {
+            return Some(r);
+        }
+        // Perspective: search the bottom-right point, for the best-reading size only.
+        if i == 0 {
+            for nudged in detect::nudges(t, f, 3) {
+                if let Some(r) = decode(&nudged) {
+                    return Some(r);
+                }
+            }
+        }
+    }
+    None
+}
+
+/// rqrr's detector and decoder on one binarized picture; also says how many grids were
+/// found but could not be read. `factor` maps its coordinates back to the frame's.
+pub(super) fn decode_bits(bits: Bits, factor: f64) -> (Vec<FoundCode>, usize) {
+    let run = || {
+        let w = bits.width;
+        let mut img = rqrr::PreparedImage::prepare_from_bitmap(w, bits.height, |x, y| {
+            bits.data[y * w + x] == 1
+        });
+        let grids = img.detect_grids();
+        let mut codes = Vec::new();
+        let mut failed = 0;
+        for g in grids {
+            let mut raw = Vec::new();
+            match g.decode_to(&mut raw) {
+                Ok(meta) => {
+                    let corners = g.bounds.map(|p| (f64::from(p.x), f64::from(p.y)));
+                    codes.push(found_code(raw, &meta, corners, factor));
+                }
+                Err(_) => failed += 1,
+            }
+        }
+        (codes, failed)
+    };
+    // rqrr is not ours: whatever it does with a hostile picture, no panic leaves here.
+    catch_unwind(AssertUnwindSafe(run)).unwrap_or_else(|_| {
+        tracing::warn!("QR decoder panicked on a frame; skipped");
+        (Vec::new(), 0)
+    })
+}
