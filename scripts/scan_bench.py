@@ -53,7 +53,7 @@ def main():
     manifest = corpus / "manifest.jsonl"
     if not manifest.exists():
         subprocess.check_call(
-            ["cargo", "run", "--release", "-q", "-p", "purse-core", "--example", "scan_corpus", "--",
+            ["cargo", "run", "--release", "-q", "-p", "purse-scan", "--example", "scan_corpus", "--",
              str(corpus), str(args.per_category), str(args.seed)], cwd=ROOT)
     subprocess.check_call(["cargo", "build", "--release", "-q", "-p", "purse-cli"], cwd=ROOT)
     entries = [json.loads(l) for l in manifest.read_text().splitlines() if l.strip()]

@@ -1,7 +1,8 @@
 //! purse-core: the wallet. Pure Rust; knows nothing of any shell. With the `uniffi` feature
 //! its public records carry uniffi derives, which purse-ffi exports as they are.
 //!
-//! The map of modules is in DESIGN.md: `money`, `keys`, `sign`, `api`, `cache`, `wallet`.
+//! The map of modules is in DESIGN.md: `money`, `keys`, `sign`, `api`, `cache`, `wallet`;
+//! the scanner is the `purse-scan` crate, re-exported as `scan`.
 
 pub mod api;
 pub mod cache;
@@ -9,9 +10,11 @@ pub mod keys;
 pub mod money;
 pub mod pay;
 pub mod paycode;
-pub mod scan;
 pub mod sign;
 pub mod wallet;
+
+/// The QR scanner, its own crate (`scan/`): re-exported so callers keep one import root.
+pub use purse_scan as scan;
 
 #[cfg(feature = "uniffi")]
 uniffi::setup_scaffolding!();

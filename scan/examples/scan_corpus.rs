@@ -3,7 +3,7 @@
 //! 1920x1080) and degraded the ways cameras degrade them. Seeded: the same seed gives the
 //! same files.
 //!
-//! `cargo run --release -p purse-core --example scan_corpus -- OUT_DIR [PER_CATEGORY] [SEED]`
+//! `cargo run --release -p purse-scan --example scan_corpus -- OUT_DIR [PER_CATEGORY] [SEED]`
 //!
 //! Writes the images and `manifest.jsonl`: one `{"file", "category", "payloads", "width",
 //! "height", "version", "ec"}` per image.
