@@ -5,11 +5,14 @@
 # build (android/build-rust.sh) uses the same profile and page size per ABI, and the NDK's
 # clang packs relocations as RELR by itself for API 28 and later (our minSdk), so the figure
 # here is what phones carry, not the 400 KB of plain `.rela.dyn` a default host link leaves.
+# Identical functions are folded (lld's --icf=all, as .cargo/config.toml asks of the Android
+# link; rustc links with its own lld here): Rust promises no two functions or vtables distinct
+# addresses, and Purse compares none.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 host=$(rustc -vV | sed -n 's/^host: //p')
 flag="CARGO_TARGET_$(echo "$host" | tr 'a-z-' 'A-Z_')_RUSTFLAGS"
-export "$flag=-C link-arg=-Wl,-z,max-page-size=16384 -C link-arg=-Wl,-z,pack-relative-relocs"
+export "$flag=-C link-arg=-Wl,-z,max-page-size=16384 -C link-arg=-Wl,-z,pack-relative-relocs -C link-arg=-Wl,--icf=all"
 cargo build -p purse-ffi --lib --profile release-mobile --locked --quiet
 so=target/release-mobile/libpurse_ffi.so
 if readelf -lW "$so" | awk '/LOAD/ && $NF != "0x4000" { bad = 1 } END { exit bad }'; then
