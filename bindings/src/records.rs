@@ -80,7 +80,7 @@ impl From<purse_core::wallet::PaymentUpdate> for PaymentUpdate {
         use purse_core::wallet::PaymentUpdate as Core;
         match u {
             Core::Pending { intent_id } => PaymentUpdate::Pending { intent_id },
-            Core::Completed(p) => PaymentUpdate::Completed { payment: *p },
+            Core::Completed { payment } => PaymentUpdate::Completed { payment },
             Core::Failed(e) => PaymentUpdate::Failed { error: e.into() },
             Core::Unresolved(e) => PaymentUpdate::Unresolved { error: e.into() },
         }

@@ -73,9 +73,10 @@ impl Wallet {
     pub async fn enroll(
         &self,
         name: String,
-        currency: Currency,
+        currency_code: String,
         device_name: String,
     ) -> Result<Account, PurseError> {
+        let currency = Currency::from_code(&currency_code)?;
         self.with(move |w| async move {
             w.enroll(&name, currency, &device_name).await?;
             Ok(())

@@ -133,7 +133,7 @@ pub async fn run(
         outcome = match last.unwrap_or(PaymentUpdate::Pending {
             intent_id: intent_id.clone(),
         }) {
-            PaymentUpdate::Completed(p) => PaymentOutcome::Completed { payment: *p },
+            PaymentUpdate::Completed { payment } => PaymentOutcome::Completed { payment },
             PaymentUpdate::Failed(e) => return Err(e.into()),
             PaymentUpdate::Unresolved(e) => {
                 eprintln!("… cannot ask again from here: {e}");

@@ -308,7 +308,7 @@ async fn a_patient_caller_gets_the_answer_once_the_network_is_back() {
     )
     .await;
     assert_eq!(seen.len(), 2, "Pending, then Completed: {seen:?}");
-    let Some(PaymentUpdate::Completed(paid)) = seen.pop() else {
+    let Some(PaymentUpdate::Completed { payment: paid }) = seen.pop() else {
         panic!("not settled after the network came back: {seen:?}");
     };
     assert_eq!(paid.amount, money("1.50 CNY"));

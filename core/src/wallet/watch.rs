@@ -46,13 +46,15 @@ impl WatchPolicy {
 
 /// Where a watched payment stands. `Pending` comes first; then at most one of the others,
 /// which ends the watch.
+// Same shape as `PaymentOutcome`: one update per ask, handed over at once, never stored.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum PaymentUpdate {
     /// The outcome is unknown; the wallet keeps asking (with the same idempotency key, so
     /// asking can never pay twice).
     Pending { intent_id: String },
     /// The backend settled it: show the receipt.
-    Completed(Box<Payment>),
+    Completed { payment: Payment },
     /// The backend refused the payment: final, and recorded in the outbox as failed.
     Failed(WalletError),
     /// Asking cannot go on from here (this device was revoked, the user is locked out, the
@@ -93,9 +95,7 @@ impl Wallet {
             asked += 1;
             let update = match self.settle(intent_id).await {
                 Ok(PaymentOutcome::Pending { .. }) => continue,
-                Ok(PaymentOutcome::Completed { payment }) => {
-                    PaymentUpdate::Completed(Box::new(payment))
-                }
+                Ok(PaymentOutcome::Completed { payment }) => PaymentUpdate::Completed { payment },
                 Err(e) if self.intent_failed(intent_id) => PaymentUpdate::Failed(e),
                 Err(e) if e.is_network() => continue,
                 Err(e) => PaymentUpdate::Unresolved(e),
