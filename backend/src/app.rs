@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use tokio::sync::{Notify, watch};
 
+use crate::ledger::devices::recovery::RecoveryPolicy;
 use crate::ledger::limits::Maxima;
+use crate::ledger::rate::RateLimit;
 use crate::store::Store;
 
 #[derive(Debug, Clone)]
@@ -24,6 +26,39 @@ pub struct Config {
     pub max_per_day_major: i64,
     /// Waits between webhook attempts; after the last, a message is given up.
     pub webhook_retry: Vec<Duration>,
+    /// From a proved recovery code to the new device's enrollment; every other device is
+    /// told and may cancel meanwhile. SECURITY.md says why a day.
+    pub recovery_cool_off_secs: i64,
+    /// After a recovery, how long the new device's payments are capped, and the cap (major
+    /// units of the account's currency, per payment and per day).
+    pub recovery_restricted_secs: i64,
+    pub recovery_cap_major: i64,
+    /// How long a pairing code is good for.
+    pub pairing_ttl_secs: i64,
+    /// Pairing and recovery attempts allowed per account and per client address.
+    pub device_attempts: DeviceAttempts,
+}
+
+/// Rate limits on pairing and recovery tries (fixed windows, kept in the database).
+#[derive(Debug, Clone, Copy)]
+pub struct DeviceAttempts {
+    pub per_account: RateLimit,
+    pub per_ip: RateLimit,
+}
+
+impl Default for DeviceAttempts {
+    fn default() -> Self {
+        DeviceAttempts {
+            per_account: RateLimit {
+                max: 10,
+                window_secs: 3_600,
+            },
+            per_ip: RateLimit {
+                max: 30,
+                window_secs: 3_600,
+            },
+        }
+    }
 }
 
 impl Config {
@@ -36,6 +71,18 @@ impl Config {
             max_per_payment_major: 5_000,
             max_per_day_major: 20_000,
             webhook_retry: crate::webhooks::default_schedule(),
+            pairing_ttl_secs: crate::ledger::devices::pairing::PAIRING_TTL_SECS,
+            recovery_cool_off_secs: 86_400,
+            recovery_restricted_secs: 3 * 86_400,
+            recovery_cap_major: 500,
+            device_attempts: DeviceAttempts::default(),
+        }
+    }
+
+    pub fn recovery_policy(&self) -> RecoveryPolicy {
+        RecoveryPolicy {
+            cool_off_secs: self.recovery_cool_off_secs,
+            restricted_secs: self.recovery_restricted_secs,
         }
     }
 
@@ -69,6 +116,11 @@ impl AppState {
 
     pub fn now(&self) -> i64 {
         crate::clock::unix_now()
+    }
+
+    /// Wakes event-stream waiters for something that is not a ledger move (a notice).
+    pub fn stream_moved(&self) {
+        self.ledger.send_modify(|_| {});
     }
 
     /// Tells event-stream waiters that the ledger reached `seq`.

@@ -215,6 +215,93 @@ impl SignedRequest {
     pub fn path(&self) -> String {
         url_path(&self.target_uri)
     }
+
+    /// For a device that no account has yet (enrolling, pairing, recovering): the request
+    /// must be signed by `device_public_key` itself (keyid = its device id), which proves the
+    /// caller holds it. Returns the device id.
+    pub async fn verify_offered(
+        &self,
+        state: &AppState,
+        device_public_key: &str,
+    ) -> Result<String, ApiProblem> {
+        let key = PublicKey::from_base64(device_public_key)
+            .map_err(|e| ApiProblem::bad_request(format!("device_public_key: {e}")))?;
+        let device_id = purse_core::keys::device_id_for(&key);
+        if self.keyid != device_id {
+            return Err(ApiProblem::unauthorized(
+                codes::UNKNOWN_KEY,
+                "this request must be signed by the device key it offers",
+            ));
+        }
+        self.verify_with(state, &key).await?;
+        Ok(device_id)
+    }
+}
+
+impl SignedRequest {
+    /// A new device's request (enrolling, pairing, recovering): signed by the device key it
+    /// offers, with the payment key's proof. Returns the device id.
+    pub async fn verify_new_device(
+        &self,
+        state: &AppState,
+        device_public_key: &str,
+        payment_public_key: &str,
+        payment_key_proof: &str,
+    ) -> Result<String, ApiProblem> {
+        let device_id = self.verify_offered(state, device_public_key).await?;
+        check_payment_key_proof(&device_id, payment_public_key, payment_key_proof)?;
+        Ok(device_id)
+    }
+}
+
+/// A name one user gives that another sees (a device's, an account's), checked by the one
+/// validator.
+pub fn shown_name(field: &str, text: &str) -> Result<String, ApiProblem> {
+    purse_core::text::check_shown_text(text, 80)
+        .map_err(|e| ApiProblem::bad_request(format!("{field} {e}")))
+}
+
+/// Checks the payment key's proof that the new device `device_id` holds it (the signature
+/// over `payment_key_proof_message`).
+fn check_payment_key_proof(
+    device_id: &str,
+    payment_public_key: &str,
+    proof: &str,
+) -> Result<(), ApiProblem> {
+    use base64::Engine;
+    let payment_key = PublicKey::from_base64(payment_public_key)
+        .map_err(|e| ApiProblem::bad_request(format!("payment_public_key: {e}")))?;
+    let proof = base64::engine::general_purpose::STANDARD
+        .decode(proof)
+        .map_err(|_| ApiProblem::bad_request("payment_key_proof is not base64"))?;
+    let message = purse_core::keys::payment_key_proof_message(device_id, &payment_key);
+    if !payment_key.verify(&message, &proof) {
+        return Err(ApiProblem::unauthorized(
+            codes::SIGNATURE_INVALID,
+            "payment_key_proof does not verify",
+        ));
+    }
+    Ok(())
+}
+
+/// The address a request came from, for per-address rate limits ("unknown" when the
+/// server runs without connection info, as in-process tests may).
+pub struct ClientIp(pub String);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string()),
+        ))
+    }
 }
 
 fn url_path(uri: &str) -> String {

@@ -2,10 +2,12 @@
 //! types of `purse_core::api::types`.
 
 use purse_core::api::types::{
-    Account, Device, FundingKind, FundingSource, Limits as WireLimits, Merchant, Order, Payment,
+    Account, Device, FundingKind, FundingSource, Limits as WireLimits, Merchant, Notice, Order,
+    Pairing, Payment, Recovery,
 };
 use purse_core::money::Money;
 
+use crate::ledger::devices::{NoticeRow, PairingRow, RecoveryRow};
 use crate::ledger::limits::Limits;
 use crate::ledger::rows::*;
 
@@ -25,6 +27,50 @@ pub fn device(d: DeviceRow) -> Device {
         public_key: d.public_key,
         created_at: d.created_at,
         revoked_at: d.revoked_at,
+        restricted_until: d.restricted_until,
+    }
+}
+
+pub fn notice(n: NoticeRow) -> Notice {
+    Notice {
+        cursor: n.seq,
+        kind: n.kind,
+        device_id: n.device_id,
+        device_name: n.device_name,
+        recovery_id: n.recovery_id,
+        completes_at: n.completes_at,
+        created_at: n.created_at,
+    }
+}
+
+/// A pairing at `now`; `joined` is the account (and its newest notice) for the new device
+/// once approved.
+pub fn pairing(p: PairingRow, now: i64, joined: Option<(&AccountRow, i64)>) -> Pairing {
+    Pairing {
+        state: p.state_at(now),
+        pairing_id: p.pairing_id,
+        device_id: p.device_id,
+        device_name: p.device_name,
+        device_public_key: p.device_public_key,
+        payment_public_key: p.payment_public_key,
+        created_at: p.created_at,
+        expires_at: p.expires_at,
+        account: joined.map(|(a, _)| account(a)),
+        notice_cursor: joined.map(|(_, c)| c),
+    }
+}
+
+pub fn recovery(r: RecoveryRow, joined: Option<(&AccountRow, i64)>) -> Recovery {
+    Recovery {
+        recovery_id: r.recovery_id,
+        account_id: r.account_id,
+        state: r.state,
+        device_id: r.device_id,
+        device_name: r.device_name,
+        created_at: r.created_at,
+        completes_at: r.completes_at,
+        account: joined.map(|(a, _)| account(a)),
+        notice_cursor: joined.map(|(_, c)| c),
     }
 }
 

@@ -17,6 +17,8 @@ pub struct ApiProblem {
     pub code: &'static str,
     pub detail: String,
     pub decline_code: Option<String>,
+    /// Seconds to wait, for `rate_limited` (also sent as `Retry-After`).
+    pub retry_after: Option<i64>,
 }
 
 impl ApiProblem {
@@ -26,6 +28,19 @@ impl ApiProblem {
             code,
             detail: detail.into(),
             decline_code: None,
+            retry_after: None,
+        }
+    }
+
+    /// `429` with `Retry-After`.
+    pub fn rate_limited(retry_after: i64) -> Self {
+        ApiProblem {
+            retry_after: Some(retry_after),
+            ..Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                codes::RATE_LIMITED,
+                format!("too many attempts; try again in {retry_after} s"),
+            )
         }
     }
 
@@ -62,6 +77,7 @@ impl ApiProblem {
             detail: self.detail.clone(),
             code: self.code.to_owned(),
             decline_code: self.decline_code.clone(),
+            retry_after: self.retry_after,
             request_id: String::new(),
         }
     }
@@ -88,6 +104,10 @@ impl IntoResponse for ApiProblem {
         *resp.status_mut() = self.status;
         resp.headers_mut()
             .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        if let Some(secs) = self.retry_after {
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs.max(1)));
+        }
         // The body is written by `request_id` once the id is known.
         resp.extensions_mut().insert(problem);
         resp

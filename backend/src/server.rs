@@ -60,11 +60,14 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
     ));
     let janitor = tokio::spawn(janitor(state));
     let task = tokio::spawn(async move {
-        let served = axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            })
-            .await;
+        let served = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = rx.await;
+        })
+        .await;
         janitor.abort();
         deliverer.abort();
         if let Err(e) = served {
@@ -79,7 +82,8 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
     })
 }
 
-/// Forgets expired nonces and old idempotency records, once a minute.
+/// Forgets expired nonces, old idempotency records, rate windows, and pairing codes and
+/// recovery challenges a day past their expiry, once a minute.
 async fn janitor(state: AppState) {
     let mut tick = tokio::time::interval(Duration::from_secs(60));
     loop {
@@ -95,6 +99,14 @@ async fn janitor(state: AppState) {
             .await
         {
             tracing::warn!("idempotency purge failed: {e}");
+        }
+        let day_ago = now - 86_400;
+        if let Err(e) = state
+            .store
+            .write(move |tx| Ok(tx.purge_rates(day_ago)? + tx.purge_device_attempts(day_ago)?))
+            .await
+        {
+            tracing::warn!("attempt purge failed: {e}");
         }
     }
 }

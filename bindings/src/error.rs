@@ -67,6 +67,27 @@ pub enum PurseError {
     /// The image or frame could not be read (corrupt, too large, wrong stride).
     #[error("unreadable image: {reason}")]
     UnreadableImage { reason: String },
+    /// A typed pairing or recovery code cannot be right (a typo); nothing was sent.
+    #[error("{reason}")]
+    CodeTypo { reason: String },
+    /// The pairing code expired (or was used): show a new one on the new device.
+    #[error("the pairing code has expired")]
+    PairingExpired,
+    /// The confirmation numbers differ: do not add the device.
+    #[error("the confirmation numbers do not match")]
+    ConfirmationMismatch,
+    /// No account has this recovery code.
+    #[error("this recovery code is not right")]
+    RecoveryCodeWrong,
+    /// One of the account's devices cancelled the recovery.
+    #[error("the recovery was cancelled from one of the account's devices")]
+    RecoveryCancelled,
+    /// Too many tries: wait `retry_after_secs`.
+    #[error("too many attempts; try again in {retry_after_secs} s")]
+    RateLimited {
+        retry_after_secs: i64,
+        request_id: Option<String>,
+    },
     /// The caller passed something invalid (an amount in the wrong currency...).
     #[error("invalid input: {reason}")]
     InvalidInput { reason: String },
@@ -96,6 +117,22 @@ impl From<WalletError> for PurseError {
                 PurseError::Authentication { reason }
             }
             WalletError::DeviceRevoked => PurseError::DeviceRevoked,
+            WalletError::BadCode(_) => PurseError::CodeTypo { reason },
+            WalletError::PairingExpired => PurseError::PairingExpired,
+            WalletError::ConfirmationMismatch => PurseError::ConfirmationMismatch,
+            WalletError::RecoveryCodeWrong => PurseError::RecoveryCodeWrong,
+            WalletError::RecoveryCancelled => PurseError::RecoveryCancelled,
+            WalletError::RateLimited {
+                retry_after_secs, ..
+            } => PurseError::RateLimited {
+                retry_after_secs,
+                request_id,
+            },
+            WalletError::DeviceRefused { code, message, .. } => PurseError::Refused {
+                code,
+                reason: message,
+                request_id,
+            },
             WalletError::InsufficientFunds { message, .. } => PurseError::InsufficientFunds {
                 reason: message,
                 request_id,

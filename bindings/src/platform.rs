@@ -7,7 +7,7 @@ use purse_core::keys::{KeyPurpose, ProtectorError};
 use zeroize::Zeroizing;
 
 use crate::error::ProtectorFailure;
-use purse_core::api::types::Event;
+use purse_core::api::types::{Event, Notice};
 
 use crate::records::PaymentUpdate;
 
@@ -41,6 +41,9 @@ pub trait KeyProtector: Send + Sync {
 #[uniffi::export(with_foreign)]
 pub trait EventListener: Send + Sync {
     fn on_event(&self, event: Event);
+    /// Something about the account's devices: one was added or revoked, a recovery started
+    /// (show it with a way to cancel), ended, or the recovery code was replaced.
+    fn on_notice(&self, notice: Notice);
     /// The stream broke and is being retried; nothing is lost.
     fn on_error(&self, reason: String);
 }
@@ -87,6 +90,10 @@ pub(crate) struct ForeignListener(pub Arc<dyn EventListener>);
 impl purse_core::pay::EventListener for ForeignListener {
     fn on_event(&self, event: Event) {
         self.0.on_event(event);
+    }
+
+    fn on_notice(&self, notice: Notice) {
+        self.0.on_notice(notice);
     }
 
     fn on_error(&self, error: String) {

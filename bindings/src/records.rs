@@ -110,6 +110,43 @@ impl From<purse_core::cache::AccountRecord> for Account {
     }
 }
 
+/// What enrollment gives: the account, and the recovery code to show once (then drop it:
+/// the wallet keeps no copy).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Enrollment {
+    pub account: Account,
+    pub recovery_code: String,
+}
+
+/// Where a joining device (pairing or recovering) is.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum JoinProgress {
+    /// Still waiting, until the pairing expires or the recovery's cool-off ends.
+    Waiting { until: i64 },
+    /// The device belongs to the account; history and balance were fetched.
+    Joined { account: Account },
+}
+
+impl From<purse_core::wallet::JoinProgress> for JoinProgress {
+    fn from(p: purse_core::wallet::JoinProgress) -> Self {
+        match p {
+            purse_core::wallet::JoinProgress::Waiting { until } => JoinProgress::Waiting { until },
+            purse_core::wallet::JoinProgress::Joined(a) => {
+                JoinProgress::Joined { account: a.into() }
+            }
+        }
+    }
+}
+
+/// Checks a recovery code as typed, offline: `CodeTypo` says what is wrong before anything
+/// is sent, so the screen can say so while the user types.
+#[uniffi::export]
+pub fn check_recovery_code(code: String) -> Result<(), PurseError> {
+    purse_core::devices::RecoveryCode::parse(&code)
+        .map(|_| ())
+        .map_err(|e| purse_core::WalletError::from(e).into())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,13 +4,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use purse_core::api::types::{
-    Event, FundingSource, Limits, MerchantRegistration, Order, Refund, RegisterMerchantRequest,
-    Topup, TransactionPage,
+    Device, FundingSource, Limits, MerchantRegistration, Order, Recovery, Refund,
+    RegisterMerchantRequest, Topup, TransactionPage,
 };
 use purse_core::keys::NoSecretStore;
 use purse_core::pay::PaymentOutcome;
 use purse_core::scan::{LumaFrame, Rotation, ScanOptions};
 use purse_core::wallet::WatchPolicy;
+use purse_core::wallet::{PairingOffer, PairingRequest, Polled};
 use purse_core::{Currency, Money, WalletConfig};
 
 use crate::error::PurseError;
@@ -18,7 +19,7 @@ use crate::platform::{
     EventListener, ForeignListener, ForeignProtector, KeyProtector, PaymentListener,
 };
 use crate::prepared::PreparedPayment;
-use crate::records::{Account, ScannedCode};
+use crate::records::{Account, Enrollment, JoinProgress, ScannedCode};
 use crate::runtime::{run, run_blocking};
 use crate::task_handle::TaskHandle;
 
@@ -68,21 +69,102 @@ impl Wallet {
         Ok(self.core.account()?.map(Into::into))
     }
 
-    /// Creates this device's keys (the protector wraps them: the user may be asked) and
-    /// an account on the backend.
+    /// Creates this device's keys (the protector wraps them: the user may be asked), a
+    /// recovery code, and an account on the backend. Show the recovery code once, with a
+    /// step where the user confirms they wrote it down.
     pub async fn enroll(
         &self,
         name: String,
         currency_code: String,
         device_name: String,
-    ) -> Result<Account, PurseError> {
+    ) -> Result<Enrollment, PurseError> {
         let currency = Currency::from_code(&currency_code)?;
         self.with(move |w| async move {
-            w.enroll(&name, currency, &device_name).await?;
-            Ok(())
+            let e = w.enroll(&name, currency, &device_name).await?;
+            Ok(Enrollment {
+                account: e.account.into(),
+                recovery_code: e.recovery_code.to_string(),
+            })
         })
-        .await?;
-        self.account()?.ok_or(PurseError::NotEnrolled)
+        .await
+    }
+
+    /// The account's devices, from the backend.
+    pub async fn devices(&self) -> Result<Vec<Device>, PurseError> {
+        self.with(|w| async move { Ok(w.devices().await?) }).await
+    }
+
+    pub async fn revoke_device(&self, device_id: String) -> Result<Device, PurseError> {
+        self.with(move |w| async move { Ok(w.revoke_device(&device_id).await?) })
+            .await
+    }
+
+    /// On a new device: makes its keys and a pairing code to show (QR and text) until a
+    /// device of the account approves it; then `check_join` says `Joined`.
+    pub async fn start_pairing(&self, device_name: String) -> Result<PairingOffer, PurseError> {
+        self.with(move |w| async move { Ok(w.start_pairing(&device_name).await?) })
+            .await
+    }
+
+    /// The pairing code this device shows, again (after a restart); `None` if none.
+    pub fn pairing_offer(&self) -> Result<Option<PairingOffer>, PurseError> {
+        Ok(self.core.pairing_offer()?)
+    }
+
+    /// On a joining device: whether it belongs to the account yet.
+    pub async fn check_join(&self) -> Result<JoinProgress, PurseError> {
+        self.with(|w| async move { Ok(w.check_join().await?.into()) })
+            .await
+    }
+
+    /// Gives up joining; the new keys are forgotten.
+    pub fn forget_join(&self) -> Result<(), PurseError> {
+        Ok(self.core.forget_join()?)
+    }
+
+    /// On a device of the account: what the pairing code would add (name, number).
+    pub async fn open_pairing(&self, code: String) -> Result<PairingRequest, PurseError> {
+        self.with(move |w| async move { Ok(w.open_pairing(&code).await?) })
+            .await
+    }
+
+    /// Adds the device after the user saw the same `confirmation` on both screens; the
+    /// payment key signs (biometric).
+    pub async fn approve_pairing(
+        &self,
+        code: String,
+        confirmation: String,
+    ) -> Result<Device, PurseError> {
+        self.with(move |w| async move { Ok(w.approve_pairing(&code, &confirmation).await?) })
+            .await
+    }
+
+    /// On a new device with no old one: proves the recovery code and starts the cool-off.
+    pub async fn start_recovery(
+        &self,
+        recovery_code: String,
+        device_name: String,
+    ) -> Result<Recovery, PurseError> {
+        self.with(move |w| async move { Ok(w.start_recovery(&recovery_code, &device_name).await?) })
+            .await
+    }
+
+    /// The account's recoveries in their cool-off.
+    pub async fn recoveries(&self) -> Result<Vec<Recovery>, PurseError> {
+        self.with(|w| async move { Ok(w.recoveries().await?) })
+            .await
+    }
+
+    /// Stops a recovery in its cool-off (payment key, biometric).
+    pub async fn cancel_recovery(&self, recovery_id: String) -> Result<Recovery, PurseError> {
+        self.with(move |w| async move { Ok(w.cancel_recovery(&recovery_id).await?) })
+            .await
+    }
+
+    /// A new recovery code (payment key, biometric); the old one stops working. Show once.
+    pub async fn rotate_recovery_code(&self) -> Result<String, PurseError> {
+        self.with(|w| async move { Ok(w.rotate_recovery_code().await?.to_string()) })
+            .await
     }
 
     /// Unlocks the device key for a session (asks the user through the protector).
@@ -220,8 +302,9 @@ impl Wallet {
         .await
     }
 
-    /// Waits up to `wait_secs` for new events, applies them to the cache and returns them.
-    pub async fn poll_events(&self, wait_secs: u64) -> Result<Vec<Event>, PurseError> {
+    /// Waits up to `wait_secs` for new events and device notices, applies them to the cache
+    /// and returns them.
+    pub async fn poll_events(&self, wait_secs: u64) -> Result<Polled, PurseError> {
         self.with(move |w| async move { Ok(w.poll_events(wait_secs).await?) })
             .await
     }

@@ -114,9 +114,10 @@ pub async fn run() -> anyhow::Result<()> {
         )
         .backend(server.url()),
     )?;
-    let account = wallet
+    let enrolled = wallet
         .enroll("Ada Lovelace", Currency::from_code("CNY")?, "demo device")
         .await?;
+    let account = &enrolled.account;
     println!(
         "    account {}  device {}",
         account.account_id, account.device_id
@@ -276,7 +277,7 @@ pub async fn run() -> anyhow::Result<()> {
         10,
         "Both sides hear of it: the customer's event stream, the merchant's signed webhook",
     );
-    for e in wallet.poll_events(5).await? {
+    for e in wallet.poll_events(5).await?.events {
         println!(
             "    customer event: {} {} ({})",
             e.transaction.kind.as_str(),
@@ -313,7 +314,7 @@ pub async fn run() -> anyhow::Result<()> {
         refund.order.state.as_str(),
         refund.order.amount_refunded
     );
-    for e in wallet.poll_events(5).await? {
+    for e in wallet.poll_events(5).await?.events {
         println!(
             "    customer event: {} +{} ({})",
             e.transaction.kind.as_str(),

@@ -2,6 +2,7 @@
 
 mod codes;
 mod demo;
+mod devices;
 mod merchant;
 mod output;
 mod passphrase;
@@ -98,12 +99,32 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// The account's devices; `devices revoke ID` revokes one.
+    /// The account's devices; `devices pair` on a new device, `devices approve CODE` on
+    /// one of the account's, `devices revoke ID`.
     Devices {
         #[command(subcommand)]
-        action: Option<DeviceAction>,
+        action: Option<devices::DeviceAction>,
         #[arg(long)]
         json: bool,
+    },
+    /// Get a wallet back on this (new) device with its recovery code. After the cool-off
+    /// (the account's devices may stop it meanwhile) this device joins; run it again
+    /// without --code to go on waiting.
+    Recover {
+        #[arg(long)]
+        code: Option<String>,
+        #[arg(long, default_value = "purse cli")]
+        device_name: String,
+        /// Seconds to wait for the cool-off before leaving.
+        #[arg(long, default_value_t = 0)]
+        wait: u64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The recovery code: `rotate` it, `list` recoveries under way, `cancel` one.
+    Recovery {
+        #[command(subcommand)]
+        action: devices::RecoveryAction,
     },
     /// Unlock the device key for this session (kept in the OS keyring where one runs).
     Unlock,
@@ -161,11 +182,6 @@ enum Command {
     },
 }
 
-#[derive(Subcommand)]
-enum DeviceAction {
-    Revoke { device_id: String },
-}
-
 fn default_data_dir() -> PathBuf {
     if let Some(d) = std::env::var_os("XDG_DATA_HOME") {
         return PathBuf::from(d).join("purse");
@@ -193,7 +209,7 @@ fn open_wallet(cli: &Cli, confirm: bool) -> anyhow::Result<Wallet> {
     Ok(Wallet::open(cfg)?)
 }
 
-fn print_json(v: serde_json::Value) {
+pub(crate) fn print_json(v: serde_json::Value) {
     println!("{v}");
 }
 
@@ -236,16 +252,25 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let currency = Currency::from_code(currency)?;
             let wallet = open_wallet(&cli, true)?;
-            let a = wallet.enroll(name, currency, device_name).await?;
+            let enrolled = wallet.enroll(name, currency, device_name).await?;
+            let a = &enrolled.account;
             if *json {
-                print_json(
-                    json!({"account_id": a.account_id, "device_id": a.device_id, "name": a.name, "currency": a.currency.code()}),
-                );
+                print_json(json!({
+                    "account_id": a.account_id,
+                    "device_id": a.device_id,
+                    "name": a.name,
+                    "currency": a.currency.code(),
+                    "recovery_code": *enrolled.recovery_code,
+                }));
             } else {
                 println!(
                     "Created wallet {} for {} ({}), device {}",
-                    a.account_id, a.name, a.currency, a.device_id
+                    a.account_id,
+                    purse_core::text::escape_shown(&a.name),
+                    a.currency,
+                    a.device_id
                 );
+                devices::print_recovery_code(&enrolled.recovery_code);
             }
             Ok(())
         }
@@ -360,36 +385,25 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Devices { action, json } => {
+            let pairing = matches!(action, Some(devices::DeviceAction::Pair { .. }));
+            let wallet = open_wallet(&cli, pairing)?;
+            match action {
+                Some(a) => devices::run(&wallet, a).await,
+                None => devices::list(&wallet, *json).await,
+            }
+        }
+        Command::Recover {
+            code,
+            device_name,
+            wait,
+            json,
+        } => {
+            let wallet = open_wallet(&cli, code.is_some())?;
+            devices::recover(&wallet, code.as_deref(), device_name, *wait, *json).await
+        }
+        Command::Recovery { action } => {
             let wallet = open_wallet(&cli, false)?;
-            if let Some(DeviceAction::Revoke { device_id }) = action {
-                let d = wallet.revoke_device(device_id).await?;
-                if *json {
-                    print_json(serde_json::to_value(&d)?);
-                } else {
-                    println!("Revoked {}", d.device_id);
-                }
-                return Ok(());
-            }
-            let me = wallet.account()?.map(|a| a.device_id).unwrap_or_default();
-            let devices = wallet.devices().await?;
-            if *json {
-                print_json(json!({"data": devices, "current_device_id": me}));
-            } else {
-                for d in devices {
-                    let state = if d.revoked_at.is_some() {
-                        "revoked"
-                    } else {
-                        "active"
-                    };
-                    let this = if d.device_id == me {
-                        " (this device)"
-                    } else {
-                        ""
-                    };
-                    println!("{}  {:<8} {}{}", d.device_id, state, d.name, this);
-                }
-            }
-            Ok(())
+            devices::recovery(&wallet, action).await
         }
         Command::Merchant { action } => {
             let confirm = matches!(action, merchant::MerchantAction::Init { .. });

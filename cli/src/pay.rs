@@ -32,7 +32,7 @@ pub fn payload_of(arg: &str) -> anyhow::Result<String> {
     }
 }
 
-fn confirm(prompt: &str) -> anyhow::Result<bool> {
+pub fn confirm(prompt: &str) -> anyhow::Result<bool> {
     if !std::io::stdin().is_terminal() {
         bail!("not a terminal: pass --yes to pay without the prompt");
     }
@@ -181,8 +181,23 @@ pub async fn run(
 
 pub async fn events(wallet: &Wallet, follow: bool, as_json: bool) -> anyhow::Result<()> {
     loop {
-        let events = wallet.poll_events(if follow { 10 } else { 0 }).await?;
-        for e in &events {
+        let polled = wallet.poll_events(if follow { 10 } else { 0 }).await?;
+        for n in &polled.notices {
+            if as_json {
+                println!("{}", json!({"notice": n}));
+            } else {
+                println!(
+                    "{:<12} {} ({}){}",
+                    n.kind.as_str(),
+                    purse_core::text::escape_shown(&n.device_name),
+                    n.device_id,
+                    n.completes_at
+                        .map(|at| format!(" completes at {at} unless cancelled"))
+                        .unwrap_or_default()
+                );
+            }
+        }
+        for e in &polled.events {
             if as_json {
                 println!(
                     "{}",
@@ -195,7 +210,7 @@ pub async fn events(wallet: &Wallet, follow: bool, as_json: bool) -> anyhow::Res
                     "{:<12} {:>14}  {:<24} balance {}",
                     t.kind.as_str(),
                     format!("{sign}{}", t.amount),
-                    t.counterparty,
+                    purse_core::text::escape_shown(&t.counterparty),
                     e.balance
                 );
             }

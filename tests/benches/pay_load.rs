@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use base64::Engine;
 use purse_core::api::types::PaymentRequest;
 use purse_core::api::{ApiClient, DeviceCredentials, RetryPolicy};
-use purse_core::keys::{DecisionProtector, KeyPurpose, NoSecretStore, unwrap_key};
+use purse_core::keys::{Argon2Cost, DecisionProtector, KeyPurpose, NoSecretStore, unwrap_key};
 use purse_core::sign::PaymentAuthorization;
 use purse_core::{Currency, Money, Wallet, WalletConfig};
 
@@ -24,13 +24,16 @@ struct Payer {
 async fn enroll(url: &str, dir: &std::path::Path, name: &str) -> (Wallet, Payer) {
     let protector = Arc::new(DecisionProtector::approving());
     let wallet = Wallet::open(
-        WalletConfig::new(dir.join(name), protector.clone(), Arc::new(NoSecretStore)).backend(url),
+        WalletConfig::new(dir.join(name), protector.clone(), Arc::new(NoSecretStore))
+            .backend(url)
+            .recovery_cost(Argon2Cost::INSECURE_FAST),
     )
     .unwrap();
     let a = wallet
         .enroll(name, Currency::from_code("CNY").unwrap(), "bench")
         .await
-        .unwrap();
+        .unwrap()
+        .account;
     let rec = wallet.account().unwrap().unwrap();
     let key = unwrap_key(
         &*protector,

@@ -127,7 +127,7 @@ async fn a_dynamic_order_is_paid_once_notified_and_refunded() {
     assert_eq!(body["type"], "order.refunded");
 
     // The payer's event stream has the top-up, the payment and the refund, in order.
-    let events = payer.wallet.poll_events(0).await.unwrap();
+    let events = payer.wallet.poll_events(0).await.unwrap().events;
     let kinds: Vec<_> = events.iter().map(|e| e.transaction.kind).collect();
     assert_eq!(
         kinds,
@@ -143,7 +143,7 @@ async fn a_dynamic_order_is_paid_once_notified_and_refunded() {
         Some(paid.intent_id.as_str())
     );
     assert!(
-        payer.wallet.poll_events(0).await.unwrap().is_empty(),
+        payer.wallet.poll_events(0).await.unwrap().events.is_empty(),
         "cursor kept"
     );
     assert_eq!(
@@ -173,7 +173,7 @@ async fn a_waiting_poll_wakes_when_money_arrives() {
         let q = payer.wallet.resolve_payload(&order.payload).await.unwrap();
         payer.wallet.pay(&q, None).await.unwrap();
     });
-    let events = events.unwrap();
+    let events = events.unwrap().events;
     assert!(
         started.elapsed() < Duration::from_secs(8),
         "woken, not timed out"

@@ -26,6 +26,8 @@ pub struct Memory {
     pub payments: Vec<PaymentRow>,
     pub refunds: Vec<RefundRow>,
     pub webhooks: Vec<WebhookMessage>,
+    pub rates: HashMap<(String, i64), i64>,
+    pub device_tables: super::devices::memory::DeviceTables,
 }
 
 impl Memory {
@@ -240,6 +242,19 @@ impl Tx for Memory {
         self.nonces
             .push((device_id.to_owned(), nonce.to_owned(), expires_at));
         Ok(true)
+    }
+    fn bump_rate(&mut self, bucket: &str, window_start: i64) -> Result<i64> {
+        let n = self
+            .rates
+            .entry((bucket.to_owned(), window_start))
+            .or_default();
+        *n += 1;
+        Ok(*n)
+    }
+    fn purge_rates(&mut self, before: i64) -> Result<u64> {
+        let n = self.rates.len();
+        self.rates.retain(|(_, start), _| *start >= before);
+        Ok((n - self.rates.len()) as u64)
     }
     fn purge_nonces(&mut self, now: i64) -> Result<u64> {
         let before = self.nonces.len();

@@ -6,12 +6,14 @@
 //! A new service adds its rows to [`rows`], its rule as a module here (with unit tests on
 //! the in-memory [`memory`] transaction), and its statements to each engine.
 
+pub mod devices;
 pub mod entry;
 pub mod limits;
 #[cfg(test)]
 pub mod memory;
 pub mod orders;
 pub mod payments;
+pub mod rate;
 pub mod refunds;
 pub mod rows;
 pub mod topups;

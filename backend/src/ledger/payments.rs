@@ -25,6 +25,9 @@ pub struct PaymentDraft {
     pub static_order_id: String,
     pub amount: Money,
     pub maxima: Maxima,
+    /// A cap on the paying device per payment and per day (a recovered device in its first
+    /// days), over any limit.
+    pub device_cap: Option<Money>,
     pub now: i64,
 }
 
@@ -34,10 +37,21 @@ pub enum PayRefusal {
     OrderPaid,
     OrderClosed,
     OrderExpired,
-    AmountMismatch { expected: Money },
+    AmountMismatch {
+        expected: Money,
+    },
     IntentUsed,
-    LimitPerPayment { limit: Money },
-    LimitPerDay { limit: Money, spent: Money },
+    LimitPerPayment {
+        limit: Money,
+    },
+    LimitPerDay {
+        limit: Money,
+        spent: Money,
+    },
+    /// The device was recovered lately: its payments are capped for a while.
+    LimitAfterRecovery {
+        limit: Money,
+    },
     InsufficientFunds,
 }
 
@@ -111,6 +125,11 @@ fn check(
         tx.spent_on(&d.payer.account_id, day_of(d.now))?,
         d.amount.currency,
     );
+    if let Some(cap) = d.device_cap
+        && (d.amount.minor > cap.minor || spent.minor.saturating_add(d.amount.minor) > cap.minor)
+    {
+        return Ok(Err(PayRefusal::LimitAfterRecovery { limit: cap }));
+    }
     if let Err(over) = d.maxima.for_account(&d.payer).check(d.amount, spent) {
         return Ok(Err(over.into()));
     }
@@ -204,6 +223,7 @@ mod tests {
                 per_payment_major: 50,
                 per_day_major: 60,
             },
+            device_cap: None,
             now: 500,
         }
     }

@@ -131,6 +131,7 @@ mod tests {
                 per_payment_major: 50,
                 per_day_major: 100,
             },
+            device_cap: None,
             now: 10,
         };
         assert!(matches!(pay(&mut m, &d).unwrap(), PayResult::Paid { .. }));

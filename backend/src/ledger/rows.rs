@@ -17,7 +17,7 @@ pub struct AccountRow {
     pub limit_per_day: Option<Money>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeviceRow {
     pub device_id: String,
     pub account_id: String,
@@ -27,6 +27,8 @@ pub struct DeviceRow {
     pub payment_public_key: String,
     pub created_at: i64,
     pub revoked_at: Option<i64>,
+    /// A recovered device's payments are capped until then.
+    pub restricted_until: Option<i64>,
 }
 
 #[derive(Debug, Clone)]

@@ -8,6 +8,7 @@
 
 use purse_core::money::Money;
 
+use super::devices::{DeviceReads, DeviceWrites};
 use super::entry::{LedgerAccount, LedgerEntry, Posted};
 use super::rows::*;
 
@@ -49,8 +50,9 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 /// A page of a list, newest first, and whether more follow.
 pub type Page<T> = (Vec<T>, bool);
 
-/// Reads, inside a read or a write transaction.
-pub trait Reads {
+/// Reads, inside a read or a write transaction. Each service's reads are a supertrait
+/// declared beside its rules.
+pub trait Reads: DeviceReads {
     fn account(&mut self, account_id: &str) -> Result<Option<AccountRow>>;
     fn device(&mut self, device_id: &str) -> Result<Option<DeviceRow>>;
     fn devices(&mut self, account_id: &str) -> Result<Vec<DeviceRow>>;
@@ -97,7 +99,7 @@ pub trait Reads {
 }
 
 /// Writes, inside one write transaction.
-pub trait Tx: Reads {
+pub trait Tx: Reads + DeviceWrites {
     /// An account and its (empty) user ledger account. `Duplicate` if the id exists.
     fn insert_account(&mut self, account: &AccountRow) -> Result<()>;
     /// `Duplicate` if the device id or its key exists.
@@ -112,6 +114,10 @@ pub trait Tx: Reads {
     /// Records a request nonce until `expires_at`. `false` if the device used it before.
     fn insert_nonce(&mut self, device_id: &str, nonce: &str, expires_at: i64) -> Result<bool>;
     fn purge_nonces(&mut self, now: i64) -> Result<u64>;
+    /// Counts one attempt in a rate-limit bucket's window; returns the window's count.
+    fn bump_rate(&mut self, bucket: &str, window_start: i64) -> Result<i64>;
+    /// Forgets rate-limit windows that started before `before`.
+    fn purge_rates(&mut self, before: i64) -> Result<u64>;
     /// Forgets idempotency records made before `before`.
     fn purge_idempotency(&mut self, before: i64) -> Result<u64>;
     fn insert_funding(&mut self, source: &FundingRow, fingerprint: &str) -> Result<()>;

@@ -5,12 +5,12 @@ use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
-use purse_core::api::types::{EnrollRequest, EnrollResponse, codes};
-use purse_core::keys::{PublicKey, device_id_for, payment_key_proof_message};
+use purse_core::api::types::{EnrollRequest, EnrollResponse, RecoverySetup, codes};
 
 use crate::app::AppState;
-use crate::auth::{parse_json, read_signed};
+use crate::auth::{parse_json, read_signed, shown_name};
 use crate::ids::random_id;
+use crate::ledger::devices::recovery;
 use crate::ledger::{AccountRow, DeviceRow, StoreError};
 use crate::present;
 use crate::problem::ApiProblem;
@@ -28,31 +28,20 @@ pub async fn enroll(
 ) -> Result<(StatusCode, Json<EnrollResponse>), ApiProblem> {
     let signed = read_signed(&state, req).await?;
     let body: EnrollRequest = parse_json(&signed.body)?;
-    let device_key = PublicKey::from_base64(&body.device_public_key)
-        .map_err(|e| ApiProblem::bad_request(format!("device_public_key: {e}")))?;
-    let payment_key = PublicKey::from_base64(&body.payment_public_key)
-        .map_err(|e| ApiProblem::bad_request(format!("payment_public_key: {e}")))?;
-    let device_id = device_id_for(&device_key);
-    if signed.keyid != device_id {
-        return Err(ApiProblem::unauthorized(
-            codes::UNKNOWN_KEY,
-            "enrollment must be signed by the key it registers",
-        ));
-    }
-    signed.verify_with(&state, &device_key).await?;
-    let proof = B64
-        .decode(&body.payment_key_proof)
-        .map_err(|_| ApiProblem::bad_request("payment_key_proof is not base64"))?;
-    if !payment_key.verify(&payment_key_proof_message(&device_id, &payment_key), &proof) {
-        return Err(ApiProblem::unauthorized(
-            codes::SIGNATURE_INVALID,
-            "payment_key_proof does not verify",
-        ));
-    }
+    let device_id = signed
+        .verify_new_device(
+            &state,
+            &body.device_public_key,
+            &body.payment_public_key,
+            &body.payment_key_proof,
+        )
+        .await?;
     let name = body.name.trim();
     if name.is_empty() || name.chars().count() > 80 {
         return Err(ApiProblem::bad_request("name must be 1 to 80 characters"));
     }
+    let device_name = shown_name("device_name", &body.device_name)?;
+    check_recovery_setup(&body.recovery)?;
 
     if let Some(existing) = state.store.read(|r| r.device(&device_id)).await? {
         return replay_enrollment(&state, existing, &body).await;
@@ -69,18 +58,21 @@ pub async fn enroll(
     let device = DeviceRow {
         device_id: device_id.clone(),
         account_id: account.account_id.clone(),
-        name: body.device_name.chars().take(80).collect(),
+        name: device_name,
         public_key: body.device_public_key.clone(),
         payment_public_key: body.payment_public_key.clone(),
         created_at: now,
         revoked_at: None,
+        restricted_until: None,
     };
     let new_account = account.clone();
+    let recovery_setup = body.recovery.clone();
     let created = state
         .store
         .write(move |tx| {
             tx.insert_account(&new_account)?;
-            tx.insert_device(&device)
+            tx.insert_device(&device)?;
+            recovery::set_up(tx, &new_account.account_id, &recovery_setup, now)
         })
         .await;
     match created {
@@ -129,4 +121,33 @@ async fn replay_enrollment(
             device_id: existing.device_id,
         }),
     ))
+}
+
+/// The public half of a recovery code as the wallet sent it: a lookup of 16 bytes in hex,
+/// an Ed25519 public key, and KDF parameters a phone can run (the phone checks them too).
+pub fn check_recovery_setup(setup: &RecoverySetup) -> Result<(), ApiProblem> {
+    let lookup_ok = setup.lookup.len() == 32
+        && setup
+            .lookup
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    if !lookup_ok {
+        return Err(ApiProblem::bad_request(
+            "recovery.lookup must be 32 hex digits",
+        ));
+    }
+    if B64.decode(&setup.public_key).map(|k| k.len()) != Ok(32) {
+        return Err(ApiProblem::bad_request(
+            "recovery.public_key must be a base64 Ed25519 key",
+        ));
+    }
+    let salt_ok = B64
+        .decode(&setup.kdf.salt)
+        .is_ok_and(|s| (16..=64).contains(&s.len()));
+    if setup.kdf.cost().is_none() || !salt_ok {
+        return Err(ApiProblem::bad_request(
+            "recovery.kdf must be argon2id with an accepted cost and a 16 to 64 byte salt",
+        ));
+    }
+    Ok(())
 }

@@ -1,5 +1,5 @@
 //! The account's event stream: every change to it (payments made and received, refunds,
-//! top-ups, transfers), as long-poll pages after a cursor. A wallet keeps the last cursor
+//! top-ups, transfers) and notices about its devices, as long-poll pages after a cursor. A wallet keeps the last cursor
 //! and asks again; with `wait`, an empty answer waits until something happens.
 
 use std::time::Duration;
@@ -21,6 +21,8 @@ pub const MAX_WAIT_SECS: u64 = 30;
 pub struct EventParams {
     /// The cursor of the last event seen; 0 for everything.
     pub after: Option<i64>,
+    /// The cursor of the last device notice seen; 0 for every one.
+    pub notices_after: Option<i64>,
     /// 1 to 500; 100 when absent.
     pub limit: Option<u32>,
     /// Seconds to wait for an event when there is none yet (0 to 30).
@@ -35,6 +37,7 @@ pub async fn poll(
     auth: Authed,
 ) -> Result<Json<EventPage>, ApiProblem> {
     let after = q.after.unwrap_or(0).max(0);
+    let notices_after = q.notices_after.unwrap_or(0).max(0);
     let limit = q.limit.unwrap_or(100);
     if !(1..=500).contains(&limit) {
         return Err(ApiProblem::bad_request("limit must be 1 to 500"));
@@ -44,11 +47,16 @@ pub async fn poll(
     // Subscribe before the first read, so nothing committed in between is missed.
     let mut moved = state.ledger.subscribe();
     loop {
-        let rows = state
+        let (rows, notices) = state
             .store
-            .read(|r| r.events(auth.account_id(), after, limit))
+            .read(|r| {
+                Ok((
+                    r.events(auth.account_id(), after, limit)?,
+                    r.notices(auth.account_id(), notices_after, limit)?,
+                ))
+            })
             .await?;
-        if !rows.is_empty() {
+        if !rows.is_empty() || !notices.is_empty() {
             let mut data = Vec::with_capacity(rows.len());
             for r in rows {
                 data.push(Event {
@@ -58,7 +66,13 @@ pub async fn poll(
                 });
             }
             let next_cursor = data.last().map_or(after, |e| e.cursor);
-            return Ok(Json(EventPage { data, next_cursor }));
+            let next_notice_cursor = notices.last().map_or(notices_after, |n| n.seq);
+            return Ok(Json(EventPage {
+                data,
+                next_cursor,
+                notices: notices.into_iter().map(present::notice).collect(),
+                next_notice_cursor,
+            }));
         }
         match tokio::time::timeout_at(deadline, moved.changed()).await {
             Ok(Ok(())) => continue,
@@ -67,6 +81,8 @@ pub async fn poll(
                 return Ok(Json(EventPage {
                     data: Vec::new(),
                     next_cursor: after,
+                    notices: Vec::new(),
+                    next_notice_cursor: notices_after,
                 }));
             }
         }

@@ -51,3 +51,28 @@ pub async fn own_merchant(state: &AppState, auth: &Authed) -> Result<MerchantRow
             )
         })
 }
+
+/// Counts one attempt in each bucket (one write); `429 rate_limited` with `Retry-After` when
+/// any is full.
+pub async fn limit_attempts(
+    state: &AppState,
+    buckets: Vec<(String, crate::ledger::rate::RateLimit)>,
+) -> Result<(), ApiProblem> {
+    let now = state.now();
+    let wait = state
+        .store
+        .write(move |tx| {
+            let mut wait = None;
+            for (bucket, limit) in &buckets {
+                if let Err(secs) = crate::ledger::rate::take(tx, bucket, *limit, now)? {
+                    wait = Some(wait.map_or(secs, |w: i64| w.max(secs)));
+                }
+            }
+            Ok(wait)
+        })
+        .await?;
+    match wait {
+        Some(secs) => Err(ApiProblem::rate_limited(secs)),
+        None => Ok(()),
+    }
+}

@@ -9,7 +9,9 @@ pub mod events;
 pub mod extract;
 pub mod funding;
 pub mod merchants;
+pub mod pairings;
 pub mod payments;
+pub mod recoveries;
 pub mod topups;
 
 use axum::Json;
@@ -36,6 +38,16 @@ use crate::app::AppState;
         account::transactions,
         devices::list,
         devices::revoke,
+        pairings::create,
+        pairings::status,
+        pairings::open,
+        pairings::approve,
+        recoveries::challenge,
+        recoveries::start,
+        recoveries::status,
+        recoveries::list,
+        recoveries::cancel,
+        recoveries::rotate,
         funding::link_card,
         funding::link_bank,
         funding::sources,
@@ -55,7 +67,7 @@ use crate::app::AppState;
         payments::get_payment,
     ),
     tags(
-        (name = "devices", description = "Enrollment and device keys"),
+        (name = "devices", description = "Enrollment, device keys, pairing and recovery"),
         (name = "account", description = "Balance and history"),
         (name = "funding", description = "Sandbox cards, bank accounts and top-ups"),
         (name = "merchants", description = "Merchant profile, orders and their codes, refunds"),
@@ -74,6 +86,21 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/transactions", get(account::transactions))
         .route("/v1/devices", get(devices::list))
         .route("/v1/devices/{device_id}/revoke", post(devices::revoke))
+        .route("/v1/pairings", post(pairings::create))
+        .route("/v1/pairings/{pairing_id}", get(pairings::status))
+        .route("/v1/pairings/{pairing_id}/open", post(pairings::open))
+        .route("/v1/pairings/{pairing_id}/approve", post(pairings::approve))
+        .route("/v1/recovery/challenge", post(recoveries::challenge))
+        .route("/v1/recovery/rotate", post(recoveries::rotate))
+        .route(
+            "/v1/recoveries",
+            get(recoveries::list).post(recoveries::start),
+        )
+        .route("/v1/recoveries/{recovery_id}", get(recoveries::status))
+        .route(
+            "/v1/recoveries/{recovery_id}/cancel",
+            post(recoveries::cancel),
+        )
         .route("/v1/funding/cards", post(funding::link_card))
         .route("/v1/funding/banks", post(funding::link_bank))
         .route("/v1/funding/sources", get(funding::sources))

@@ -9,6 +9,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use purse_core::api::types::{Payment, PaymentRequest, Problem, Quote, codes};
 use purse_core::keys::PublicKey;
+use purse_core::money::Money;
 use serde::Deserialize;
 
 use crate::app::AppState;
@@ -112,6 +113,11 @@ fn refusal_problem(r: &PayRefusal) -> ApiProblem {
             StatusCode::UNPROCESSABLE_ENTITY,
             codes::LIMIT_PER_DAY,
             format!("the daily limit is {}; {} paid today already", limit, spent),
+        ),
+        PayRefusal::LimitAfterRecovery { limit } => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            codes::LIMIT_AFTER_RECOVERY,
+            format!("this device was recovered lately: it may pay at most {limit} a day for now"),
         ),
         PayRefusal::InsufficientFunds => (
             StatusCode::PAYMENT_REQUIRED,
@@ -239,6 +245,14 @@ pub async fn pay(State(state): State<AppState>, auth: Authed) -> Result<Response
         static_order_id: random_id("ord"),
         amount: req.amount,
         maxima: state.config.maxima(),
+        device_cap: auth
+            .device
+            .restricted_until
+            .filter(|until| now < *until)
+            .map(|_| {
+                Money::from_major(state.config.recovery_cap_major, req.amount.currency)
+                    .unwrap_or(Money::zero(req.amount.currency))
+            }),
         now,
     };
     let message_id = random_id("msg");

@@ -72,6 +72,7 @@ pub async fn create(State(state): State<AppState>, auth: Authed) -> Result<Respo
                 },
                 detail: format!("{} was declined ({code})", draft.source_label),
                 decline_code: Some((*code).to_owned()),
+                retry_after: None,
             }),
             TopupResult::Credited(row) => Reply::json(
                 StatusCode::CREATED,

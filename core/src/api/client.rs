@@ -240,6 +240,7 @@ fn problem_from(status: StatusCode, bytes: &[u8], request_id: String) -> ApiErro
                 "http_error".into()
             },
             decline_code: None,
+            retry_after: None,
             request_id,
         })),
     }

@@ -261,15 +261,18 @@ impl ApiClient {
             .await
     }
 
-    /// Events after `after`; with `wait_secs`, the backend holds the request open until one
-    /// happens (keep it below the client's timeout).
+    /// Events after `after` and device notices after `notices_after`; with `wait_secs`,
+    /// the backend holds the request open until one happens (keep it below the client's
+    /// timeout).
     pub async fn events(
         &self,
         creds: &DeviceCredentials,
         after: i64,
+        notices_after: i64,
         wait_secs: u64,
     ) -> Result<EventPage, ApiError> {
-        let path = format!("v1/events?after={after}&wait={wait_secs}");
+        let path =
+            format!("v1/events?after={after}&notices_after={notices_after}&wait={wait_secs}");
         self.send::<(), _>(creds, Method::GET, &path, None, None)
             .await
     }

@@ -1,6 +1,7 @@
 //! The backend's protocol and its typed client.
 
 mod client;
+mod devices;
 mod endpoints;
 pub mod types;
 

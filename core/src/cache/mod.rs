@@ -5,9 +5,11 @@
 //! keys can be fetched again. No secret is stored in clear.
 
 mod intents;
+mod joining;
 mod schema;
 
 pub use intents::{IntentRecord, IntentState};
+pub use joining::{JoinKind, JoiningRecord};
 
 use std::path::Path;
 

@@ -7,7 +7,7 @@ use rusqlite::Connection;
 
 use super::CacheError;
 
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// `MIGRATIONS[n]` upgrades a cache from version `n` to `n + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -82,6 +82,23 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX intents_pending ON intents (created_at) WHERE state = 'pending';
     ALTER TABLE sync_state ADD COLUMN event_cursor INTEGER NOT NULL DEFAULT 0;",
+    // 2 -> 3: devices. A device joining an account (pairing or recovery), and where the
+    // stream of device notices was last read.
+    "CREATE TABLE joining (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        kind TEXT NOT NULL CHECK (kind IN ('pairing', 'recovery')),
+        ref_id TEXT NOT NULL,
+        backend_url TEXT NOT NULL,
+        device_name TEXT NOT NULL,
+        device_public_key TEXT NOT NULL,
+        payment_public_key TEXT NOT NULL,
+        device_key_wrapped BLOB NOT NULL,
+        payment_key_wrapped BLOB NOT NULL,
+        code TEXT,
+        expires_at INTEGER NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+    ALTER TABLE sync_state ADD COLUMN notice_cursor INTEGER NOT NULL DEFAULT 0;",
 ];
 
 /// Brings a cache of any older version up to [`VERSION`], one step per transaction.

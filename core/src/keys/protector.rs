@@ -99,7 +99,38 @@ impl Argon2Cost {
         memory_kib: 64,
         passes: 1,
     };
-    const MAX_MEMORY_KIB: u32 = 1024 * 1024;
+    /// For the recovery key: RFC 9106's second recommended option (64 MiB, 3 passes; one
+    /// lane, as the `argon2` crate computes lanes one after another anyway). The code has
+    /// 128 bits of entropy, so the KDF is not what stops guessing; it makes each guess of
+    /// a leaked lookup or a stolen backend copy cost 64 MiB and a fraction of a second.
+    pub const RECOVERY: Argon2Cost = Argon2Cost {
+        memory_kib: 64 * 1024,
+        passes: 3,
+    };
+    /// Largest cost accepted from a blob or from the backend (a hostile one must not make
+    /// a phone allocate without bound).
+    pub const MAX_MEMORY_KIB: u32 = 1024 * 1024;
+    pub const MAX_PASSES: u32 = 64;
+
+    pub fn is_acceptable(&self) -> bool {
+        self.memory_kib >= 8
+            && self.memory_kib <= Self::MAX_MEMORY_KIB
+            && (1..=Self::MAX_PASSES).contains(&self.passes)
+    }
+
+    /// Argon2id (v1.3, one lane) of `input` under `salt`: 32 bytes, or `None` for a cost
+    /// outside the accepted bounds or a salt shorter than 8 bytes.
+    pub fn derive(&self, input: &[u8], salt: &[u8]) -> Option<Zeroizing<[u8; 32]>> {
+        if !self.is_acceptable() {
+            return None;
+        }
+        let params = Params::new(self.memory_kib, self.passes, 1, Some(32)).ok()?;
+        let mut out = Zeroizing::new([0u8; 32]);
+        Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+            .hash_password_into(input, salt, out.as_mut())
+            .ok()?;
+        Some(out)
+    }
 }
 
 const PASSPHRASE_MAGIC: &[u8; 4] = b"PPw1";
@@ -132,16 +163,8 @@ impl PassphraseProtector {
         salt: &[u8],
         cost: Argon2Cost,
     ) -> Result<Zeroizing<[u8; 32]>, ProtectorError> {
-        if cost.memory_kib > Argon2Cost::MAX_MEMORY_KIB || cost.passes == 0 || cost.passes > 64 {
-            return Err(ProtectorError::Corrupt);
-        }
-        let params = Params::new(cost.memory_kib, cost.passes, 1, Some(32))
-            .map_err(|_| ProtectorError::Corrupt)?;
-        let mut out = Zeroizing::new([0u8; 32]);
-        Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
-            .hash_password_into(passphrase.as_bytes(), salt, out.as_mut())
-            .map_err(|_| ProtectorError::Corrupt)?;
-        Ok(out)
+        cost.derive(passphrase.as_bytes(), salt)
+            .ok_or(ProtectorError::Corrupt)
     }
 
     fn aad(purpose: KeyPurpose) -> Vec<u8> {

@@ -158,6 +158,9 @@ impl PaymentOutcome {
 /// Receives the account's events as the wallet follows the backend's stream.
 pub trait EventListener: Send + Sync {
     fn on_event(&self, event: crate::api::types::Event);
+    /// Something about the account's devices: one was added or revoked, a recovery started
+    /// (show it with a way to cancel), ended or the recovery code was replaced.
+    fn on_notice(&self, _notice: crate::api::types::Notice) {}
     /// The stream broke and will be retried; nothing is lost (the cursor is kept).
     fn on_error(&self, _error: String) {}
 }

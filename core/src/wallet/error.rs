@@ -65,6 +65,38 @@ pub enum WalletError {
     /// This device was revoked: it can do nothing more for the account.
     #[error("this device has been revoked")]
     DeviceRevoked,
+    /// A pairing or recovery code as typed cannot be right (a typo, a missing group); no
+    /// request was sent.
+    #[error("{0}")]
+    BadCode(#[from] crate::devices::CodeError),
+    /// The pairing code is older than its few minutes (or was used): show a new one.
+    #[error("this pairing code has expired; show a new one on the new device")]
+    PairingExpired,
+    /// The number the user confirmed is not the one the new device shows, or the keys the
+    /// backend relayed are not the ones the code showed: someone may be in between.
+    #[error("the confirmation numbers do not match: do not add this device")]
+    ConfirmationMismatch,
+    /// No account has this recovery code.
+    #[error("this recovery code is not right: check it letter by letter")]
+    RecoveryCodeWrong,
+    /// A recovery was cancelled by one of the account's devices.
+    #[error("the recovery was cancelled from one of the account's devices")]
+    RecoveryCancelled,
+    /// Too many tries; nothing will be counted before `retry_after_secs`.
+    #[error("too many attempts; try again in {retry_after_secs} s")]
+    RateLimited {
+        retry_after_secs: i64,
+        request_id: String,
+    },
+    /// The backend refused a pairing or recovery step for a reason `code` names
+    /// (`pairing_used`, `pairing_secret_wrong`, `recovery_in_progress`,
+    /// `recovery_not_waiting`, `recovery_challenge_expired`, ...).
+    #[error("{message}")]
+    DeviceRefused {
+        code: String,
+        message: String,
+        request_id: String,
+    },
     #[error(transparent)]
     Api(#[from] ApiError),
     #[error(transparent)]
@@ -96,15 +128,36 @@ impl WalletError {
                 request_id,
             },
             codes::DEVICE_REVOKED => WalletError::DeviceRevoked,
-            codes::INSUFFICIENT_FUNDS => WalletError::InsufficientFunds {
-                message,
+            codes::PAIRING_EXPIRED => WalletError::PairingExpired,
+            codes::PAIRING_CONFIRMATION_WRONG => WalletError::ConfirmationMismatch,
+            codes::RECOVERY_CODE_WRONG => WalletError::RecoveryCodeWrong,
+            codes::RATE_LIMITED => WalletError::RateLimited {
+                retry_after_secs: match &e {
+                    ApiError::Problem(p) => p.retry_after.unwrap_or(60),
+                    _ => 60,
+                },
                 request_id,
             },
-            codes::LIMIT_PER_PAYMENT | codes::LIMIT_PER_DAY => WalletError::LimitExceeded {
+            codes::PAIRING_USED
+            | codes::PAIRING_SECRET_WRONG
+            | codes::RECOVERY_CHALLENGE_EXPIRED
+            | codes::RECOVERY_IN_PROGRESS
+            | codes::RECOVERY_NOT_WAITING => WalletError::DeviceRefused {
                 code: code.to_owned(),
                 message,
                 request_id,
             },
+            codes::INSUFFICIENT_FUNDS => WalletError::InsufficientFunds {
+                message,
+                request_id,
+            },
+            codes::LIMIT_PER_PAYMENT | codes::LIMIT_PER_DAY | codes::LIMIT_AFTER_RECOVERY => {
+                WalletError::LimitExceeded {
+                    code: code.to_owned(),
+                    message,
+                    request_id,
+                }
+            }
             codes::ORDER_EXPIRED
             | codes::ORDER_CLOSED
             | codes::ORDER_ALREADY_PAID
@@ -136,7 +189,9 @@ impl WalletError {
             WalletError::Declined { request_id, .. }
             | WalletError::InsufficientFunds { request_id, .. }
             | WalletError::LimitExceeded { request_id, .. }
-            | WalletError::PaymentRefused { request_id, .. } => request_id,
+            | WalletError::PaymentRefused { request_id, .. }
+            | WalletError::RateLimited { request_id, .. }
+            | WalletError::DeviceRefused { request_id, .. } => request_id,
             _ => return None,
         };
         (!id.is_empty()).then_some(id.as_str())
@@ -149,9 +204,13 @@ impl WalletError {
             WalletError::Declined { code, .. } => Some(code),
             WalletError::DeviceRevoked => Some(codes::DEVICE_REVOKED),
             WalletError::InsufficientFunds { .. } => Some(codes::INSUFFICIENT_FUNDS),
-            WalletError::LimitExceeded { code, .. } | WalletError::PaymentRefused { code, .. } => {
-                Some(code)
-            }
+            WalletError::LimitExceeded { code, .. }
+            | WalletError::PaymentRefused { code, .. }
+            | WalletError::DeviceRefused { code, .. } => Some(code),
+            WalletError::PairingExpired => Some(codes::PAIRING_EXPIRED),
+            WalletError::ConfirmationMismatch => Some(codes::PAIRING_CONFIRMATION_WRONG),
+            WalletError::RecoveryCodeWrong => Some(codes::RECOVERY_CODE_WRONG),
+            WalletError::RateLimited { .. } => Some(codes::RATE_LIMITED),
             _ => None,
         }
     }

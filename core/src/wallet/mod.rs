@@ -6,6 +6,7 @@
 //! session until it has been idle for `session_idle_timeout`.
 
 mod account;
+mod devices;
 mod error;
 mod merchant;
 mod pay;
@@ -19,14 +20,17 @@ use std::time::Duration;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 
+use devices::NewDevice;
+pub use devices::{Enrolled, JoinProgress, PairingOffer, PairingRequest};
 pub use error::WalletError;
+pub use pay::Polled;
 pub use watch::{PaymentUpdate, WatchPolicy};
 
 use crate::api::types::*;
 use crate::api::{ApiClient, DeviceCredentials, RetryPolicy, new_idempotency_key, unix_now};
 use crate::cache::{AccountRecord, Cache, CachedBalance};
 use crate::keys::{
-    KeyProtector, KeyPurpose, LockoutPolicy, ProtectorError, SecretStore, SigningKey,
+    Argon2Cost, KeyProtector, KeyPurpose, LockoutPolicy, ProtectorError, SecretStore, SigningKey,
     device_id_for, generate_device_keys, unwrap_key,
 };
 use crate::money::{Currency, Money};
@@ -48,6 +52,8 @@ pub struct WalletConfig {
     pub request_timeout: Duration,
     /// How requests that are safe to repeat are retried.
     pub retry: RetryPolicy,
+    /// Argon2id cost of the recovery key (SECURITY.md says why the default).
+    pub recovery_cost: Argon2Cost,
 }
 
 impl WalletConfig {
@@ -66,7 +72,14 @@ impl WalletConfig {
             clock: Arc::new(unix_now),
             request_timeout: Duration::from_secs(15),
             retry: RetryPolicy::default(),
+            recovery_cost: Argon2Cost::RECOVERY,
         }
+    }
+
+    /// Changes the recovery key's Argon2id cost (tests make it cheap).
+    pub fn recovery_cost(mut self, cost: Argon2Cost) -> Self {
+        self.recovery_cost = cost;
+        self
     }
 
     /// Changes the request timeout and retry policy (a flaky network, a test's proxy).
@@ -93,6 +106,8 @@ struct Inner {
     session: Mutex<Option<Session>>,
     /// The client of the backend last talked to, kept so connections are reused.
     api: Mutex<Option<(String, ApiClient)>>,
+    /// A joining device's unlocked device key, for this session.
+    joining: Mutex<Option<DeviceCredentials>>,
 }
 
 /// Where the wallet database lives inside a data directory.
@@ -110,6 +125,7 @@ impl Wallet {
                 cache: Mutex::new(cache),
                 session: Mutex::new(None),
                 api: Mutex::new(None),
+                joining: Mutex::new(None),
             }),
         })
     }
@@ -128,9 +144,15 @@ impl Wallet {
             .inner
             .cfg
             .backend_url
-            .as_deref()
-            .or(account.map(|a| a.backend_url.as_str()))
+            .clone()
+            .or(account.map(|a| a.backend_url.clone()))
             .ok_or(WalletError::NoBackend)?;
+        self.api_at(&url)
+    }
+
+    /// A client of the configured backend, or else of `url`.
+    fn api_at(&self, url: &str) -> Result<ApiClient, WalletError> {
+        let url = self.inner.cfg.backend_url.as_deref().unwrap_or(url);
         let mut kept = self.inner.api.lock().unwrap_or_else(|p| p.into_inner());
         if let Some((kept_url, client)) = kept.as_ref()
             && kept_url == url
@@ -143,15 +165,17 @@ impl Wallet {
         Ok(client)
     }
 
-    /// Creates the device's keys, registers them with the backend under a new account, and
-    /// stores the account with the keys wrapped. The user is asked (through the protector)
-    /// to protect the keys.
+    /// Creates the device's keys and a recovery code, registers the keys and the code's
+    /// public half with the backend under a new account, and stores the account with the
+    /// keys wrapped. The user is asked (through the protector) to protect the keys. The
+    /// recovery code is in the answer and nowhere else: show it once and ask the user to
+    /// write it down.
     pub async fn enroll(
         &self,
         name: &str,
         currency: Currency,
         device_name: &str,
-    ) -> Result<AccountRecord, WalletError> {
+    ) -> Result<Enrolled, WalletError> {
         if self.account()?.is_some() {
             return Err(WalletError::AlreadyEnrolled);
         }
@@ -161,52 +185,59 @@ impl Wallet {
                 "a name of 1 to 80 characters".into(),
             ));
         }
+        let device_name = crate::text::check_shown_text(device_name, 80)
+            .map_err(|e| WalletError::InvalidInput(format!("device name {e}")))?;
         let api = self.api(None)?;
-        let protector = self.inner.cfg.protector.clone();
-        let (wrapped, device_key, proof) =
-            tokio::task::spawn_blocking(move || generate_device_keys(&*protector))
-                .await
-                .map_err(|e| WalletError::Internal(e.to_string()))??;
-        let device_id = device_id_for(&wrapped.device_public);
-        let creds = DeviceCredentials {
-            device_id: device_id.clone(),
-            key: Arc::new(device_key),
+        let (new, code, recovery) = {
+            let protector = self.inner.cfg.protector.clone();
+            let cost = self.inner.cfg.recovery_cost;
+            tokio::task::spawn_blocking(move || {
+                let new = NewDevice::generate(&*protector)?;
+                let (code, setup) = devices::new_recovery_code(cost)?;
+                Ok::<_, WalletError>((new, code, setup))
+            })
+            .await
+            .map_err(|e| WalletError::Internal(e.to_string()))??
         };
         let resp = api
             .enroll(
-                &creds,
+                &new.creds,
                 &EnrollRequest {
                     name: name.to_owned(),
                     currency,
-                    device_public_key: wrapped.device_public.to_base64(),
-                    payment_public_key: wrapped.payment_public.to_base64(),
-                    payment_key_proof: B64.encode(proof),
-                    device_name: device_name.to_owned(),
+                    device_public_key: new.wrapped.device_public.to_base64(),
+                    payment_public_key: new.wrapped.payment_public.to_base64(),
+                    payment_key_proof: B64.encode(new.proof),
+                    device_name,
+                    recovery,
                 },
             )
             .await
             .map_err(WalletError::from_api)?;
-        if resp.device_id != device_id {
+        if resp.device_id != new.creds.device_id {
             return Err(WalletError::Api(crate::api::ApiError::Decode(
                 "backend assigned a different device id".into(),
             )));
         }
-        let record = AccountRecord {
-            account_id: resp.account.account_id,
-            device_id,
-            name: resp.account.name,
-            currency: resp.account.currency,
-            backend_url: api.base_url().as_str().trim_end_matches('/').to_owned(),
-            device_public_key: wrapped.device_public.to_base64(),
-            payment_public_key: wrapped.payment_public.to_base64(),
-            device_key_wrapped: wrapped.device_wrapped,
-            payment_key_wrapped: wrapped.payment_wrapped,
-            created_at: resp.account.created_at,
-        };
+        let backend_url = api.base_url().as_str().trim_end_matches('/').to_owned();
+        let account = self.become_device(new.record(&resp.account, backend_url), new.creds)?;
+        Ok(Enrolled {
+            account,
+            recovery_code: code.text(),
+        })
+    }
+
+    /// Stores the account this device now belongs to and starts its session.
+    fn become_device(
+        &self,
+        record: AccountRecord,
+        creds: DeviceCredentials,
+    ) -> Result<AccountRecord, WalletError> {
         let now = self.now();
         {
             let cache = self.inner.cache()?;
             cache.save_account(&record)?;
+            cache.clear_joining()?;
             session::persist(
                 &cache,
                 &*self.inner.cfg.secrets,
@@ -364,6 +395,10 @@ impl Inner {
         self.cache
             .lock()
             .map_err(|_| WalletError::Internal("wallet cache lock poisoned".into()))
+    }
+
+    fn joining(&self) -> MutexGuard<'_, Option<DeviceCredentials>> {
+        self.joining.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     fn session(&self) -> MutexGuard<'_, Option<Session>> {

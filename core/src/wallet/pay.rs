@@ -19,6 +19,16 @@ use crate::pay::{
 };
 use crate::sign::PaymentAuthorization;
 
+/// What one poll of the account's stream brought.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct Polled {
+    /// Money that moved, oldest first.
+    pub events: Vec<Event>,
+    /// What happened to the account's devices, oldest first.
+    pub notices: Vec<Notice>,
+}
+
 /// How long one event poll waits on the backend; below the client's timeout.
 const EVENT_WAIT_SECS: u64 = 10;
 
@@ -260,6 +270,7 @@ impl Wallet {
                     detail: record.error_message.unwrap_or_default(),
                     code: record.error_code.unwrap_or_default(),
                     decline_code: None,
+                    retry_after: None,
                     request_id: String::new(),
                 },
             )))),
@@ -280,14 +291,18 @@ impl Wallet {
         Ok(self.inner.cache()?.intent(intent_id)?)
     }
 
-    /// Reads the next events (waiting up to `wait_secs` for one), applies them to the cache
-    /// and returns them. A payment event settles its intent if it was still pending.
-    pub async fn poll_events(&self, wait_secs: u64) -> Result<Vec<Event>, WalletError> {
+    /// Reads the next events and device notices (waiting up to `wait_secs` for one),
+    /// applies them to the cache and returns them. A payment event settles its intent if it
+    /// was still pending.
+    pub async fn poll_events(&self, wait_secs: u64) -> Result<Polled, WalletError> {
         let (account, creds) = self.credentials().await?;
-        let after = self.inner.cache()?.event_cursor()?;
+        let (after, notices_after) = {
+            let cache = self.inner.cache()?;
+            (cache.event_cursor()?, cache.notice_cursor()?)
+        };
         let page = self
             .api(Some(&account))?
-            .events(&creds, after, wait_secs.min(EVENT_WAIT_SECS))
+            .events(&creds, after, notices_after, wait_secs.min(EVENT_WAIT_SECS))
             .await
             .map_err(WalletError::from_api)?;
         let mut settle = Vec::new();
@@ -310,6 +325,7 @@ impl Wallet {
                 }
             }
             cache.set_event_cursor(page.next_cursor)?;
+            cache.set_notice_cursor(page.next_notice_cursor)?;
         }
         for intent_id in settle {
             let api = self.api(Some(&account))?;
@@ -317,7 +333,10 @@ impl Wallet {
                 self.settled(&p)?;
             }
         }
-        Ok(page.data)
+        Ok(Polled {
+            events: page.data,
+            notices: page.notices,
+        })
     }
 
     /// Follows the event stream until the future is dropped, handing each event to
@@ -327,9 +346,12 @@ impl Wallet {
         let mut backoff = Duration::from_millis(500);
         loop {
             match self.poll_events(EVENT_WAIT_SECS).await {
-                Ok(events) => {
+                Ok(polled) => {
                     backoff = Duration::from_millis(500);
-                    for e in events {
+                    for n in polled.notices {
+                        listener.on_notice(n);
+                    }
+                    for e in polled.events {
                         listener.on_event(e);
                     }
                 }

@@ -50,6 +50,7 @@ final class HomeViewModel: ObservableObject {
         let handle: (Event) -> Void
         init(_ handle: @escaping (Event) -> Void) { self.handle = handle }
         func onEvent(event: Event) { handle(event) }
+        func onNotice(notice: Notice) {}
         func onError(reason: String) {}
     }
 }

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use purse_backend::{Config, RunningServer};
 use purse_core::api::DeviceCredentials;
 use purse_core::keys::{
-    DecisionProtector, KeyProtector, KeyPurpose, KeyringSecrets, NoSecretStore, SecretStore,
-    unwrap_key,
+    Argon2Cost, DecisionProtector, KeyProtector, KeyPurpose, KeyringSecrets, NoSecretStore,
+    SecretStore, unwrap_key,
 };
 use purse_core::{Currency, Wallet, WalletConfig};
 use tempfile::TempDir;
@@ -64,9 +64,12 @@ pub fn wallet_with(
     secrets: Arc<dyn SecretStore>,
     dir: TempDir,
 ) -> TestWallet {
-    let wallet =
-        Wallet::open(WalletConfig::new(dir.path(), protector, secrets.clone()).backend(backend))
-            .unwrap();
+    let wallet = Wallet::open(
+        WalletConfig::new(dir.path(), protector, secrets.clone())
+            .backend(backend)
+            .recovery_cost(Argon2Cost::INSECURE_FAST),
+    )
+    .unwrap();
     TestWallet {
         wallet,
         dir,
@@ -84,6 +87,23 @@ pub async fn enrolled_wallet(backend: &str, name: &str) -> TestWallet {
     );
     w.wallet.enroll(name, cny(), "test phone").await.unwrap();
     w
+}
+
+/// A wallet that is not enrolled (approving biometric stand-in, mock keyring): a new phone.
+pub fn new_phone(backend: &str) -> TestWallet {
+    wallet_with(
+        backend,
+        Arc::new(DecisionProtector::approving()),
+        Arc::new(KeyringSecrets::mock("purse-test").unwrap()),
+        tempfile::tempdir().unwrap(),
+    )
+}
+
+/// An enrolled wallet and the recovery code its enrollment showed.
+pub async fn enrolled_with_code(backend: &str, name: &str) -> (TestWallet, String) {
+    let w = new_phone(backend);
+    let e = w.wallet.enroll(name, cny(), "phone").await.unwrap();
+    (w, e.recovery_code.to_string())
 }
 
 /// An enrolled wallet (approving biometric stand-in, no keyring) and its device

@@ -3,7 +3,8 @@
 
 macro_rules! device_cols {
     () => {
-        "device_id, account_id, name, public_key, payment_public_key, created_at, revoked_at"
+        "device_id, account_id, name, public_key, payment_public_key, created_at, revoked_at,
+         restricted_until"
     };
 }
 macro_rules! account_cols {
@@ -47,5 +48,28 @@ macro_rules! delivery_from {
 macro_rules! funding_cols {
     () => {
         "source_id, account_id, kind, brand, last4, behaviour, created_at"
+    };
+}
+macro_rules! pairing_cols {
+    () => {
+        "pairing_id, secret, device_id, device_name, device_public_key, payment_public_key,
+         state, created_at, expires_at, account_id, approved_by, approved_at"
+    };
+}
+macro_rules! recovery_key_cols {
+    () => {
+        "account_id, lookup, public_key, kdf_algorithm, kdf_memory_kib, kdf_passes, kdf_salt,
+         created_at"
+    };
+}
+macro_rules! recovery_cols {
+    () => {
+        "recovery_id, account_id, device_id, device_name, device_public_key, payment_public_key,
+         state, created_at, completes_at, finished_at, cancelled_by"
+    };
+}
+macro_rules! notice_cols {
+    () => {
+        "seq, account_id, kind, device_id, device_name, recovery_id, completes_at, created_at"
     };
 }

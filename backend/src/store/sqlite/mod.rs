@@ -8,6 +8,7 @@
 
 #[macro_use]
 mod columns;
+mod devices;
 mod reads;
 mod rows;
 pub mod schema;
@@ -217,6 +218,7 @@ mod tests {
             payment_public_key: format!("p{n}"),
             created_at: 1,
             revoked_at: None,
+            restricted_until: None,
         })
     }
 

@@ -2,13 +2,15 @@
 //! unknown currency, state or kind) is a conversion error naming its column.
 
 use purse_core::api::types::{
-    FundingKind, OrderState, Transaction, TransactionKind, TransactionStatus,
+    FundingKind, NoticeKind, OrderState, PairingState, RecoveryKdf, RecoveryState, Transaction,
+    TransactionKind, TransactionStatus,
 };
 use purse_core::money::{Currency, Money};
 use rusqlite::Row;
 use rusqlite::types::Type;
 
 use crate::funding::Behaviour;
+use crate::ledger::devices::*;
 use crate::ledger::rows::*;
 
 fn refused(r: &Row, col: &str, what: String) -> rusqlite::Error {
@@ -56,6 +58,68 @@ pub fn device(r: &Row) -> rusqlite::Result<DeviceRow> {
         payment_public_key: r.get("payment_public_key")?,
         created_at: r.get("created_at")?,
         revoked_at: r.get("revoked_at")?,
+        restricted_until: r.get("restricted_until")?,
+    })
+}
+
+pub fn pairing(r: &Row) -> rusqlite::Result<PairingRow> {
+    Ok(PairingRow {
+        pairing_id: r.get("pairing_id")?,
+        secret: r.get("secret")?,
+        device_id: r.get("device_id")?,
+        device_name: r.get("device_name")?,
+        device_public_key: r.get("device_public_key")?,
+        payment_public_key: r.get("payment_public_key")?,
+        state: parsed(r, "state", PairingState::parse)?,
+        created_at: r.get("created_at")?,
+        expires_at: r.get("expires_at")?,
+        account_id: r.get("account_id")?,
+        approved_by: r.get("approved_by")?,
+        approved_at: r.get("approved_at")?,
+    })
+}
+
+pub fn recovery_key(r: &Row) -> rusqlite::Result<RecoveryKeyRow> {
+    Ok(RecoveryKeyRow {
+        account_id: r.get("account_id")?,
+        lookup: r.get("lookup")?,
+        public_key: r.get("public_key")?,
+        kdf: RecoveryKdf {
+            algorithm: r.get("kdf_algorithm")?,
+            memory_kib: r.get("kdf_memory_kib")?,
+            passes: r.get("kdf_passes")?,
+            salt: r.get("kdf_salt")?,
+        },
+        created_at: r.get("created_at")?,
+    })
+}
+
+pub fn recovery(r: &Row) -> rusqlite::Result<RecoveryRow> {
+    Ok(RecoveryRow {
+        recovery_id: r.get("recovery_id")?,
+        account_id: r.get("account_id")?,
+        device_id: r.get("device_id")?,
+        device_name: r.get("device_name")?,
+        device_public_key: r.get("device_public_key")?,
+        payment_public_key: r.get("payment_public_key")?,
+        state: parsed(r, "state", RecoveryState::parse)?,
+        created_at: r.get("created_at")?,
+        completes_at: r.get("completes_at")?,
+        finished_at: r.get("finished_at")?,
+        cancelled_by: r.get("cancelled_by")?,
+    })
+}
+
+pub fn notice(r: &Row) -> rusqlite::Result<NoticeRow> {
+    Ok(NoticeRow {
+        seq: r.get("seq")?,
+        account_id: r.get("account_id")?,
+        kind: parsed(r, "kind", NoticeKind::parse)?,
+        device_id: r.get("device_id")?,
+        device_name: r.get("device_name")?,
+        recovery_id: r.get("recovery_id")?,
+        completes_at: r.get("completes_at")?,
+        created_at: r.get("created_at")?,
     })
 }
 

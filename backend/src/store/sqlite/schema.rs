@@ -9,9 +9,13 @@ use rusqlite::Connection;
 
 use crate::ledger::StoreError;
 
-pub const VERSION: i64 = 2;
+pub const VERSION: i64 = 3;
 
-const STEPS: &[&str] = &[include_str!("schema_v1.sql"), include_str!("schema_v2.sql")];
+const STEPS: &[&str] = &[
+    include_str!("schema_v1.sql"),
+    include_str!("schema_v2.sql"),
+    include_str!("schema_v3.sql"),
+];
 
 /// Brings the database to [`VERSION`], one transaction per step. A database newer than
 /// this backend is refused rather than guessed at.

@@ -41,7 +41,7 @@ impl Tx for SqliteTx<'_> {
             concat!(
                 "INSERT INTO devices (",
                 device_cols!(),
-                ") VALUES (?, ?, ?, ?, ?, ?, ?)"
+                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
             ),
             params![
                 d.device_id,
@@ -50,7 +50,8 @@ impl Tx for SqliteTx<'_> {
                 d.public_key,
                 d.payment_public_key,
                 d.created_at,
-                d.revoked_at
+                d.revoked_at,
+                d.restricted_until
             ],
         )?;
         Ok(())
@@ -80,6 +81,22 @@ impl Tx for SqliteTx<'_> {
             params![device_id, nonce, expires_at],
         )?;
         Ok(added == 1)
+    }
+
+    fn bump_rate(&mut self, bucket: &str, window_start: i64) -> Result<i64> {
+        Ok(self
+            .one(
+                "INSERT INTO rate_windows (bucket, window_start, count) VALUES (?, ?, 1)
+                 ON CONFLICT (bucket, window_start) DO UPDATE SET count = count + 1
+                 RETURNING count",
+                params![bucket, window_start],
+                |r| r.get(0),
+            )?
+            .unwrap_or(1))
+    }
+
+    fn purge_rates(&mut self, before: i64) -> Result<u64> {
+        Ok(self.execute("DELETE FROM rate_windows WHERE window_start < ?", [before])? as u64)
     }
 
     fn purge_nonces(&mut self, now: i64) -> Result<u64> {

@@ -25,8 +25,10 @@ import org.junit.Test
 /** Collects events the core hands over on its own threads. */
 class QueueListener : EventListener {
     val events = LinkedBlockingQueue<Event>()
+    val notices = LinkedBlockingQueue<Notice>()
     val errors = LinkedBlockingQueue<String>()
     override fun onEvent(event: Event) { events.put(event) }
+    override fun onNotice(notice: Notice) { notices.put(notice) }
     override fun onError(reason: String) { errors.put(reason) }
 }
 
@@ -266,6 +268,63 @@ class WalletTest {
             fail("a paid order was paid again")
         } catch (e: PurseException.PaymentRefused) {
             assertEquals("order_already_paid", e.code)
+        }
+    }
+
+    /**
+     * A second device from Kotlin: the phone approves the tablet's pairing code after both
+     * show one number; then a stranger with the recovery code starts a recovery, the phone
+     * hears of it and stops it, and a rotated code leaves the old one dead.
+     */
+    @Test
+    fun pairAndStopARecoveryFromKotlin() = runBlocking {
+        val phone = newWallet()
+        val enrollment = phone.enroll("Kay", "CNY", "JVM phone")
+        assertEquals(34, enrollment.recoveryCode.length)
+        checkRecoveryCode(enrollment.recoveryCode.lowercase())
+        try {
+            checkRecoveryCode("9" + enrollment.recoveryCode.drop(1))
+            fail("a typo passed")
+        } catch (e: PurseException.CodeTypo) {
+        }
+
+        val tablet = newWallet()
+        val offer = tablet.startPairing("JVM tablet")
+        val request = phone.openPairing(offer.qr)
+        assertEquals("JVM tablet", request.deviceName)
+        assertEquals(offer.confirmation, request.confirmation)
+        try {
+            phone.approvePairing(offer.code, if (offer.confirmation == "000000") "000001" else "000000")
+            fail("a wrong number was accepted")
+        } catch (e: PurseException.ConfirmationMismatch) {
+        }
+        assertEquals("JVM tablet", phone.approvePairing(offer.code, offer.confirmation).name)
+        val joined = tablet.checkJoin() as JoinProgress.Joined
+        assertEquals(enrollment.account.accountId, joined.account.accountId)
+        assertEquals(2, tablet.devices().size)
+        assertTrue(phone.pollEvents(0u).notices.any { it.kind == NoticeKind.DEVICE_ADDED })
+
+        val stranger = newWallet()
+        val recovery = stranger.startRecovery(enrollment.recoveryCode, "Not Kay")
+        assertEquals(RecoveryState.WAITING, recovery.state)
+        assertTrue(stranger.checkJoin() is JoinProgress.Waiting)
+        val notice = phone.pollEvents(0u).notices.single()
+        assertEquals(NoticeKind.RECOVERY_STARTED, notice.kind)
+        assertEquals(recovery.completesAt, notice.completesAt)
+        assertEquals(listOf(recovery.recoveryId), phone.recoveries().map { it.recoveryId })
+        assertEquals(RecoveryState.CANCELLED, phone.cancelRecovery(recovery.recoveryId).state)
+        try {
+            stranger.checkJoin()
+            fail("a cancelled recovery joined")
+        } catch (e: PurseException.RecoveryCancelled) {
+        }
+
+        val rotated = tablet.rotateRecoveryCode()
+        assertFalse(rotated == enrollment.recoveryCode)
+        try {
+            newWallet().startRecovery(enrollment.recoveryCode, "late")
+            fail("the old code still works")
+        } catch (e: PurseException.RecoveryCodeWrong) {
         }
     }
 

@@ -5,6 +5,7 @@ import io.purse.core.TaskHandle
 import io.purse.core.WalletInterface
 import io.purse.model.Event
 import io.purse.model.Money
+import io.purse.model.Notice
 import io.purse.model.Transaction
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.flow.MutableStateFlow
@@ -21,6 +22,8 @@ data class HomeState(
     val error: UiError? = null,
     /** The newest event, for a "Paid 12.34 to Tea House" banner. */
     val lastEvent: Event? = null,
+    /** The newest device notice ("Tablet was added", "a recovery started: stop it?"). */
+    val lastNotice: Notice? = null,
 )
 
 /**
@@ -55,6 +58,10 @@ class HomeViewModel(
                             lastEvent = event,
                         )
                     }
+                }
+
+                override fun onNotice(notice: Notice) {
+                    _state.update { it.copy(lastNotice = notice) }
                 }
 
                 override fun onError(reason: String) {}

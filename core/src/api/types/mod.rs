@@ -16,6 +16,9 @@ macro_rules! wire {
     };
 }
 
+mod devices;
+pub use devices::*;
+
 wire! {
     /// Registers a new account with this device's two public keys.
     ///
@@ -31,8 +34,11 @@ wire! {
         /// Base64 of a 64-byte `r || s` signature.
         pub payment_key_proof: String,
         pub device_name: String,
+        /// The public half of the recovery code the wallet made and showed once.
+        pub recovery: RecoverySetup,
     }
 
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
     pub struct Account {
         pub account_id: String,
         pub name: String,
@@ -51,12 +57,16 @@ wire! {
         pub as_of_seq: i64,
     }
 
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
     pub struct Device {
         pub device_id: String,
         pub name: String,
         pub public_key: String,
         pub created_at: i64,
         pub revoked_at: Option<i64>,
+        /// A recovered device's payments are capped until then.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub restricted_until: Option<i64>,
     }
 
     pub struct DeviceList {
@@ -297,6 +307,11 @@ wire! {
         pub data: Vec<Event>,
         /// The cursor to ask from next (the last event's, or the one given).
         pub next_cursor: i64,
+        /// Notices about the account's devices after `notices_after`, oldest first.
+        #[serde(default)]
+        pub notices: Vec<Notice>,
+        #[serde(default)]
+        pub next_notice_cursor: i64,
     }
 
     /// RFC 9457 problem details, with Purse's extension members.
@@ -311,6 +326,9 @@ wire! {
         pub code: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub decline_code: Option<String>,
+        /// For `rate_limited`: seconds until a try is counted again (also `Retry-After`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub retry_after: Option<i64>,
         #[serde(default)]
         pub request_id: String,
     }
@@ -471,4 +489,14 @@ pub mod codes {
     pub const LIMIT_PER_PAYMENT: &str = "limit_per_payment";
     pub const LIMIT_PER_DAY: &str = "limit_per_day";
     pub const REFUND_EXCEEDS_PAYMENT: &str = "refund_exceeds_payment";
+    pub const RATE_LIMITED: &str = "rate_limited";
+    pub const PAIRING_EXPIRED: &str = "pairing_expired";
+    pub const PAIRING_USED: &str = "pairing_used";
+    pub const PAIRING_SECRET_WRONG: &str = "pairing_secret_wrong";
+    pub const PAIRING_CONFIRMATION_WRONG: &str = "pairing_confirmation_wrong";
+    pub const RECOVERY_CODE_WRONG: &str = "recovery_code_wrong";
+    pub const RECOVERY_CHALLENGE_EXPIRED: &str = "recovery_challenge_expired";
+    pub const RECOVERY_IN_PROGRESS: &str = "recovery_in_progress";
+    pub const RECOVERY_NOT_WAITING: &str = "recovery_not_waiting";
+    pub const LIMIT_AFTER_RECOVERY: &str = "limit_after_recovery";
 }
