@@ -17,6 +17,10 @@ struct Args {
     /// Public base URL when behind a TLS-terminating proxy (signatures cover it).
     #[arg(long)]
     public_url: Option<String>,
+    /// Seconds a recovery waits before the new device joins; every other device of the
+    /// account is told and may stop it meanwhile.
+    #[arg(long, default_value_t = 86_400)]
+    recovery_cool_off: i64,
 }
 
 #[tokio::main]
@@ -31,6 +35,7 @@ async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let server = purse_backend::start(purse_backend::Config {
         public_url: args.public_url,
+        recovery_cool_off_secs: args.recovery_cool_off,
         ..purse_backend::Config::new(args.listen, args.db)
     })
     .await?;

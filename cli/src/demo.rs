@@ -4,7 +4,8 @@
 //! (the software key protector stands in for the fingerprint), links sandbox cards and a
 //! bank account, tops up, shows a decline; a merchant registers and shows an order's QR code,
 //! the customer scans the PNG, sees the verified quote, confirms and pays; both sides are
-//! notified, the merchant refunds part, and the histories show it all.
+//! notified, the merchant refunds part; Ada pairs a second phone, loses both, recovers on a
+//! new one with her recovery code and pays again; and the histories show it all.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -12,6 +13,7 @@ use std::time::Instant;
 use purse_core::api::types::RegisterMerchantRequest;
 use purse_core::keys::{Argon2Cost, NoSecretStore, PassphraseProtector};
 use purse_core::pay::{PayStage, PaymentOutcome};
+use purse_core::wallet::JoinProgress;
 use purse_core::{Currency, Money, Wallet, WalletConfig, WalletError};
 
 /// One received webhook: id, timestamp, signature, body.
@@ -72,6 +74,122 @@ async fn webhook_receiver() -> anyhow::Result<(String, Hooks)> {
     Ok((url, Hooks(got)))
 }
 
+/// The recovery cool-off of the demo's backend.
+const DEMO_COOL_OFF_SECS: i64 = 2;
+
+fn new_phone(dir: &std::path::Path, backend: &str, passphrase: &str) -> anyhow::Result<Wallet> {
+    Ok(Wallet::open(
+        WalletConfig::new(
+            dir,
+            Arc::new(PassphraseProtector::fixed(passphrase, Argon2Cost::DEFAULT)),
+            Arc::new(NoSecretStore),
+        )
+        .backend(backend),
+    )?)
+}
+
+/// Acts 12 and 13: a second phone, then both lost and the wallet recovered with the code.
+/// Returns the recovered phone, Ada's wallet from then on.
+async fn devices_acts(
+    dir: &std::path::Path,
+    backend: &str,
+    phone: &Wallet,
+    recovery_code: &str,
+    shop: &Wallet,
+) -> anyhow::Result<Wallet> {
+    step(
+        12,
+        "Ada pairs a second phone: it shows a code, her first phone approves it",
+    );
+    let tablet = new_phone(
+        &dir.join("second-phone"),
+        backend,
+        "second phone passphrase",
+    )?;
+    let offer = tablet.start_pairing("Ada's second phone").await?;
+    println!(
+        "    the new phone shows code {} and the number {}",
+        offer.code, offer.confirmation
+    );
+    let request = phone.open_pairing(&offer.qr).await?;
+    println!(
+        "    the first phone scanned it: add “{}”? it shows the number {}",
+        request.device_name, request.confirmation
+    );
+    let added = phone
+        .approve_pairing(&offer.code, &request.confirmation)
+        .await?;
+    println!(
+        "    numbers match; the payment key signed the approval: {} added",
+        added.device_id
+    );
+    let JoinProgress::Joined(second) = tablet.check_join().await? else {
+        anyhow::bail!("the second phone did not join");
+    };
+    println!(
+        "    the second phone belongs to {} now; its balance {} and {} transactions came from the backend",
+        second.account_id,
+        tablet.balance().await?,
+        tablet.history(100, None)?.data.len()
+    );
+    for n in phone.poll_events(0).await?.notices {
+        println!(
+            "    first phone notice: {} ({})",
+            n.kind.as_str(),
+            n.device_name
+        );
+    }
+
+    step(
+        13,
+        "Ada loses both phones; on a new one she types her recovery code",
+    );
+    let new = new_phone(&dir.join("new-phone"), backend, "new phone passphrase")?;
+    let recovery = new.start_recovery(recovery_code, "Ada's new phone").await?;
+    println!(
+        "    recovery {} proved the code; the other devices are told and may stop it for {} s",
+        recovery.recovery_id, DEMO_COOL_OFF_SECS
+    );
+    for n in tablet.poll_events(0).await?.notices {
+        println!(
+            "    lost phone notice: {} ({})",
+            n.kind.as_str(),
+            n.device_name
+        );
+    }
+    let joined = loop {
+        match new.check_join().await? {
+            JoinProgress::Joined(a) => break a,
+            JoinProgress::Waiting { .. } => {
+                tokio::time::sleep(std::time::Duration::from_millis(250)).await
+            }
+        }
+    };
+    println!(
+        "    cool-off over: the new phone joined {}; balance {}",
+        joined.account_id,
+        new.balance().await?
+    );
+    match phone.balance().await {
+        Err(WalletError::DeviceRevoked) => {
+            println!("    the lost phones are revoked: they can do nothing")
+        }
+        other => anyhow::bail!("a lost phone still works: {other:?}"),
+    }
+    let order = shop
+        .create_order(Money::parse("5.00 CNY")?, "1 jasmine tea", None)
+        .await?;
+    let quote = new.resolve_payload(&order.payload).await?;
+    let PaymentOutcome::Completed { payment } = new.pay(&quote, None).await? else {
+        anyhow::bail!("the recovered phone could not pay");
+    };
+    println!(
+        "    and pays again: {} to {}; balance {}",
+        payment.amount, payment.merchant_name, payment.balance
+    );
+    Ok(new)
+}
+
 fn unix_now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -87,10 +205,11 @@ pub async fn run() -> anyhow::Result<()> {
     let started = Instant::now();
     let dir = tempfile::tempdir()?;
     step(1, "Starting the reference backend on loopback");
-    let server = purse_backend::start(purse_backend::Config::new(
-        "127.0.0.1:0".parse()?,
-        dir.path().join("backend.db"),
-    ))
+    let server = purse_backend::start(purse_backend::Config {
+        // A day in a real deployment; two seconds so the demo can show a recovery.
+        recovery_cool_off_secs: DEMO_COOL_OFF_SECS,
+        ..purse_backend::Config::new("127.0.0.1:0".parse()?, dir.path().join("backend.db"))
+    })
     .await?;
     println!(
         "    backend at {} (SQLite at {})",
@@ -121,6 +240,10 @@ pub async fn run() -> anyhow::Result<()> {
     println!(
         "    account {}  device {}",
         account.account_id, account.device_id
+    );
+    println!(
+        "    recovery code, shown once for Ada to write down: {}",
+        *enrolled.recovery_code
     );
     println!("    every request from here on is signed by the device key (RFC 9421)");
 
@@ -323,8 +446,17 @@ pub async fn run() -> anyhow::Result<()> {
         );
     }
 
+    let wallet = devices_acts(
+        dir.path(),
+        &server.url(),
+        &wallet,
+        &enrolled.recovery_code,
+        &shop,
+    )
+    .await?;
+
     step(
-        12,
+        14,
         "Balances and histories, as the backend's ledger has them",
     );
     wallet.sync_history().await?;

@@ -179,6 +179,10 @@ enum Command {
         listen: std::net::SocketAddr,
         #[arg(long, default_value = "purse-backend.db")]
         db: PathBuf,
+        /// Seconds a recovery waits before the new device joins (the account's devices may
+        /// stop it meanwhile).
+        #[arg(long, default_value_t = 86_400)]
+        recovery_cool_off: i64,
     },
 }
 
@@ -236,9 +240,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Parse { payload, json } => codes::parse_payload(payload, *json),
-        Command::Backend { listen, db } => {
-            let server =
-                purse_backend::start(purse_backend::Config::new(*listen, db.clone())).await?;
+        Command::Backend {
+            listen,
+            db,
+            recovery_cool_off,
+        } => {
+            let server = purse_backend::start(purse_backend::Config {
+                recovery_cool_off_secs: *recovery_cool_off,
+                ..purse_backend::Config::new(*listen, db.clone())
+            })
+            .await?;
             println!("listening on {}", server.url());
             tokio::signal::ctrl_c().await?;
             server.stop().await;

@@ -17,9 +17,14 @@ struct BackendProcess {
 
 impl BackendProcess {
     fn start(db: &Path) -> Self {
+        Self::start_with(db, &[])
+    }
+
+    fn start_with(db: &Path, extra: &[&str]) -> Self {
         let mut child = Command::new(PURSE)
             .args(["backend", "--listen", "127.0.0.1:0", "--db"])
             .arg(db)
+            .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -208,6 +213,118 @@ fn errors_a_person_can_cause_are_clear_and_nonzero() {
     );
 }
 
+/// Every line of a `--json` command's output, parsed.
+fn json_lines(out: Output) -> Vec<Value> {
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn devices_pair_approve_and_recover_from_the_terminal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let backend =
+        BackendProcess::start_with(&tmp.path().join("b.db"), &["--recovery-cool-off", "1"]);
+    let b = backend.url.as_str();
+    let (ada, tablet, fresh) = (
+        tmp.path().join("ada"),
+        tmp.path().join("tablet"),
+        tmp.path().join("fresh"),
+    );
+    let pw = Some("ada pass");
+    let init = ok_json(purse(&ada, b, pw, &["init", "--name", "Ada", "--json"]));
+    let code = init["recovery_code"].as_str().unwrap().to_owned();
+    assert_eq!(code.len(), 34);
+    let text = purse(&tmp.path().join("bo"), b, pw, &["init", "--name", "Bo"]);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("recovery code (shown once"));
+
+    let tab_pw = Some("tablet pass");
+    let pair = ["devices", "pair", "--device-name", "Tablet", "--json"];
+    let lines = json_lines(purse(
+        &tablet,
+        b,
+        tab_pw,
+        &[&pair[..], &["--wait", "0"]].concat(),
+    ));
+    let (offer, state) = (&lines[0], &lines[1]);
+    assert_eq!(state["state"], "waiting");
+    let pairing_code = offer["code"].as_str().unwrap();
+    let number = offer["confirmation"].as_str().unwrap();
+    let wrong = if number == "000000" {
+        "000001"
+    } else {
+        "000000"
+    };
+    fails_with(
+        purse(
+            &ada,
+            b,
+            pw,
+            &["devices", "approve", pairing_code, "--confirm", wrong],
+        ),
+        "do not match",
+    );
+    let added = ok_json(purse(
+        &ada,
+        b,
+        pw,
+        &[
+            "devices",
+            "approve",
+            pairing_code,
+            "--confirm",
+            number,
+            "--json",
+        ],
+    ));
+    assert_eq!(added["name"], "Tablet");
+    let lines = json_lines(purse(
+        &tablet,
+        b,
+        tab_pw,
+        &[&pair[..], &["--wait", "5"]].concat(),
+    ));
+    let joined = lines.last().unwrap();
+    assert_eq!(
+        (&joined["state"], &joined["account_id"]),
+        (&Value::from("joined"), &init["account_id"])
+    );
+    let devices = ok_json(purse(&tablet, b, tab_pw, &["devices", "--json"]));
+    assert_eq!(devices["data"].as_array().unwrap().len(), 2);
+
+    let lines = json_lines(purse(
+        &fresh,
+        b,
+        Some("fresh pass"),
+        &["recover", "--code", &code, "--wait", "5", "--json"],
+    ));
+    assert_eq!(lines[0]["state"], "waiting");
+    assert_eq!(lines.last().unwrap()["state"], "joined");
+    fails_with(purse(&ada, b, pw, &["balance"]), "revoked");
+    let rotated = ok_json(purse(
+        &fresh,
+        b,
+        Some("fresh pass"),
+        &["recovery", "rotate", "--json"],
+    ));
+    assert_ne!(rotated["recovery_code"].as_str().unwrap(), code);
+    fails_with(
+        purse(
+            &tmp.path().join("late"),
+            b,
+            Some("late pass"),
+            &["recover", "--code", &code],
+        ),
+        "not right",
+    );
+}
+
 #[test]
 fn demo_runs_the_whole_story() {
     let out = Command::new(PURSE).arg("demo").output().unwrap();
@@ -223,8 +340,12 @@ fn demo_runs_the_whole_story() {
     assert!(text.contains("customer event: payment -12.34 CNY (Tea House)"));
     assert!(text.contains("signature verified"));
     assert!(text.contains("customer event: refund +2.34 CNY"));
-    assert!(text.contains("customer balance: 110.00 CNY"));
-    assert!(text.contains("merchant balance: 10.00 CNY"));
+    assert!(text.contains("first phone notice: device_added (Ada's second phone)"));
+    assert!(text.contains("lost phone notice: recovery_started (Ada's new phone)"));
+    assert!(text.contains("the lost phones are revoked"));
+    assert!(text.contains("and pays again: 5.00 CNY to Tea House; balance 105.00 CNY"));
+    assert!(text.contains("customer balance: 105.00 CNY"));
+    assert!(text.contains("merchant balance: 15.00 CNY"));
     assert!(text.contains("ledger audit: balanced"));
 }
 

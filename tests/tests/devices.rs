@@ -302,3 +302,88 @@ async fn a_rotated_recovery_code_replaces_the_old_one() {
     joined(&phone).await;
     assert!(notices(&phone).await.is_empty());
 }
+
+/// The old phone paid, but the answer was lost: its intent is pending when the phone is
+/// lost. The recovered device sees that payment once, from the backend, and nothing of the
+/// old outbox; the old phone, found again, can no longer ask.
+#[tokio::test]
+async fn a_payment_pending_on_the_lost_phone_counts_once_after_recovery() {
+    use purse_core::api::RetryPolicy;
+    use purse_core::keys::{Argon2Cost, DecisionProtector, NoSecretStore};
+    use purse_core::{Wallet, WalletConfig};
+    let b = Backend::start_with(|c| c.recovery_cool_off_secs = 1).await;
+    let proxy = common::proxy::FaultyProxy::start(&b.url(), 1, 0, Duration::ZERO).await;
+    let (shop, _, _) = merchant_wallet(&b.url(), "Kiosk", None).await;
+    let dir = tempfile::tempdir().unwrap();
+    let lost = Wallet::open(
+        WalletConfig::new(
+            dir.path(),
+            std::sync::Arc::new(DecisionProtector::approving()),
+            std::sync::Arc::new(NoSecretStore),
+        )
+        .backend(&proxy.url)
+        .recovery_cost(Argon2Cost::INSECURE_FAST)
+        .network(
+            Duration::from_millis(400),
+            RetryPolicy {
+                attempts: 2,
+                first_backoff: Duration::from_millis(5),
+                max_backoff: Duration::from_millis(10),
+            },
+        ),
+    )
+    .unwrap();
+    let code = lost
+        .enroll("Ivy", cny(), "old phone")
+        .await
+        .unwrap()
+        .recovery_code;
+    let card = lost
+        .link_card("4242 4242 4242 4242", 12, 2030)
+        .await
+        .unwrap();
+    lost.topup(&card.source_id, money("50.00 CNY"))
+        .await
+        .unwrap();
+    let order = shop
+        .wallet
+        .create_order(money("8.00 CNY"), "", None)
+        .await
+        .unwrap();
+    let prepared = lost.resolve_payload(&order.payload).await.unwrap();
+    let mut answered = proxy.hold_answers("/v1/payments");
+    let intent_id = match lost.pay(&prepared, None).await.unwrap() {
+        PaymentOutcome::Pending { intent_id } => intent_id,
+        other => panic!("the answer was held, yet {other:?}"),
+    };
+    assert!(
+        answered.recv().await.unwrap().contains("201"),
+        "the backend paid"
+    );
+
+    let phone = new_phone(&b.url());
+    phone
+        .wallet
+        .start_recovery(&code, "New phone")
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    joined(&phone).await;
+    let payments: Vec<_> = history(&phone)
+        .data
+        .into_iter()
+        .filter(|t| t.intent_id.as_deref() == Some(intent_id.as_str()))
+        .collect();
+    assert_eq!(payments.len(), 1, "the lost answer's payment, once");
+    assert_eq!(phone.wallet.balance().await.unwrap(), money("42.00 CNY"));
+    assert!(
+        phone.wallet.payment_intents(10).unwrap().is_empty(),
+        "no old outbox here"
+    );
+
+    proxy.release_answers();
+    let e = lost.settle(&intent_id).await.unwrap_err();
+    assert!(matches!(e, WalletError::DeviceRevoked), "{e}");
+    assert_eq!(shop.wallet.balance().await.unwrap(), money("8.00 CNY"));
+    b.assert_ledger_sound().await;
+}
