@@ -44,6 +44,17 @@ echo "==> bindings: Kotlin and Swift generated from the built library"
 ./scripts/bindings.sh
 grep -q "public func scanLumaFrame" target/bindings/swift/PurseCore.swift
 grep -q "public struct Money" target/bindings/swift/PurseModel.swift
+# Both files land in one Swift module (ios/build-xcframework.sh): a name declared in both
+# would only fail on a Mac, so it fails here (fileprivate helpers may repeat).
+swift_names() {
+    grep -oE '^(public |open |internal )?(struct|enum|class|protocol|func|typealias) [A-Za-z_][A-Za-z0-9_]*' "$1" \
+        | awk '{print $NF}' | sort -u
+}
+clash=$(comm -12 <(swift_names target/bindings/swift/PurseCore.swift) <(swift_names target/bindings/swift/PurseModel.swift))
+if [ -n "$clash" ]; then
+    echo "declared in both PurseCore.swift and PurseModel.swift: $clash" >&2
+    exit 1
+fi
 
 echo "==> Kotlin bindings: compiled with kotlinc, tested on the JVM"
 ./scripts/kotlin-test.sh

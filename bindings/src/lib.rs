@@ -15,6 +15,7 @@
 
 uniffi::setup_scaffolding!();
 
+mod devices;
 mod error;
 mod platform;
 mod prepared;
@@ -23,6 +24,7 @@ mod runtime;
 mod task_handle;
 mod wallet;
 
+pub use devices::*;
 pub use error::{ProtectorFailure, PurseError};
 pub use platform::{EventListener, KeyProtector, PaymentListener};
 pub use prepared::PreparedPayment;

@@ -87,10 +87,10 @@ impl From<purse_core::wallet::PaymentUpdate> for PaymentUpdate {
     }
 }
 
-/// The enrolled account, from the wallet's own records (no network); its wrapped keys stay
-/// in the core.
+/// The enrolled account as this wallet holds it, from its own records (no network): the
+/// wire's `Account` plus this device and its backend; the wrapped keys stay in the core.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct Account {
+pub struct WalletAccount {
     pub account_id: String,
     pub device_id: String,
     pub name: String,
@@ -98,9 +98,9 @@ pub struct Account {
     pub backend_url: String,
 }
 
-impl From<purse_core::cache::AccountRecord> for Account {
+impl From<purse_core::cache::AccountRecord> for WalletAccount {
     fn from(a: purse_core::cache::AccountRecord) -> Self {
-        Account {
+        WalletAccount {
             account_id: a.account_id,
             device_id: a.device_id,
             name: a.name,
@@ -108,43 +108,6 @@ impl From<purse_core::cache::AccountRecord> for Account {
             backend_url: a.backend_url,
         }
     }
-}
-
-/// What enrollment gives: the account, and the recovery code to show once (then drop it:
-/// the wallet keeps no copy).
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct Enrollment {
-    pub account: Account,
-    pub recovery_code: String,
-}
-
-/// Where a joining device (pairing or recovering) is.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
-pub enum JoinProgress {
-    /// Still waiting, until the pairing expires or the recovery's cool-off ends.
-    Waiting { until: i64 },
-    /// The device belongs to the account; history and balance were fetched.
-    Joined { account: Account },
-}
-
-impl From<purse_core::wallet::JoinProgress> for JoinProgress {
-    fn from(p: purse_core::wallet::JoinProgress) -> Self {
-        match p {
-            purse_core::wallet::JoinProgress::Waiting { until } => JoinProgress::Waiting { until },
-            purse_core::wallet::JoinProgress::Joined(a) => {
-                JoinProgress::Joined { account: a.into() }
-            }
-        }
-    }
-}
-
-/// Checks a recovery code as typed, offline: `CodeTypo` says what is wrong before anything
-/// is sent, so the screen can say so while the user types.
-#[uniffi::export]
-pub fn check_recovery_code(code: String) -> Result<(), PurseError> {
-    purse_core::devices::RecoveryCode::parse(&code)
-        .map(|_| ())
-        .map_err(|e| purse_core::WalletError::from(e).into())
 }
 
 #[cfg(test)]

@@ -14,12 +14,13 @@ use purse_core::wallet::WatchPolicy;
 use purse_core::wallet::{PairingOffer, PairingRequest, Polled};
 use purse_core::{Currency, Money, WalletConfig};
 
+use crate::devices::{Enrollment, JoinProgress};
 use crate::error::PurseError;
 use crate::platform::{
     EventListener, ForeignListener, ForeignProtector, KeyProtector, PaymentListener,
 };
 use crate::prepared::PreparedPayment;
-use crate::records::{Account, Enrollment, JoinProgress, ScannedCode};
+use crate::records::{ScannedCode, WalletAccount};
 use crate::runtime::{run, run_blocking};
 use crate::task_handle::TaskHandle;
 
@@ -65,7 +66,7 @@ impl Wallet {
     }
 
     /// The enrolled account, or `None` before enrollment. No network.
-    pub fn account(&self) -> Result<Option<Account>, PurseError> {
+    pub fn account(&self) -> Result<Option<WalletAccount>, PurseError> {
         Ok(self.core.account()?.map(Into::into))
     }
 

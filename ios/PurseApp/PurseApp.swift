@@ -1,5 +1,6 @@
 import PurseCore
 import SwiftUI
+import UIKit
 
 /// The app: one wallet in Application Support, keys behind Face ID / Touch ID.
 @main
@@ -8,20 +9,41 @@ struct PurseApp: App {
     static let backendURL = "http://127.0.0.1:8080"
     let wallet: Wallet
     @State private var scanning = false
+    @State private var showingDevices = false
+    @State private var recoveryCode: String?
+    @State private var enrolled: Bool
 
     init() {
         let dir = FileManager.default.urls(for: .applicationSupportDirectory, in: .userDomainMask)[0]
             .appendingPathComponent("wallet")
         // A wallet that cannot open is a broken installation: nothing useful can be shown.
         wallet = try! Wallet.open(dataDir: dir.path, backendUrl: Self.backendURL, protector: KeychainKeyProtector())
+        _enrolled = State(initialValue: (try? wallet.account()) != nil)
     }
 
     var body: some Scene {
         WindowGroup {
-            if scanning {
+            if let code = recoveryCode {
+                RecoveryCodeView(model: RecoveryCodeViewModel(code: code), onDone: { recoveryCode = nil })
+            } else if !enrolled {
+                JoinView(
+                    model: JoinViewModel(wallet: wallet),
+                    deviceName: UIDevice.current.name,
+                    onCreated: { recoveryCode = $0; enrolled = true },
+                    onJoined: { enrolled = true }
+                )
+            } else if showingDevices {
+                NavigationStack {
+                    DevicesView(model: DevicesViewModel(wallet: wallet), onNewRecoveryCode: { recoveryCode = $0 })
+                        .toolbar { Button("Done") { showingDevices = false } }
+                }
+            } else if scanning {
                 PayFlowView(model: PayViewModel(wallet: wallet), onClose: { scanning = false })
             } else {
                 HomeView(model: HomeViewModel(wallet: wallet), onScan: { scanning = true })
+                    .overlay(alignment: .topTrailing) {
+                        Button("Devices") { showingDevices = true }.padding()
+                    }
             }
         }
     }

@@ -49,6 +49,12 @@ impl RecoveryCode {
         })
     }
 
+    /// Whether `typed` is this code, in any spelling the reader forgives (the check step
+    /// after the code was shown: the user types back what they wrote down).
+    pub fn matches(&self, typed: &str) -> bool {
+        RecoveryCode::parse(typed).is_ok_and(|t| *t.secret == *self.secret)
+    }
+
     /// The code as the user writes it down: `XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX`.
     pub fn text(&self) -> Zeroizing<String> {
         Zeroizing::new(code::encode(DOMAIN, &self.secret))
@@ -248,6 +254,14 @@ mod tests {
         ] {
             assert!(code.derive_key(&kdf).is_err(), "{kdf:?}");
         }
+    }
+
+    #[test]
+    fn a_code_matches_its_sloppy_spelling_only() {
+        let code = RecoveryCode::generate().unwrap();
+        assert!(code.matches(&code.text().to_lowercase().replace('-', " ")));
+        assert!(!code.matches(&RecoveryCode::generate().unwrap().text()));
+        assert!(!code.matches("not a code"));
     }
 
     #[test]

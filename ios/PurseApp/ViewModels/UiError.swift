@@ -45,6 +45,18 @@ struct UiError: Equatable {
             return UiError(title: "Declined", detail: reason, canRetry: false, scanAgain: false, reference: requestId)
         case let .Refused(_, reason, requestId):
             return UiError(title: "Refused", detail: reason, canRetry: false, scanAgain: false, reference: requestId)
+        case let .CodeTypo(reason):
+            return UiError(title: "Check the code", detail: reason, canRetry: false, scanAgain: true)
+        case .PairingExpired:
+            return UiError(title: "Code expired", detail: "Show a new code on the new phone.", canRetry: false, scanAgain: true)
+        case .ConfirmationMismatch:
+            return UiError(title: "Numbers differ", detail: "Do not add this device: the numbers on the two screens are not the same.", canRetry: false, scanAgain: true)
+        case .RecoveryCodeWrong:
+            return UiError(title: "Not your recovery code", detail: "No wallet has this code. Check it letter by letter.", canRetry: false, scanAgain: false)
+        case .RecoveryCancelled:
+            return UiError(title: "Recovery stopped", detail: "One of the wallet's devices stopped this recovery.", canRetry: false, scanAgain: false)
+        case let .RateLimited(retryAfterSecs, requestId):
+            return UiError(title: "Too many attempts", detail: "Try again in \(retryAfterSecs) s.", canRetry: false, scanAgain: false, reference: requestId)
         case .Cancelled:
             return UiError(title: "Cancelled", detail: "", canRetry: true, scanAgain: false)
         case let .Internal(reason):

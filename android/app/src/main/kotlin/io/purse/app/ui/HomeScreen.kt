@@ -25,7 +25,7 @@ import io.purse.app.viewmodel.MoneyText
 import io.purse.model.Transaction
 
 @Composable
-fun HomeScreen(vm: HomeViewModel, onScan: () -> Unit, onHistory: () -> Unit) {
+fun HomeScreen(vm: HomeViewModel, onScan: () -> Unit, onHistory: () -> Unit, onDevices: () -> Unit) {
     DisposableEffect(vm) {
         vm.start()
         onDispose { vm.stop() }
@@ -40,6 +40,9 @@ fun HomeScreen(vm: HomeViewModel, onScan: () -> Unit, onHistory: () -> Unit) {
             modifier = Modifier.semantics { contentDescription = balance?.let { MoneyText.spoken(it) } ?: "balance unknown" },
         )
         state.error?.let { Text("${it.title}: ${it.detail}", color = MaterialTheme.colorScheme.error) }
+        state.lastNotice?.takeIf { it.kind == io.purse.model.NoticeKind.RECOVERY_STARTED }?.let {
+            Text("Someone is recovering this wallet on “${it.deviceName}”. Open Devices to stop it.", color = MaterialTheme.colorScheme.error)
+        }
         Row(horizontalArrangement = Arrangement.spacedBy(12.dp)) {
             Button(onClick = onScan) { Text("Scan to pay") }
             OutlinedButton(onClick = { vm.refresh() }) { Text(if (state.refreshing) "Refreshing…" else "Refresh") }
@@ -49,6 +52,7 @@ fun HomeScreen(vm: HomeViewModel, onScan: () -> Unit, onHistory: () -> Unit) {
             items(state.recent, key = { it.transactionId }) { TransactionRow(it) }
         }
         OutlinedButton(onClick = onHistory, modifier = Modifier.fillMaxWidth()) { Text("All transactions") }
+        OutlinedButton(onClick = onDevices, modifier = Modifier.fillMaxWidth()) { Text("Devices and recovery") }
     }
 }
 

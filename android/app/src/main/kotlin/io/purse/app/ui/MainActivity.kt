@@ -12,9 +12,10 @@ import androidx.compose.runtime.setValue
 import androidx.fragment.app.FragmentActivity
 import androidx.lifecycle.viewmodel.compose.viewModel
 import io.purse.app.PurseApplication
+import io.purse.app.viewmodel.RecoveryCodeViewModel
 
 /** The screens the app moves between; the activity only switches and forwards. */
-enum class Screen { HOME, SCAN, HISTORY }
+enum class Screen { HOME, SCAN, HISTORY, DEVICES, RECOVERY_CODE, JOIN }
 
 /**
  * A `FragmentActivity` because `BiometricPrompt` needs one. Payment screens set
@@ -27,18 +28,37 @@ class MainActivity : FragmentActivity() {
         super.onCreate(savedInstanceState)
         setContent {
             MaterialTheme {
-                var screen by remember { mutableStateOf(Screen.HOME) }
+                var screen by remember {
+                    mutableStateOf(if (app.wallet.account() == null) Screen.JOIN else Screen.HOME)
+                }
+                var recoveryCode by remember { mutableStateOf<RecoveryCodeViewModel?>(null) }
                 val homeModel = viewModel { HomeScreenModel(app.wallet) }
                 val payModel = viewModel { PayScreenModel(app.wallet) }
-                SideEffect { secure(screen == Screen.SCAN) }
+                val devicesModel = viewModel { DevicesScreenModel(app.wallet) }
+                SideEffect { secure(screen == Screen.SCAN || screen == Screen.RECOVERY_CODE || screen == Screen.JOIN) }
                 when (screen) {
                     Screen.HOME -> HomeScreen(
                         homeModel.home,
                         onScan = { payModel.pay.scanAgain(); screen = Screen.SCAN },
                         onHistory = { homeModel.history.reload(); screen = Screen.HISTORY },
+                        onDevices = { screen = Screen.DEVICES },
                     )
                     Screen.SCAN -> PayFlow(payModel.pay, onClose = { screen = Screen.HOME })
                     Screen.HISTORY -> HistoryScreen(homeModel.history, onBack = { screen = Screen.HOME })
+                    Screen.DEVICES -> DevicesScreen(
+                        devicesModel.devices,
+                        onNewRecoveryCode = { recoveryCode = RecoveryCodeViewModel(it); screen = Screen.RECOVERY_CODE },
+                        onBack = { screen = Screen.HOME },
+                    )
+                    Screen.RECOVERY_CODE -> recoveryCode?.let {
+                        RecoveryCodeScreen(it, onDone = { recoveryCode = null; screen = Screen.HOME })
+                    }
+                    Screen.JOIN -> JoinScreen(
+                        devicesModel.join,
+                        deviceName = android.os.Build.MODEL,
+                        onCreated = { recoveryCode = RecoveryCodeViewModel(it); screen = Screen.RECOVERY_CODE },
+                        onJoined = { screen = Screen.HOME },
+                    )
                 }
             }
         }

@@ -2,8 +2,10 @@ package io.purse.app.ui
 
 import androidx.lifecycle.ViewModel
 import androidx.lifecycle.viewModelScope
+import io.purse.app.viewmodel.DevicesViewModel
 import io.purse.app.viewmodel.HistoryViewModel
 import io.purse.app.viewmodel.HomeViewModel
+import io.purse.app.viewmodel.JoinViewModel
 import io.purse.app.viewmodel.PayViewModel
 import io.purse.core.WalletInterface
 
@@ -20,4 +22,9 @@ class HomeScreenModel(wallet: WalletInterface) : ViewModel() {
     val history = HistoryViewModel(wallet)
 
     override fun onCleared() = home.stop()
+}
+
+class DevicesScreenModel(wallet: WalletInterface) : ViewModel() {
+    val devices = DevicesViewModel(wallet, viewModelScope)
+    val join = JoinViewModel(wallet, viewModelScope)
 }

@@ -233,4 +233,83 @@ class ViewModelTest {
         assertEquals("received 12.3456 UYW", MoneyText.spokenChange(Money(123456, "UYW"), Locale.US))
         assertEquals("KWD1.500", MoneyText.format(Money(1500, "KWD"), Locale.US))
     }
+
+    private suspend fun enrolledWithCode(): Pair<Wallet, String> {
+        val w = Wallet.open(backend.walletDir(), backend.url, protector)
+        return w to w.enroll("Kay", "CNY", "JVM phone").recoveryCode
+    }
+
+    @Test
+    fun theRecoveryCodeIsShownOnceAndCheckedBeforeItIsForgotten() = runBlocking {
+        val join = JoinViewModel(Wallet.open(backend.walletDir(), backend.url, protector), scope)
+        join.create("Lu", "CNY", "JVM phone")
+        val created = join.state.await("created") { it is JoinState.Created } as JoinState.Created
+        val code = created.recoveryCode
+        val vm = RecoveryCodeViewModel(code)
+        assertEquals(7, (vm.state.value as RecoveryCodeState.Showing).groups.size)
+        vm.written()
+        vm.check("9" + code.drop(1))
+        assertNotNull("a typo is named", (vm.state.value as RecoveryCodeState.Checking).problem)
+        vm.showAgain()
+        assertTrue(vm.state.value is RecoveryCodeState.Showing)
+        vm.written()
+        vm.check(code.lowercase().replace('-', ' '))
+        assertEquals(RecoveryCodeState.Saved, vm.state.value)
+        vm.showAgain()
+        assertEquals("gone once saved", RecoveryCodeState.Saved, vm.state.value)
+    }
+
+    @Test
+    fun aNewPhonePairsWhenThePhoneOfTheWalletApproves() = runBlocking {
+        val (phone, _) = enrolledWithCode()
+        val tablet = Wallet.open(backend.walletDir(), backend.url, protector)
+        val join = JoinViewModel(tablet, scope, pollMillis = 100)
+        join.resume()
+        join.state.await("choosing") { it is JoinState.Choosing }
+        join.pair("JVM tablet")
+        val showing = join.state.await("code") { it is JoinState.ShowingCode } as JoinState.ShowingCode
+
+        val devices = DevicesViewModel(phone, scope)
+        devices.open(showing.offer.qr)
+        val confirm = devices.state.await("confirm") { it.approving is ApproveStep.Confirm }
+            .approving as ApproveStep.Confirm
+        assertEquals("JVM tablet", confirm.request.deviceName)
+        assertEquals(showing.offer.confirmation, confirm.request.confirmation)
+        devices.approve()
+        devices.state.await("added") { it.approving is ApproveStep.Added }
+        devices.state.await("two devices") { it.devices.size == 2 }
+
+        val joined = join.state.await("joined") { it is JoinState.Joined } as JoinState.Joined
+        assertEquals(phone.account()!!.accountId, joined.account.accountId)
+    }
+
+    @Test
+    fun aRecoveryWaitsAndThePhoneOfTheWalletStopsIt() = runBlocking {
+        val (phone, code) = enrolledWithCode()
+        val stranger = Wallet.open(backend.walletDir(), backend.url, protector)
+        val join = JoinViewModel(stranger, scope, pollMillis = 100)
+        join.useRecoveryCode()
+        join.typed(code.dropLast(3))
+        assertNotNull((join.state.value as JoinState.TypingCode).typo)
+        join.typed(code)
+        assertNull((join.state.value as JoinState.TypingCode).typo)
+        join.recover(code, "Not Kay")
+        join.state.await("cool-off") { it is JoinState.WaitingForCoolOff }
+
+        val devices = DevicesViewModel(phone, scope)
+        devices.refresh()
+        val listed = devices.state.await("listed") { it.recoveries.isNotEmpty() }
+        assertEquals("Not Kay", listed.recoveries[0].deviceName)
+        devices.cancelRecovery(listed.recoveries[0].recoveryId)
+        devices.state.await("stopped") { it.recoveries.isEmpty() }
+
+        val failed = join.state.await("failed") { it is JoinState.Failed } as JoinState.Failed
+        assertEquals("Recovery stopped", failed.error.title)
+
+        devices.rotateRecoveryCode()
+        val rotated = devices.state.await("new code") { it.newRecoveryCode != null }
+        assertFalse(rotated.newRecoveryCode == code)
+        devices.recoveryCodeShown()
+        assertNull(devices.state.value.newRecoveryCode)
+    }
 }
