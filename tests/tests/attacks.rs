@@ -282,8 +282,18 @@ async fn openapi_document_is_served_and_describes_the_api() {
         "/v1/topups",
         "/v1/devices/{device_id}/revoke",
         "/v1/funding/cards",
+        "/v1/pairings",
+        "/v1/pairings/{pairing_id}",
+        "/v1/pairings/{pairing_id}/open",
+        "/v1/pairings/{pairing_id}/approve",
+        "/v1/recovery/challenge",
+        "/v1/recovery/rotate",
+        "/v1/recoveries",
+        "/v1/recoveries/{recovery_id}",
+        "/v1/recoveries/{recovery_id}/cancel",
     ] {
         assert!(doc["paths"][path].is_object(), "missing {path}");
     }
     assert!(doc["components"]["schemas"]["Money"].is_object());
+    assert!(doc["components"]["schemas"]["Notice"].is_object());
 }
