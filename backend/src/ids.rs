@@ -8,3 +8,18 @@ pub fn random_id(prefix: &str) -> String {
         .expect("the system RNG works");
     format!("{prefix}_{}", hex::encode(b))
 }
+
+/// A six-digit one-time code, uniform over 000000-999999.
+pub fn one_time_code() -> String {
+    use ring::rand::SecureRandom;
+    let rng = ring::rand::SystemRandom::new();
+    loop {
+        let mut b = [0u8; 4];
+        rng.fill(&mut b).expect("the system RNG works");
+        let n = u32::from_be_bytes(b);
+        // Rejecting the top sliver keeps every code equally likely.
+        if n < u32::MAX - u32::MAX % 1_000_000 {
+            return format!("{:06}", n % 1_000_000);
+        }
+    }
+}

@@ -12,6 +12,7 @@
 pub mod app;
 pub mod auth;
 pub mod clock;
+pub mod contacts;
 pub mod funding;
 pub mod idempotency;
 pub mod ids;

@@ -4,8 +4,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use purse_core::api::types::{
-    Device, FundingSource, Limits, MerchantRegistration, Order, Recovery, Refund,
-    RegisterMerchantRequest, Topup, TransactionPage,
+    ContactChallenge, ContactKind, Device, FundingSource, Limits, MerchantRegistration, Order,
+    Profile, Recipient, Recovery, Refund, RegisterMerchantRequest, SandboxMessage, Topup,
+    TransactionPage,
 };
 use purse_core::keys::NoSecretStore;
 use purse_core::pay::PaymentOutcome;
@@ -88,6 +89,49 @@ impl Wallet {
             })
         })
         .await
+    }
+
+    /// The account's handle and proven phone and email.
+    pub async fn profile(&self) -> Result<Profile, PurseError> {
+        self.with(|w| async move { Ok(w.profile().await?) }).await
+    }
+
+    /// Claims a handle (`$bo`); the old one becomes free.
+    pub async fn set_handle(&self, handle: String) -> Result<Profile, PurseError> {
+        self.with(move |w| async move { Ok(w.set_handle(&handle).await?) })
+            .await
+    }
+
+    /// Sends a one-time code to a phone number (with its country code) or an email.
+    pub async fn add_contact(
+        &self,
+        kind: ContactKind,
+        value: String,
+    ) -> Result<ContactChallenge, PurseError> {
+        self.with(move |w| async move { Ok(w.add_contact(kind, &value).await?) })
+            .await
+    }
+
+    /// Proves the contact with the six digits it received.
+    pub async fn verify_contact(
+        &self,
+        challenge_id: String,
+        code: String,
+    ) -> Result<Profile, PurseError> {
+        self.with(move |w| async move { Ok(w.verify_contact(&challenge_id, &code).await?) })
+            .await
+    }
+
+    /// Finds someone by `$handle`, phone or email: handle and masked name only.
+    pub async fn find_recipient(&self, query: String) -> Result<Recipient, PurseError> {
+        self.with(move |w| async move { Ok(w.find_recipient(&query).await?) })
+            .await
+    }
+
+    /// What the sandbox backend "sent" this account (its one-time codes).
+    pub async fn sandbox_messages(&self) -> Result<Vec<SandboxMessage>, PurseError> {
+        self.with(|w| async move { Ok(w.sandbox_messages().await?) })
+            .await
     }
 
     /// The account's devices, from the backend.

@@ -7,6 +7,7 @@ mod merchant;
 mod output;
 mod passphrase;
 mod pay;
+mod people;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -125,6 +126,32 @@ enum Command {
     Recovery {
         #[command(subcommand)]
         action: devices::RecoveryAction,
+    },
+    /// This account's handle and proven phone and email.
+    Profile {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Claim a handle: `handle set '$ada'`.
+    Handle {
+        #[command(subcommand)]
+        action: people::HandleAction,
+    },
+    /// Prove a phone number or email with a one-time code.
+    Contacts {
+        #[command(subcommand)]
+        action: people::ContactAction,
+    },
+    /// Find someone by '$handle', phone number or email (masked name, never their contacts).
+    Find {
+        query: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// What the sandbox backend "sent" (one-time codes).
+    Sandbox {
+        #[command(subcommand)]
+        action: people::SandboxAction,
     },
     /// Unlock the device key for this session (kept in the OS keyring where one runs).
     Unlock,
@@ -412,6 +439,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let wallet = open_wallet(&cli, code.is_some())?;
             devices::recover(&wallet, code.as_deref(), device_name, *wait, *json).await
         }
+        Command::Profile { json } => people::profile(&open_wallet(&cli, false)?, *json).await,
+        Command::Handle { action } => people::handle(&open_wallet(&cli, false)?, action).await,
+        Command::Contacts { action } => people::contacts(&open_wallet(&cli, false)?, action).await,
+        Command::Find { query, json } => {
+            people::find(&open_wallet(&cli, false)?, query, *json).await
+        }
+        Command::Sandbox { action } => people::sandbox(&open_wallet(&cli, false)?, action).await,
         Command::Recovery { action } => {
             let wallet = open_wallet(&cli, false)?;
             devices::recovery(&wallet, action).await

@@ -326,6 +326,63 @@ fn devices_pair_approve_and_recover_from_the_terminal() {
 }
 
 #[test]
+fn handles_contacts_and_finding_people_from_the_terminal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let backend = BackendProcess::start(&tmp.path().join("b.db"));
+    let b = backend.url.as_str();
+    let (bo, ada) = (tmp.path().join("bo"), tmp.path().join("ada"));
+    let pw = Some("pass");
+    ok_json(purse(&bo, b, pw, &["init", "--name", "Bo Li", "--json"]));
+    ok_json(purse(&ada, b, pw, &["init", "--name", "Ada", "--json"]));
+    let p = ok_json(purse(&bo, b, pw, &["handle", "set", "$Bo_Li", "--json"]));
+    assert_eq!(p["handle"], "$bo_li");
+    let c = ok_json(purse(
+        &bo,
+        b,
+        pw,
+        &["contacts", "add", "--phone", "+86 138 0013 8000", "--json"],
+    ));
+    assert_eq!(c["value"], "+8613800138000");
+    let sent = ok_json(purse(&bo, b, pw, &["sandbox", "messages", "--json"]));
+    let body = sent["data"][0]["body"].as_str().unwrap();
+    let code: String = body
+        .split_whitespace()
+        .map(|w| w.trim_end_matches('.'))
+        .find(|w| w.len() == 6 && w.bytes().all(|b| b.is_ascii_digit()))
+        .unwrap()
+        .to_owned();
+    let challenge = c["challenge_id"].as_str().unwrap();
+    let p = ok_json(purse(
+        &bo,
+        b,
+        pw,
+        &["contacts", "verify", challenge, &code, "--json"],
+    ));
+    assert_eq!(p["phone"], "+8613800138000");
+    for q in ["$bo_li", "+8613800138000"] {
+        let r = ok_json(purse(&ada, b, pw, &["find", q, "--json"]));
+        assert_eq!(
+            (&r["handle"], &r["masked_name"]),
+            (&Value::from("$bo_li"), &Value::from("B* L*"))
+        );
+        assert!(r.get("phone").is_none());
+    }
+    fails_with(
+        purse(&ada, b, pw, &["handle", "set", "$BO_LI"]),
+        "another account",
+    );
+    fails_with(
+        purse(
+            &ada,
+            b,
+            pw,
+            &["contacts", "add", "--phone", "+86 10 6552 9988"],
+        ),
+        "not a mobile",
+    );
+}
+
+#[test]
 fn demo_runs_the_whole_story() {
     let out = Command::new(PURSE).arg("demo").output().unwrap();
     assert!(

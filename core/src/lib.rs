@@ -2,7 +2,7 @@
 //! its public records carry uniffi derives, which purse-ffi exports as they are.
 //!
 //! The map of modules is in DESIGN.md: `money`, `keys`, `sign`, `api`, `cache`, `devices`,
-//! `text`, `wallet`;
+//! `people`, `text`, `wallet`;
 //! the scanner is the `purse-scan` crate, re-exported as `scan`.
 
 pub mod api;
@@ -12,6 +12,7 @@ pub mod keys;
 pub mod money;
 pub mod pay;
 pub mod paycode;
+pub mod people;
 pub mod sign;
 pub mod text;
 pub mod wallet;

@@ -291,6 +291,12 @@ async fn openapi_document_is_served_and_describes_the_api() {
         "/v1/recoveries",
         "/v1/recoveries/{recovery_id}",
         "/v1/recoveries/{recovery_id}/cancel",
+        "/v1/profile",
+        "/v1/profile/handle",
+        "/v1/profile/contacts",
+        "/v1/profile/contacts/verify",
+        "/v1/recipients",
+        "/v1/sandbox/messages",
     ] {
         assert!(doc["paths"][path].is_object(), "missing {path}");
     }

@@ -28,6 +28,7 @@ pub struct Memory {
     pub webhooks: Vec<WebhookMessage>,
     pub rates: HashMap<(String, i64), i64>,
     pub device_tables: super::devices::memory::DeviceTables,
+    pub people_tables: super::people::memory::PeopleTables,
 }
 
 impl Memory {

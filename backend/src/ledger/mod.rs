@@ -13,6 +13,7 @@ pub mod limits;
 pub mod memory;
 pub mod orders;
 pub mod payments;
+pub mod people;
 pub mod rate;
 pub mod refunds;
 pub mod rows;

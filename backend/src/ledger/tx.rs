@@ -10,6 +10,7 @@ use purse_core::money::Money;
 
 use super::devices::{DeviceReads, DeviceWrites};
 use super::entry::{LedgerAccount, LedgerEntry, Posted};
+use super::people::{PeopleReads, PeopleWrites};
 use super::rows::*;
 
 /// What can go wrong below the rules. Engine errors arrive as text: no engine's error type
@@ -52,7 +53,7 @@ pub type Page<T> = (Vec<T>, bool);
 
 /// Reads, inside a read or a write transaction. Each service's reads are a supertrait
 /// declared beside its rules.
-pub trait Reads: DeviceReads {
+pub trait Reads: DeviceReads + PeopleReads {
     fn account(&mut self, account_id: &str) -> Result<Option<AccountRow>>;
     fn device(&mut self, device_id: &str) -> Result<Option<DeviceRow>>;
     fn devices(&mut self, account_id: &str) -> Result<Vec<DeviceRow>>;
@@ -99,7 +100,7 @@ pub trait Reads: DeviceReads {
 }
 
 /// Writes, inside one write transaction.
-pub trait Tx: Reads + DeviceWrites {
+pub trait Tx: Reads + DeviceWrites + PeopleWrites {
     /// An account and its (empty) user ledger account. `Duplicate` if the id exists.
     fn insert_account(&mut self, account: &AccountRow) -> Result<()>;
     /// `Duplicate` if the device id or its key exists.

@@ -11,12 +11,13 @@ pub mod funding;
 pub mod merchants;
 pub mod pairings;
 pub mod payments;
+pub mod people;
 pub mod recoveries;
 pub mod topups;
 
 use axum::Json;
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use utoipa::OpenApi;
 
 use crate::app::AppState;
@@ -48,6 +49,12 @@ use crate::app::AppState;
         recoveries::list,
         recoveries::cancel,
         recoveries::rotate,
+        people::profile,
+        people::set_handle,
+        people::add_contact,
+        people::verify_contact,
+        people::find_recipient,
+        people::sandbox_messages,
         funding::link_card,
         funding::link_bank,
         funding::sources,
@@ -72,6 +79,7 @@ use crate::app::AppState;
         (name = "funding", description = "Sandbox cards, bank accounts and top-ups"),
         (name = "merchants", description = "Merchant profile, orders and their codes, refunds"),
         (name = "payments", description = "Quotes and payments"),
+        (name = "people", description = "Handles, proven phone numbers and emails, recipients"),
     )
 )]
 pub struct ApiDoc;
@@ -124,6 +132,12 @@ pub fn router(state: AppState) -> Router {
             "/v1/merchant/orders/{order_id}/refunds",
             post(merchants::refund),
         )
+        .route("/v1/profile", get(people::profile))
+        .route("/v1/profile/handle", put(people::set_handle))
+        .route("/v1/profile/contacts", post(people::add_contact))
+        .route("/v1/profile/contacts/verify", post(people::verify_contact))
+        .route("/v1/recipients", get(people::find_recipient))
+        .route("/v1/sandbox/messages", get(people::sandbox_messages))
         .route("/v1/quote", get(payments::quote))
         .route("/v1/payments", post(payments::pay))
         .route("/v1/payments/{intent_id}", get(payments::get_payment))

@@ -3,6 +3,7 @@
 mod client;
 mod devices;
 mod endpoints;
+mod people;
 pub mod types;
 
 pub(crate) use client::unix_now;

@@ -10,6 +10,7 @@ mod devices;
 mod error;
 mod merchant;
 mod pay;
+mod people;
 mod session;
 mod watch;
 

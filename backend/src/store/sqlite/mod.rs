@@ -9,6 +9,7 @@
 #[macro_use]
 mod columns;
 mod devices;
+mod people;
 mod reads;
 mod rows;
 pub mod schema;

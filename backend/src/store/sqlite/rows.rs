@@ -19,7 +19,11 @@ fn refused(r: &Row, col: &str, what: String) -> rusqlite::Error {
 }
 
 /// A text column that a type parses, or a conversion error naming the column.
-fn parsed<T>(r: &Row, col: &str, parse: impl FnOnce(&str) -> Option<T>) -> rusqlite::Result<T> {
+pub(super) fn parsed<T>(
+    r: &Row,
+    col: &str,
+    parse: impl FnOnce(&str) -> Option<T>,
+) -> rusqlite::Result<T> {
     let text: String = r.get(col)?;
     parse(&text).ok_or_else(|| refused(r, col, format!("{col} {text:?} is not known")))
 }

@@ -17,7 +17,9 @@ macro_rules! wire {
 }
 
 mod devices;
+mod people;
 pub use devices::*;
+pub use people::*;
 
 wire! {
     /// Registers a new account with this device's two public keys.
@@ -499,4 +501,15 @@ pub mod codes {
     pub const RECOVERY_IN_PROGRESS: &str = "recovery_in_progress";
     pub const RECOVERY_NOT_WAITING: &str = "recovery_not_waiting";
     pub const LIMIT_AFTER_RECOVERY: &str = "limit_after_recovery";
+    pub const HANDLE_INVALID: &str = "handle_invalid";
+    pub const HANDLE_RESERVED: &str = "handle_reserved";
+    pub const HANDLE_TAKEN: &str = "handle_taken";
+    pub const PHONE_INVALID: &str = "phone_invalid";
+    pub const PHONE_NOT_MOBILE: &str = "phone_not_mobile";
+    pub const EMAIL_INVALID: &str = "email_invalid";
+    pub const CONTACT_TAKEN: &str = "contact_taken";
+    pub const OTP_WRONG: &str = "otp_wrong";
+    pub const OTP_EXPIRED: &str = "otp_expired";
+    pub const OTP_EXHAUSTED: &str = "otp_exhausted";
+    pub const RECIPIENT_NOT_FOUND: &str = "recipient_not_found";
 }

@@ -328,6 +328,37 @@ class WalletTest {
         }
     }
 
+    /** Handles and proven contacts from Kotlin; a finder sees a masked name only. */
+    @Test
+    fun peopleAreFoundByHandleOrPhoneAndShownMasked() = runBlocking {
+        val bo = newWallet()
+        bo.enroll("Bo Li", "CNY", "JVM phone")
+        val handle = "\$bo_kotlin"
+        assertEquals(handle, bo.setHandle(handle.uppercase()).handle)
+        val challenge = bo.addContact(ContactKind.PHONE, "+44 7911 123456")
+        assertTrue(challenge.value.startsWith("+447911"))
+        val code = Regex("\\b\\d{6}\\b").find(bo.sandboxMessages().first().body)!!.value
+        assertEquals(challenge.value, bo.verifyContact(challenge.challengeId, code).phone)
+
+        val ada = newWallet()
+        ada.enroll("Ada", "CNY", "JVM phone")
+        val byHandle = ada.findRecipient(handle)
+        assertEquals("B* L*", byHandle.maskedName)
+        assertEquals(byHandle, ada.findRecipient(challenge.value))
+        try {
+            ada.setHandle(handle)
+            fail("a taken handle was given again")
+        } catch (e: PurseException.Refused) {
+            assertEquals("handle_taken", e.code)
+        }
+        try {
+            ada.findRecipient("\$nobody_here")
+            fail("found nobody")
+        } catch (e: PurseException.Refused) {
+            assertEquals("recipient_not_found", e.code)
+        }
+    }
+
     @Test
     fun aMerchantSellsAndRefundsFromKotlin() = runBlocking {
         val shop = newWallet()

@@ -1,0 +1,72 @@
+//! The endpoints of people: profile, handle, contacts and their codes, recipients, and the
+//! sandbox outbox.
+
+use reqwest::Method;
+
+use super::ApiError;
+use super::client::{ApiClient, DeviceCredentials};
+use super::types::*;
+
+impl ApiClient {
+    pub async fn profile(&self, creds: &DeviceCredentials) -> Result<Profile, ApiError> {
+        self.send::<(), _>(creds, Method::GET, "v1/profile", None, None)
+            .await
+    }
+
+    pub async fn set_handle(
+        &self,
+        creds: &DeviceCredentials,
+        req: &SetHandleRequest,
+    ) -> Result<Profile, ApiError> {
+        self.send(creds, Method::PUT, "v1/profile/handle", Some(req), None)
+            .await
+    }
+
+    pub async fn add_contact(
+        &self,
+        creds: &DeviceCredentials,
+        req: &AddContactRequest,
+    ) -> Result<ContactChallenge, ApiError> {
+        self.send(creds, Method::POST, "v1/profile/contacts", Some(req), None)
+            .await
+    }
+
+    pub async fn verify_contact(
+        &self,
+        creds: &DeviceCredentials,
+        req: &VerifyContactRequest,
+    ) -> Result<Profile, ApiError> {
+        self.send(
+            creds,
+            Method::POST,
+            "v1/profile/contacts/verify",
+            Some(req),
+            None,
+        )
+        .await
+    }
+
+    pub async fn find_recipient(
+        &self,
+        creds: &DeviceCredentials,
+        query: &str,
+    ) -> Result<Recipient, ApiError> {
+        let q: String = url::form_urlencoded::byte_serialize(query.as_bytes()).collect();
+        self.send::<(), _>(
+            creds,
+            Method::GET,
+            &format!("v1/recipients?q={q}"),
+            None,
+            None,
+        )
+        .await
+    }
+
+    pub async fn sandbox_messages(
+        &self,
+        creds: &DeviceCredentials,
+    ) -> Result<SandboxMessageList, ApiError> {
+        self.send::<(), _>(creds, Method::GET, "v1/sandbox/messages", None, None)
+            .await
+    }
+}
