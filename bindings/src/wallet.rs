@@ -9,7 +9,7 @@ use purse_core::api::types::{
     TransactionPage,
 };
 use purse_core::keys::NoSecretStore;
-use purse_core::pay::PaymentOutcome;
+use purse_core::pay::{PaymentOutcome, TransferOutcome};
 use purse_core::scan::{LumaFrame, Rotation, ScanOptions};
 use purse_core::wallet::WatchPolicy;
 use purse_core::wallet::{PairingOffer, PairingRequest, Polled};
@@ -125,6 +125,25 @@ impl Wallet {
     /// Finds someone by `$handle`, phone or email: handle and masked name only.
     pub async fn find_recipient(&self, query: String) -> Result<Recipient, PurseError> {
         self.with(move |w| async move { Ok(w.find_recipient(&query).await?) })
+            .await
+    }
+
+    /// Sends `amount` to a recipient found with `find_recipient`; the payment key signs
+    /// (biometric). A lost answer is `Pending` (never failed): `settle_transfer` or
+    /// `reconcile` finishes it.
+    pub async fn send(
+        &self,
+        recipient: Recipient,
+        amount: Money,
+        note: String,
+    ) -> Result<TransferOutcome, PurseError> {
+        self.with(move |w| async move { Ok(w.send(&recipient, amount, &note).await?) })
+            .await
+    }
+
+    /// Where one transfer stands, asking the backend again if its answer was lost.
+    pub async fn settle_transfer(&self, intent_id: String) -> Result<TransferOutcome, PurseError> {
+        self.with(move |w| async move { Ok(w.settle_transfer(&intent_id).await?) })
             .await
     }
 
@@ -341,7 +360,7 @@ impl Wallet {
             let results = w.reconcile().await?;
             Ok(results
                 .iter()
-                .filter(|(_, r)| matches!(r, Ok(purse_core::pay::PaymentOutcome::Pending { .. })))
+                .filter(|(_, r)| r.as_ref().is_ok_and(|o| o.is_pending()))
                 .count() as u32)
         })
         .await

@@ -8,6 +8,7 @@ mod output;
 mod passphrase;
 mod pay;
 mod people;
+mod send;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -145,6 +146,19 @@ enum Command {
     /// Find someone by '$handle', phone number or email (masked name, never their contacts).
     Find {
         query: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Send money to a person: `send '$bo' "10.00 CNY" --note lunch`.
+    Send {
+        /// '$handle', phone number or email.
+        to: String,
+        amount: String,
+        #[arg(long, default_value = "")]
+        note: String,
+        /// Send without asking.
+        #[arg(long)]
+        yes: bool,
         #[arg(long)]
         json: bool,
     },
@@ -445,6 +459,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Find { query, json } => {
             people::find(&open_wallet(&cli, false)?, query, *json).await
         }
+        Command::Send {
+            to,
+            amount,
+            note,
+            yes,
+            json,
+        } => send::run(&open_wallet(&cli, false)?, to, amount, note, *yes, *json).await,
         Command::Sandbox { action } => people::sandbox(&open_wallet(&cli, false)?, action).await,
         Command::Recovery { action } => {
             let wallet = open_wallet(&cli, false)?;

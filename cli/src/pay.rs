@@ -6,6 +6,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
+use purse_core::pay::{IntentOutcome, TransferOutcome};
 use purse_core::pay::{PayStage, PaymentOutcome};
 use purse_core::scan::{ScanOptions, scan_image};
 use purse_core::wallet::{PaymentUpdate, WatchPolicy};
@@ -50,16 +51,20 @@ pub async fn reconcile(wallet: &Wallet, quiet: bool) -> anyhow::Result<()> {
             continue;
         }
         match outcome {
-            Ok(PaymentOutcome::Completed { payment: p }) => {
+            Ok(IntentOutcome::Payment(PaymentOutcome::Completed { payment: p })) => {
                 eprintln!(
                     "earlier payment {intent}: settled ({} to {})",
                     p.amount, p.merchant_name
                 )
             }
-            Ok(PaymentOutcome::Pending { .. }) => {
-                eprintln!("earlier payment {intent}: still unknown, will retry")
+            Ok(IntentOutcome::Transfer(TransferOutcome::Completed { transfer: t })) => {
+                eprintln!(
+                    "earlier transfer {intent}: settled ({} to {})",
+                    t.amount, t.recipient.masked_name
+                )
             }
-            Err(e) => eprintln!("earlier payment {intent}: {e}"),
+            Ok(_) => eprintln!("earlier intent {intent}: still unknown, will retry"),
+            Err(e) => eprintln!("earlier intent {intent}: {e}"),
         }
     }
     Ok(())

@@ -87,6 +87,15 @@ pub fn mask_name(name: &str) -> String {
         .join(" ")
 }
 
+/// How a person appears in another's history and on a confirm screen: the masked name and
+/// the handle when there is one ("B* L* $bo_li").
+pub fn shown_as(name: &str, handle: Option<&str>) -> String {
+    match handle {
+        Some(h) => format!("{} {h}", mask_name(name)),
+        None => mask_name(name),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,5 +142,7 @@ mod tests {
         assert_eq!(mask_name("  Bo "), "B*");
         assert_eq!(mask_name("陈小明"), "陈**");
         assert_eq!(mask_name(""), "");
+        assert_eq!(shown_as("Bo Li", Some("$bo_li")), "B* L* $bo_li");
+        assert_eq!(shown_as("Bo Li", None), "B* L*");
     }
 }

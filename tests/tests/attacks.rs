@@ -297,6 +297,8 @@ async fn openapi_document_is_served_and_describes_the_api() {
         "/v1/profile/contacts/verify",
         "/v1/recipients",
         "/v1/sandbox/messages",
+        "/v1/transfers",
+        "/v1/transfers/{intent_id}",
     ] {
         assert!(doc["paths"][path].is_object(), "missing {path}");
     }

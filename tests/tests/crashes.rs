@@ -107,7 +107,9 @@ async fn assert_settled_once_after_restart(b: &Backend, dir: &Path, intent_id: &
     assert_eq!(results.len(), 1);
     assert!(matches!(
         &results[0].1,
-        Ok(PaymentOutcome::Completed { .. })
+        Ok(purse_core::pay::IntentOutcome::Payment(
+            PaymentOutcome::Completed { .. }
+        ))
     ));
     assert_eq!(
         w.payment_intent(intent_id).unwrap().unwrap().state,

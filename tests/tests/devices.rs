@@ -308,31 +308,10 @@ async fn a_rotated_recovery_code_replaces_the_old_one() {
 /// old outbox; the old phone, found again, can no longer ask.
 #[tokio::test]
 async fn a_payment_pending_on_the_lost_phone_counts_once_after_recovery() {
-    use purse_core::api::RetryPolicy;
-    use purse_core::keys::{Argon2Cost, DecisionProtector, NoSecretStore};
-    use purse_core::{Wallet, WalletConfig};
     let b = Backend::start_with(|c| c.recovery_cool_off_secs = 1).await;
     let proxy = common::proxy::FaultyProxy::start(&b.url(), 1, 0, Duration::ZERO).await;
     let (shop, _, _) = merchant_wallet(&b.url(), "Kiosk", None).await;
-    let dir = tempfile::tempdir().unwrap();
-    let lost = Wallet::open(
-        WalletConfig::new(
-            dir.path(),
-            std::sync::Arc::new(DecisionProtector::approving()),
-            std::sync::Arc::new(NoSecretStore),
-        )
-        .backend(&proxy.url)
-        .recovery_cost(Argon2Cost::INSECURE_FAST)
-        .network(
-            Duration::from_millis(400),
-            RetryPolicy {
-                attempts: 2,
-                first_backoff: Duration::from_millis(5),
-                max_backoff: Duration::from_millis(10),
-            },
-        ),
-    )
-    .unwrap();
+    let (lost, _dir) = impatient_wallet(&proxy.url);
     let code = lost
         .enroll("Ivy", cny(), "old phone")
         .await

@@ -29,6 +29,7 @@ pub struct Memory {
     pub rates: HashMap<(String, i64), i64>,
     pub device_tables: super::devices::memory::DeviceTables,
     pub people_tables: super::people::memory::PeopleTables,
+    pub transfers: Vec<super::transfers::TransferRow>,
 }
 
 impl Memory {

@@ -17,7 +17,9 @@ pub mod people;
 pub mod rate;
 pub mod refunds;
 pub mod rows;
+pub mod spending;
 pub mod topups;
+pub mod transfers;
 pub mod tx;
 
 pub use entry::{LedgerAccount, LedgerEntry, Posted, Posting};
@@ -38,7 +40,7 @@ pub fn history_row(entry: &LedgerEntry, posted: &Posted, index: usize) -> TxRow 
         transaction: Transaction {
             transaction_id: entry.transaction_id.clone(),
             seq: posted.seq,
-            kind: entry.kind,
+            kind: entry.kind.seen_by(posting.amount.minor),
             amount: posting.amount,
             counterparty: posting.counterparty.clone(),
             description: entry.description.clone(),

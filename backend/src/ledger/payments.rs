@@ -5,11 +5,12 @@ use purse_core::api::types::{OrderState, TransactionKind};
 use purse_core::money::Money;
 
 use super::entry::{LedgerAccount, LedgerEntry};
-use super::limits::{Maxima, OverLimit};
+use super::history_row;
+use super::limits::Maxima;
 use super::orders::NotPayable;
 use super::rows::{AccountRow, MerchantRow, OrderKind, OrderRow, PaymentRow, TxRow};
+use super::spending::{self, Overspend};
 use super::tx::{Result, Tx};
-use super::{day_of, history_row};
 
 /// A payment to settle: the route has checked what needs no database (signatures, the
 /// authorization, currencies) and drawn the ids.
@@ -41,18 +42,8 @@ pub enum PayRefusal {
         expected: Money,
     },
     IntentUsed,
-    LimitPerPayment {
-        limit: Money,
-    },
-    LimitPerDay {
-        limit: Money,
-        spent: Money,
-    },
-    /// The device was recovered lately: its payments are capped for a while.
-    LimitAfterRecovery {
-        limit: Money,
-    },
-    InsufficientFunds,
+    /// A limit or the balance (the checks every outgoing movement passes).
+    Over(Overspend),
 }
 
 impl From<NotPayable> for PayRefusal {
@@ -65,12 +56,9 @@ impl From<NotPayable> for PayRefusal {
     }
 }
 
-impl From<OverLimit> for PayRefusal {
-    fn from(o: OverLimit) -> Self {
-        match o {
-            OverLimit::PerPayment { limit } => PayRefusal::LimitPerPayment { limit },
-            OverLimit::PerDay { limit, spent } => PayRefusal::LimitPerDay { limit, spent },
-        }
+impl From<Overspend> for PayRefusal {
+    fn from(o: Overspend) -> Self {
+        PayRefusal::Over(o)
     }
 }
 
@@ -121,21 +109,8 @@ fn check(
             Some(o)
         }
     };
-    let spent = Money::new(
-        tx.spent_on(&d.payer.account_id, day_of(d.now))?,
-        d.amount.currency,
-    );
-    if let Some(cap) = d.device_cap
-        && (d.amount.minor > cap.minor || spent.minor.saturating_add(d.amount.minor) > cap.minor)
-    {
-        return Ok(Err(PayRefusal::LimitAfterRecovery { limit: cap }));
-    }
-    if let Err(over) = d.maxima.for_account(&d.payer).check(d.amount, spent) {
+    if let Err(over) = spending::check(tx, &d.payer, d.amount, d.maxima, d.device_cap, d.now)? {
         return Ok(Err(over.into()));
-    }
-    let balance = tx.balance(&LedgerAccount::user(&d.payer.account_id))?;
-    if balance.is_none_or(|(b, _)| b.minor < d.amount.minor) {
-        return Ok(Err(PayRefusal::InsufficientFunds));
     }
     Ok(Ok(order))
 }
@@ -193,7 +168,7 @@ fn settle(tx: &mut dyn Tx, d: &PaymentDraft, order: Option<OrderRow>) -> Result<
         created_at: d.now,
     };
     tx.insert_payment(&payment)?;
-    tx.add_spent(&d.payer.account_id, day_of(d.now), d.amount)?;
+    spending::record(tx, &d.payer, d.amount, d.now)?;
     Ok(PayResult::Paid {
         payment,
         order,
@@ -302,7 +277,7 @@ mod tests {
         let d = draft(&mut m, "i1", None, 5_001);
         assert!(matches!(
             refused(&mut m, &d),
-            PayRefusal::LimitPerPayment { limit } if limit.minor == 5_000
+            PayRefusal::Over(Overspend::LimitPerPayment { limit }) if limit.minor == 5_000
         ));
         for i in 0..2 {
             let d = draft(&mut m, &format!("ok{i}"), None, 3_000);
@@ -311,11 +286,14 @@ mod tests {
         let d = draft(&mut m, "i2", None, 1);
         assert!(matches!(
             refused(&mut m, &d),
-            PayRefusal::LimitPerDay { limit, spent } if limit.minor == 6_000 && spent.minor == 6_000
+            PayRefusal::Over(Overspend::LimitPerDay { limit, spent }) if limit.minor == 6_000 && spent.minor == 6_000
         ));
         let mut next_day = draft(&mut m, "i3", None, 4_001);
         next_day.now += 86_400;
-        assert_eq!(refused(&mut m, &next_day), PayRefusal::InsufficientFunds);
+        assert_eq!(
+            refused(&mut m, &next_day),
+            PayRefusal::Over(Overspend::InsufficientFunds)
+        );
         assert_eq!(m.total(), 0);
     }
 

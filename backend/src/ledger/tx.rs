@@ -12,6 +12,7 @@ use super::devices::{DeviceReads, DeviceWrites};
 use super::entry::{LedgerAccount, LedgerEntry, Posted};
 use super::people::{PeopleReads, PeopleWrites};
 use super::rows::*;
+use super::transfers::{TransferReads, TransferWrites};
 
 /// What can go wrong below the rules. Engine errors arrive as text: no engine's error type
 /// leaks into the rules or the routes.
@@ -53,7 +54,7 @@ pub type Page<T> = (Vec<T>, bool);
 
 /// Reads, inside a read or a write transaction. Each service's reads are a supertrait
 /// declared beside its rules.
-pub trait Reads: DeviceReads + PeopleReads {
+pub trait Reads: DeviceReads + PeopleReads + TransferReads {
     fn account(&mut self, account_id: &str) -> Result<Option<AccountRow>>;
     fn device(&mut self, device_id: &str) -> Result<Option<DeviceRow>>;
     fn devices(&mut self, account_id: &str) -> Result<Vec<DeviceRow>>;
@@ -100,7 +101,7 @@ pub trait Reads: DeviceReads + PeopleReads {
 }
 
 /// Writes, inside one write transaction.
-pub trait Tx: Reads + DeviceWrites + PeopleWrites {
+pub trait Tx: Reads + DeviceWrites + PeopleWrites + TransferWrites {
     /// An account and its (empty) user ledger account. `Duplicate` if the id exists.
     fn insert_account(&mut self, account: &AccountRow) -> Result<()>;
     /// `Duplicate` if the device id or its key exists.

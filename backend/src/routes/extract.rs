@@ -76,3 +76,124 @@ pub async fn limit_attempts(
         None => Ok(()),
     }
 }
+
+/// The refusal of money that may not go out, as every money-moving route answers it.
+/// `what` names the movement ("payment", "transfer").
+pub fn overspend_problem(o: crate::ledger::spending::Overspend, what: &str) -> ApiProblem {
+    use crate::ledger::spending::Overspend;
+    match o {
+        Overspend::LimitPerPayment { limit } => ApiProblem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            codes::LIMIT_PER_PAYMENT,
+            format!("a single {what} may be at most {limit}"),
+        ),
+        Overspend::LimitPerDay { limit, spent } => ApiProblem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            codes::LIMIT_PER_DAY,
+            format!("the daily limit is {limit}; {spent} paid today already"),
+        ),
+        Overspend::LimitAfterRecovery { limit } => ApiProblem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            codes::LIMIT_AFTER_RECOVERY,
+            format!("this device was recovered lately: it may pay at most {limit} a day for now"),
+        ),
+        Overspend::InsufficientFunds => ApiProblem::new(
+            StatusCode::PAYMENT_REQUIRED,
+            codes::INSUFFICIENT_FUNDS,
+            format!("the balance is too low for this {what}"),
+        ),
+    }
+}
+
+/// The longest an authorization may be valid for: it bounds how long a lost request can
+/// still be replayed into a payment or transfer (the client asks for 10 minutes).
+pub const MAX_AUTHORIZATION_SECS: i64 = 3600;
+
+pub fn mismatch(field: &str) -> ApiProblem {
+    ApiProblem::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        codes::AUTHORIZATION_MISMATCH,
+        format!("the authorization's {field} differs from the request's"),
+    )
+}
+
+/// The envelope every money-out authorization shares.
+pub struct SignedAuthorization<'a> {
+    pub intent_id: &'a str,
+    pub account_id: &'a str,
+    pub expires_at: i64,
+    /// Base64 of the payment key's signature.
+    pub signature: &'a str,
+    /// "payment", "transfer": for the messages.
+    pub what: &'a str,
+}
+
+/// Checks an authorization's envelope (its intent is the `Idempotency-Key`, it is the
+/// signing account's, fresh, not valid for too long) and its signature by the signing
+/// device's payment key (`verify` is the authorization's own check).
+pub fn check_signed(
+    auth: &Authed,
+    a: SignedAuthorization<'_>,
+    idempotency_key: &str,
+    now: i64,
+    verify: impl FnOnce(&[u8], &purse_core::keys::PublicKey) -> bool,
+) -> Result<(), ApiProblem> {
+    use base64::Engine;
+    if a.intent_id != idempotency_key {
+        return Err(ApiProblem::bad_request(
+            "Idempotency-Key must be the authorization's intent_id",
+        ));
+    }
+    if a.account_id != auth.account_id() {
+        return Err(mismatch("account"));
+    }
+    let invalid = |detail: &str| {
+        ApiProblem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            codes::AUTHORIZATION_INVALID,
+            detail.to_owned(),
+        )
+    };
+    if a.expires_at > now + MAX_AUTHORIZATION_SECS {
+        return Err(invalid("the authorization is valid for too long"));
+    }
+    if a.expires_at < now {
+        return Err(ApiProblem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            codes::AUTHORIZATION_EXPIRED,
+            format!(
+                "the {} authorization has expired; confirm the {} again",
+                a.what, a.what
+            ),
+        ));
+    }
+    let sig = base64::engine::general_purpose::STANDARD
+        .decode(a.signature)
+        .map_err(|_| invalid("authorization_signature is not base64"))?;
+    let key = purse_core::keys::PublicKey::from_base64(&auth.device.payment_public_key)
+        .map_err(ApiProblem::internal)?;
+    if !verify(&sig, &key) {
+        return Err(invalid(
+            "the authorization is not signed by this device's payment key",
+        ));
+    }
+    Ok(())
+}
+
+/// The cap on the signing device's spending: a recovered device, in its first days, may
+/// send at most the configured amount a day.
+pub fn device_cap(
+    state: &AppState,
+    auth: &Authed,
+    currency: purse_core::money::Currency,
+    now: i64,
+) -> Option<purse_core::money::Money> {
+    use purse_core::money::Money;
+    auth.device
+        .restricted_until
+        .filter(|until| now < *until)
+        .map(|_| {
+            Money::from_major(state.config.recovery_cap_major, currency)
+                .unwrap_or(Money::zero(currency))
+        })
+}

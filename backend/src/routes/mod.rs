@@ -14,6 +14,7 @@ pub mod payments;
 pub mod people;
 pub mod recoveries;
 pub mod topups;
+pub mod transfers;
 
 use axum::Json;
 use axum::Router;
@@ -55,6 +56,8 @@ use crate::app::AppState;
         people::verify_contact,
         people::find_recipient,
         people::sandbox_messages,
+        transfers::create,
+        transfers::get,
         funding::link_card,
         funding::link_bank,
         funding::sources,
@@ -138,6 +141,8 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/profile/contacts/verify", post(people::verify_contact))
         .route("/v1/recipients", get(people::find_recipient))
         .route("/v1/sandbox/messages", get(people::sandbox_messages))
+        .route("/v1/transfers", post(transfers::create))
+        .route("/v1/transfers/{intent_id}", get(transfers::get))
         .route("/v1/quote", get(payments::quote))
         .route("/v1/payments", post(payments::pay))
         .route("/v1/payments/{intent_id}", get(payments::get_payment))

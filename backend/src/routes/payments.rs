@@ -5,11 +5,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD as B64;
 use purse_core::api::types::{Payment, PaymentRequest, Problem, Quote, codes};
-use purse_core::keys::PublicKey;
-use purse_core::money::Money;
 use serde::Deserialize;
 
 use crate::app::AppState;
@@ -20,12 +16,13 @@ use crate::ledger::OrderKind;
 use crate::ledger::payments::{PayRefusal, PayResult, PaymentDraft, pay as settle};
 use crate::present;
 use crate::problem::ApiProblem;
-use crate::routes::extract::own_account;
+use crate::routes::extract::{
+    SignedAuthorization, check_signed, device_cap, mismatch, overspend_problem, own_account,
+};
 use crate::webhooks;
 
 /// The longest an authorization may be valid for: it bounds how long a lost request can
 /// still be replayed into a payment.
-pub const MAX_AUTHORIZATION_SECS: i64 = 3600;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct QuoteParams {
@@ -104,36 +101,9 @@ fn refusal_problem(r: &PayRefusal) -> ApiProblem {
             codes::INTENT_ALREADY_USED,
             "this intent was paid already; look it up by its id".to_owned(),
         ),
-        PayRefusal::LimitPerPayment { limit } => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            codes::LIMIT_PER_PAYMENT,
-            format!("a single payment may be at most {}", limit),
-        ),
-        PayRefusal::LimitPerDay { limit, spent } => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            codes::LIMIT_PER_DAY,
-            format!("the daily limit is {}; {} paid today already", limit, spent),
-        ),
-        PayRefusal::LimitAfterRecovery { limit } => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            codes::LIMIT_AFTER_RECOVERY,
-            format!("this device was recovered lately: it may pay at most {limit} a day for now"),
-        ),
-        PayRefusal::InsufficientFunds => (
-            StatusCode::PAYMENT_REQUIRED,
-            codes::INSUFFICIENT_FUNDS,
-            "the balance is too low for this payment".to_owned(),
-        ),
+        PayRefusal::Over(o) => return overspend_problem(*o, "payment"),
     };
     ApiProblem::new(status, code, detail)
-}
-
-fn mismatch(field: &str) -> ApiProblem {
-    ApiProblem::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        codes::AUTHORIZATION_MISMATCH,
-        format!("the authorization's {field} differs from the request's"),
-    )
 }
 
 /// Checks the payment authorization against the request and verifies it with the payment
@@ -145,14 +115,6 @@ fn check_authorization(
     now: i64,
 ) -> Result<(), ApiProblem> {
     let a = &req.authorization;
-    if a.intent_id != key {
-        return Err(ApiProblem::bad_request(
-            "Idempotency-Key must be the authorization's intent_id",
-        ));
-    }
-    if a.account_id != auth.account_id() {
-        return Err(mismatch("account"));
-    }
     if a.payee_id != req.payee_id {
         return Err(mismatch("payee"));
     }
@@ -162,34 +124,19 @@ fn check_authorization(
     if a.amount != req.amount {
         return Err(mismatch("amount"));
     }
-    let invalid = |detail: &str| {
-        ApiProblem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            codes::AUTHORIZATION_INVALID,
-            detail.to_owned(),
-        )
-    };
-    if a.expires_at > now + MAX_AUTHORIZATION_SECS {
-        return Err(invalid("the authorization is valid for too long"));
-    }
-    if a.expires_at < now {
-        return Err(ApiProblem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            codes::AUTHORIZATION_EXPIRED,
-            "the payment authorization has expired; confirm the payment again",
-        ));
-    }
-    let sig = B64
-        .decode(&req.authorization_signature)
-        .map_err(|_| invalid("authorization_signature is not base64"))?;
-    let key =
-        PublicKey::from_base64(&auth.device.payment_public_key).map_err(ApiProblem::internal)?;
-    if !a.verify(&sig, &key) {
-        return Err(invalid(
-            "the authorization is not signed by this device's payment key",
-        ));
-    }
-    Ok(())
+    check_signed(
+        auth,
+        SignedAuthorization {
+            intent_id: &a.intent_id,
+            account_id: &a.account_id,
+            expires_at: a.expires_at,
+            signature: &req.authorization_signature,
+            what: "payment",
+        },
+        key,
+        now,
+        |sig, k| a.verify(sig, k),
+    )
 }
 
 /// Pays a merchant, exactly once per intent. The request must carry an `Idempotency-Key`
@@ -245,14 +192,7 @@ pub async fn pay(State(state): State<AppState>, auth: Authed) -> Result<Response
         static_order_id: random_id("ord"),
         amount: req.amount,
         maxima: state.config.maxima(),
-        device_cap: auth
-            .device
-            .restricted_until
-            .filter(|until| now < *until)
-            .map(|_| {
-                Money::from_major(state.config.recovery_cap_major, req.amount.currency)
-                    .unwrap_or(Money::zero(req.amount.currency))
-            }),
+        device_cap: device_cap(&state, &auth, req.amount.currency, now),
         now,
     };
     let message_id = random_id("msg");

@@ -1,10 +1,10 @@
-//! The endpoints of people: profile, handle, contacts and their codes, recipients, and the
-//! sandbox outbox.
+//! The endpoints of people: profile, handle, contacts and their codes, recipients, the
+//! sandbox outbox, and transfers.
 
 use reqwest::Method;
 
 use super::ApiError;
-use super::client::{ApiClient, DeviceCredentials};
+use super::client::{ApiClient, DeviceCredentials, path_segment};
 use super::types::*;
 
 impl ApiClient {
@@ -67,6 +67,33 @@ impl ApiClient {
         creds: &DeviceCredentials,
     ) -> Result<SandboxMessageList, ApiError> {
         self.send::<(), _>(creds, Method::GET, "v1/sandbox/messages", None, None)
+            .await
+    }
+
+    /// Sends the stored transfer request; the intent id is its idempotency key.
+    pub async fn transfer(
+        &self,
+        creds: &DeviceCredentials,
+        body: &str,
+        intent_id: &str,
+    ) -> Result<Transfer, ApiError> {
+        self.send_bytes(
+            creds,
+            Method::POST,
+            "v1/transfers",
+            body.as_bytes().to_vec(),
+            Some(intent_id),
+        )
+        .await
+    }
+
+    pub async fn transfer_of(
+        &self,
+        creds: &DeviceCredentials,
+        intent_id: &str,
+    ) -> Result<Transfer, ApiError> {
+        let path = format!("v1/transfers/{}", path_segment(intent_id));
+        self.send::<(), _>(creds, Method::GET, &path, None, None)
             .await
     }
 }

@@ -35,12 +35,42 @@ impl IntentState {
     }
 }
 
+/// What an intent moves money for: the outbox, its retries and its reconciling are one for
+/// both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IntentKind {
+    /// To a merchant (`POST /v1/payments`).
+    Payment,
+    /// To a person (`POST /v1/transfers`).
+    Transfer,
+}
+
+impl IntentKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IntentKind::Payment => "payment",
+            IntentKind::Transfer => "transfer",
+        }
+    }
+
+    fn parse(s: &str) -> Result<Self, CacheError> {
+        match s {
+            "payment" => Ok(IntentKind::Payment),
+            "transfer" => Ok(IntentKind::Transfer),
+            other => Err(CacheError::Corrupt(format!("intent kind {other:?}"))),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IntentRecord {
     pub intent_id: String,
+    pub kind: IntentKind,
     pub state: IntentState,
     /// The request body exactly as sent (the backend compares repeats byte for byte).
     pub request_json: String,
+    /// Who is paid, as the user confirmed it (the merchant's verified name, the person's
+    /// masked name and handle).
     pub merchant_name: String,
     pub amount: Money,
     pub created_at: i64,
@@ -52,7 +82,7 @@ pub struct IntentRecord {
 }
 
 const COLS: &str = "intent_id, state, request_json, merchant_name, amount_minor, currency,
-    created_at, updated_at, payment_json, error_code, error_message";
+    created_at, updated_at, payment_json, error_code, error_message, kind";
 
 type RawIntent = (
     String,
@@ -66,6 +96,7 @@ type RawIntent = (
     Option<String>,
     Option<String>,
     Option<String>,
+    String,
 );
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawIntent> {
@@ -81,13 +112,16 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawIntent> {
         r.get(8)?,
         r.get(9)?,
         r.get(10)?,
+        r.get(11)?,
     ))
 }
 
 fn finish(raw: RawIntent) -> Result<IntentRecord, CacheError> {
-    let (id, state, request_json, merchant_name, minor, code, created, updated, pay, ec, em) = raw;
+    let (id, state, request_json, merchant_name, minor, code, created, updated, pay, ec, em, kind) =
+        raw;
     Ok(IntentRecord {
         intent_id: id,
+        kind: IntentKind::parse(&kind)?,
         state: IntentState::parse(&state)?,
         request_json,
         merchant_name,
@@ -106,15 +140,16 @@ impl Cache {
     pub fn insert_intent(&self, i: &IntentRecord) -> Result<(), CacheError> {
         self.conn.execute(
             "INSERT INTO intents (intent_id, state, request_json, merchant_name, amount_minor,
-                currency, created_at, updated_at)
-             VALUES (?1, 'pending', ?2, ?3, ?4, ?5, ?6, ?6)",
+                currency, created_at, updated_at, kind)
+             VALUES (?1, 'pending', ?2, ?3, ?4, ?5, ?6, ?6, ?7)",
             params![
                 i.intent_id,
                 i.request_json,
                 i.merchant_name,
                 i.amount.minor,
                 i.amount.currency.code(),
-                i.created_at
+                i.created_at,
+                i.kind.as_str()
             ],
         )?;
         Ok(())
@@ -209,6 +244,7 @@ mod tests {
     fn intent(id: &str, at: i64) -> IntentRecord {
         IntentRecord {
             intent_id: id.into(),
+            kind: IntentKind::Payment,
             state: IntentState::Pending,
             request_json: "{\"amount\":1}".into(),
             merchant_name: "Tea House".into(),

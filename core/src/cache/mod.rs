@@ -8,7 +8,7 @@ mod intents;
 mod joining;
 mod schema;
 
-pub use intents::{IntentRecord, IntentState};
+pub use intents::{IntentKind, IntentRecord, IntentState};
 pub use joining::{JoinKind, JoiningRecord};
 
 use std::path::Path;

@@ -7,7 +7,7 @@ use rusqlite::Connection;
 
 use super::CacheError;
 
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 
 /// `MIGRATIONS[n]` upgrades a cache from version `n` to `n + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -99,6 +99,9 @@ const MIGRATIONS: &[&str] = &[
         created_at INTEGER NOT NULL
     );
     ALTER TABLE sync_state ADD COLUMN notice_cursor INTEGER NOT NULL DEFAULT 0;",
+    // 3 -> 4: transfers share the outbox: what each intent is.
+    "ALTER TABLE intents ADD COLUMN kind TEXT NOT NULL DEFAULT 'payment'
+        CHECK (kind IN ('payment', 'transfer'));",
 ];
 
 /// Brings a cache of any older version up to [`VERSION`], one step per transaction.

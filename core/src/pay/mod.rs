@@ -6,7 +6,7 @@
 //! backend's answer was lost: the intent stays in the outbox and is reconciled, never turned
 //! into a failure by the client. A refusal or the user backing out are errors.
 
-use crate::api::types::{Payment, Quote};
+use crate::api::types::{Payment, Quote, Transfer};
 use crate::money::Money;
 use crate::paycode::{PaycodeError, PaymentCode};
 use crate::wallet::WalletError;
@@ -152,6 +152,38 @@ impl PaymentOutcome {
             PaymentOutcome::Completed { payment } => &payment.intent_id,
             PaymentOutcome::Pending { intent_id } => intent_id,
         }
+    }
+}
+
+/// How a transfer to a person ended: the same two ends as a payment.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum TransferOutcome {
+    Completed {
+        transfer: Transfer,
+    },
+    /// The answer was lost: pending, never failed; the outbox settles it.
+    Pending {
+        intent_id: String,
+    },
+}
+
+/// What reconciling the outbox gives for each intent, of either kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IntentOutcome {
+    Payment(PaymentOutcome),
+    Transfer(TransferOutcome),
+}
+
+impl IntentOutcome {
+    /// Still waiting for the backend's word.
+    pub fn is_pending(&self) -> bool {
+        matches!(
+            self,
+            IntentOutcome::Payment(PaymentOutcome::Pending { .. })
+                | IntentOutcome::Transfer(TransferOutcome::Pending { .. })
+        )
     }
 }
 

@@ -41,7 +41,26 @@ pub enum AuthorizationError {
     Key(#[from] KeyError),
 }
 
-fn check_id(name: &'static str, id: &str) -> Result<(), AuthorizationError> {
+/// Length-prefixed fields after a domain: no choice of values makes two different lists
+/// encode the same. What every authorization signs.
+pub(crate) fn encode_fields(domain: &[u8], fields: &[&[u8]]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(256);
+    for f in std::iter::once(&domain).chain(fields.iter()) {
+        out.extend_from_slice(&(f.len() as u32).to_be_bytes());
+        out.extend_from_slice(f);
+    }
+    out
+}
+
+/// An optional field: absent and empty must differ, so a one-byte tag says which.
+pub(crate) fn optional(v: Option<&str>) -> Vec<u8> {
+    match v {
+        Some(s) => [b"\x01".as_slice(), s.as_bytes()].concat(),
+        None => b"\x00".to_vec(),
+    }
+}
+
+pub(crate) fn check_id(name: &'static str, id: &str) -> Result<(), AuthorizationError> {
     let ok = !id.is_empty()
         && id.len() <= MAX_ID
         && id
@@ -70,24 +89,18 @@ impl PaymentAuthorization {
 
     /// The exact bytes the payment key signs.
     pub fn signing_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(256);
-        let mut field = |bytes: &[u8]| {
-            out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
-            out.extend_from_slice(bytes);
-        };
-        field(DOMAIN);
-        field(self.intent_id.as_bytes());
-        field(self.account_id.as_bytes());
-        field(self.payee_id.as_bytes());
-        // Absent and empty must differ: a one-byte tag says which.
-        match &self.order_id {
-            Some(o) => field(&[b"\x01".as_slice(), o.as_bytes()].concat()),
-            None => field(b"\x00"),
-        }
-        field(&self.amount.minor.to_be_bytes());
-        field(self.amount.currency.code().as_bytes());
-        field(&self.expires_at.to_be_bytes());
-        out
+        encode_fields(
+            DOMAIN,
+            &[
+                self.intent_id.as_bytes(),
+                self.account_id.as_bytes(),
+                self.payee_id.as_bytes(),
+                &optional(self.order_id.as_deref()),
+                &self.amount.minor.to_be_bytes(),
+                self.amount.currency.code().as_bytes(),
+                &self.expires_at.to_be_bytes(),
+            ],
+        )
     }
 
     /// Signs with the payment key (which the caller unwrapped for this one signature).

@@ -11,6 +11,7 @@ mod authorization;
 mod base;
 mod digest;
 mod request;
+mod transfer;
 pub mod webhook;
 
 pub use authorization::{AuthorizationError, PaymentAuthorization};
@@ -19,6 +20,7 @@ pub use digest::{content_digest, verify_content_digest};
 pub use request::{
     LABEL, ParsedSignature, SignedHeaders, parse_signature, required_components, sign_request,
 };
+pub use transfer::{TransferAuthorization, note_digest};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SignError {

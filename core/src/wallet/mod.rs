@@ -9,9 +9,11 @@ mod account;
 mod devices;
 mod error;
 mod merchant;
+mod outbox;
 mod pay;
 mod people;
 mod session;
+mod transfers;
 mod watch;
 
 use std::path::PathBuf;

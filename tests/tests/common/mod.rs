@@ -99,6 +99,31 @@ pub fn new_phone(backend: &str) -> TestWallet {
     )
 }
 
+/// A wallet (not enrolled) that talks to `url` (a misbehaving proxy) with a short timeout
+/// and quick retries, so a held answer turns into "pending" in well under a second.
+pub fn impatient_wallet(url: &str) -> (Wallet, TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let wallet = Wallet::open(
+        WalletConfig::new(
+            dir.path(),
+            Arc::new(DecisionProtector::approving()),
+            Arc::new(NoSecretStore),
+        )
+        .backend(url)
+        .recovery_cost(Argon2Cost::INSECURE_FAST)
+        .network(
+            std::time::Duration::from_millis(400),
+            purse_core::api::RetryPolicy {
+                attempts: 2,
+                first_backoff: std::time::Duration::from_millis(5),
+                max_backoff: std::time::Duration::from_millis(10),
+            },
+        ),
+    )
+    .unwrap();
+    (wallet, dir)
+}
+
 /// An enrolled wallet and the recovery code its enrollment showed.
 pub async fn enrolled_with_code(backend: &str, name: &str) -> (TestWallet, String) {
     let w = new_phone(backend);

@@ -13,6 +13,7 @@ mod people;
 mod reads;
 mod rows;
 pub mod schema;
+mod transfers;
 mod tx;
 mod writer;
 mod writes;

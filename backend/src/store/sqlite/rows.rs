@@ -209,12 +209,13 @@ pub fn payment(r: &Row) -> rusqlite::Result<PaymentRow> {
 
 pub fn history(r: &Row) -> rusqlite::Result<TxRow> {
     let c = currency(r, "currency")?;
+    let amount = money(r, "amount", c)?;
     Ok(TxRow {
         transaction: Transaction {
             transaction_id: r.get("transaction_id")?,
             seq: r.get("seq")?,
-            kind: parsed(r, "kind", TransactionKind::parse)?,
-            amount: money(r, "amount", c)?,
+            kind: parsed(r, "kind", TransactionKind::parse)?.seen_by(amount.minor),
+            amount,
             counterparty: r.get("counterparty")?,
             description: r.get("description")?,
             status: parsed(r, "status", TransactionStatus::parse)?,

@@ -9,13 +9,14 @@ use rusqlite::Connection;
 
 use crate::ledger::StoreError;
 
-pub const VERSION: i64 = 4;
+pub const VERSION: i64 = 5;
 
 const STEPS: &[&str] = &[
     include_str!("schema_v1.sql"),
     include_str!("schema_v2.sql"),
     include_str!("schema_v3.sql"),
     include_str!("schema_v4.sql"),
+    include_str!("schema_v5.sql"),
 ];
 
 /// Brings the database to [`VERSION`], one transaction per step. A database newer than

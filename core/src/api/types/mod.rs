@@ -18,8 +18,10 @@ macro_rules! wire {
 
 mod devices;
 mod people;
+mod transfers;
 pub use devices::*;
 pub use people::*;
+pub use transfers::*;
 
 wire! {
     /// Registers a new account with this device's two public keys.
@@ -430,6 +432,22 @@ impl TransactionKind {
     }
 }
 
+impl TransactionKind {
+    /// The kind as one side of a transaction sees it: a transfer is stored once (as
+    /// `transfer_out`) and reads `transfer_in` on the side that received money.
+    pub fn seen_by(self, amount_minor: i64) -> Self {
+        match self {
+            TransactionKind::TransferOut | TransactionKind::TransferIn if amount_minor > 0 => {
+                TransactionKind::TransferIn
+            }
+            TransactionKind::TransferOut | TransactionKind::TransferIn => {
+                TransactionKind::TransferOut
+            }
+            other => other,
+        }
+    }
+}
+
 impl TransactionStatus {
     pub fn as_str(self) -> &'static str {
         match self {
@@ -512,4 +530,6 @@ pub mod codes {
     pub const OTP_EXPIRED: &str = "otp_expired";
     pub const OTP_EXHAUSTED: &str = "otp_exhausted";
     pub const RECIPIENT_NOT_FOUND: &str = "recipient_not_found";
+    pub const SELF_TRANSFER: &str = "self_transfer";
+    pub const NOTE_INVALID: &str = "note_invalid";
 }

@@ -330,7 +330,7 @@ class WalletTest {
 
     /** Handles and proven contacts from Kotlin; a finder sees a masked name only. */
     @Test
-    fun peopleAreFoundByHandleOrPhoneAndShownMasked() = runBlocking {
+    fun peopleAreFoundMaskedAndPaidByHandle() = runBlocking {
         val bo = newWallet()
         bo.enroll("Bo Li", "CNY", "JVM phone")
         val handle = "\$bo_kotlin"
@@ -345,6 +345,17 @@ class WalletTest {
         val byHandle = ada.findRecipient(handle)
         assertEquals("B* L*", byHandle.maskedName)
         assertEquals(byHandle, ada.findRecipient(challenge.value))
+        val card = ada.linkCard("4242 4242 4242 4242", 12u, 2030u)
+        ada.topup(card.sourceId, cny(5_000))
+        val sent = ada.send(byHandle, cny(1_250), "for the tickets") as TransferOutcome.Completed
+        assertEquals(cny(3_750), sent.transfer.balance)
+        assertEquals(TransactionKind.TRANSFER_OUT, sent.transfer.transaction.kind)
+        assertEquals(cny(1_250), bo.balance())
+        try {
+            ada.send(byHandle, cny(1_250), "bad \u202E note")
+            fail("a bidi override passed")
+        } catch (e: PurseException.InvalidInput) {
+        }
         try {
             ada.setHandle(handle)
             fail("a taken handle was given again")

@@ -1,0 +1,95 @@
+//! Sending money to a person: the recipient as the backend knows them, an authorization the
+//! payment key signs behind the biometric (recipient, amount, a digest of the note, expiry),
+//! the intent in the outbox before the request leaves, a lost answer pending.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as B64;
+
+use super::outbox::new_intent_id;
+use super::*;
+use crate::cache::IntentKind;
+use crate::pay::{AUTHORIZATION_TTL_SECS, TransferOutcome};
+use crate::sign::{TransferAuthorization, note_digest};
+
+/// Longest note, in characters (the backend refuses longer ones too).
+pub const MAX_NOTE_CHARS: usize = 140;
+
+impl Wallet {
+    /// Sends `amount` to `recipient` (found with [`Wallet::find_recipient`]) with a note
+    /// the recipient sees. The payment key signs (the prompt names the recipient as the
+    /// backend does); a lost answer is `Pending`, settled by [`Wallet::settle_transfer`],
+    /// `reconcile` or the event stream.
+    pub async fn send(
+        &self,
+        recipient: &Recipient,
+        amount: Money,
+        note: &str,
+    ) -> Result<TransferOutcome, WalletError> {
+        let note = if note.trim().is_empty() {
+            String::new()
+        } else {
+            crate::text::check_shown_text(note, MAX_NOTE_CHARS)
+                .map_err(|e| WalletError::InvalidInput(format!("note {e}")))?
+        };
+        if !amount.is_positive() {
+            return Err(WalletError::InvalidInput(
+                "the amount must be positive".into(),
+            ));
+        }
+        let (account, creds) = self.credentials().await?;
+        if amount.currency != account.currency {
+            return Err(WalletError::InvalidInput(format!(
+                "this wallet holds {}; Purse does not exchange currencies",
+                account.currency
+            )));
+        }
+        let intent_id = new_intent_id()?;
+        let auth = TransferAuthorization {
+            intent_id: intent_id.clone(),
+            account_id: account.account_id.clone(),
+            recipient_id: recipient.account_id.clone(),
+            amount,
+            note_digest: note_digest(&note),
+            request_id: None,
+            expires_at: self.now() + AUTHORIZATION_TTL_SECS,
+        };
+        auth.validate()
+            .map_err(|e| WalletError::InvalidInput(e.to_string()))?;
+        let label = match &recipient.handle {
+            Some(h) => format!("{} {h}", recipient.masked_name),
+            None => recipient.masked_name.clone(),
+        };
+        let signature = self
+            .sign_with_payment_key(auth.signing_bytes(), format!("Send {amount} to {label}"))
+            .await?;
+        let record = self.commit_intent(
+            IntentKind::Transfer,
+            &intent_id,
+            &TransferRequest {
+                recipient_id: recipient.account_id.clone(),
+                amount,
+                note,
+                authorization: auth,
+                authorization_signature: B64.encode(signature),
+            },
+            &label,
+            amount,
+        )?;
+        Ok(
+            match self.send_recorded::<Transfer>(&creds, &record).await? {
+                Some(transfer) => TransferOutcome::Completed { transfer },
+                None => TransferOutcome::Pending { intent_id },
+            },
+        )
+    }
+
+    /// Where one transfer stands, asking the backend again if its answer was lost.
+    pub async fn settle_transfer(&self, intent_id: &str) -> Result<TransferOutcome, WalletError> {
+        Ok(match self.settle_recorded::<Transfer>(intent_id).await? {
+            Some(transfer) => TransferOutcome::Completed { transfer },
+            None => TransferOutcome::Pending {
+                intent_id: intent_id.to_owned(),
+            },
+        })
+    }
+}

@@ -1,0 +1,208 @@
+//! Money between people on the real backend: send by handle, each refusal with its code,
+//! exactly-once under concurrency, a lost answer pending then settled, both histories, and
+//! the ledger's invariants after every test.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::*;
+use purse_core::WalletError;
+use purse_core::api::types::{TransactionKind, codes};
+use purse_core::pay::TransferOutcome;
+
+fn sent(o: TransferOutcome) -> purse_core::api::types::Transfer {
+    match o {
+        TransferOutcome::Completed { transfer } => transfer,
+        other => panic!("not sent: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn money_goes_to_a_handle_once_and_both_histories_show_it() {
+    let b = Backend::start().await;
+    let ada = funded_wallet(&b.url(), "Ada Lovelace", "100.00 CNY").await;
+    ada.wallet.set_handle("$ada").await.unwrap();
+    let bo = enrolled_wallet(&b.url(), "Bo Li").await;
+    bo.wallet.set_handle("$bo_li").await.unwrap();
+
+    let r = ada.wallet.find_recipient("$bo_li").await.unwrap();
+    let t = sent(
+        ada.wallet
+            .send(&r, money("10.00 CNY"), "lunch 🍜")
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        (t.amount, t.balance),
+        (money("10.00 CNY"), money("90.00 CNY"))
+    );
+    assert_eq!(t.recipient.masked_name, "B* L*");
+    assert_eq!(t.transaction.kind, TransactionKind::TransferOut);
+    assert_eq!(t.transaction.counterparty, "B* L* $bo_li");
+    assert_eq!(t.transaction.description, "lunch 🍜");
+
+    let events = bo.wallet.poll_events(0).await.unwrap().events;
+    let got = events.last().unwrap();
+    assert_eq!(got.transaction.kind, TransactionKind::TransferIn);
+    assert_eq!(got.transaction.amount, money("10.00 CNY"));
+    assert_eq!(got.transaction.counterparty, "A** L******* $ada");
+    assert_eq!(bo.wallet.balance().await.unwrap(), money("10.00 CNY"));
+    bo.wallet.sync_history().await.unwrap();
+    assert_eq!(
+        bo.wallet.history(10, None).unwrap().data[0].kind,
+        TransactionKind::TransferIn
+    );
+
+    // Settled: asking again answers from the outbox.
+    let again = sent(ada.wallet.settle_transfer(&t.intent_id).await.unwrap());
+    assert_eq!(again.transfer_id, t.transfer_id);
+    b.assert_ledger_sound().await;
+}
+
+#[tokio::test]
+async fn each_refusal_has_its_own_code_and_moves_nothing() {
+    let b = Backend::start_with(|c| c.max_per_payment_major = 50).await;
+    let ada = funded_wallet(&b.url(), "Ada", "100.00 CNY").await;
+    let bo = enrolled_wallet(&b.url(), "Bo").await;
+    let ada_id = ada.wallet.account().unwrap().unwrap().account_id;
+    let bo_id = bo.wallet.account().unwrap().unwrap().account_id;
+    let to = |id: &str| purse_core::api::types::Recipient {
+        account_id: id.into(),
+        handle: None,
+        masked_name: "X*".into(),
+    };
+    let e = ada
+        .wallet
+        .send(&to(&ada_id), money("1.00 CNY"), "")
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some(codes::SELF_TRANSFER), "{e}");
+    let e = ada
+        .wallet
+        .send(&to("acct_000000000000000000000000"), money("1.00 CNY"), "")
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some(codes::RECIPIENT_NOT_FOUND), "{e}");
+    let e = ada
+        .wallet
+        .send(&to(&bo_id), money("50.01 CNY"), "")
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some(codes::LIMIT_PER_PAYMENT), "{e}");
+    let e = ada
+        .wallet
+        .send(&to(&bo_id), money("1.00 EUR"), "")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, WalletError::InvalidInput(_)),
+        "no FX, caught here: {e}"
+    );
+    let e = ada
+        .wallet
+        .send(&to(&bo_id), money("1.00 CNY"), "a\u{202e}b")
+        .await
+        .unwrap_err();
+    assert!(matches!(e, WalletError::InvalidInput(_)), "{e}");
+    let e = ada
+        .wallet
+        .send(&to(&bo_id), money("1.00 CNY"), &"x".repeat(141))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, WalletError::InvalidInput(_)), "{e}");
+    sent(
+        ada.wallet
+            .send(&to(&bo_id), money("50.00 CNY"), "")
+            .await
+            .unwrap(),
+    );
+    sent(
+        ada.wallet
+            .send(&to(&bo_id), money("50.00 CNY"), "")
+            .await
+            .unwrap(),
+    );
+    let e = ada
+        .wallet
+        .send(&to(&bo_id), money("0.01 CNY"), "")
+        .await
+        .unwrap_err();
+    assert!(matches!(e, WalletError::InsufficientFunds { .. }), "{e}");
+    assert_eq!(bo.wallet.balance().await.unwrap(), money("100.00 CNY"));
+    b.assert_ledger_sound().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hundred_transfers_at_once_from_a_wallet_that_covers_ten() {
+    let b = Backend::start().await;
+    let ada = Arc::new(funded_wallet(&b.url(), "Ada", "10.00 CNY").await);
+    let bo = enrolled_wallet(&b.url(), "Bo").await;
+    bo.wallet.set_handle("$bobo").await.unwrap();
+    let r = ada.wallet.find_recipient("$bobo").await.unwrap();
+    let mut tasks = Vec::new();
+    for _ in 0..100 {
+        let (ada, r) = (ada.clone(), r.clone());
+        tasks.push(tokio::spawn(async move {
+            ada.wallet.send(&r, money("1.00 CNY"), "").await
+        }));
+    }
+    let mut ok = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(TransferOutcome::Completed { .. }) => ok += 1,
+            Ok(other) => panic!("{other:?}"),
+            Err(WalletError::InsufficientFunds { .. }) => {}
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert_eq!(ok, 10);
+    assert_eq!(ada.wallet.balance().await.unwrap(), money("0.00 CNY"));
+    assert_eq!(bo.wallet.balance().await.unwrap(), money("10.00 CNY"));
+    b.assert_ledger_sound().await;
+}
+
+#[tokio::test]
+async fn a_lost_answer_is_pending_and_settles_once() {
+    let b = Backend::start().await;
+    let proxy = common::proxy::FaultyProxy::start(&b.url(), 1, 0, Duration::ZERO).await;
+    let (ada, _dir) = impatient_wallet(&proxy.url);
+    ada.enroll("Ada", cny(), "phone").await.unwrap();
+    let card = ada
+        .link_card("4242 4242 4242 4242", 12, 2030)
+        .await
+        .unwrap();
+    ada.topup(&card.source_id, money("20.00 CNY"))
+        .await
+        .unwrap();
+    let bo = enrolled_wallet(&b.url(), "Bo").await;
+    bo.wallet.set_handle("$bob").await.unwrap();
+    let r = ada.find_recipient("$bob").await.unwrap();
+
+    let mut answered = proxy.hold_answers("/v1/transfers");
+    let intent_id = match ada.send(&r, money("7.00 CNY"), "rent").await.unwrap() {
+        TransferOutcome::Pending { intent_id } => intent_id,
+        other => panic!("the answer was held, yet {other:?}"),
+    };
+    assert!(
+        answered.recv().await.unwrap().contains("201"),
+        "the backend sent it"
+    );
+    assert!(matches!(
+        ada.settle_transfer(&intent_id).await.unwrap(),
+        TransferOutcome::Pending { .. }
+    ));
+    proxy.release_answers();
+    let results = ada.reconcile().await.unwrap();
+    assert_eq!(results.len(), 1);
+    assert!(!results[0].1.as_ref().unwrap().is_pending());
+    let t = sent(ada.settle_transfer(&intent_id).await.unwrap());
+    assert_eq!(t.balance, money("13.00 CNY"));
+    assert_eq!(
+        bo.wallet.balance().await.unwrap(),
+        money("7.00 CNY"),
+        "once"
+    );
+    b.assert_ledger_sound().await;
+}
