@@ -3,17 +3,13 @@
 //! carrying the backend's own merchant account template (tag 26, GUID `io.purse.pay`).
 
 use purse_core::money::{Currency, Money};
-use purse_core::paycode::{Initiation, MerchantCodeSpec, PURSE_GUID, PaycodeError, emvco};
+use purse_core::paycode::{
+    Initiation, MerchantCodeSpec, PURSE_GUID, PaycodeError, country_of, emvco,
+};
 
 /// EMVCo caps the merchant name at 25 characters and the city at 15.
 fn clip(s: &str, n: usize) -> String {
     s.chars().take(n).collect()
-}
-
-/// ISO 3166 country of a currency: the first two letters of its ISO 4217 code name the
-/// country for every national currency.
-fn country_of(currency: Currency) -> String {
-    currency.code()[..2].to_owned()
 }
 
 fn spec(

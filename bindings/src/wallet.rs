@@ -12,7 +12,7 @@ use purse_core::keys::NoSecretStore;
 use purse_core::pay::{PaymentOutcome, TransferOutcome};
 use purse_core::scan::{LumaFrame, Rotation, ScanOptions};
 use purse_core::wallet::WatchPolicy;
-use purse_core::wallet::{PairingOffer, PairingRequest, Polled};
+use purse_core::wallet::{PairingOffer, PairingRequest, PersonQuote, Polled, ReceivePayload};
 use purse_core::{Currency, Money, WalletConfig};
 
 use crate::devices::{Enrollment, JoinProgress};
@@ -138,6 +138,29 @@ impl Wallet {
         note: String,
     ) -> Result<TransferOutcome, PurseError> {
         self.with(move |w| async move { Ok(w.send(&recipient, amount, &note).await?) })
+            .await
+    }
+
+    /// This account's receive code as a QR payload, optionally asking for an amount with a
+    /// note (up to 25 characters).
+    pub async fn receive_code(
+        &self,
+        amount: Option<Money>,
+        note: Option<String>,
+    ) -> Result<ReceivePayload, PurseError> {
+        self.with(move |w| async move { Ok(w.receive_code(amount, note.as_deref()).await?) })
+            .await
+    }
+
+    /// A new receive code; the old one stops resolving.
+    pub async fn rotate_receive_code(&self) -> Result<ReceivePayload, PurseError> {
+        self.with(|w| async move { Ok(w.rotate_receive_code().await?) })
+            .await
+    }
+
+    /// Whom a scanned person's code pays; then `send(quote.recipient, amount, note)`.
+    pub async fn resolve_person(&self, payload: String) -> Result<PersonQuote, PurseError> {
+        self.with(move |w| async move { Ok(w.resolve_person(&payload).await?) })
             .await
     }
 

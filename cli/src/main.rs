@@ -162,6 +162,20 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// This account's code to be paid by people (`purse pay` on the payer's side).
+    ReceiveCode {
+        #[arg(long)]
+        amount: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+        #[arg(long)]
+        png: Option<PathBuf>,
+        /// A new code; the old one stops working.
+        #[arg(long)]
+        rotate: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// What the sandbox backend "sent" (one-time codes).
     Sandbox {
         #[command(subcommand)]
@@ -466,6 +480,23 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             yes,
             json,
         } => send::run(&open_wallet(&cli, false)?, to, amount, note, *yes, *json).await,
+        Command::ReceiveCode {
+            amount,
+            note,
+            png,
+            rotate,
+            json,
+        } => {
+            send::receive_code(
+                &open_wallet(&cli, false)?,
+                amount.as_deref(),
+                note.as_deref(),
+                png.as_deref(),
+                *rotate,
+                *json,
+            )
+            .await
+        }
         Command::Sandbox { action } => people::sandbox(&open_wallet(&cli, false)?, action).await,
         Command::Recovery { action } => {
             let wallet = open_wallet(&cli, false)?;

@@ -79,6 +79,9 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     reconcile(wallet, as_json).await?;
     let payload = payload_of(code)?;
+    if purse_core::paycode::parse(&payload).is_ok_and(|c| c.purse_person().is_some()) {
+        return crate::send::pay_person_code(wallet, &payload, amount, yes, as_json).await;
+    }
     let quote = wallet.resolve_payload(&payload).await?;
     let q = &quote.quote;
     let amount = amount.map(Money::parse).transpose()?;

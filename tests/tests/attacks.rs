@@ -299,6 +299,9 @@ async fn openapi_document_is_served_and_describes_the_api() {
         "/v1/sandbox/messages",
         "/v1/transfers",
         "/v1/transfers/{intent_id}",
+        "/v1/receive-code",
+        "/v1/receive-code/rotate",
+        "/v1/receive-codes/{code_id}",
     ] {
         assert!(doc["paths"][path].is_object(), "missing {path}");
     }

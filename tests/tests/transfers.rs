@@ -206,3 +206,67 @@ async fn a_lost_answer_is_pending_and_settles_once() {
     );
     b.assert_ledger_sound().await;
 }
+
+#[tokio::test]
+async fn a_receive_code_is_scanned_resolved_paid_and_dead_once_rotated() {
+    let b = Backend::start().await;
+    let ada = funded_wallet(&b.url(), "Ada", "50.00 CNY").await;
+    let bo = enrolled_wallet(&b.url(), "Bo Li").await;
+    bo.wallet.set_handle("$bo_li").await.unwrap();
+    let shown = bo
+        .wallet
+        .receive_code(Some(money("12.50 CNY")), Some("tickets"))
+        .await
+        .unwrap();
+    assert_eq!(
+        bo.wallet.receive_code(None, None).await.unwrap().code_id,
+        shown.code_id,
+        "one code per account until rotated"
+    );
+    // Ada scans it from a picture, as a camera would.
+    let png = purse_core::paycode::render_png(&shown.payload, 6).unwrap();
+    let found = purse_core::scan::scan_image(&png, Default::default()).unwrap();
+    let q = ada.wallet.resolve_person(&found[0].payload).await.unwrap();
+    assert_eq!(
+        (
+            q.recipient.masked_name.as_str(),
+            q.recipient.handle.as_deref()
+        ),
+        ("B* L*", Some("$bo_li"))
+    );
+    assert_eq!(
+        (q.claimed_amount, q.note.as_deref(), q.name_mismatch),
+        (Some(money("12.50 CNY")), Some("tickets"), false)
+    );
+    sent(
+        ada.wallet
+            .send(
+                &q.recipient,
+                q.claimed_amount.unwrap(),
+                q.note.as_deref().unwrap(),
+            )
+            .await
+            .unwrap(),
+    );
+    assert_eq!(bo.wallet.balance().await.unwrap(), money("12.50 CNY"));
+
+    // A code that copies Bo's id under another name is flagged, and still pays Bo.
+    let forged =
+        purse_core::paycode::receive_payload(&shown.code_id, "Tea House", cny(), None, None)
+            .unwrap();
+    let q = ada.wallet.resolve_person(&forged).await.unwrap();
+    assert!(q.name_mismatch);
+    assert_eq!(q.recipient.masked_name, "B* L*");
+    // A merchant's code is not a person's.
+    assert!(matches!(
+        ada.wallet.resolve_person("000201garbage").await,
+        Err(WalletError::InvalidCode(_))
+    ));
+
+    let rotated = bo.wallet.rotate_receive_code().await.unwrap();
+    assert_ne!(rotated.code_id, shown.code_id);
+    let e = ada.wallet.resolve_person(&shown.payload).await.unwrap_err();
+    assert_eq!(e.code(), Some(codes::RECEIVE_CODE_INVALID), "{e}");
+    ada.wallet.resolve_person(&rotated.payload).await.unwrap();
+    b.assert_ledger_sound().await;
+}

@@ -56,6 +56,9 @@ use crate::app::AppState;
         people::verify_contact,
         people::find_recipient,
         people::sandbox_messages,
+        people::receive_code,
+        people::rotate_receive_code,
+        people::resolve_receive_code,
         transfers::create,
         transfers::get,
         funding::link_card,
@@ -141,6 +144,12 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/profile/contacts/verify", post(people::verify_contact))
         .route("/v1/recipients", get(people::find_recipient))
         .route("/v1/sandbox/messages", get(people::sandbox_messages))
+        .route("/v1/receive-code", get(people::receive_code))
+        .route("/v1/receive-code/rotate", post(people::rotate_receive_code))
+        .route(
+            "/v1/receive-codes/{code_id}",
+            get(people::resolve_receive_code),
+        )
         .route("/v1/transfers", post(transfers::create))
         .route("/v1/transfers/{intent_id}", get(transfers::get))
         .route("/v1/quote", get(payments::quote))

@@ -2,11 +2,11 @@
 //! outbox where one-time codes are "sent".
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use purse_core::api::types::{
-    AddContactRequest, ContactChallenge, ContactKind, Problem, Profile, Recipient, SandboxMessage,
-    SandboxMessageList, SetHandleRequest, VerifyContactRequest, codes,
+    AddContactRequest, ContactChallenge, ContactKind, Problem, Profile, ReceiveCode, Recipient,
+    SandboxMessage, SandboxMessageList, SetHandleRequest, VerifyContactRequest, codes,
 };
 use purse_core::people::{
     HandleError, RecipientQuery, mask_name, normalize_handle, parse_recipient,
@@ -263,6 +263,79 @@ pub async fn find_recipient(
         })
         .await?
         .ok_or_else(not_found)?;
+    let (account, handle) = found;
+    Ok(Json(Recipient {
+        account_id: account.account_id,
+        handle,
+        masked_name: mask_name(&account.name),
+    }))
+}
+
+/// The account's receive code, made on first ask.
+#[utoipa::path(get, path = "/v1/receive-code", tag = "people",
+    responses((status = 200, body = ReceiveCode), (status = 401, body = Problem)))]
+pub async fn receive_code(
+    State(state): State<AppState>,
+    auth: Authed,
+) -> Result<Json<ReceiveCode>, ApiProblem> {
+    let (account_id, now, id) = (auth.account_id().to_owned(), state.now(), random_id("rc"));
+    let c = state
+        .store
+        .write(move |tx| people::receive_code(tx, &account_id, &id, now))
+        .await?;
+    Ok(Json(ReceiveCode {
+        code_id: c.code_id,
+        created_at: c.created_at,
+    }))
+}
+
+/// A new receive code; the old one stops resolving (a printed code that got around).
+#[utoipa::path(post, path = "/v1/receive-code/rotate", tag = "people",
+    responses((status = 200, body = ReceiveCode), (status = 401, body = Problem)))]
+pub async fn rotate_receive_code(
+    State(state): State<AppState>,
+    auth: Authed,
+) -> Result<Json<ReceiveCode>, ApiProblem> {
+    let (account_id, now, id) = (auth.account_id().to_owned(), state.now(), random_id("rc"));
+    let c = state
+        .store
+        .write(move |tx| people::rotate_receive_code(tx, &account_id, &id, now))
+        .await?;
+    Ok(Json(ReceiveCode {
+        code_id: c.code_id,
+        created_at: c.created_at,
+    }))
+}
+
+/// Who a scanned receive code pays, as the backend knows them (handle and masked name);
+/// a rotated or unknown code is `receive_code_invalid`. Counted with the lookups.
+#[utoipa::path(get, path = "/v1/receive-codes/{code_id}", tag = "people",
+    params(("code_id" = String, Path)),
+    responses((status = 200, body = Recipient), (status = 404, body = Problem), (status = 429, body = Problem)))]
+pub async fn resolve_receive_code(
+    State(state): State<AppState>,
+    Path(code_id): Path<String>,
+    auth: Authed,
+) -> Result<Json<Recipient>, ApiProblem> {
+    limit_attempts(
+        &state,
+        vec![(format!("lookup:acct:{}", auth.account_id()), LOOKUPS)],
+    )
+    .await?;
+    let found = state
+        .store
+        .read(|r| match people::receive_code_owner(r, &code_id)? {
+            Some(id) => people::recipient(r, &id),
+            None => Ok(None),
+        })
+        .await?
+        .ok_or_else(|| {
+            ApiProblem::new(
+                StatusCode::NOT_FOUND,
+                codes::RECEIVE_CODE_INVALID,
+                "this receive code is not in use (rotated, or never made)",
+            )
+        })?;
     let (account, handle) = found;
     Ok(Json(Recipient {
         account_id: account.account_id,

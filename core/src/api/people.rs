@@ -96,4 +96,33 @@ impl ApiClient {
         self.send::<(), _>(creds, Method::GET, &path, None, None)
             .await
     }
+
+    pub async fn receive_code(&self, creds: &DeviceCredentials) -> Result<ReceiveCode, ApiError> {
+        self.send::<(), _>(creds, Method::GET, "v1/receive-code", None, None)
+            .await
+    }
+
+    pub async fn rotate_receive_code(
+        &self,
+        creds: &DeviceCredentials,
+    ) -> Result<ReceiveCode, ApiError> {
+        self.send(
+            creds,
+            Method::POST,
+            "v1/receive-code/rotate",
+            Some(&serde_json::json!({})),
+            None,
+        )
+        .await
+    }
+
+    pub async fn resolve_receive_code(
+        &self,
+        creds: &DeviceCredentials,
+        code_id: &str,
+    ) -> Result<Recipient, ApiError> {
+        let path = format!("v1/receive-codes/{}", path_segment(code_id));
+        self.send::<(), _>(creds, Method::GET, &path, None, None)
+            .await
+    }
 }

@@ -8,6 +8,7 @@
 mod crc;
 pub mod emvco;
 pub mod epc;
+pub mod receive;
 mod render;
 pub mod swiss;
 pub mod upi;
@@ -17,6 +18,7 @@ use serde::Serialize;
 pub use crc::crc16_ccitt_false;
 pub use emvco::{EmvcoCode, Initiation, MerchantCodeSpec};
 pub use epc::EpcTransfer;
+pub use receive::{country_of, receive_payload};
 pub use render::{render_luma, render_png, render_terminal};
 pub use swiss::SwissQrBill;
 pub use upi::UpiLink;
@@ -45,6 +47,18 @@ impl PaymentCode {
             PaymentCode::Epc(_) => "epc",
             PaymentCode::SwissQrBill(_) => "swiss-qr-bill",
         }
+    }
+
+    /// A person's receive code id when the code carries Purse's template for one.
+    pub fn purse_person(&self) -> Option<String> {
+        let PaymentCode::Emvco(code) = self else {
+            return None;
+        };
+        code.account(PURSE_GUID)?
+            .fields
+            .iter()
+            .find(|(k, _)| k == receive::RECEIVE_CODE_FIELD)
+            .map(|(_, v)| v.clone())
     }
 
     /// Purse's own (merchant id, order id) when the code carries Purse's template.

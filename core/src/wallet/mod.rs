@@ -27,6 +27,7 @@ use devices::NewDevice;
 pub use devices::{Enrolled, JoinProgress, PairingOffer, PairingRequest};
 pub use error::WalletError;
 pub use pay::Polled;
+pub use people::{PersonQuote, ReceivePayload};
 pub use watch::{PaymentUpdate, WatchPolicy};
 
 use crate::api::types::*;

@@ -12,9 +12,24 @@ pub struct PeopleTables {
     pub contacts: Vec<(String, ContactKind, String)>,
     pub challenges: Vec<ContactChallengeRow>,
     pub messages: Vec<SandboxMessageRow>,
+    pub receive_codes: Vec<ReceiveCodeRow>,
 }
 
 impl PeopleReads for Memory {
+    fn receive_code(&mut self, code_id: &str) -> Result<Option<ReceiveCodeRow>> {
+        let t = &self.people_tables;
+        Ok(t.receive_codes
+            .iter()
+            .find(|c| c.code_id == code_id)
+            .cloned())
+    }
+    fn current_receive_code(&mut self, account_id: &str) -> Result<Option<ReceiveCodeRow>> {
+        let t = &self.people_tables;
+        Ok(t.receive_codes
+            .iter()
+            .find(|c| c.account_id == account_id && c.revoked_at.is_none())
+            .cloned())
+    }
     fn account_of_handle(&mut self, handle: &str) -> Result<Option<String>> {
         let t = &self.people_tables;
         Ok(t.handles
@@ -60,6 +75,18 @@ impl PeopleReads for Memory {
 }
 
 impl PeopleWrites for Memory {
+    fn insert_receive_code(&mut self, c: &ReceiveCodeRow) -> Result<()> {
+        self.people_tables.receive_codes.push(c.clone());
+        Ok(())
+    }
+    fn revoke_receive_codes(&mut self, account_id: &str, now: i64) -> Result<()> {
+        for c in &mut self.people_tables.receive_codes {
+            if c.account_id == account_id && c.revoked_at.is_none() {
+                c.revoked_at = Some(now);
+            }
+        }
+        Ok(())
+    }
     fn set_handle(&mut self, account_id: &str, handle: &str) -> Result<()> {
         let t = &mut self.people_tables;
         if t.handles

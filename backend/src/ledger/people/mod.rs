@@ -136,3 +136,41 @@ pub fn recipient(
     let handle = r.handle_of(account_id)?;
     Ok(Some((a, handle)))
 }
+
+/// The account's receive code, made on first ask.
+pub fn receive_code(
+    tx: &mut dyn Tx,
+    account_id: &str,
+    new_id: &str,
+    now: i64,
+) -> Result<ReceiveCodeRow> {
+    if let Some(c) = tx.current_receive_code(account_id)? {
+        return Ok(c);
+    }
+    let c = ReceiveCodeRow {
+        code_id: new_id.to_owned(),
+        account_id: account_id.to_owned(),
+        created_at: now,
+        revoked_at: None,
+    };
+    tx.insert_receive_code(&c)?;
+    Ok(c)
+}
+
+/// A new receive code; the old one stops resolving.
+pub fn rotate_receive_code(
+    tx: &mut dyn Tx,
+    account_id: &str,
+    new_id: &str,
+    now: i64,
+) -> Result<ReceiveCodeRow> {
+    tx.revoke_receive_codes(account_id, now)?;
+    receive_code(tx, account_id, new_id, now)
+}
+
+/// The account a receive code pays, while it is in use.
+pub fn receive_code_owner(r: &mut dyn Reads, code_id: &str) -> Result<Option<String>> {
+    Ok(r.receive_code(code_id)?
+        .filter(|c| c.revoked_at.is_none())
+        .map(|c| c.account_id))
+}

@@ -29,7 +29,19 @@ pub struct SandboxMessageRow {
     pub created_at: i64,
 }
 
+/// A personal code an account shows to be paid; rotating revokes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceiveCodeRow {
+    pub code_id: String,
+    pub account_id: String,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
 pub trait PeopleReads {
+    fn receive_code(&mut self, code_id: &str) -> Result<Option<ReceiveCodeRow>>;
+    /// The account's code in use (not revoked).
+    fn current_receive_code(&mut self, account_id: &str) -> Result<Option<ReceiveCodeRow>>;
     /// The account that holds a handle (canonical, `$` + lower case).
     fn account_of_handle(&mut self, handle: &str) -> Result<Option<String>>;
     fn handle_of(&mut self, account_id: &str) -> Result<Option<String>>;
@@ -42,6 +54,9 @@ pub trait PeopleReads {
 }
 
 pub trait PeopleWrites: PeopleReads {
+    fn insert_receive_code(&mut self, c: &ReceiveCodeRow) -> Result<()>;
+    /// Revokes the account's codes in use.
+    fn revoke_receive_codes(&mut self, account_id: &str, now: i64) -> Result<()>;
     /// Gives the account this handle, replacing its old one. `Duplicate` if another account
     /// holds it.
     fn set_handle(&mut self, account_id: &str, handle: &str) -> Result<()>;

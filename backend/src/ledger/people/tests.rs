@@ -104,3 +104,26 @@ fn a_code_proves_a_contact_once_and_wrong_tries_run_out() {
         Err(PeopleRefusal::Expired)
     );
 }
+
+#[test]
+fn a_receive_code_is_made_once_and_a_rotated_one_stops_resolving() {
+    let mut m = shop();
+    let first = receive_code(&mut m, "acct_payer", "rc_1", 0).unwrap();
+    assert_eq!(
+        receive_code(&mut m, "acct_payer", "rc_2", 1).unwrap(),
+        first,
+        "the same code"
+    );
+    assert_eq!(
+        receive_code_owner(&mut m, "rc_1").unwrap().as_deref(),
+        Some("acct_payer")
+    );
+    let new = rotate_receive_code(&mut m, "acct_payer", "rc_3", 2).unwrap();
+    assert_eq!(new.code_id, "rc_3");
+    assert_eq!(receive_code_owner(&mut m, "rc_1").unwrap(), None);
+    assert_eq!(
+        receive_code_owner(&mut m, "rc_3").unwrap().as_deref(),
+        Some("acct_payer")
+    );
+    assert_eq!(receive_code_owner(&mut m, "rc_nope").unwrap(), None);
+}

@@ -25,7 +25,33 @@ fn challenge(r: &rusqlite::Row) -> rusqlite::Result<ContactChallengeRow> {
     })
 }
 
+fn receive_code_row(r: &rusqlite::Row) -> rusqlite::Result<ReceiveCodeRow> {
+    Ok(ReceiveCodeRow {
+        code_id: r.get("code_id")?,
+        account_id: r.get("account_id")?,
+        created_at: r.get("created_at")?,
+        revoked_at: r.get("revoked_at")?,
+    })
+}
+
 impl PeopleReads for SqliteTx<'_> {
+    fn receive_code(&mut self, code_id: &str) -> Result<Option<ReceiveCodeRow>> {
+        self.one(
+            "SELECT code_id, account_id, created_at, revoked_at FROM receive_codes WHERE code_id = ?",
+            [code_id],
+            receive_code_row,
+        )
+    }
+
+    fn current_receive_code(&mut self, account_id: &str) -> Result<Option<ReceiveCodeRow>> {
+        self.one(
+            "SELECT code_id, account_id, created_at, revoked_at FROM receive_codes
+             WHERE account_id = ? AND revoked_at IS NULL",
+            [account_id],
+            receive_code_row,
+        )
+    }
+
     fn account_of_handle(&mut self, handle: &str) -> Result<Option<String>> {
         self.one(
             "SELECT account_id FROM handles WHERE handle = ?",
@@ -87,6 +113,23 @@ impl PeopleReads for SqliteTx<'_> {
 }
 
 impl PeopleWrites for SqliteTx<'_> {
+    fn insert_receive_code(&mut self, c: &ReceiveCodeRow) -> Result<()> {
+        self.execute(
+            "INSERT INTO receive_codes (code_id, account_id, created_at, revoked_at)
+             VALUES (?, ?, ?, ?)",
+            params![c.code_id, c.account_id, c.created_at, c.revoked_at],
+        )?;
+        Ok(())
+    }
+
+    fn revoke_receive_codes(&mut self, account_id: &str, now: i64) -> Result<()> {
+        self.execute(
+            "UPDATE receive_codes SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL",
+            params![now, account_id],
+        )?;
+        Ok(())
+    }
+
     fn set_handle(&mut self, account_id: &str, handle: &str) -> Result<()> {
         if self
             .account_of_handle(handle)?

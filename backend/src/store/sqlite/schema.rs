@@ -9,7 +9,7 @@ use rusqlite::Connection;
 
 use crate::ledger::StoreError;
 
-pub const VERSION: i64 = 5;
+pub const VERSION: i64 = 6;
 
 const STEPS: &[&str] = &[
     include_str!("schema_v1.sql"),
@@ -17,6 +17,7 @@ const STEPS: &[&str] = &[
     include_str!("schema_v3.sql"),
     include_str!("schema_v4.sql"),
     include_str!("schema_v5.sql"),
+    include_str!("schema_v6.sql"),
 ];
 
 /// Brings the database to [`VERSION`], one transaction per step. A database newer than

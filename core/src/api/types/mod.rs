@@ -531,5 +531,6 @@ pub mod codes {
     pub const OTP_EXHAUSTED: &str = "otp_exhausted";
     pub const RECIPIENT_NOT_FOUND: &str = "recipient_not_found";
     pub const SELF_TRANSFER: &str = "self_transfer";
+    pub const RECEIVE_CODE_INVALID: &str = "receive_code_invalid";
     pub const NOTE_INVALID: &str = "note_invalid";
 }

@@ -54,6 +54,12 @@ wire! {
         pub masked_name: String,
     }
 
+    /// The account's personal receive code (the wallet builds the QR payload around it).
+    pub struct ReceiveCode {
+        pub code_id: String,
+        pub created_at: i64,
+    }
+
     /// A message the sandbox backend "sent" (no SMS or mail leaves it).
     #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
     pub struct SandboxMessage {

@@ -351,6 +351,12 @@ class WalletTest {
         assertEquals(cny(3_750), sent.transfer.balance)
         assertEquals(TransactionKind.TRANSFER_OUT, sent.transfer.transaction.kind)
         assertEquals(cny(1_250), bo.balance())
+        val shown = bo.receiveCode(cny(500), "snacks")
+        val quote = ada.resolvePerson(shown.payload)
+        assertEquals(byHandle, quote.recipient)
+        assertFalse(quote.nameMismatch)
+        ada.send(quote.recipient, quote.claimedAmount!!, quote.note ?: "") as TransferOutcome.Completed
+        assertEquals(cny(1_750), bo.balance())
         try {
             ada.send(byHandle, cny(1_250), "bad \u202E note")
             fail("a bidi override passed")
