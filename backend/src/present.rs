@@ -39,6 +39,7 @@ pub fn notice(n: NoticeRow) -> Notice {
         device_name: n.device_name,
         recovery_id: n.recovery_id,
         completes_at: n.completes_at,
+        request_id: n.request_id,
         created_at: n.created_at,
     }
 }

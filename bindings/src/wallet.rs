@@ -4,9 +4,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use purse_core::api::types::{
-    ContactChallenge, ContactKind, Device, FundingSource, Limits, MerchantRegistration, Order,
-    Profile, Recipient, Recovery, Refund, RegisterMerchantRequest, SandboxMessage, Topup,
-    TransactionPage,
+    ContactChallenge, ContactKind, Device, FundingSource, Limits, MerchantRegistration,
+    MoneyRequest, Order, Profile, Recipient, Recovery, Refund, RegisterMerchantRequest,
+    SandboxMessage, Topup, TransactionPage,
 };
 use purse_core::keys::NoSecretStore;
 use purse_core::pay::{PaymentOutcome, TransferOutcome};
@@ -161,6 +161,45 @@ impl Wallet {
     /// Whom a scanned person's code pays; then `send(quote.recipient, amount, note)`.
     pub async fn resolve_person(&self, payload: String) -> Result<PersonQuote, PurseError> {
         self.with(move |w| async move { Ok(w.resolve_person(&payload).await?) })
+            .await
+    }
+
+    /// Asks `payer` (found with `find_recipient`) for money; they are told.
+    pub async fn request_money(
+        &self,
+        payer: Recipient,
+        amount: Money,
+        note: String,
+    ) -> Result<MoneyRequest, PurseError> {
+        self.with(move |w| async move { Ok(w.request_money(&payer, amount, &note).await?) })
+            .await
+    }
+
+    /// The requests inbox (`incoming`) or the ones this account made.
+    pub async fn requests(&self, incoming: bool) -> Result<Vec<MoneyRequest>, PurseError> {
+        self.with(move |w| async move { Ok(w.requests(incoming).await?) })
+            .await
+    }
+
+    /// Pays a request from the inbox (payment key, biometric); at most once.
+    pub async fn pay_request(&self, request: MoneyRequest) -> Result<TransferOutcome, PurseError> {
+        self.with(move |w| async move { Ok(w.pay_request(&request).await?) })
+            .await
+    }
+
+    pub async fn decline_request(&self, request_id: String) -> Result<MoneyRequest, PurseError> {
+        self.with(move |w| async move { Ok(w.decline_request(&request_id).await?) })
+            .await
+    }
+
+    pub async fn cancel_request(&self, request_id: String) -> Result<MoneyRequest, PurseError> {
+        self.with(move |w| async move { Ok(w.cancel_request(&request_id).await?) })
+            .await
+    }
+
+    /// Takes no more requests from this account; its open ones are declined.
+    pub async fn block(&self, account_id: String) -> Result<(), PurseError> {
+        self.with(move |w| async move { Ok(w.block(&account_id).await?) })
             .await
     }
 

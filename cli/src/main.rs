@@ -8,6 +8,7 @@ mod output;
 mod passphrase;
 mod pay;
 mod people;
+mod requests;
 mod send;
 
 use std::path::PathBuf;
@@ -176,6 +177,26 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Ask someone for money: `request '$ada' "8.00 CNY" --note cinema`.
+    Request {
+        from: String,
+        amount: String,
+        #[arg(long, default_value = "")]
+        note: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Requests others sent you (or --outgoing, the ones you made); `requests pay ID` ...
+    Requests {
+        #[command(subcommand)]
+        action: Option<requests::RequestAction>,
+        #[arg(long)]
+        outgoing: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Take no more requests from someone ('$handle', phone or email).
+    Block { who: String },
     /// What the sandbox backend "sent" (one-time codes).
     Sandbox {
         #[command(subcommand)]
@@ -497,6 +518,26 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             )
             .await
         }
+        Command::Request {
+            from,
+            amount,
+            note,
+            json,
+        } => requests::request(&open_wallet(&cli, false)?, from, amount, note, *json).await,
+        Command::Requests {
+            action,
+            outgoing,
+            json,
+        } => {
+            requests::requests(
+                &open_wallet(&cli, false)?,
+                *outgoing,
+                action.as_ref(),
+                *json,
+            )
+            .await
+        }
+        Command::Block { who } => requests::block(&open_wallet(&cli, false)?, who).await,
         Command::Sandbox { action } => people::sandbox(&open_wallet(&cli, false)?, action).await,
         Command::Recovery { action } => {
             let wallet = open_wallet(&cli, false)?;

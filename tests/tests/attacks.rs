@@ -302,6 +302,10 @@ async fn openapi_document_is_served_and_describes_the_api() {
         "/v1/receive-code",
         "/v1/receive-code/rotate",
         "/v1/receive-codes/{code_id}",
+        "/v1/requests",
+        "/v1/requests/{request_id}/decline",
+        "/v1/requests/{request_id}/cancel",
+        "/v1/blocks",
     ] {
         assert!(doc["paths"][path].is_object(), "missing {path}");
     }

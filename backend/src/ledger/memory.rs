@@ -30,6 +30,7 @@ pub struct Memory {
     pub device_tables: super::devices::memory::DeviceTables,
     pub people_tables: super::people::memory::PeopleTables,
     pub transfers: Vec<super::transfers::TransferRow>,
+    pub request_tables: super::requests::memory::RequestTables,
 }
 
 impl Memory {

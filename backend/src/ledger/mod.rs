@@ -16,6 +16,7 @@ pub mod payments;
 pub mod people;
 pub mod rate;
 pub mod refunds;
+pub mod requests;
 pub mod rows;
 pub mod spending;
 pub mod topups;

@@ -11,6 +11,7 @@ use purse_core::money::Money;
 use super::devices::{DeviceReads, DeviceWrites};
 use super::entry::{LedgerAccount, LedgerEntry, Posted};
 use super::people::{PeopleReads, PeopleWrites};
+use super::requests::{RequestReads, RequestWrites};
 use super::rows::*;
 use super::transfers::{TransferReads, TransferWrites};
 
@@ -54,7 +55,7 @@ pub type Page<T> = (Vec<T>, bool);
 
 /// Reads, inside a read or a write transaction. Each service's reads are a supertrait
 /// declared beside its rules.
-pub trait Reads: DeviceReads + PeopleReads + TransferReads {
+pub trait Reads: DeviceReads + PeopleReads + TransferReads + RequestReads {
     fn account(&mut self, account_id: &str) -> Result<Option<AccountRow>>;
     fn device(&mut self, device_id: &str) -> Result<Option<DeviceRow>>;
     fn devices(&mut self, account_id: &str) -> Result<Vec<DeviceRow>>;
@@ -101,7 +102,7 @@ pub trait Reads: DeviceReads + PeopleReads + TransferReads {
 }
 
 /// Writes, inside one write transaction.
-pub trait Tx: Reads + DeviceWrites + PeopleWrites + TransferWrites {
+pub trait Tx: Reads + DeviceWrites + PeopleWrites + TransferWrites + RequestWrites {
     /// An account and its (empty) user ledger account. `Duplicate` if the id exists.
     fn insert_account(&mut self, account: &AccountRow) -> Result<()>;
     /// `Duplicate` if the device id or its key exists.

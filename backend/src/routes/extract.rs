@@ -197,3 +197,44 @@ pub fn device_cap(
                 .unwrap_or(Money::zero(currency))
         })
 }
+
+/// A refused request step (creating, ending, or paying one by a transfer).
+pub fn request_problem(r: crate::ledger::requests::RequestRefusal) -> ApiProblem {
+    use crate::ledger::requests::RequestRefusal;
+    match r {
+        RequestRefusal::SelfRequest => ApiProblem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            codes::SELF_TRANSFER,
+            "you cannot ask yourself for money",
+        ),
+        RequestRefusal::Blocked => ApiProblem::new(
+            StatusCode::FORBIDDEN,
+            codes::REQUESTS_BLOCKED,
+            "this person does not take requests from you",
+        ),
+        RequestRefusal::NotFound => ApiProblem::not_found("request"),
+        RequestRefusal::NotOpen => ApiProblem::new(
+            StatusCode::CONFLICT,
+            codes::REQUEST_NOT_OPEN,
+            "this request was paid, declined, cancelled or has expired",
+        ),
+        RequestRefusal::Mismatch => ApiProblem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            codes::REQUEST_MISMATCH,
+            "the transfer does not match the request (who, to whom, or how much)",
+        ),
+    }
+}
+
+/// An account as another sees it: its handle and masked name.
+pub fn recipient_of(
+    r: &mut dyn crate::ledger::Reads,
+    account_id: &str,
+) -> Result<purse_core::api::types::Recipient, crate::ledger::StoreError> {
+    let name = r.account(account_id)?.map(|a| a.name).unwrap_or_default();
+    Ok(purse_core::api::types::Recipient {
+        account_id: account_id.to_owned(),
+        handle: r.handle_of(account_id)?,
+        masked_name: purse_core::people::mask_name(&name),
+    })
+}

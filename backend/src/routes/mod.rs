@@ -13,6 +13,7 @@ pub mod pairings;
 pub mod payments;
 pub mod people;
 pub mod recoveries;
+pub mod requests;
 pub mod topups;
 pub mod transfers;
 
@@ -61,6 +62,11 @@ use crate::app::AppState;
         people::resolve_receive_code,
         transfers::create,
         transfers::get,
+        requests::create,
+        requests::list,
+        requests::decline,
+        requests::cancel,
+        requests::block,
         funding::link_card,
         funding::link_bank,
         funding::sources,
@@ -150,6 +156,10 @@ pub fn router(state: AppState) -> Router {
             "/v1/receive-codes/{code_id}",
             get(people::resolve_receive_code),
         )
+        .route("/v1/requests", get(requests::list).post(requests::create))
+        .route("/v1/requests/{request_id}/decline", post(requests::decline))
+        .route("/v1/requests/{request_id}/cancel", post(requests::cancel))
+        .route("/v1/blocks", post(requests::block))
         .route("/v1/transfers", post(transfers::create))
         .route("/v1/transfers/{intent_id}", get(transfers::get))
         .route("/v1/quote", get(payments::quote))

@@ -22,6 +22,7 @@ use crate::present;
 use crate::problem::ApiProblem;
 use crate::routes::extract::{
     SignedAuthorization, check_signed, device_cap, mismatch, overspend_problem, own_account,
+    request_problem,
 };
 
 /// Longest note, in characters.
@@ -45,6 +46,7 @@ fn refusal_problem(r: TransferRefusal) -> ApiProblem {
             "both wallets must hold this currency: Purse does not exchange currencies",
         ),
         TransferRefusal::Over(o) => overspend_problem(o, "transfer"),
+        TransferRefusal::Request(r) => request_problem(r),
     }
 }
 
@@ -152,6 +154,7 @@ pub async fn create(State(state): State<AppState>, auth: Authed) -> Result<Respo
         note,
         maxima: state.config.maxima(),
         device_cap,
+        request_id: req.authorization.request_id.clone(),
         now,
     };
     let done = idempotency::write(state.store.as_ref(), Some(key), move |tx| {

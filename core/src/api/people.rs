@@ -125,4 +125,56 @@ impl ApiClient {
         self.send::<(), _>(creds, Method::GET, &path, None, None)
             .await
     }
+
+    pub async fn create_request(
+        &self,
+        creds: &DeviceCredentials,
+        req: &CreateMoneyRequest,
+    ) -> Result<MoneyRequest, ApiError> {
+        self.send(creds, Method::POST, "v1/requests", Some(req), None)
+            .await
+    }
+
+    pub async fn requests(
+        &self,
+        creds: &DeviceCredentials,
+        incoming: bool,
+    ) -> Result<MoneyRequestList, ApiError> {
+        let role = if incoming { "incoming" } else { "outgoing" };
+        self.send::<(), _>(
+            creds,
+            Method::GET,
+            &format!("v1/requests?role={role}"),
+            None,
+            None,
+        )
+        .await
+    }
+
+    /// Declines (`decline`) or cancels (`cancel`) a request.
+    pub async fn end_request(
+        &self,
+        creds: &DeviceCredentials,
+        request_id: &str,
+        action: &str,
+    ) -> Result<MoneyRequest, ApiError> {
+        let path = format!("v1/requests/{}/{action}", path_segment(request_id));
+        self.send(
+            creds,
+            Method::POST,
+            &path,
+            Some(&serde_json::json!({})),
+            None,
+        )
+        .await
+    }
+
+    pub async fn block(&self, creds: &DeviceCredentials, account_id: &str) -> Result<(), ApiError> {
+        let req = BlockRequest {
+            account_id: account_id.to_owned(),
+        };
+        self.send::<_, serde_json::Value>(creds, Method::POST, "v1/blocks", Some(&req), None)
+            .await
+            .map(|_| ())
+    }
 }

@@ -25,6 +25,32 @@ impl Wallet {
         amount: Money,
         note: &str,
     ) -> Result<TransferOutcome, WalletError> {
+        self.send_for(recipient, amount, note, None).await
+    }
+
+    /// Pays a request from the inbox: a transfer of its amount to its requester that names
+    /// it, so the backend pays it at most once (a second device's try is refused with
+    /// `request_not_open`).
+    pub async fn pay_request(
+        &self,
+        request: &MoneyRequest,
+    ) -> Result<TransferOutcome, WalletError> {
+        self.send_for(
+            &request.requester,
+            request.amount,
+            &request.note,
+            Some(&request.request_id),
+        )
+        .await
+    }
+
+    async fn send_for(
+        &self,
+        recipient: &Recipient,
+        amount: Money,
+        note: &str,
+        request_id: Option<&str>,
+    ) -> Result<TransferOutcome, WalletError> {
         let note = if note.trim().is_empty() {
             String::new()
         } else {
@@ -50,7 +76,7 @@ impl Wallet {
             recipient_id: recipient.account_id.clone(),
             amount,
             note_digest: note_digest(&note),
-            request_id: None,
+            request_id: request_id.map(str::to_owned),
             expires_at: self.now() + AUTHORIZATION_TTL_SECS,
         };
         auth.validate()
@@ -91,5 +117,68 @@ impl Wallet {
                 intent_id: intent_id.to_owned(),
             },
         })
+    }
+}
+
+impl Wallet {
+    /// Asks `payer` (found with [`Wallet::find_recipient`]) for `amount`; they are told.
+    pub async fn request_money(
+        &self,
+        payer: &Recipient,
+        amount: Money,
+        note: &str,
+    ) -> Result<MoneyRequest, WalletError> {
+        let (account, creds) = self.credentials().await?;
+        self.api(Some(&account))?
+            .create_request(
+                &creds,
+                &CreateMoneyRequest {
+                    payer_id: payer.account_id.clone(),
+                    amount,
+                    note: note.to_owned(),
+                },
+            )
+            .await
+            .map_err(WalletError::from_api)
+    }
+
+    /// The requests inbox (`incoming`) or the ones this account made, newest first.
+    pub async fn requests(&self, incoming: bool) -> Result<Vec<MoneyRequest>, WalletError> {
+        let (account, creds) = self.credentials().await?;
+        Ok(self
+            .api(Some(&account))?
+            .requests(&creds, incoming)
+            .await
+            .map_err(WalletError::from_api)?
+            .data)
+    }
+
+    pub async fn decline_request(&self, request_id: &str) -> Result<MoneyRequest, WalletError> {
+        self.end_request(request_id, "decline").await
+    }
+
+    pub async fn cancel_request(&self, request_id: &str) -> Result<MoneyRequest, WalletError> {
+        self.end_request(request_id, "cancel").await
+    }
+
+    async fn end_request(
+        &self,
+        request_id: &str,
+        action: &str,
+    ) -> Result<MoneyRequest, WalletError> {
+        let (account, creds) = self.credentials().await?;
+        self.api(Some(&account))?
+            .end_request(&creds, request_id, action)
+            .await
+            .map_err(WalletError::from_api)
+    }
+
+    /// Takes no more requests from `account_id`; its open ones are declined.
+    pub async fn block(&self, account_id: &str) -> Result<(), WalletError> {
+        let (account, creds) = self.credentials().await?;
+        self.api(Some(&account))?
+            .block(&creds, account_id)
+            .await
+            .map_err(WalletError::from_api)
     }
 }

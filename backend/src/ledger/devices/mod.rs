@@ -36,6 +36,7 @@ fn notify(
         device_name: about.1.to_owned(),
         recovery_id: recovery.map(|(id, _)| id.to_owned()),
         completes_at: recovery.map(|(_, at)| at),
+        request_id: None,
         created_at: now,
     })
 }

@@ -80,6 +80,7 @@ pub struct NoticeRow {
     pub device_name: String,
     pub recovery_id: Option<String>,
     pub completes_at: Option<i64>,
+    pub request_id: Option<String>,
     pub created_at: i64,
 }
 

@@ -16,6 +16,7 @@ use purse_core::money::Money;
 use super::entry::{LedgerAccount, LedgerEntry};
 use super::history_row;
 use super::limits::Maxima;
+use super::requests::{self, RequestRefusal};
 use super::rows::{AccountRow, TxRow};
 use super::spending::{self, Overspend};
 use super::tx::{Result, Tx};
@@ -35,6 +36,8 @@ pub struct TransferDraft {
     pub note: String,
     pub maxima: Maxima,
     pub device_cap: Option<Money>,
+    /// The money request this transfer pays, if any.
+    pub request_id: Option<String>,
     pub now: i64,
 }
 
@@ -45,6 +48,8 @@ pub enum TransferRefusal {
     /// No exchange: both accounts must hold the amount's currency.
     CurrencyMismatch,
     Over(Overspend),
+    /// The named request cannot be paid by this transfer (why: the request rule says).
+    Request(RequestRefusal),
 }
 
 // One per request, moved once: boxing would buy nothing.
@@ -73,6 +78,20 @@ pub fn transfer(tx: &mut dyn Tx, d: &TransferDraft) -> Result<TransferResult> {
     if let Err(over) = spending::check(tx, &d.payer, d.amount, d.maxima, d.device_cap, d.now)? {
         return refuse(TransferRefusal::Over(over));
     }
+    let request = match &d.request_id {
+        None => None,
+        Some(id) => match requests::check_payable(
+            tx,
+            id,
+            &d.payer.account_id,
+            &d.recipient.account_id,
+            d.amount,
+            d.now,
+        )? {
+            Ok(r) => Some(r),
+            Err(e) => return refuse(TransferRefusal::Request(e)),
+        },
+    };
     let entry = LedgerEntry {
         transaction_id: d.transaction_id.clone(),
         kind: TransactionKind::TransferOut,
@@ -99,6 +118,9 @@ pub fn transfer(tx: &mut dyn Tx, d: &TransferDraft) -> Result<TransferResult> {
     };
     tx.insert_transfer(&row)?;
     spending::record(tx, &d.payer, d.amount, d.now)?;
+    if let Some(r) = request {
+        requests::mark_paid(tx, r, &d.transfer_id, &d.payer_label, d.now)?;
+    }
     Ok(TransferResult::Sent {
         transfer: row,
         payer_tx: history_row(&entry, &posted, 0),

@@ -25,6 +25,7 @@ fn draft(m: &mut Memory, intent: &str, minor: i64) -> TransferDraft {
             per_day_major: 60,
         },
         device_cap: None,
+        request_id: None,
         now: 500,
     }
 }

@@ -11,6 +11,7 @@ mod columns;
 mod devices;
 mod people;
 mod reads;
+mod requests;
 mod rows;
 pub mod schema;
 mod transfers;

@@ -123,6 +123,7 @@ pub fn notice(r: &Row) -> rusqlite::Result<NoticeRow> {
         device_name: r.get("device_name")?,
         recovery_id: r.get("recovery_id")?,
         completes_at: r.get("completes_at")?,
+        request_id: r.get("request_id")?,
         created_at: r.get("created_at")?,
     })
 }

@@ -136,15 +136,20 @@ wire! {
         pub data: Vec<Recovery>,
     }
 
-    /// Something every device of the account should know about its devices.
+    /// Something every device of the account should know that is not money moving: about
+    /// its devices, and about money requests.
     #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
     pub struct Notice {
         /// Pass the last one seen as `notices_after` for only newer ones.
         pub cursor: i64,
         pub kind: NoticeKind,
-        /// The device it is about: the one added, revoked or recovering.
+        /// What it is about: the device added, revoked or recovering; for a money request,
+        /// the other account.
         pub device_id: String,
+        /// That device's name, or the other account as shown ("B* L* $bo_li").
         pub device_name: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub request_id: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub recovery_id: Option<String>,
         /// For a recovery that started: when it completes unless cancelled.
@@ -186,6 +191,11 @@ pub enum NoticeKind {
     RecoveryCancelled,
     RecoveryCompleted,
     RecoveryCodeRotated,
+    /// Someone asks this account for money (see the requests inbox).
+    RequestReceived,
+    RequestPaid,
+    RequestDeclined,
+    RequestCancelled,
 }
 
 macro_rules! str_enum {
@@ -210,6 +220,10 @@ str_enum!(NoticeKind {
     RecoveryCancelled => "recovery_cancelled",
     RecoveryCompleted => "recovery_completed",
     RecoveryCodeRotated => "recovery_code_rotated",
+    RequestReceived => "request_received",
+    RequestPaid => "request_paid",
+    RequestDeclined => "request_declined",
+    RequestCancelled => "request_cancelled",
 });
 
 #[cfg(test)]

@@ -532,5 +532,8 @@ pub mod codes {
     pub const RECIPIENT_NOT_FOUND: &str = "recipient_not_found";
     pub const SELF_TRANSFER: &str = "self_transfer";
     pub const RECEIVE_CODE_INVALID: &str = "receive_code_invalid";
+    pub const REQUEST_NOT_OPEN: &str = "request_not_open";
+    pub const REQUEST_MISMATCH: &str = "request_mismatch";
+    pub const REQUESTS_BLOCKED: &str = "requests_blocked";
     pub const NOTE_INVALID: &str = "note_invalid";
 }

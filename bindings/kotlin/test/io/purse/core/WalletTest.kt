@@ -357,6 +357,18 @@ class WalletTest {
         assertFalse(quote.nameMismatch)
         ada.send(quote.recipient, quote.claimedAmount!!, quote.note ?: "") as TransferOutcome.Completed
         assertEquals(cny(1_750), bo.balance())
+        val asked = bo.requestMoney(ada.findRecipient(ada.setHandle("\$ada_kotlin").handle!!), cny(300), "cinema")
+        assertEquals(RequestState.OPEN, asked.state)
+        val inbox = ada.requests(true)
+        assertEquals(listOf(asked.requestId), inbox.map { it.requestId })
+        ada.payRequest(inbox[0]) as TransferOutcome.Completed
+        assertEquals(cny(2_050), bo.balance())
+        try {
+            ada.payRequest(inbox[0])
+            fail("a request was paid twice")
+        } catch (e: PurseException.Refused) {
+            assertEquals("request_not_open", e.code)
+        }
         try {
             ada.send(byHandle, cny(1_250), "bad \u202E note")
             fail("a bidi override passed")
