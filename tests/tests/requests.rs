@@ -85,13 +85,8 @@ async fn two_devices_paying_one_request_at_once_make_one_transfer() {
     ));
 
     let ada_id = ada.wallet.account().unwrap().unwrap().account_id;
-    let payer = purse_core::api::types::Recipient {
-        account_id: ada_id,
-        handle: None,
-        masked_name: "A**".into(),
-    };
     bo.wallet
-        .request_money(&payer, money("20.00 CNY"), "")
+        .request_money(&recipient(&ada_id), money("20.00 CNY"), "")
         .await
         .unwrap();
     let on_phone = ada.wallet.requests(true).await.unwrap().remove(0);
@@ -115,15 +110,10 @@ async fn requests_are_declined_cancelled_and_blocked_with_their_codes() {
     let bo = enrolled_wallet(&b.url(), "Bo").await;
     let ada_id = ada.wallet.account().unwrap().unwrap().account_id;
     let bo_id = bo.wallet.account().unwrap().unwrap().account_id;
-    let to = |id: &str| purse_core::api::types::Recipient {
-        account_id: id.into(),
-        handle: None,
-        masked_name: "X".into(),
-    };
 
     let r1 = bo
         .wallet
-        .request_money(&to(&ada_id), money("1.00 CNY"), "")
+        .request_money(&recipient(&ada_id), money("1.00 CNY"), "")
         .await
         .unwrap();
     assert_eq!(
@@ -141,7 +131,7 @@ async fn requests_are_declined_cancelled_and_blocked_with_their_codes() {
 
     let r2 = bo
         .wallet
-        .request_money(&to(&ada_id), money("1.00 CNY"), "")
+        .request_money(&recipient(&ada_id), money("1.00 CNY"), "")
         .await
         .unwrap();
     assert_eq!(
@@ -155,13 +145,13 @@ async fn requests_are_declined_cancelled_and_blocked_with_their_codes() {
 
     let e = bo
         .wallet
-        .request_money(&to(&bo_id), money("1.00 CNY"), "")
+        .request_money(&recipient(&bo_id), money("1.00 CNY"), "")
         .await
         .unwrap_err();
     assert_eq!(e.code(), Some(codes::SELF_TRANSFER));
     let open = bo
         .wallet
-        .request_money(&to(&ada_id), money("2.00 CNY"), "")
+        .request_money(&recipient(&ada_id), money("2.00 CNY"), "")
         .await
         .unwrap();
     ada.wallet.block(&bo_id).await.unwrap();
@@ -176,14 +166,14 @@ async fn requests_are_declined_cancelled_and_blocked_with_their_codes() {
     );
     let e = bo
         .wallet
-        .request_money(&to(&ada_id), money("1.00 CNY"), "")
+        .request_money(&recipient(&ada_id), money("1.00 CNY"), "")
         .await
         .unwrap_err();
     assert_eq!(e.code(), Some(codes::REQUESTS_BLOCKED));
     // A request for another amount than the transfer's is refused when paid with it.
     let r3 = ada
         .wallet
-        .request_money(&to(&bo_id), money("3.00 CNY"), "")
+        .request_money(&recipient(&bo_id), money("3.00 CNY"), "")
         .await
         .unwrap();
     let mut wrong = bo.wallet.requests(true).await.unwrap().remove(0);

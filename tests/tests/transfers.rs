@@ -68,32 +68,31 @@ async fn each_refusal_has_its_own_code_and_moves_nothing() {
     let bo = enrolled_wallet(&b.url(), "Bo").await;
     let ada_id = ada.wallet.account().unwrap().unwrap().account_id;
     let bo_id = bo.wallet.account().unwrap().unwrap().account_id;
-    let to = |id: &str| purse_core::api::types::Recipient {
-        account_id: id.into(),
-        handle: None,
-        masked_name: "X*".into(),
-    };
     let e = ada
         .wallet
-        .send(&to(&ada_id), money("1.00 CNY"), "")
+        .send(&recipient(&ada_id), money("1.00 CNY"), "")
         .await
         .unwrap_err();
     assert_eq!(e.code(), Some(codes::SELF_TRANSFER), "{e}");
     let e = ada
         .wallet
-        .send(&to("acct_000000000000000000000000"), money("1.00 CNY"), "")
+        .send(
+            &recipient("acct_000000000000000000000000"),
+            money("1.00 CNY"),
+            "",
+        )
         .await
         .unwrap_err();
     assert_eq!(e.code(), Some(codes::RECIPIENT_NOT_FOUND), "{e}");
     let e = ada
         .wallet
-        .send(&to(&bo_id), money("50.01 CNY"), "")
+        .send(&recipient(&bo_id), money("50.01 CNY"), "")
         .await
         .unwrap_err();
     assert_eq!(e.code(), Some(codes::LIMIT_PER_PAYMENT), "{e}");
     let e = ada
         .wallet
-        .send(&to(&bo_id), money("1.00 EUR"), "")
+        .send(&recipient(&bo_id), money("1.00 EUR"), "")
         .await
         .unwrap_err();
     assert!(
@@ -102,31 +101,31 @@ async fn each_refusal_has_its_own_code_and_moves_nothing() {
     );
     let e = ada
         .wallet
-        .send(&to(&bo_id), money("1.00 CNY"), "a\u{202e}b")
+        .send(&recipient(&bo_id), money("1.00 CNY"), "a\u{202e}b")
         .await
         .unwrap_err();
     assert!(matches!(e, WalletError::InvalidInput(_)), "{e}");
     let e = ada
         .wallet
-        .send(&to(&bo_id), money("1.00 CNY"), &"x".repeat(141))
+        .send(&recipient(&bo_id), money("1.00 CNY"), &"x".repeat(141))
         .await
         .unwrap_err();
     assert!(matches!(e, WalletError::InvalidInput(_)), "{e}");
     sent(
         ada.wallet
-            .send(&to(&bo_id), money("50.00 CNY"), "")
+            .send(&recipient(&bo_id), money("50.00 CNY"), "")
             .await
             .unwrap(),
     );
     sent(
         ada.wallet
-            .send(&to(&bo_id), money("50.00 CNY"), "")
+            .send(&recipient(&bo_id), money("50.00 CNY"), "")
             .await
             .unwrap(),
     );
     let e = ada
         .wallet
-        .send(&to(&bo_id), money("0.01 CNY"), "")
+        .send(&recipient(&bo_id), money("0.01 CNY"), "")
         .await
         .unwrap_err();
     assert!(matches!(e, WalletError::InsufficientFunds { .. }), "{e}");

@@ -168,6 +168,15 @@ impl Backend {
     }
 }
 
+/// A recipient by account id, as a test that skips the lookup names one.
+pub fn recipient(account_id: &str) -> purse_core::api::types::Recipient {
+    purse_core::api::types::Recipient {
+        account_id: account_id.into(),
+        handle: None,
+        masked_name: "X*".into(),
+    }
+}
+
 pub fn money(s: &str) -> purse_core::money::Money {
     purse_core::money::Money::parse(s).unwrap()
 }
