@@ -312,4 +312,49 @@ class ViewModelTest {
         devices.recoveryCodeShown()
         assertNull(devices.state.value.newRecoveryCode)
     }
+
+    @Test
+    fun sendByHandleThenPayAReceiveCodeThenARequest() = runBlocking {
+        val ada = funded(5_000)
+        val bo = Wallet.open(backend.walletDir(), backend.url, protector)
+        bo.enroll("Bo Li", "CNY", "JVM phone")
+        bo.setHandle("\$bo_vm")
+
+        val send = SendViewModel(ada, scope)
+        send.find("\$bo_vm", "12.x", "")
+        assertNotNull("a bad amount is caught first", (send.state.value as SendState.Entering).notice)
+        send.find("\$bo_vm", "12.50", "tickets")
+        val confirm = send.state.await("confirm") { it is SendState.Confirm } as SendState.Confirm
+        assertEquals("B* L*", confirm.recipient.maskedName)
+        send.confirm()
+        val done = send.state.await("done") { it is SendState.Done || it is SendState.Failed } as SendState.Done
+        assertEquals(cny(5_000 - 1_250), done.transfer.balance)
+
+        val receive = ReceiveViewModel(bo, scope)
+        receive.show("3.00", "coffee")
+        val code = receive.state.await("code") { it.payload != null }
+        send.reset()
+        send.fromCode(code.payload!!)
+        val scanned = send.state.await("scanned") { it is SendState.Confirm } as SendState.Confirm
+        assertEquals(cny(300), scanned.amount)
+        assertNull(scanned.warning)
+        send.confirm()
+        send.state.await("paid") { it is SendState.Done }
+        receive.rotate()
+        receive.state.await("rotated") { it.codeId != code.codeId && it.codeId != null }
+        send.fromCode(code.payload!!)
+        val dead = send.state.await("dead") { it is SendState.Failed } as SendState.Failed
+        assertEquals("Refused", dead.error.title)
+
+        val asks = RequestsViewModel(bo, scope)
+        ada.setHandle("\$ada_vm")
+        asks.ask("\$ada_vm", "2.00", "cinema")
+        asks.state.await("sent") { it.sent.isNotEmpty() }
+        val inbox = RequestsViewModel(ada, scope)
+        inbox.refresh()
+        val got = inbox.state.await("inbox") { it.inbox.isNotEmpty() }
+        inbox.pay(got.inbox[0])
+        inbox.state.await("paid") { s -> s.paying == null && s.inbox.firstOrNull()?.state == io.purse.model.RequestState.PAID }
+        assertEquals(cny(1_250 + 300 + 200), bo.balance())
+    }
 }
