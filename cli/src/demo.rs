@@ -5,7 +5,8 @@
 //! bank account, tops up, shows a decline; a merchant registers and shows an order's QR code,
 //! the customer scans the PNG, sees the verified quote, confirms and pays; both sides are
 //! notified, the merchant refunds part; Ada pairs a second phone, loses both, recovers on a
-//! new one with her recovery code and pays again; and the histories show it all.
+//! new one with her recovery code and pays again; Ada and Bo send, request and scan money
+//! between them; and the histories show it all.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -77,7 +78,11 @@ async fn webhook_receiver() -> anyhow::Result<(String, Hooks)> {
 /// The recovery cool-off of the demo's backend.
 const DEMO_COOL_OFF_SECS: i64 = 2;
 
-fn new_phone(dir: &std::path::Path, backend: &str, passphrase: &str) -> anyhow::Result<Wallet> {
+pub(crate) fn new_phone(
+    dir: &std::path::Path,
+    backend: &str,
+    passphrase: &str,
+) -> anyhow::Result<Wallet> {
     Ok(Wallet::open(
         WalletConfig::new(
             dir,
@@ -197,7 +202,7 @@ fn unix_now() -> i64 {
         .unwrap_or(0)
 }
 
-fn step(n: u32, text: &str) {
+pub(crate) fn step(n: u32, text: &str) {
     println!("\n[{n}] {text}");
 }
 
@@ -454,9 +459,10 @@ pub async fn run() -> anyhow::Result<()> {
         &shop,
     )
     .await?;
+    crate::demo_people::people_act(dir.path(), &server.url(), &wallet).await?;
 
     step(
-        14,
+        15,
         "Balances and histories, as the backend's ledger has them",
     );
     wallet.sync_history().await?;
@@ -467,7 +473,7 @@ pub async fn run() -> anyhow::Result<()> {
             "    {:>14}  {:<10} {:<26} {}",
             format!("{sign}{}", tx.amount),
             tx.kind.as_str(),
-            tx.counterparty,
+            purse_core::text::escape_shown(&tx.counterparty),
             tx.status.as_str()
         );
     }

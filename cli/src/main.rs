@@ -2,6 +2,7 @@
 
 mod codes;
 mod demo;
+mod demo_people;
 mod devices;
 mod merchant;
 mod output;

@@ -401,7 +401,10 @@ fn demo_runs_the_whole_story() {
     assert!(text.contains("lost phone notice: recovery_started (Ada's new phone)"));
     assert!(text.contains("the lost phones are revoked"));
     assert!(text.contains("and pays again: 5.00 CNY to Tea House; balance 105.00 CNY"));
-    assert!(text.contains("customer balance: 105.00 CNY"));
+    assert!(text.contains("Ada's phone: request_received from B* L* $bo_li"));
+    assert!(text.contains("pay 2.50 CNY to B* L* $bo_li for \"coffee\", verified by the backend"));
+    assert!(text.contains("Bo's balance: 18.50 CNY"));
+    assert!(text.contains("customer balance: 86.50 CNY"));
     assert!(text.contains("merchant balance: 15.00 CNY"));
     assert!(text.contains("ledger audit: balanced"));
 }
