@@ -10,6 +10,7 @@ struct PurseApp: App {
     let wallet: Wallet
     @State private var scanning = false
     @State private var showingDevices = false
+    @State private var showingPeople = false
     @State private var recoveryCode: String?
     @State private var enrolled: Bool
 
@@ -32,6 +33,15 @@ struct PurseApp: App {
                     onCreated: { recoveryCode = $0; enrolled = true },
                     onJoined: { enrolled = true }
                 )
+            } else if showingPeople {
+                NavigationStack {
+                    PeopleView(
+                        send: SendViewModel(wallet: wallet),
+                        receive: ReceiveViewModel(wallet: wallet),
+                        requests: RequestsViewModel(wallet: wallet)
+                    )
+                    .toolbar { Button("Done") { showingPeople = false } }
+                }
             } else if showingDevices {
                 NavigationStack {
                     DevicesView(model: DevicesViewModel(wallet: wallet), onNewRecoveryCode: { recoveryCode = $0 })
@@ -42,7 +52,11 @@ struct PurseApp: App {
             } else {
                 HomeView(model: HomeViewModel(wallet: wallet), onScan: { scanning = true })
                     .overlay(alignment: .topTrailing) {
-                        Button("Devices") { showingDevices = true }.padding()
+                        HStack {
+                            Button("People") { showingPeople = true }
+                            Button("Devices") { showingDevices = true }
+                        }
+                        .padding()
                     }
             }
         }

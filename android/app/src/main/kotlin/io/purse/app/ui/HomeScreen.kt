@@ -25,7 +25,7 @@ import io.purse.app.viewmodel.MoneyText
 import io.purse.model.Transaction
 
 @Composable
-fun HomeScreen(vm: HomeViewModel, onScan: () -> Unit, onHistory: () -> Unit, onDevices: () -> Unit) {
+fun HomeScreen(vm: HomeViewModel, onScan: () -> Unit, onHistory: () -> Unit, onDevices: () -> Unit, onPeople: () -> Unit) {
     DisposableEffect(vm) {
         vm.start()
         onDispose { vm.stop() }
@@ -52,6 +52,7 @@ fun HomeScreen(vm: HomeViewModel, onScan: () -> Unit, onHistory: () -> Unit, onD
             items(state.recent, key = { it.transactionId }) { TransactionRow(it) }
         }
         OutlinedButton(onClick = onHistory, modifier = Modifier.fillMaxWidth()) { Text("All transactions") }
+        OutlinedButton(onClick = onPeople, modifier = Modifier.fillMaxWidth()) { Text("Send, receive, requests") }
         OutlinedButton(onClick = onDevices, modifier = Modifier.fillMaxWidth()) { Text("Devices and recovery") }
     }
 }

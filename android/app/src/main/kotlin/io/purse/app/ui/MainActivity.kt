@@ -15,7 +15,7 @@ import io.purse.app.PurseApplication
 import io.purse.app.viewmodel.RecoveryCodeViewModel
 
 /** The screens the app moves between; the activity only switches and forwards. */
-enum class Screen { HOME, SCAN, HISTORY, DEVICES, RECOVERY_CODE, JOIN }
+enum class Screen { HOME, SCAN, HISTORY, DEVICES, RECOVERY_CODE, JOIN, PEOPLE }
 
 /**
  * A `FragmentActivity` because `BiometricPrompt` needs one. Payment screens set
@@ -35,6 +35,7 @@ class MainActivity : FragmentActivity() {
                 val homeModel = viewModel { HomeScreenModel(app.wallet) }
                 val payModel = viewModel { PayScreenModel(app.wallet) }
                 val devicesModel = viewModel { DevicesScreenModel(app.wallet) }
+                val peopleModel = viewModel { PeopleScreenModel(app.wallet) }
                 SideEffect { secure(screen == Screen.SCAN || screen == Screen.RECOVERY_CODE || screen == Screen.JOIN) }
                 when (screen) {
                     Screen.HOME -> HomeScreen(
@@ -42,9 +43,16 @@ class MainActivity : FragmentActivity() {
                         onScan = { payModel.pay.scanAgain(); screen = Screen.SCAN },
                         onHistory = { homeModel.history.reload(); screen = Screen.HISTORY },
                         onDevices = { screen = Screen.DEVICES },
+                        onPeople = { screen = Screen.PEOPLE },
                     )
                     Screen.SCAN -> PayFlow(payModel.pay, onClose = { screen = Screen.HOME })
                     Screen.HISTORY -> HistoryScreen(homeModel.history, onBack = { screen = Screen.HOME })
+                    Screen.PEOPLE -> PeopleScreen(
+                        peopleModel.send,
+                        peopleModel.receive,
+                        peopleModel.requests,
+                        onBack = { screen = Screen.HOME },
+                    )
                     Screen.DEVICES -> DevicesScreen(
                         devicesModel.devices,
                         onNewRecoveryCode = { recoveryCode = RecoveryCodeViewModel(it); screen = Screen.RECOVERY_CODE },

@@ -6,6 +6,9 @@ import io.purse.app.viewmodel.DevicesViewModel
 import io.purse.app.viewmodel.HistoryViewModel
 import io.purse.app.viewmodel.HomeViewModel
 import io.purse.app.viewmodel.JoinViewModel
+import io.purse.app.viewmodel.ReceiveViewModel
+import io.purse.app.viewmodel.RequestsViewModel
+import io.purse.app.viewmodel.SendViewModel
 import io.purse.app.viewmodel.PayViewModel
 import io.purse.core.WalletInterface
 
@@ -27,4 +30,10 @@ class HomeScreenModel(wallet: WalletInterface) : ViewModel() {
 class DevicesScreenModel(wallet: WalletInterface) : ViewModel() {
     val devices = DevicesViewModel(wallet, viewModelScope)
     val join = JoinViewModel(wallet, viewModelScope)
+}
+
+class PeopleScreenModel(wallet: WalletInterface) : ViewModel() {
+    val send = SendViewModel(wallet, viewModelScope)
+    val receive = ReceiveViewModel(wallet, viewModelScope)
+    val requests = RequestsViewModel(wallet, viewModelScope)
 }
