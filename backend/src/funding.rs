@@ -242,6 +242,24 @@ pub fn check_iban(iban: &str) -> Result<IbanCheck, FundingError> {
     })
 }
 
+/// What the sandbox bank does with a withdrawal, by the account number's last four digits
+/// (the documented trigger accounts): `0003` returns it later, `0004` refuses it at once,
+/// any other pays it out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WithdrawalOutcome {
+    PaidOut,
+    ReturnedLater,
+    RefusedAtOnce,
+}
+
+pub fn withdrawal_outcome(last4: &str) -> WithdrawalOutcome {
+    match last4 {
+        "0003" => WithdrawalOutcome::ReturnedLater,
+        "0004" => WithdrawalOutcome::RefusedAtOnce,
+        _ => WithdrawalOutcome::PaidOut,
+    }
+}
+
 /// ISO 7064 mod 97-10 over the rearranged IBAN (1 for a valid one).
 pub fn iban_mod97(iban: &str) -> u32 {
     let rearranged = iban[4..].bytes().chain(iban[..4].bytes());

@@ -1,6 +1,6 @@
 //! `purse demo`, act 14: money between people. Ada sends Bo money by his handle; Bo asks
 //! her for money and she pays it from her inbox; Bo shows his receive code, Ada scans the
-//! picture and pays it.
+//! picture and pays it; Bo withdraws to his banks, and one withdrawal comes back.
 
 use purse_core::pay::TransferOutcome;
 use purse_core::text::escape_shown;
@@ -91,6 +91,23 @@ pub async fn people_act(dir: &std::path::Path, backend: &str, ada: &Wallet) -> a
         ada.send(&q.recipient, amount, q.note.as_deref().unwrap_or_default())
             .await?,
     )?;
+    // Bo withdraws to two bank accounts; the sandbox bank returns what goes to one ending 0003.
+    let main = bo.link_bank("DE89 3704 0044 0532 0130 00", "Bo Li").await?;
+    let odd = bo.link_bank("DE13 3704 0044 0532 0100 03", "Bo Li").await?;
+    for (source, amount) in [(&main, "5.00 CNY"), (&odd, "3.00 CNY")] {
+        if let purse_core::pay::WithdrawOutcome::Completed { withdrawal } = bo
+            .withdraw(&source.source_id, Money::parse(amount)?)
+            .await?
+        {
+            println!(
+                "    Bo withdraws {} to Bank •••• {}: held now; balance {}",
+                withdrawal.amount, source.last4, withdrawal.balance
+            );
+        }
+    }
+    for w in bo.sandbox_settle_withdrawals().await? {
+        println!("    the bank settles {}: {}", w.amount, w.state.as_str());
+    }
     bo.sync_history().await?;
     println!("    Bo's balance: {}", bo.balance().await?);
     for tx in bo.history(10, None)?.data {

@@ -11,6 +11,7 @@ mod pay;
 mod people;
 mod requests;
 mod send;
+mod withdraw;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -193,6 +194,26 @@ enum Command {
         action: Option<requests::RequestAction>,
         #[arg(long)]
         outgoing: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Move money to your bank account: held now, settled by the bank later. Sandbox:
+    /// an account number ending 0003 is returned later, 0004 refused at once.
+    Withdraw {
+        #[arg(long, conflicts_with = "bank")]
+        source: Option<String>,
+        /// An IBAN (linked first if new).
+        #[arg(long)]
+        bank: Option<String>,
+        #[arg(long, default_value = "Account holder")]
+        holder: String,
+        #[arg(long)]
+        amount: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Your withdrawals and how the bank settled them.
+    Withdrawals {
         #[arg(long)]
         json: bool,
     },
@@ -537,6 +558,28 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 *json,
             )
             .await
+        }
+        Command::Withdraw {
+            source,
+            bank,
+            holder,
+            amount,
+            json,
+        } => {
+            withdraw::withdraw(
+                &open_wallet(&cli, false)?,
+                source.as_deref(),
+                bank.as_deref(),
+                holder,
+                amount,
+                *json,
+            )
+            .await
+        }
+        Command::Withdrawals { json } => {
+            let list = open_wallet(&cli, false)?.withdrawals().await?;
+            withdraw::print(&list, *json);
+            Ok(())
         }
         Command::Block { who } => requests::block(&open_wallet(&cli, false)?, who).await,
         Command::Sandbox { action } => people::sandbox(&open_wallet(&cli, false)?, action).await,

@@ -44,6 +44,11 @@ pub enum SandboxAction {
         #[arg(long)]
         json: bool,
     },
+    /// The sandbox bank settles your held withdrawals now.
+    SettleWithdrawals {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn print_profile(p: &Profile, json: bool) {
@@ -116,7 +121,13 @@ pub async fn find(wallet: &Wallet, query: &str, json: bool) -> anyhow::Result<()
 }
 
 pub async fn sandbox(wallet: &Wallet, action: &SandboxAction) -> anyhow::Result<()> {
-    let SandboxAction::Messages { json } = action;
+    let json = match action {
+        SandboxAction::Messages { json } => json,
+        SandboxAction::SettleWithdrawals { json } => {
+            crate::withdraw::print(&wallet.sandbox_settle_withdrawals().await?, *json);
+            return Ok(());
+        }
+    };
     let messages = wallet.sandbox_messages().await?;
     if *json {
         crate::print_json(json!({ "data": messages }));

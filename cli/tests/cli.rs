@@ -403,7 +403,9 @@ fn demo_runs_the_whole_story() {
     assert!(text.contains("and pays again: 5.00 CNY to Tea House; balance 105.00 CNY"));
     assert!(text.contains("Ada's phone: request_received from B* L* $bo_li"));
     assert!(text.contains("pay 2.50 CNY to B* L* $bo_li for \"coffee\", verified by the backend"));
-    assert!(text.contains("Bo's balance: 18.50 CNY"));
+    assert!(text.contains("the bank settles 3.00 CNY: returned"));
+    assert!(text.contains("the bank settles 5.00 CNY: completed"));
+    assert!(text.contains("Bo's balance: 13.50 CNY"));
     assert!(text.contains("customer balance: 86.50 CNY"));
     assert!(text.contains("merchant balance: 15.00 CNY"));
     assert!(text.contains("ledger audit: balanced"));

@@ -306,6 +306,9 @@ async fn openapi_document_is_served_and_describes_the_api() {
         "/v1/requests/{request_id}/decline",
         "/v1/requests/{request_id}/cancel",
         "/v1/blocks",
+        "/v1/withdrawals",
+        "/v1/withdrawals/{intent_id}",
+        "/v1/sandbox/withdrawals/settle",
     ] {
         assert!(doc["paths"][path].is_object(), "missing {path}");
     }

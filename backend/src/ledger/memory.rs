@@ -31,6 +31,7 @@ pub struct Memory {
     pub people_tables: super::people::memory::PeopleTables,
     pub transfers: Vec<super::transfers::TransferRow>,
     pub request_tables: super::requests::memory::RequestTables,
+    pub withdrawals: Vec<super::withdrawals::WithdrawalRow>,
 }
 
 impl Memory {

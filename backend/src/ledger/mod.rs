@@ -22,6 +22,7 @@ pub mod spending;
 pub mod topups;
 pub mod transfers;
 pub mod tx;
+pub mod withdrawals;
 
 pub use entry::{LedgerAccount, LedgerEntry, Posted, Posting};
 pub use rows::*;

@@ -14,6 +14,7 @@ use super::people::{PeopleReads, PeopleWrites};
 use super::requests::{RequestReads, RequestWrites};
 use super::rows::*;
 use super::transfers::{TransferReads, TransferWrites};
+use super::withdrawals::{WithdrawalReads, WithdrawalWrites};
 
 /// What can go wrong below the rules. Engine errors arrive as text: no engine's error type
 /// leaks into the rules or the routes.
@@ -55,7 +56,9 @@ pub type Page<T> = (Vec<T>, bool);
 
 /// Reads, inside a read or a write transaction. Each service's reads are a supertrait
 /// declared beside its rules.
-pub trait Reads: DeviceReads + PeopleReads + TransferReads + RequestReads {
+pub trait Reads:
+    DeviceReads + PeopleReads + TransferReads + RequestReads + WithdrawalReads
+{
     fn account(&mut self, account_id: &str) -> Result<Option<AccountRow>>;
     fn device(&mut self, device_id: &str) -> Result<Option<DeviceRow>>;
     fn devices(&mut self, account_id: &str) -> Result<Vec<DeviceRow>>;
@@ -102,7 +105,9 @@ pub trait Reads: DeviceReads + PeopleReads + TransferReads + RequestReads {
 }
 
 /// Writes, inside one write transaction.
-pub trait Tx: Reads + DeviceWrites + PeopleWrites + TransferWrites + RequestWrites {
+pub trait Tx:
+    Reads + DeviceWrites + PeopleWrites + TransferWrites + RequestWrites + WithdrawalWrites
+{
     /// An account and its (empty) user ledger account. `Duplicate` if the id exists.
     fn insert_account(&mut self, account: &AccountRow) -> Result<()>;
     /// `Duplicate` if the device id or its key exists.

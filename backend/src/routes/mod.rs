@@ -16,6 +16,7 @@ pub mod recoveries;
 pub mod requests;
 pub mod topups;
 pub mod transfers;
+pub mod withdrawals;
 
 use axum::Json;
 use axum::Router;
@@ -67,6 +68,10 @@ use crate::app::AppState;
         requests::decline,
         requests::cancel,
         requests::block,
+        withdrawals::create,
+        withdrawals::get,
+        withdrawals::list,
+        withdrawals::sandbox_settle,
         funding::link_card,
         funding::link_bank,
         funding::sources,
@@ -160,6 +165,15 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/requests/{request_id}/decline", post(requests::decline))
         .route("/v1/requests/{request_id}/cancel", post(requests::cancel))
         .route("/v1/blocks", post(requests::block))
+        .route(
+            "/v1/withdrawals",
+            get(withdrawals::list).post(withdrawals::create),
+        )
+        .route("/v1/withdrawals/{intent_id}", get(withdrawals::get))
+        .route(
+            "/v1/sandbox/withdrawals/settle",
+            post(withdrawals::sandbox_settle),
+        )
         .route("/v1/transfers", post(transfers::create))
         .route("/v1/transfers/{intent_id}", get(transfers::get))
         .route("/v1/quote", get(payments::quote))

@@ -5,6 +5,7 @@ mod devices;
 mod endpoints;
 mod people;
 pub mod types;
+mod withdrawals;
 
 pub(crate) use client::unix_now;
 pub use client::{

@@ -43,6 +43,8 @@ pub enum IntentKind {
     Payment,
     /// To a person (`POST /v1/transfers`).
     Transfer,
+    /// To the account's own bank account (`POST /v1/withdrawals`).
+    Withdrawal,
 }
 
 impl IntentKind {
@@ -50,6 +52,7 @@ impl IntentKind {
         match self {
             IntentKind::Payment => "payment",
             IntentKind::Transfer => "transfer",
+            IntentKind::Withdrawal => "withdrawal",
         }
     }
 
@@ -57,6 +60,7 @@ impl IntentKind {
         match s {
             "payment" => Ok(IntentKind::Payment),
             "transfer" => Ok(IntentKind::Transfer),
+            "withdrawal" => Ok(IntentKind::Withdrawal),
             other => Err(CacheError::Corrupt(format!("intent kind {other:?}"))),
         }
     }

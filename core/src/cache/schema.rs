@@ -101,7 +101,7 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE sync_state ADD COLUMN notice_cursor INTEGER NOT NULL DEFAULT 0;",
     // 3 -> 4: transfers share the outbox: what each intent is.
     "ALTER TABLE intents ADD COLUMN kind TEXT NOT NULL DEFAULT 'payment'
-        CHECK (kind IN ('payment', 'transfer'));",
+        CHECK (kind IN ('payment', 'transfer', 'withdrawal'));",
 ];
 
 /// Brings a cache of any older version up to [`VERSION`], one step per transaction.

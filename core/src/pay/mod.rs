@@ -6,7 +6,7 @@
 //! backend's answer was lost: the intent stays in the outbox and is reconciled, never turned
 //! into a failure by the client. A refusal or the user backing out are errors.
 
-use crate::api::types::{Payment, Quote, Transfer};
+use crate::api::types::{Payment, Quote, Transfer, Withdrawal};
 use crate::money::Money;
 use crate::paycode::{PaycodeError, PaymentCode};
 use crate::wallet::WalletError;
@@ -169,11 +169,22 @@ pub enum TransferOutcome {
     },
 }
 
-/// What reconciling the outbox gives for each intent, of either kind.
+/// How asking for a withdrawal ended: held (`Completed` means the backend took it; the
+/// bank settles it later, see [`Withdrawal::state`]) or unknown.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum WithdrawOutcome {
+    Completed { withdrawal: Withdrawal },
+    Pending { intent_id: String },
+}
+
+/// What reconciling the outbox gives for each intent, of any kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IntentOutcome {
     Payment(PaymentOutcome),
     Transfer(TransferOutcome),
+    Withdrawal(WithdrawOutcome),
 }
 
 impl IntentOutcome {
@@ -183,6 +194,7 @@ impl IntentOutcome {
             self,
             IntentOutcome::Payment(PaymentOutcome::Pending { .. })
                 | IntentOutcome::Transfer(TransferOutcome::Pending { .. })
+                | IntentOutcome::Withdrawal(WithdrawOutcome::Pending { .. })
         )
     }
 }

@@ -20,7 +20,7 @@ pub use digest::{content_digest, verify_content_digest};
 pub use request::{
     LABEL, ParsedSignature, SignedHeaders, parse_signature, required_components, sign_request,
 };
-pub use transfer::{TransferAuthorization, note_digest};
+pub use transfer::{TransferAuthorization, WithdrawalAuthorization, note_digest};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SignError {

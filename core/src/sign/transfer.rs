@@ -27,6 +27,48 @@ pub struct TransferAuthorization {
     pub expires_at: i64,
 }
 
+/// What the payment key signs to move money to a linked bank account: the intent, the
+/// account, the bank source, the amount with its currency, and an expiry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WithdrawalAuthorization {
+    pub intent_id: String,
+    pub account_id: String,
+    pub source_id: String,
+    pub amount: Money,
+    pub expires_at: i64,
+}
+
+impl WithdrawalAuthorization {
+    pub fn validate(&self) -> Result<(), AuthorizationError> {
+        check_id("intent_id", &self.intent_id)?;
+        check_id("account_id", &self.account_id)?;
+        check_id("source_id", &self.source_id)?;
+        if !self.amount.is_positive() {
+            return Err(AuthorizationError::NotPositive);
+        }
+        Ok(())
+    }
+
+    pub fn signing_bytes(&self) -> Vec<u8> {
+        encode_fields(
+            b"purse-withdrawal-authorization:v1",
+            &[
+                self.intent_id.as_bytes(),
+                self.account_id.as_bytes(),
+                self.source_id.as_bytes(),
+                &self.amount.minor.to_be_bytes(),
+                self.amount.currency.code().as_bytes(),
+                &self.expires_at.to_be_bytes(),
+            ],
+        )
+    }
+
+    pub fn verify(&self, signature: &[u8], payment_key: &PublicKey) -> bool {
+        self.validate().is_ok() && payment_key.verify(&self.signing_bytes(), signature)
+    }
+}
+
 /// The digest a transfer authorization binds its note by.
 pub fn note_digest(note: &str) -> String {
     hex::encode(ring::digest::digest(&ring::digest::SHA256, note.as_bytes()).as_ref())

@@ -15,6 +15,7 @@ mod people;
 mod session;
 mod transfers;
 mod watch;
+mod withdrawals;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};

@@ -11,7 +11,7 @@ use crate::api::{ApiClient, ApiError, DeviceCredentials};
 use crate::cache::{CachedBalance, IntentKind, IntentRecord, IntentState};
 use crate::keys::random_bytes;
 use crate::money::Money;
-use crate::pay::{IntentOutcome, PaymentOutcome, TransferOutcome};
+use crate::pay::{IntentOutcome, PaymentOutcome, TransferOutcome, WithdrawOutcome};
 
 pub(super) fn new_intent_id() -> Result<String, WalletError> {
     let b = random_bytes::<12>().map_err(|e| WalletError::Internal(e.to_string()))?;
@@ -106,6 +106,34 @@ impl Settlement for Transfer {
         intent_id: &str,
     ) -> Result<Self, ApiError> {
         api.transfer_of(creds, intent_id).await
+    }
+}
+
+impl Settlement for Withdrawal {
+    const KIND: IntentKind = IntentKind::Withdrawal;
+    fn transaction(&self) -> &Transaction {
+        &self.transaction
+    }
+    fn balance(&self) -> Money {
+        self.balance
+    }
+    fn intent_id(&self) -> &str {
+        &self.intent_id
+    }
+    async fn post(
+        api: &ApiClient,
+        creds: &DeviceCredentials,
+        body: &str,
+        intent_id: &str,
+    ) -> Result<Self, ApiError> {
+        api.withdraw(creds, body, intent_id).await
+    }
+    async fn fetch(
+        api: &ApiClient,
+        creds: &DeviceCredentials,
+        intent_id: &str,
+    ) -> Result<Self, ApiError> {
+        api.withdrawal(creds, intent_id).await
     }
 }
 
@@ -253,29 +281,35 @@ impl Wallet {
         let mut out = Vec::with_capacity(pending.len());
         for record in pending {
             let id = record.intent_id.clone();
+            let pending = id.clone();
             let r =
                 match record.kind {
                     IntentKind::Payment => self
                         .send_recorded::<Payment>(&creds, &record)
                         .await
                         .map(|p| {
-                            IntentOutcome::Payment(match p {
-                                Some(payment) => PaymentOutcome::Completed { payment },
-                                None => PaymentOutcome::Pending {
-                                    intent_id: id.clone(),
-                                },
-                            })
+                            IntentOutcome::Payment(p.map_or(
+                                PaymentOutcome::Pending { intent_id: pending },
+                                |payment| PaymentOutcome::Completed { payment },
+                            ))
                         }),
                     IntentKind::Transfer => self
                         .send_recorded::<Transfer>(&creds, &record)
                         .await
                         .map(|t| {
-                            IntentOutcome::Transfer(match t {
-                                Some(transfer) => TransferOutcome::Completed { transfer },
-                                None => TransferOutcome::Pending {
-                                    intent_id: id.clone(),
-                                },
-                            })
+                            IntentOutcome::Transfer(t.map_or(
+                                TransferOutcome::Pending { intent_id: pending },
+                                |transfer| TransferOutcome::Completed { transfer },
+                            ))
+                        }),
+                    IntentKind::Withdrawal => self
+                        .send_recorded::<Withdrawal>(&creds, &record)
+                        .await
+                        .map(|w| {
+                            IntentOutcome::Withdrawal(w.map_or(
+                                WithdrawOutcome::Pending { intent_id: pending },
+                                |withdrawal| WithdrawOutcome::Completed { withdrawal },
+                            ))
                         }),
                 };
             out.push((id, r));
@@ -316,6 +350,10 @@ impl Wallet {
             },
             IntentKind::Transfer => match Transfer::fetch(&api, creds, intent_id).await {
                 Ok(t) => self.settled(&t),
+                Err(_) => Ok(()),
+            },
+            IntentKind::Withdrawal => match Withdrawal::fetch(&api, creds, intent_id).await {
+                Ok(w) => self.settled(&w),
                 Err(_) => Ok(()),
             },
         };

@@ -16,6 +16,7 @@ mod rows;
 pub mod schema;
 mod transfers;
 mod tx;
+mod withdrawals;
 mod writer;
 mod writes;
 

@@ -19,9 +19,11 @@ macro_rules! wire {
 mod devices;
 mod people;
 mod transfers;
+mod withdrawals;
 pub use devices::*;
 pub use people::*;
 pub use transfers::*;
+pub use withdrawals::*;
 
 wire! {
     /// Registers a new account with this device's two public keys.
@@ -396,6 +398,10 @@ pub enum TransactionKind {
     Refund,
     TransferIn,
     TransferOut,
+    /// Money held for a withdrawal to a bank account.
+    Withdrawal,
+    /// A withdrawal the bank sent back: the held money returns.
+    WithdrawalReturn,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -416,6 +422,8 @@ impl TransactionKind {
             TransactionKind::Refund => "refund",
             TransactionKind::TransferIn => "transfer_in",
             TransactionKind::TransferOut => "transfer_out",
+            TransactionKind::Withdrawal => "withdrawal",
+            TransactionKind::WithdrawalReturn => "withdrawal_return",
         }
     }
 
@@ -426,6 +434,8 @@ impl TransactionKind {
             TransactionKind::Refund,
             TransactionKind::TransferIn,
             TransactionKind::TransferOut,
+            TransactionKind::Withdrawal,
+            TransactionKind::WithdrawalReturn,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)
@@ -533,6 +543,7 @@ pub mod codes {
     pub const SELF_TRANSFER: &str = "self_transfer";
     pub const RECEIVE_CODE_INVALID: &str = "receive_code_invalid";
     pub const REQUEST_NOT_OPEN: &str = "request_not_open";
+    pub const WITHDRAWAL_REFUSED: &str = "withdrawal_refused";
     pub const REQUEST_MISMATCH: &str = "request_mismatch";
     pub const REQUESTS_BLOCKED: &str = "requests_blocked";
     pub const NOTE_INVALID: &str = "note_invalid";

@@ -363,6 +363,13 @@ class WalletTest {
         assertEquals(listOf(asked.requestId), inbox.map { it.requestId })
         ada.payRequest(inbox[0]) as TransferOutcome.Completed
         assertEquals(cny(2_050), bo.balance())
+        // Bo withdraws to a bank account whose number ends in 0003: the sandbox bank returns it.
+        val bank = bo.linkBank("DE13370400440532010003", "Bo Li")
+        val held = (bo.withdraw(bank.sourceId, cny(1_000)) as WithdrawOutcome.Completed).withdrawal
+        assertEquals(WithdrawalState.PENDING, held.state)
+        assertEquals(cny(1_050), bo.balance())
+        assertEquals(WithdrawalState.RETURNED, bo.sandboxSettleWithdrawals().single().state)
+        assertEquals(cny(2_050), bo.balance())
         try {
             ada.payRequest(inbox[0])
             fail("a request was paid twice")

@@ -1,0 +1,57 @@
+//! The endpoints of withdrawals to a linked bank account, and the sandbox's way to make the
+//! bank settle them.
+
+use reqwest::Method;
+
+use super::ApiError;
+use super::client::{ApiClient, DeviceCredentials, path_segment};
+use super::types::*;
+
+impl ApiClient {
+    /// Sends the stored withdrawal request; the intent id is its idempotency key.
+    pub async fn withdraw(
+        &self,
+        creds: &DeviceCredentials,
+        body: &str,
+        intent_id: &str,
+    ) -> Result<Withdrawal, ApiError> {
+        self.send_bytes(
+            creds,
+            Method::POST,
+            "v1/withdrawals",
+            body.as_bytes().to_vec(),
+            Some(intent_id),
+        )
+        .await
+    }
+
+    pub async fn withdrawal(
+        &self,
+        creds: &DeviceCredentials,
+        intent_id: &str,
+    ) -> Result<Withdrawal, ApiError> {
+        let path = format!("v1/withdrawals/{}", path_segment(intent_id));
+        self.send::<(), _>(creds, Method::GET, &path, None, None)
+            .await
+    }
+
+    pub async fn withdrawals(&self, creds: &DeviceCredentials) -> Result<WithdrawalList, ApiError> {
+        self.send::<(), _>(creds, Method::GET, "v1/withdrawals", None, None)
+            .await
+    }
+
+    /// Sandbox only: the bank settles this account's held withdrawals now.
+    pub async fn sandbox_settle_withdrawals(
+        &self,
+        creds: &DeviceCredentials,
+    ) -> Result<WithdrawalList, ApiError> {
+        self.send(
+            creds,
+            Method::POST,
+            "v1/sandbox/withdrawals/settle",
+            Some(&serde_json::json!({})),
+            None,
+        )
+        .await
+    }
+}
