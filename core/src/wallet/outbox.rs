@@ -53,89 +53,43 @@ pub(super) trait Settlement: Serialize + DeserializeOwned + Sized {
     ) -> Result<Self, ApiError>;
 }
 
-impl Settlement for Payment {
-    const KIND: IntentKind = IntentKind::Payment;
-    fn transaction(&self) -> &Transaction {
-        &self.transaction
-    }
-    fn balance(&self) -> Money {
-        self.balance
-    }
-    fn intent_id(&self) -> &str {
-        &self.intent_id
-    }
-    async fn post(
-        api: &ApiClient,
-        creds: &DeviceCredentials,
-        body: &str,
-        intent_id: &str,
-    ) -> Result<Self, ApiError> {
-        api.pay(creds, body, intent_id).await
-    }
-    async fn fetch(
-        api: &ApiClient,
-        creds: &DeviceCredentials,
-        intent_id: &str,
-    ) -> Result<Self, ApiError> {
-        api.payment(creds, intent_id).await
-    }
+/// The three settlements share their shape: the answer's transaction, balance and intent,
+/// and one endpoint to post to and one to look up.
+macro_rules! settlement {
+    ($ty:ty, $kind:expr, $post:ident, $fetch:ident) => {
+        impl Settlement for $ty {
+            const KIND: IntentKind = $kind;
+            fn transaction(&self) -> &Transaction {
+                &self.transaction
+            }
+            fn balance(&self) -> Money {
+                self.balance
+            }
+            fn intent_id(&self) -> &str {
+                &self.intent_id
+            }
+            async fn post(
+                api: &ApiClient,
+                creds: &DeviceCredentials,
+                body: &str,
+                intent_id: &str,
+            ) -> Result<Self, ApiError> {
+                api.$post(creds, body, intent_id).await
+            }
+            async fn fetch(
+                api: &ApiClient,
+                creds: &DeviceCredentials,
+                intent_id: &str,
+            ) -> Result<Self, ApiError> {
+                api.$fetch(creds, intent_id).await
+            }
+        }
+    };
 }
 
-impl Settlement for Transfer {
-    const KIND: IntentKind = IntentKind::Transfer;
-    fn transaction(&self) -> &Transaction {
-        &self.transaction
-    }
-    fn balance(&self) -> Money {
-        self.balance
-    }
-    fn intent_id(&self) -> &str {
-        &self.intent_id
-    }
-    async fn post(
-        api: &ApiClient,
-        creds: &DeviceCredentials,
-        body: &str,
-        intent_id: &str,
-    ) -> Result<Self, ApiError> {
-        api.transfer(creds, body, intent_id).await
-    }
-    async fn fetch(
-        api: &ApiClient,
-        creds: &DeviceCredentials,
-        intent_id: &str,
-    ) -> Result<Self, ApiError> {
-        api.transfer_of(creds, intent_id).await
-    }
-}
-
-impl Settlement for Withdrawal {
-    const KIND: IntentKind = IntentKind::Withdrawal;
-    fn transaction(&self) -> &Transaction {
-        &self.transaction
-    }
-    fn balance(&self) -> Money {
-        self.balance
-    }
-    fn intent_id(&self) -> &str {
-        &self.intent_id
-    }
-    async fn post(
-        api: &ApiClient,
-        creds: &DeviceCredentials,
-        body: &str,
-        intent_id: &str,
-    ) -> Result<Self, ApiError> {
-        api.withdraw(creds, body, intent_id).await
-    }
-    async fn fetch(
-        api: &ApiClient,
-        creds: &DeviceCredentials,
-        intent_id: &str,
-    ) -> Result<Self, ApiError> {
-        api.withdrawal(creds, intent_id).await
-    }
-}
+settlement!(Payment, IntentKind::Payment, pay, payment);
+settlement!(Transfer, IntentKind::Transfer, transfer, transfer_of);
+settlement!(Withdrawal, IntentKind::Withdrawal, withdraw, withdrawal);
 
 impl Wallet {
     /// Commits a new pending intent: from here it is never lost.
