@@ -218,7 +218,11 @@ enum Command {
         json: bool,
     },
     /// Take no more requests from someone ('$handle', phone or email).
-    Block { who: String },
+    Block {
+        who: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// What the sandbox backend "sent" (one-time codes).
     Sandbox {
         #[command(subcommand)]
@@ -581,7 +585,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             withdraw::print(&list, *json);
             Ok(())
         }
-        Command::Block { who } => requests::block(&open_wallet(&cli, false)?, who).await,
+        Command::Block { who, json } => {
+            requests::block(&open_wallet(&cli, false)?, who, *json).await
+        }
         Command::Sandbox { action } => people::sandbox(&open_wallet(&cli, false)?, action).await,
         Command::Recovery { action } => {
             let wallet = open_wallet(&cli, false)?;

@@ -23,10 +23,14 @@ pub enum RequestAction {
     },
     Decline {
         request_id: String,
+        #[arg(long)]
+        json: bool,
     },
     /// Cancel a request you made.
     Cancel {
         request_id: String,
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -120,22 +124,36 @@ pub async fn requests(
                 }
             }
         }
-        Some(RequestAction::Decline { request_id }) => {
-            print(&wallet.decline_request(request_id).await?, true)
+        Some(RequestAction::Decline { request_id, json }) => {
+            let r = wallet.decline_request(request_id).await?;
+            if *json {
+                crate::print_json(serde_json::to_value(&r)?);
+            } else {
+                print(&r, true);
+            }
         }
-        Some(RequestAction::Cancel { request_id }) => {
-            print(&wallet.cancel_request(request_id).await?, false)
+        Some(RequestAction::Cancel { request_id, json }) => {
+            let r = wallet.cancel_request(request_id).await?;
+            if *json {
+                crate::print_json(serde_json::to_value(&r)?);
+            } else {
+                print(&r, false);
+            }
         }
     }
     Ok(())
 }
 
-pub async fn block(wallet: &Wallet, who: &str) -> anyhow::Result<()> {
+pub async fn block(wallet: &Wallet, who: &str, as_json: bool) -> anyhow::Result<()> {
     let r = wallet.find_recipient(who).await?;
     wallet.block(&r.account_id).await?;
-    println!(
-        "{} can no longer ask you for money.",
-        escape_shown(&r.masked_name)
-    );
+    if as_json {
+        crate::print_json(json!({ "blocked": r }));
+    } else {
+        println!(
+            "{} can no longer ask you for money.",
+            escape_shown(&r.masked_name)
+        );
+    }
     Ok(())
 }

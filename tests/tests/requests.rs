@@ -193,3 +193,30 @@ async fn requests_are_declined_cancelled_and_blocked_with_their_codes() {
     assert_eq!(ada.wallet.balance().await.unwrap(), money("10.00 CNY"));
     b.assert_ledger_sound().await;
 }
+
+#[tokio::test]
+async fn requests_are_rate_limited_per_requester() {
+    let b = Backend::start().await;
+    let ada = enrolled_wallet(&b.url(), "Ada").await;
+    let bo = enrolled_wallet(&b.url(), "Bo").await;
+    let ada_id = ada.wallet.account().unwrap().unwrap().account_id;
+    // 20 an hour in fixed windows: refused by the 21st of a window, within 41 however the
+    // run falls on the hour.
+    let mut made = 0;
+    let limited = loop {
+        match bo
+            .wallet
+            .request_money(&recipient(&ada_id), money("1.00 CNY"), "")
+            .await
+        {
+            Ok(_) => made += 1,
+            Err(e) => break e,
+        }
+        assert!(made <= 40, "never limited");
+    };
+    assert!(made >= 20);
+    assert!(
+        matches!(limited, purse_core::WalletError::RateLimited { .. }),
+        "{limited}"
+    );
+}
