@@ -3,7 +3,7 @@
 
 use purse_core::api::types::{
     Account, Device, FundingKind, FundingSource, Limits as WireLimits, Merchant, Notice, Order,
-    Pairing, Payment, Recovery,
+    Pairing, Payment, Recipient, Recovery,
 };
 use purse_core::money::Money;
 
@@ -31,6 +31,15 @@ pub fn device(d: DeviceRow) -> Device {
     }
 }
 
+/// An account as another sees it: its handle and masked name, never its contacts.
+pub fn recipient(a: &AccountRow, handle: Option<String>) -> Recipient {
+    Recipient {
+        account_id: a.account_id.clone(),
+        handle,
+        masked_name: purse_core::people::mask_name(&a.name),
+    }
+}
+
 pub fn notice(n: NoticeRow) -> Notice {
     Notice {
         cursor: n.seq,
@@ -46,7 +55,7 @@ pub fn notice(n: NoticeRow) -> Notice {
 
 /// A pairing at `now`; `joined` is the account (and its newest notice) for the new device
 /// once approved.
-pub fn pairing(p: PairingRow, now: i64, joined: Option<(&AccountRow, i64)>) -> Pairing {
+pub fn pairing(p: PairingRow, now: i64, joined: Option<(AccountRow, i64)>) -> Pairing {
     Pairing {
         state: p.state_at(now),
         pairing_id: p.pairing_id,
@@ -56,12 +65,12 @@ pub fn pairing(p: PairingRow, now: i64, joined: Option<(&AccountRow, i64)>) -> P
         payment_public_key: p.payment_public_key,
         created_at: p.created_at,
         expires_at: p.expires_at,
-        account: joined.map(|(a, _)| account(a)),
-        notice_cursor: joined.map(|(_, c)| c),
+        notice_cursor: joined.as_ref().map(|(_, c)| *c),
+        account: joined.map(|(a, _)| account(&a)),
     }
 }
 
-pub fn recovery(r: RecoveryRow, joined: Option<(&AccountRow, i64)>) -> Recovery {
+pub fn recovery(r: RecoveryRow, joined: Option<(AccountRow, i64)>) -> Recovery {
     Recovery {
         recovery_id: r.recovery_id,
         account_id: r.account_id,
@@ -70,8 +79,8 @@ pub fn recovery(r: RecoveryRow, joined: Option<(&AccountRow, i64)>) -> Recovery 
         device_name: r.device_name,
         created_at: r.created_at,
         completes_at: r.completes_at,
-        account: joined.map(|(a, _)| account(a)),
-        notice_cursor: joined.map(|(_, c)| c),
+        notice_cursor: joined.as_ref().map(|(_, c)| *c),
+        account: joined.map(|(a, _)| account(&a)),
     }
 }
 

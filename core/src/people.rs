@@ -87,6 +87,20 @@ pub fn mask_name(name: &str) -> String {
         .join(" ")
 }
 
+/// Longest note on a transfer or request, in characters.
+pub const MAX_NOTE_CHARS: usize = 140;
+
+/// A note one person sends another: empty, or text [`check_shown_text`] passes, at most
+/// [`MAX_NOTE_CHARS`].
+///
+/// [`check_shown_text`]: crate::text::check_shown_text
+pub fn check_note(note: &str) -> Result<String, crate::text::TextError> {
+    if note.trim().is_empty() {
+        return Ok(String::new());
+    }
+    crate::text::check_shown_text(note, MAX_NOTE_CHARS)
+}
+
 /// How a person appears in another's history and on a confirm screen: the masked name and
 /// the handle when there is one ("B* L* $bo_li").
 pub fn shown_as(name: &str, handle: Option<&str>) -> String {

@@ -30,6 +30,15 @@ pub use tx::{Page, Reads, StoreError, Tx};
 
 use purse_core::api::types::{Transaction, TransactionStatus};
 
+/// Compares two secrets (codes, hashes) in time that does not depend on where they differ.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
 /// The UTC day (days since 1970-01-01) of a Unix time: daily limits count per day.
 pub fn day_of(unix: i64) -> i64 {
     unix.div_euclid(86_400)

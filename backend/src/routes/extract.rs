@@ -231,10 +231,25 @@ pub fn recipient_of(
     r: &mut dyn crate::ledger::Reads,
     account_id: &str,
 ) -> Result<purse_core::api::types::Recipient, crate::ledger::StoreError> {
-    let name = r.account(account_id)?.map(|a| a.name).unwrap_or_default();
-    Ok(purse_core::api::types::Recipient {
-        account_id: account_id.to_owned(),
-        handle: r.handle_of(account_id)?,
-        masked_name: purse_core::people::mask_name(&name),
+    let handle = r.handle_of(account_id)?;
+    Ok(match r.account(account_id)? {
+        Some(a) => crate::present::recipient(&a, handle),
+        None => purse_core::api::types::Recipient {
+            account_id: account_id.to_owned(),
+            handle,
+            masked_name: String::new(),
+        },
     })
+}
+
+/// The account a joining device now belongs to, and its newest notice (the device starts
+/// reading notices after it).
+pub fn joined_account(
+    r: &mut dyn crate::ledger::Reads,
+    account_id: &str,
+) -> Result<Option<(AccountRow, i64)>, crate::ledger::StoreError> {
+    match r.account(account_id)? {
+        Some(a) => Ok(Some((a, r.newest_notice(account_id)?))),
+        None => Ok(None),
+    }
 }

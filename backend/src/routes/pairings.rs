@@ -19,7 +19,7 @@ use crate::ledger::devices::PairingRow;
 use crate::ledger::devices::pairing::{self, Approval, PairingRefusal};
 use crate::present;
 use crate::problem::ApiProblem;
-use crate::routes::extract::{limit_attempts, own_account};
+use crate::routes::extract::{joined_account, limit_attempts, own_account};
 
 fn refusal_problem(r: PairingRefusal) -> ApiProblem {
     let (status, code, detail) = match r {
@@ -161,22 +161,10 @@ pub async fn status(
     signed.verify_offered(&state, &p.device_public_key).await?;
     let now = state.now();
     let joined = match (&p.account_id, p.state) {
-        (Some(account_id), PairingState::Approved) => {
-            let id = account_id.clone();
-            state
-                .store
-                .read(|r| Ok(r.account(&id)?.map(|a| (a, r.newest_notice(&id)))))
-                .await?
-                .map(|(a, n)| n.map(|n| (a, n)))
-                .transpose()?
-        }
+        (Some(id), PairingState::Approved) => state.store.read(|r| joined_account(r, id)).await?,
         _ => None,
     };
-    Ok(Json(present::pairing(
-        p,
-        now,
-        joined.as_ref().map(|(a, n)| (a, *n)),
-    )))
+    Ok(Json(present::pairing(p, now, joined)))
 }
 
 /// A device of the account reads an offer, proving with the code's secret that it saw the

@@ -8,9 +8,7 @@ use purse_core::api::types::{
     AddContactRequest, ContactChallenge, ContactKind, Problem, Profile, ReceiveCode, Recipient,
     SandboxMessage, SandboxMessageList, SetHandleRequest, VerifyContactRequest, codes,
 };
-use purse_core::people::{
-    HandleError, RecipientQuery, mask_name, normalize_handle, parse_recipient,
-};
+use purse_core::people::{HandleError, RecipientQuery, normalize_handle, parse_recipient};
 use serde::Deserialize;
 
 use crate::app::AppState;
@@ -21,6 +19,7 @@ use crate::ledger::people::{
     self, ContactChallengeRow, OTP_TRIES, OTP_TTL_SECS, PeopleRefusal, code_hash,
 };
 use crate::ledger::rate::RateLimit;
+use crate::present;
 use crate::problem::ApiProblem;
 use crate::routes::extract::{limit_attempts, own_account};
 
@@ -264,10 +263,29 @@ pub async fn find_recipient(
         .await?
         .ok_or_else(not_found)?;
     let (account, handle) = found;
-    Ok(Json(Recipient {
-        account_id: account.account_id,
-        handle,
-        masked_name: mask_name(&account.name),
+    Ok(Json(present::recipient(&account, handle)))
+}
+
+/// The account's receive code, made on first ask (`rotate`: a new one, the old revoked).
+async fn own_receive_code(
+    state: &AppState,
+    auth: &Authed,
+    rotate: bool,
+) -> Result<Json<ReceiveCode>, ApiProblem> {
+    let (account_id, now, id) = (auth.account_id().to_owned(), state.now(), random_id("rc"));
+    let c = state
+        .store
+        .write(move |tx| {
+            if rotate {
+                people::rotate_receive_code(tx, &account_id, &id, now)
+            } else {
+                people::receive_code(tx, &account_id, &id, now)
+            }
+        })
+        .await?;
+    Ok(Json(ReceiveCode {
+        code_id: c.code_id,
+        created_at: c.created_at,
     }))
 }
 
@@ -278,15 +296,7 @@ pub async fn receive_code(
     State(state): State<AppState>,
     auth: Authed,
 ) -> Result<Json<ReceiveCode>, ApiProblem> {
-    let (account_id, now, id) = (auth.account_id().to_owned(), state.now(), random_id("rc"));
-    let c = state
-        .store
-        .write(move |tx| people::receive_code(tx, &account_id, &id, now))
-        .await?;
-    Ok(Json(ReceiveCode {
-        code_id: c.code_id,
-        created_at: c.created_at,
-    }))
+    own_receive_code(&state, &auth, false).await
 }
 
 /// A new receive code; the old one stops resolving (a printed code that got around).
@@ -296,15 +306,7 @@ pub async fn rotate_receive_code(
     State(state): State<AppState>,
     auth: Authed,
 ) -> Result<Json<ReceiveCode>, ApiProblem> {
-    let (account_id, now, id) = (auth.account_id().to_owned(), state.now(), random_id("rc"));
-    let c = state
-        .store
-        .write(move |tx| people::rotate_receive_code(tx, &account_id, &id, now))
-        .await?;
-    Ok(Json(ReceiveCode {
-        code_id: c.code_id,
-        created_at: c.created_at,
-    }))
+    own_receive_code(&state, &auth, true).await
 }
 
 /// Who a scanned receive code pays, as the backend knows them (handle and masked name);
@@ -337,11 +339,7 @@ pub async fn resolve_receive_code(
             )
         })?;
     let (account, handle) = found;
-    Ok(Json(Recipient {
-        account_id: account.account_id,
-        handle,
-        masked_name: mask_name(&account.name),
-    }))
+    Ok(Json(present::recipient(&account, handle)))
 }
 
 /// What the sandbox "sent" for this account (SMS and email codes), newest first.

@@ -21,7 +21,7 @@ use crate::ledger::devices::recovery::{self, Claim, RecoveryRefusal};
 use crate::present;
 use crate::problem::ApiProblem;
 use crate::routes::enroll::check_recovery_setup;
-use crate::routes::extract::{limit_attempts, own_account};
+use crate::routes::extract::{joined_account, limit_attempts, own_account};
 
 fn refusal_problem(r: RecoveryRefusal) -> ApiProblem {
     let (status, code, detail) = match r {
@@ -195,12 +195,7 @@ pub async fn status(
         .write(move |tx| {
             let r = recovery::progress(tx, &recovery_id, &device_id, now, policy)?;
             let joined = match &r {
-                Ok(r) if r.state == RecoveryState::Completed => tx
-                    .account(&r.account_id)?
-                    .map(|a| {
-                        Ok::<_, crate::ledger::StoreError>((a, tx.newest_notice(&r.account_id)?))
-                    })
-                    .transpose()?,
+                Ok(r) if r.state == RecoveryState::Completed => joined_account(tx, &r.account_id)?,
                 _ => None,
             };
             Ok((r, joined))
@@ -211,10 +206,7 @@ pub async fn status(
         tracing::info!(account = %r.account_id, recovery = %r.recovery_id, "recovery completed");
         state.stream_moved();
     }
-    Ok(Json(present::recovery(
-        r,
-        joined.as_ref().map(|(a, n)| (a, *n)),
-    )))
+    Ok(Json(present::recovery(r, joined)))
 }
 
 /// The account's recoveries in their cool-off.

@@ -7,8 +7,7 @@ use axum::http::StatusCode;
 use purse_core::api::types::{
     BlockRequest, CreateMoneyRequest, MoneyRequest, MoneyRequestList, Problem, RequestState, codes,
 };
-use purse_core::people::shown_as;
-use purse_core::text::check_shown_text;
+use purse_core::people::{check_note, shown_as};
 use serde::Deserialize;
 
 use crate::app::AppState;
@@ -19,7 +18,6 @@ use crate::ledger::requests::{self, REQUEST_TTL_SECS, RequestRow};
 use crate::ledger::{Reads, StoreError};
 use crate::problem::ApiProblem;
 use crate::routes::extract::{limit_attempts, own_account, recipient_of, request_problem};
-use crate::routes::transfers::MAX_NOTE_CHARS;
 
 /// Requests an account may make an hour.
 const REQUESTS_MADE: RateLimit = RateLimit {
@@ -74,17 +72,13 @@ pub async fn create(
             format!("ask for a positive amount in {}", me.currency),
         ));
     }
-    let note = if body.note.trim().is_empty() {
-        String::new()
-    } else {
-        check_shown_text(&body.note, MAX_NOTE_CHARS).map_err(|e| {
-            ApiProblem::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                codes::NOTE_INVALID,
-                format!("note {e}"),
-            )
-        })?
-    };
+    let note = check_note(&body.note).map_err(|e| {
+        ApiProblem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            codes::NOTE_INVALID,
+            format!("note {e}"),
+        )
+    })?;
     let payer_id = body.payer_id.clone();
     let payer = state
         .store

@@ -5,10 +5,9 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use purse_core::api::types::{Problem, Recipient, Transfer, TransferRequest, codes};
-use purse_core::people::{mask_name, shown_as};
+use purse_core::api::types::{Problem, Transfer, TransferRequest, codes};
+use purse_core::people::{check_note, shown_as};
 use purse_core::sign::note_digest;
-use purse_core::text::check_shown_text;
 
 use crate::app::AppState;
 use crate::auth::Authed;
@@ -24,9 +23,6 @@ use crate::routes::extract::{
     SignedAuthorization, check_signed, device_cap, mismatch, overspend_problem, own_account,
     request_problem,
 };
-
-/// Longest note, in characters.
-pub const MAX_NOTE_CHARS: usize = 140;
 
 fn refusal_problem(r: TransferRefusal) -> ApiProblem {
     match r {
@@ -60,11 +56,7 @@ fn transfer_view(
     Transfer {
         transfer_id: t.transfer_id.clone(),
         intent_id: t.intent_id.clone(),
-        recipient: Recipient {
-            account_id: recipient.account_id.clone(),
-            masked_name: mask_name(&recipient.name),
-            handle,
-        },
+        recipient: present::recipient(recipient, handle),
         amount: t.amount,
         note: t.note.clone(),
         balance: present::balance_after(tx),
@@ -111,17 +103,13 @@ pub async fn create(State(state): State<AppState>, auth: Authed) -> Result<Respo
         now,
         |sig, k| a.verify(sig, k),
     )?;
-    let note = if req.note.trim().is_empty() {
-        String::new()
-    } else {
-        check_shown_text(&req.note, MAX_NOTE_CHARS).map_err(|e| {
-            ApiProblem::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                codes::NOTE_INVALID,
-                format!("note {e}"),
-            )
-        })?
-    };
+    let note = check_note(&req.note).map_err(|e| {
+        ApiProblem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            codes::NOTE_INVALID,
+            format!("note {e}"),
+        )
+    })?;
     let payer = own_account(&state, &auth).await?;
     let recipient_id = req.recipient_id.clone();
     let (recipient, recipient_handle, payer_handle) = state

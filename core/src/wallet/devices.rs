@@ -143,7 +143,7 @@ pub(super) fn new_recovery_code(
     Ok((code, setup))
 }
 
-fn shown_name(name: &str) -> Result<String, WalletError> {
+pub(super) fn shown_name(name: &str) -> Result<String, WalletError> {
     crate::text::check_shown_text(name, 80)
         .map_err(|e| WalletError::InvalidInput(format!("device name {e}")))
 }
@@ -364,7 +364,14 @@ impl Wallet {
     /// be added. A QR whose keys differ from what the backend relays is
     /// `ConfirmationMismatch`.
     pub async fn open_pairing(&self, code: &str) -> Result<PairingRequest, WalletError> {
-        let code = PairingCode::parse(code)?;
+        Ok(self.opened_pairing(&PairingCode::parse(code)?).await?.1)
+    }
+
+    /// Opens a pairing with the backend: the offer as it holds it, and what the screen shows.
+    async fn opened_pairing(
+        &self,
+        code: &PairingCode,
+    ) -> Result<(Pairing, PairingRequest), WalletError> {
         let (account, creds) = self.credentials().await?;
         let p = self
             .api(Some(&account))?
@@ -384,26 +391,29 @@ impl Wallet {
         }
         let device_name = crate::text::check_shown_text(&p.device_name, 80)
             .map_err(|_| WalletError::Api(crate::api::ApiError::Decode("device name".into())))?;
-        Ok(PairingRequest {
+        let shown = PairingRequest {
             confirmation: confirmation_number(
                 &code.secret(),
                 &p.device_public_key,
                 &p.payment_public_key,
             ),
-            pairing_id: p.pairing_id,
+            pairing_id: p.pairing_id.clone(),
             device_name,
             expires_at: p.expires_at,
-        })
+        };
+        Ok((p, shown))
     }
 
     /// Approves a pairing after the user saw that `confirmation` is the number the new
-    /// device shows; the payment key signs (biometric). Returns the device added.
+    /// device shows; the payment key signs (biometric) over exactly the keys the backend
+    /// holds. Returns the device added.
     pub async fn approve_pairing(
         &self,
         code: &str,
         confirmation: &str,
     ) -> Result<Device, WalletError> {
-        let shown = self.open_pairing(code).await?;
+        let code = PairingCode::parse(code)?;
+        let (p, shown) = self.opened_pairing(&code).await?;
         let typed: String = confirmation
             .chars()
             .filter(|c| !c.is_whitespace())
@@ -411,25 +421,7 @@ impl Wallet {
         if typed != shown.confirmation {
             return Err(WalletError::ConfirmationMismatch);
         }
-        let code = PairingCode::parse(code)?;
         let (account, creds) = self.credentials().await?;
-        let api = self.api(Some(&account))?;
-        // The keys as the backend holds them: the approval binds exactly those.
-        let p = api
-            .open_pairing(
-                &creds,
-                &shown.pairing_id,
-                &OpenPairingRequest {
-                    secret: code.secret().to_string(),
-                },
-            )
-            .await
-            .map_err(WalletError::from_api)?;
-        if confirmation_number(&code.secret(), &p.device_public_key, &p.payment_public_key)
-            != shown.confirmation
-        {
-            return Err(WalletError::ConfirmationMismatch);
-        }
         let message = pairing_approval_message(
             &p.pairing_id,
             &account.account_id,
@@ -446,17 +438,18 @@ impl Wallet {
                 format!("Add “{}” to your wallet", shown.device_name),
             )
             .await?;
-        api.approve_pairing(
-            &creds,
-            &p.pairing_id,
-            &ApprovePairingRequest {
-                secret: code.secret().to_string(),
-                confirmation: shown.confirmation,
-                signature: B64.encode(signature),
-            },
-        )
-        .await
-        .map_err(WalletError::from_api)
+        self.api(Some(&account))?
+            .approve_pairing(
+                &creds,
+                &p.pairing_id,
+                &ApprovePairingRequest {
+                    secret: code.secret().to_string(),
+                    confirmation: shown.confirmation,
+                    signature: B64.encode(signature),
+                },
+            )
+            .await
+            .map_err(WalletError::from_api)
     }
 
     /// On a new device with no old one: proves the recovery code and starts the recovery's
@@ -483,7 +476,7 @@ impl Wallet {
             )
             .await
             .map_err(WalletError::from_api)?;
-        let kdf = challenge.kdf.clone();
+        let (kdf, lookup) = (challenge.kdf.clone(), code.lookup());
         let key = tokio::task::spawn_blocking(move || code.derive_key(&kdf))
             .await
             .map_err(|e| WalletError::Internal(e.to_string()))??;
@@ -493,7 +486,7 @@ impl Wallet {
             .start_recovery(
                 &new.creds,
                 &StartRecoveryRequest {
-                    lookup: RecoveryCode::parse(recovery_code)?.lookup(),
+                    lookup,
                     challenge: challenge.challenge,
                     device_public_key: dk,
                     payment_public_key: pk,

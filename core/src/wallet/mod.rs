@@ -190,8 +190,7 @@ impl Wallet {
                 "a name of 1 to 80 characters".into(),
             ));
         }
-        let device_name = crate::text::check_shown_text(device_name, 80)
-            .map_err(|e| WalletError::InvalidInput(format!("device name {e}")))?;
+        let device_name = devices::shown_name(device_name)?;
         let api = self.api(None)?;
         let (new, code, recovery) = {
             let protector = self.inner.cfg.protector.clone();

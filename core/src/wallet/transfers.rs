@@ -11,9 +11,6 @@ use crate::cache::IntentKind;
 use crate::pay::{AUTHORIZATION_TTL_SECS, TransferOutcome};
 use crate::sign::{TransferAuthorization, note_digest};
 
-/// Longest note, in characters (the backend refuses longer ones too).
-pub const MAX_NOTE_CHARS: usize = 140;
-
 impl Wallet {
     /// Sends `amount` to `recipient` (found with [`Wallet::find_recipient`]) with a note
     /// the recipient sees. The payment key signs (the prompt names the recipient as the
@@ -51,12 +48,8 @@ impl Wallet {
         note: &str,
         request_id: Option<&str>,
     ) -> Result<TransferOutcome, WalletError> {
-        let note = if note.trim().is_empty() {
-            String::new()
-        } else {
-            crate::text::check_shown_text(note, MAX_NOTE_CHARS)
-                .map_err(|e| WalletError::InvalidInput(format!("note {e}")))?
-        };
+        let note = crate::people::check_note(note)
+            .map_err(|e| WalletError::InvalidInput(format!("note {e}")))?;
         if !amount.is_positive() {
             return Err(WalletError::InvalidInput(
                 "the amount must be positive".into(),

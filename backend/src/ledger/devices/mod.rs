@@ -41,15 +41,6 @@ fn notify(
     })
 }
 
-/// Compares two secrets in time that does not depend on where they differ.
-fn same_secret(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
-}
-
 /// Verifies a base64 P-256 signature by a device's payment key.
 fn payment_key_signed(device: &DeviceRow, message: &[u8], signature: &str) -> bool {
     use base64::Engine;

@@ -6,8 +6,9 @@ use purse_core::api::types::{NoticeKind, PairingState};
 use purse_core::devices::{confirmation_number, pairing_approval_message};
 
 use super::store::PairingRow;
-use super::{notify, payment_key_signed, same_secret};
+use super::{notify, payment_key_signed};
 use crate::ledger::rows::{AccountRow, DeviceRow};
+use crate::ledger::same_secret;
 use crate::ledger::tx::{Result, Tx};
 
 /// How long a pairing code is good for, by default.

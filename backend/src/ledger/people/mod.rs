@@ -104,14 +104,7 @@ pub fn verify_code(
     if c.tries_left == 0 {
         return Ok(Err(PeopleRefusal::Exhausted));
     }
-    let typed = code_hash(challenge_id, code.trim());
-    let same = typed.len() == c.code_hash.len()
-        && typed
-            .bytes()
-            .zip(c.code_hash.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0;
-    if !same {
+    if !super::same_secret(&code_hash(challenge_id, code.trim()), &c.code_hash) {
         let left = c.tries_left - 1;
         tx.set_challenge_tries(challenge_id, left)?;
         return Ok(Err(PeopleRefusal::Wrong { tries_left: left }));
