@@ -42,15 +42,7 @@ fn print(r: &MoneyRequest, incoming: bool) {
         r.state.as_str(),
         r.amount.to_string(),
         if incoming { "from" } else { "to" },
-        escape_shown(&format!(
-            "{}{}",
-            other.masked_name,
-            other
-                .handle
-                .as_deref()
-                .map(|h| format!(" {h}"))
-                .unwrap_or_default()
-        )),
+        escape_shown(&other.label()),
         escape_shown(&r.note)
     );
 }

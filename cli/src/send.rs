@@ -97,14 +97,7 @@ async fn send_to(
     yes: bool,
     as_json: bool,
 ) -> anyhow::Result<()> {
-    let shown = format!(
-        "{}{}",
-        escape_shown(&r.masked_name),
-        r.handle
-            .as_deref()
-            .map(|h| format!(" {h}"))
-            .unwrap_or_default()
-    );
+    let shown = escape_shown(&r.label()).into_owned();
     if !yes && !confirm(&format!("Send {amount} to {shown}?"))? {
         bail!("cancelled");
     }

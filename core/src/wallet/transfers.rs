@@ -74,10 +74,7 @@ impl Wallet {
         };
         auth.validate()
             .map_err(|e| WalletError::InvalidInput(e.to_string()))?;
-        let label = match &recipient.handle {
-            Some(h) => format!("{} {h}", recipient.masked_name),
-            None => recipient.masked_name.clone(),
-        };
+        let label = recipient.label();
         let signature = self
             .sign_with_payment_key(auth.signing_bytes(), format!("Send {amount} to {label}"))
             .await?;

@@ -74,6 +74,17 @@ wire! {
     }
 }
 
+impl Recipient {
+    /// How the person is named on a confirm screen or in a prompt: masked name and handle
+    /// ("B* L* $bo_li").
+    pub fn label(&self) -> String {
+        match &self.handle {
+            Some(h) => format!("{} {h}", self.masked_name),
+            None => self.masked_name.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
