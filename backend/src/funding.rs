@@ -79,25 +79,9 @@ pub struct CardCheck {
     pub behaviour: Behaviour,
 }
 
+/// A card number: 12 to 19 digits passing Luhn (the core's rule, as billers use it too).
 pub fn luhn_valid(digits: &str) -> bool {
-    if digits.len() < 12 || digits.len() > 19 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return false;
-    }
-    let sum: u32 = digits
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(i, b)| {
-            let d = u32::from(b - b'0');
-            if i % 2 == 1 {
-                let x = d * 2;
-                if x > 9 { x - 9 } else { x }
-            } else {
-                d
-            }
-        })
-        .sum();
-    sum.is_multiple_of(10)
+    (12..=19).contains(&digits.len()) && purse_core::bills::luhn(digits)
 }
 
 pub fn card_brand(digits: &str) -> &'static str {
@@ -260,23 +244,11 @@ pub fn withdrawal_outcome(last4: &str) -> WithdrawalOutcome {
     }
 }
 
-/// ISO 7064 mod 97-10 over the rearranged IBAN (1 for a valid one).
+/// ISO 7064 mod 97-10 over the rearranged IBAN (1 for a valid one; the core's rule).
 pub fn iban_mod97(iban: &str) -> u32 {
-    let rearranged = iban[4..].bytes().chain(iban[..4].bytes());
-    let mut rem: u32 = 0;
-    for b in rearranged {
-        let v = if b.is_ascii_digit() {
-            u32::from(b - b'0')
-        } else {
-            u32::from(b.to_ascii_uppercase() - b'A') + 10
-        };
-        rem = if v >= 10 {
-            (rem * 100 + v) % 97
-        } else {
-            (rem * 10 + v) % 97
-        };
-    }
-    rem
+    let upper = iban.to_ascii_uppercase();
+    let rearranged = upper[4..].bytes().chain(upper[..4].bytes());
+    purse_core::bills::mod97_10(rearranged).unwrap_or(0)
 }
 
 /// Computes the check digits for a country and BBAN: what a test needs to make valid IBANs.

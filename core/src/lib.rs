@@ -2,10 +2,11 @@
 //! its public records carry uniffi derives, which purse-ffi exports as they are.
 //!
 //! The map of modules is in DESIGN.md: `money`, `keys`, `sign`, `api`, `cache`, `devices`,
-//! `people`, `text`, `wallet`;
+//! `people`, `bills`, `text`, `wallet`;
 //! the scanner is the `purse-scan` crate, re-exported as `scan`.
 
 pub mod api;
+pub mod bills;
 pub mod cache;
 pub mod devices;
 pub mod keys;

@@ -9,6 +9,7 @@
 
 mod authorization;
 mod base;
+mod bill;
 mod digest;
 mod request;
 mod transfer;
@@ -16,6 +17,7 @@ pub mod webhook;
 
 pub use authorization::{AuthorizationError, PaymentAuthorization};
 pub use base::{MessageView, ParamValue, SignatureParams, signature_base};
+pub use bill::{BillAuthorization, MAX_REFERENCE};
 pub use digest::{content_digest, verify_content_digest};
 pub use request::{
     LABEL, ParsedSignature, SignedHeaders, parse_signature, required_components, sign_request,

@@ -16,10 +16,12 @@ macro_rules! wire {
     };
 }
 
+mod bills;
 mod devices;
 mod people;
 mod transfers;
 mod withdrawals;
+pub use bills::*;
 pub use devices::*;
 pub use people::*;
 pub use transfers::*;
@@ -547,4 +549,26 @@ pub mod codes {
     pub const REQUEST_MISMATCH: &str = "request_mismatch";
     pub const REQUESTS_BLOCKED: &str = "requests_blocked";
     pub const NOTE_INVALID: &str = "note_invalid";
+    pub const REFERENCE_EMPTY: &str = "reference_empty";
+    pub const REFERENCE_TOO_SHORT: &str = "reference_too_short";
+    pub const REFERENCE_TOO_LONG: &str = "reference_too_long";
+    pub const REFERENCE_BAD_CHARACTERS: &str = "reference_bad_characters";
+    pub const REFERENCE_PATTERN_MISMATCH: &str = "reference_pattern_mismatch";
+    pub const REFERENCE_BAD_CHECK_DIGIT: &str = "reference_bad_check_digit";
+    pub const AMOUNT_MUST_EQUAL_DUE: &str = "amount_must_equal_due";
+    pub const AMOUNT_BELOW_DUE: &str = "amount_below_due";
+    pub const AMOUNT_ABOVE_DUE: &str = "amount_above_due";
+    pub const AMOUNT_BELOW_MINIMUM: &str = "amount_below_minimum";
+    pub const AMOUNT_ABOVE_MAXIMUM: &str = "amount_above_maximum";
+    pub const AMOUNT_OFF_STEP: &str = "amount_off_step";
+    pub const BILL_REQUIRED: &str = "bill_required";
+    pub const BILL_NOT_FOUND: &str = "bill_not_found";
+    pub const BILL_FETCH_NOT_SUPPORTED: &str = "bill_fetch_not_supported";
+    pub const BILLER_TIMEOUT: &str = "biller_timeout";
+    pub const PRODUCT_UNKNOWN: &str = "product_unknown";
+    pub const NOT_A_BILL: &str = "not_a_bill";
+    pub const CREDITOR_UNKNOWN: &str = "creditor_unknown";
+    pub const QUOTE_REQUIRED: &str = "quote_required";
+    pub const QUOTE_EXPIRED: &str = "quote_expired";
+    pub const QUOTE_MISMATCH: &str = "quote_mismatch";
 }
