@@ -23,3 +23,13 @@ pub fn one_time_code() -> String {
         }
     }
 }
+
+/// A biller's confirmation number as the sandbox billers issue them: 12 random digits.
+pub fn confirmation_number() -> String {
+    use ring::rand::SecureRandom;
+    let mut b = [0u8; 8];
+    ring::rand::SystemRandom::new()
+        .fill(&mut b)
+        .expect("the system RNG works");
+    format!("CNF{:012}", u64::from_be_bytes(b) % 1_000_000_000_000)
+}

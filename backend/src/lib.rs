@@ -11,6 +11,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod billers;
 pub mod clock;
 pub mod contacts;
 pub mod funding;

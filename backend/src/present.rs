@@ -49,6 +49,7 @@ pub fn notice(n: NoticeRow) -> Notice {
         recovery_id: n.recovery_id,
         completes_at: n.completes_at,
         request_id: n.request_id,
+        intent_id: n.intent_id,
         created_at: n.created_at,
     }
 }

@@ -32,6 +32,7 @@ pub struct Memory {
     pub transfers: Vec<super::transfers::TransferRow>,
     pub request_tables: super::requests::memory::RequestTables,
     pub withdrawals: Vec<super::withdrawals::WithdrawalRow>,
+    pub bill_tables: super::bills::memory::BillTables,
 }
 
 impl Memory {

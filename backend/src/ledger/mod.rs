@@ -6,6 +6,7 @@
 //! A new service adds its rows to [`rows`], its rule as a module here (with unit tests on
 //! the in-memory [`memory`] transaction), and its statements to each engine.
 
+pub mod bills;
 pub mod devices;
 pub mod entry;
 pub mod limits;

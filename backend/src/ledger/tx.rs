@@ -8,6 +8,7 @@
 
 use purse_core::money::Money;
 
+use super::bills::{BillReads, BillWrites};
 use super::devices::{DeviceReads, DeviceWrites};
 use super::entry::{LedgerAccount, LedgerEntry, Posted};
 use super::people::{PeopleReads, PeopleWrites};
@@ -57,7 +58,7 @@ pub type Page<T> = (Vec<T>, bool);
 /// Reads, inside a read or a write transaction. Each service's reads are a supertrait
 /// declared beside its rules.
 pub trait Reads:
-    DeviceReads + PeopleReads + TransferReads + RequestReads + WithdrawalReads
+    DeviceReads + PeopleReads + TransferReads + RequestReads + WithdrawalReads + BillReads
 {
     fn account(&mut self, account_id: &str) -> Result<Option<AccountRow>>;
     fn device(&mut self, device_id: &str) -> Result<Option<DeviceRow>>;
@@ -106,7 +107,7 @@ pub trait Reads:
 
 /// Writes, inside one write transaction.
 pub trait Tx:
-    Reads + DeviceWrites + PeopleWrites + TransferWrites + RequestWrites + WithdrawalWrites
+    Reads + DeviceWrites + PeopleWrites + TransferWrites + RequestWrites + WithdrawalWrites + BillWrites
 {
     /// An account and its (empty) user ledger account. `Duplicate` if the id exists.
     fn insert_account(&mut self, account: &AccountRow) -> Result<()>;

@@ -37,6 +37,7 @@ fn notify(
         recovery_id: recovery.map(|(id, _)| id.to_owned()),
         completes_at: recovery.map(|(_, at)| at),
         request_id: None,
+        intent_id: None,
         created_at: now,
     })
 }

@@ -81,6 +81,8 @@ pub struct NoticeRow {
     pub recovery_id: Option<String>,
     pub completes_at: Option<i64>,
     pub request_id: Option<String>,
+    /// For a bill payment: the payer's intent.
+    pub intent_id: Option<String>,
     pub created_at: i64,
 }
 

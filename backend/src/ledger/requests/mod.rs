@@ -53,6 +53,7 @@ pub(crate) fn notify(
         recovery_id: None,
         completes_at: None,
         request_id: Some(request_id.to_owned()),
+        intent_id: None,
         created_at: now,
     })?;
     Ok(())

@@ -70,7 +70,7 @@ macro_rules! recovery_cols {
 }
 macro_rules! notice_cols {
     () => {
-        "seq, account_id, kind, device_id, device_name, recovery_id, completes_at, request_id,
+        "seq, account_id, kind, device_id, device_name, recovery_id, completes_at, request_id, intent_id,
          created_at"
     };
 }

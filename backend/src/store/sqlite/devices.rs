@@ -247,8 +247,8 @@ impl DeviceWrites for SqliteTx<'_> {
         Ok(self
             .one(
                 "INSERT INTO notices (account_id, kind, device_id, device_name, recovery_id,
-                    completes_at, request_id, created_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
+                    completes_at, request_id, intent_id, created_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
                 params![
                     n.account_id,
                     n.kind.as_str(),
@@ -257,6 +257,7 @@ impl DeviceWrites for SqliteTx<'_> {
                     n.recovery_id,
                     n.completes_at,
                     n.request_id,
+                    n.intent_id,
                     n.created_at
                 ],
                 |r| r.get(0),

@@ -8,6 +8,7 @@
 
 #[macro_use]
 mod columns;
+mod bills;
 mod devices;
 mod people;
 mod reads;

@@ -124,6 +124,7 @@ pub fn notice(r: &Row) -> rusqlite::Result<NoticeRow> {
         recovery_id: r.get("recovery_id")?,
         completes_at: r.get("completes_at")?,
         request_id: r.get("request_id")?,
+        intent_id: r.get("intent_id")?,
         created_at: r.get("created_at")?,
     })
 }

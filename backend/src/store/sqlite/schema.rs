@@ -9,7 +9,7 @@ use rusqlite::Connection;
 
 use crate::ledger::StoreError;
 
-pub const VERSION: i64 = 8;
+pub const VERSION: i64 = 9;
 
 const STEPS: &[&str] = &[
     include_str!("schema_v1.sql"),
@@ -20,6 +20,7 @@ const STEPS: &[&str] = &[
     include_str!("schema_v6.sql"),
     include_str!("schema_v7.sql"),
     include_str!("schema_v8.sql"),
+    include_str!("schema_v9.sql"),
 ];
 
 /// Brings the database to [`VERSION`], one transaction per step. A database newer than

@@ -293,30 +293,32 @@ wire! {
         pub operators: Vec<Biller>,
     }
 
-    /// Asks what a top-up in the operator's currency costs in the wallet's: a product, or an
-    /// amount in the operator's currency for a range product.
-    pub struct TopupQuoteRequest {
-        pub operator_id: String,
-        pub number: String,
-        pub product_id: String,
+    /// Asks what paying a biller in another currency costs in the wallet's: a top-up
+    /// product (with the amount for a range product), or an amount in the biller's currency.
+    pub struct BillQuoteRequest {
+        pub biller_id: String,
+        pub reference: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub product_id: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub amount: Option<Money>,
     }
 
-    /// A price held for a few minutes: the operator is paid `operator_amount`, the wallet
-    /// pays `debit` (converted at `rate`, plus `fee`).
+    /// A price held for a few minutes, for one payment: the biller is paid `biller_amount`,
+    /// the wallet pays `debit` (converted at `rate_micros`, plus `fee`).
     #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-    pub struct TopupQuote {
+    pub struct BillQuote {
         pub quote_id: String,
-        pub operator_id: String,
-        pub number: String,
-        pub product_id: String,
-        pub operator_amount: Money,
-        /// Operator currency per one unit of the wallet's, in millionths (an exchange rate
-        /// is not money, but it is still not a float).
+        pub biller_id: String,
+        pub reference: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub product_id: Option<String>,
+        pub biller_amount: Money,
+        /// Units of the biller's currency per unit of the wallet's, in millionths (an
+        /// exchange rate is not money, but it is still not a float).
         pub rate_micros: i64,
         pub fee: Money,
-        /// What leaves the wallet: converted amount plus fee.
+        /// What leaves the wallet: the converted amount plus the fee.
         pub debit: Money,
         pub expires_at: i64,
     }

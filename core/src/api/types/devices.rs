@@ -152,6 +152,9 @@ wire! {
         pub request_id: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub recovery_id: Option<String>,
+        /// For a bill payment: the payer's intent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub intent_id: Option<String>,
         /// For a recovery that started: when it completes unless cancelled.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub completes_at: Option<i64>,
@@ -196,6 +199,10 @@ pub enum NoticeKind {
     RequestPaid,
     RequestDeclined,
     RequestCancelled,
+    /// A bill payment left pending was confirmed by the biller (`intent_id` names it).
+    BillCompleted,
+    /// A bill payment left pending was rejected by the biller; the money came back.
+    BillFailed,
 }
 
 macro_rules! str_enum {
@@ -224,6 +231,8 @@ str_enum!(NoticeKind {
     RequestPaid => "request_paid",
     RequestDeclined => "request_declined",
     RequestCancelled => "request_cancelled",
+    BillCompleted => "bill_completed",
+    BillFailed => "bill_failed",
 });
 
 #[cfg(test)]

@@ -404,6 +404,11 @@ pub enum TransactionKind {
     Withdrawal,
     /// A withdrawal the bank sent back: the held money returns.
     WithdrawalReturn,
+    /// A bill paid or a phone topped up (or the money held for it until the biller
+    /// confirms).
+    BillPayment,
+    /// A bill payment the biller rejected: the money comes back.
+    BillRefund,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -426,6 +431,8 @@ impl TransactionKind {
             TransactionKind::TransferOut => "transfer_out",
             TransactionKind::Withdrawal => "withdrawal",
             TransactionKind::WithdrawalReturn => "withdrawal_return",
+            TransactionKind::BillPayment => "bill_payment",
+            TransactionKind::BillRefund => "bill_refund",
         }
     }
 
@@ -438,6 +445,8 @@ impl TransactionKind {
             TransactionKind::TransferOut,
             TransactionKind::Withdrawal,
             TransactionKind::WithdrawalReturn,
+            TransactionKind::BillPayment,
+            TransactionKind::BillRefund,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)
