@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use tokio::sync::{Notify, watch};
 
+use crate::billers::{BillerSystem, Catalogue, FxTable, SandboxBillers};
 use crate::ledger::devices::recovery::RecoveryPolicy;
 use crate::ledger::limits::Maxima;
 use crate::ledger::rate::RateLimit;
@@ -37,6 +38,11 @@ pub struct Config {
     pub pairing_ttl_secs: i64,
     /// Pairing and recovery attempts allowed per account and per client address.
     pub device_attempts: DeviceAttempts,
+    /// Catalogue files loaded after the shipped one (`--billers FILE`): their billers are
+    /// added to the store's catalogue, replacing those of the same id.
+    pub biller_files: Vec<PathBuf>,
+    /// How long a price for a payment in another currency holds.
+    pub quote_ttl_secs: i64,
 }
 
 /// Rate limits on pairing and recovery tries (fixed windows, kept in the database).
@@ -76,6 +82,8 @@ impl Config {
             recovery_restricted_secs: 3 * 86_400,
             recovery_cap_major: 500,
             device_attempts: DeviceAttempts::default(),
+            biller_files: Vec::new(),
+            quote_ttl_secs: 300,
         }
     }
 
@@ -102,15 +110,26 @@ pub struct AppState {
     pub ledger: Arc<watch::Sender<i64>>,
     /// Wakes the webhook deliverer when a message is queued.
     pub webhooks: Arc<Notify>,
+    /// How billers answer (the sandbox's).
+    pub billers: Arc<dyn BillerSystem>,
+    /// Exchange rates for payments to billers in another currency.
+    pub fx: Arc<FxTable>,
 }
 
 impl AppState {
-    pub fn new(store: Arc<dyn Store>, config: Config, newest_seq: i64) -> Self {
+    pub fn new(
+        store: Arc<dyn Store>,
+        config: Config,
+        newest_seq: i64,
+        catalogue: &Catalogue,
+    ) -> Self {
         AppState {
             store,
             config: Arc::new(config),
             ledger: Arc::new(watch::Sender::new(newest_seq)),
             webhooks: Arc::new(Notify::new()),
+            billers: Arc::new(SandboxBillers::new(catalogue.sandbox.clone())),
+            fx: Arc::new(catalogue.fx.clone()),
         }
     }
 

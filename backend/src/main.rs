@@ -21,6 +21,9 @@ struct Args {
     /// account is told and may stop it meanwhile.
     #[arg(long, default_value_t = 86_400)]
     recovery_cool_off: i64,
+    /// A catalogue file of billers to add (replacing those of the same id); repeatable.
+    #[arg(long = "billers", value_name = "FILE")]
+    biller_files: Vec<PathBuf>,
 }
 
 #[tokio::main]
@@ -36,6 +39,7 @@ async fn main() -> anyhow::Result<()> {
     let server = purse_backend::start(purse_backend::Config {
         public_url: args.public_url,
         recovery_cool_off_secs: args.recovery_cool_off,
+        biller_files: args.biller_files,
         ..purse_backend::Config::new(args.listen, args.db)
     })
     .await?;

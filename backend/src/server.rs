@@ -9,6 +9,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::app::{AppState, Config};
+use crate::billers::Catalogue;
 use crate::store::sqlite::SqliteStore;
 use crate::store::{IDEMPOTENCY_RETENTION_SECS, Store};
 
@@ -45,13 +46,38 @@ impl Drop for RunningServer {
     }
 }
 
+/// The shipped catalogue and the configured files, each biller stored (added or replaced).
+async fn load_catalogue(store: &Arc<dyn Store>, config: &Config) -> anyhow::Result<Catalogue> {
+    let mut catalogue = Catalogue::shipped();
+    for path in &config.biller_files {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        catalogue.merge(
+            Catalogue::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
+        );
+    }
+    let billers = catalogue.billers.clone();
+    let now = crate::clock::unix_now();
+    store
+        .write(move |tx| {
+            for b in &billers {
+                tx.upsert_biller(b, now)?;
+            }
+            Ok(())
+        })
+        .await?;
+    tracing::info!(billers = catalogue.billers.len(), "biller catalogue loaded");
+    Ok(catalogue)
+}
+
 /// Opens the database, binds, and serves on a background task.
 pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&config.db).await?);
     let listener = TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
     let newest = store.read(|r| r.newest_seq()).await?;
-    let state = AppState::new(store.clone(), config, newest);
+    let catalogue = load_catalogue(&store, &config).await?;
+    let state = AppState::new(store.clone(), config, newest, &catalogue);
     let app = crate::routes::router(state.clone());
     let (tx, rx) = oneshot::channel::<()>();
     let deliverer = tokio::spawn(crate::webhooks::deliverer(

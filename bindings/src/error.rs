@@ -88,6 +88,11 @@ pub enum PurseError {
         retry_after_secs: i64,
         request_id: Option<String>,
     },
+    /// A bill's reference or amount breaks its biller's rule, found before anything was
+    /// sent: `code` names the rule (`reference_bad_check_digit`, `amount_above_due`...), so a
+    /// screen marks the field at fault.
+    #[error("{reason}")]
+    InvalidBill { code: String, reason: String },
     /// The caller passed something invalid (an amount in the wrong currency...).
     #[error("invalid input: {reason}")]
     InvalidInput { reason: String },
@@ -118,6 +123,10 @@ impl From<WalletError> for PurseError {
             }
             WalletError::DeviceRevoked => PurseError::DeviceRevoked,
             WalletError::BadCode(_) => PurseError::CodeTypo { reason },
+            WalletError::InvalidBill(b) => PurseError::InvalidBill {
+                code: b.code().to_owned(),
+                reason,
+            },
             WalletError::PairingExpired => PurseError::PairingExpired,
             WalletError::ConfirmationMismatch => PurseError::ConfirmationMismatch,
             WalletError::RecoveryCodeWrong => PurseError::RecoveryCodeWrong,

@@ -285,6 +285,9 @@ enum Command {
         /// stop it meanwhile).
         #[arg(long, default_value_t = 86_400)]
         recovery_cool_off: i64,
+        /// A catalogue file of billers to add (replacing those of the same id); repeatable.
+        #[arg(long = "billers", value_name = "FILE")]
+        biller_files: Vec<PathBuf>,
     },
 }
 
@@ -346,9 +349,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             listen,
             db,
             recovery_cool_off,
+            biller_files,
         } => {
             let server = purse_backend::start(purse_backend::Config {
                 recovery_cool_off_secs: *recovery_cool_off,
+                biller_files: biller_files.clone(),
                 ..purse_backend::Config::new(*listen, db.clone())
             })
             .await?;

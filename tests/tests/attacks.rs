@@ -309,9 +309,21 @@ async fn openapi_document_is_served_and_describes_the_api() {
         "/v1/withdrawals",
         "/v1/withdrawals/{intent_id}",
         "/v1/sandbox/withdrawals/settle",
+        "/v1/billers",
+        "/v1/billers/{biller_id}",
+        "/v1/billers/{biller_id}/bill",
+        "/v1/operators",
+        "/v1/bill-quotes",
+        "/v1/saved-billers",
+        "/v1/saved-billers/due",
+        "/v1/saved-billers/{saved_id}",
+        "/v1/bill-payments",
+        "/v1/bill-payments/{intent_id}",
+        "/v1/sandbox/billers/advance",
     ] {
         assert!(doc["paths"][path].is_object(), "missing {path}");
     }
     assert!(doc["components"]["schemas"]["Money"].is_object());
     assert!(doc["components"]["schemas"]["Notice"].is_object());
+    assert!(doc["components"]["schemas"]["Biller"].is_object());
 }

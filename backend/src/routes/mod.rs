@@ -3,6 +3,8 @@
 //! `idempotency`, `present` and the `ledger`, never each other.
 
 pub mod account;
+pub mod bill_payments;
+pub mod billers;
 pub mod devices;
 pub mod enroll;
 pub mod events;
@@ -89,6 +91,19 @@ use crate::app::AppState;
         payments::quote,
         payments::pay,
         payments::get_payment,
+        billers::list,
+        billers::get,
+        billers::fetch,
+        billers::operators,
+        billers::quote,
+        billers::saved_list,
+        billers::save_biller,
+        billers::forget_biller,
+        billers::due,
+        bill_payments::create,
+        bill_payments::get,
+        bill_payments::list,
+        bill_payments::sandbox_advance,
     ),
     tags(
         (name = "devices", description = "Enrollment, device keys, pairing and recovery"),
@@ -97,6 +112,7 @@ use crate::app::AppState;
         (name = "merchants", description = "Merchant profile, orders and their codes, refunds"),
         (name = "payments", description = "Quotes and payments"),
         (name = "people", description = "Handles, proven phone numbers and emails, recipients"),
+        (name = "bills", description = "Billers, bills, phone top-up, saved billers"),
     )
 )]
 pub struct ApiDoc;
@@ -173,6 +189,29 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/v1/sandbox/withdrawals/settle",
             post(withdrawals::sandbox_settle),
+        )
+        .route("/v1/billers", get(billers::list))
+        .route("/v1/billers/{biller_id}", get(billers::get))
+        .route("/v1/billers/{biller_id}/bill", get(billers::fetch))
+        .route("/v1/operators", get(billers::operators))
+        .route("/v1/bill-quotes", post(billers::quote))
+        .route(
+            "/v1/saved-billers",
+            get(billers::saved_list).post(billers::save_biller),
+        )
+        .route("/v1/saved-billers/due", get(billers::due))
+        .route(
+            "/v1/saved-billers/{saved_id}",
+            axum::routing::delete(billers::forget_biller),
+        )
+        .route(
+            "/v1/bill-payments",
+            get(bill_payments::list).post(bill_payments::create),
+        )
+        .route("/v1/bill-payments/{intent_id}", get(bill_payments::get))
+        .route(
+            "/v1/sandbox/billers/advance",
+            post(bill_payments::sandbox_advance),
         )
         .route("/v1/transfers", post(transfers::create))
         .route("/v1/transfers/{intent_id}", get(transfers::get))

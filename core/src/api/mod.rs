@@ -1,5 +1,6 @@
 //! The backend's protocol and its typed client.
 
+mod bills;
 mod client;
 mod devices;
 mod endpoints;

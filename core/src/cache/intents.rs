@@ -45,6 +45,8 @@ pub enum IntentKind {
     Transfer,
     /// To the account's own bank account (`POST /v1/withdrawals`).
     Withdrawal,
+    /// To a biller or phone operator (`POST /v1/bill-payments`).
+    Bill,
 }
 
 impl IntentKind {
@@ -53,6 +55,7 @@ impl IntentKind {
             IntentKind::Payment => "payment",
             IntentKind::Transfer => "transfer",
             IntentKind::Withdrawal => "withdrawal",
+            IntentKind::Bill => "bill",
         }
     }
 
@@ -61,6 +64,7 @@ impl IntentKind {
             "payment" => Ok(IntentKind::Payment),
             "transfer" => Ok(IntentKind::Transfer),
             "withdrawal" => Ok(IntentKind::Withdrawal),
+            "bill" => Ok(IntentKind::Bill),
             other => Err(CacheError::Corrupt(format!("intent kind {other:?}"))),
         }
     }

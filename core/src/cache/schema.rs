@@ -7,7 +7,7 @@ use rusqlite::Connection;
 
 use super::CacheError;
 
-pub const VERSION: u32 = 4;
+pub const VERSION: u32 = 5;
 
 /// `MIGRATIONS[n]` upgrades a cache from version `n` to `n + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -102,6 +102,30 @@ const MIGRATIONS: &[&str] = &[
     // 3 -> 4: transfers share the outbox: what each intent is.
     "ALTER TABLE intents ADD COLUMN kind TEXT NOT NULL DEFAULT 'payment'
         CHECK (kind IN ('payment', 'transfer', 'withdrawal'));",
+    // 4 -> 5: bill payments share the outbox. SQLite cannot widen a CHECK in place, so the
+    // table is rebuilt with every row kept.
+    "CREATE TABLE intents_v5 (
+        intent_id TEXT PRIMARY KEY,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'completed', 'failed')),
+        request_json TEXT NOT NULL,
+        merchant_name TEXT NOT NULL,
+        amount_minor INTEGER NOT NULL,
+        currency TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        payment_json TEXT,
+        error_code TEXT,
+        error_message TEXT,
+        kind TEXT NOT NULL DEFAULT 'payment'
+            CHECK (kind IN ('payment', 'transfer', 'withdrawal', 'bill'))
+    );
+    INSERT INTO intents_v5 (intent_id, state, request_json, merchant_name, amount_minor,
+        currency, created_at, updated_at, payment_json, error_code, error_message, kind)
+    SELECT intent_id, state, request_json, merchant_name, amount_minor, currency, created_at,
+        updated_at, payment_json, error_code, error_message, kind FROM intents;
+    DROP TABLE intents;
+    ALTER TABLE intents_v5 RENAME TO intents;
+    CREATE INDEX intents_pending ON intents (created_at) WHERE state = 'pending';",
 ];
 
 /// Brings a cache of any older version up to [`VERSION`], one step per transaction.

@@ -6,7 +6,7 @@
 //! backend's answer was lost: the intent stays in the outbox and is reconciled, never turned
 //! into a failure by the client. A refusal or the user backing out are errors.
 
-use crate::api::types::{Payment, Quote, Transfer, Withdrawal};
+use crate::api::types::{BillPayment, Payment, Quote, Transfer, Withdrawal};
 use crate::money::Money;
 use crate::paycode::{PaycodeError, PaymentCode};
 use crate::wallet::WalletError;
@@ -179,12 +179,24 @@ pub enum WithdrawOutcome {
     Pending { intent_id: String },
 }
 
+/// How a bill payment or top-up ended for the wallet: the backend took it (`Completed`, with
+/// the receipt; its own `state` says whether the biller confirmed it yet), or its answer was
+/// lost (`Pending`: reconciled later, never paid twice).
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum BillOutcome {
+    Completed { bill_payment: BillPayment },
+    Pending { intent_id: String },
+}
+
 /// What reconciling the outbox gives for each intent, of any kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IntentOutcome {
     Payment(PaymentOutcome),
     Transfer(TransferOutcome),
     Withdrawal(WithdrawOutcome),
+    Bill(BillOutcome),
 }
 
 impl IntentOutcome {
@@ -195,6 +207,7 @@ impl IntentOutcome {
             IntentOutcome::Payment(PaymentOutcome::Pending { .. })
                 | IntentOutcome::Transfer(TransferOutcome::Pending { .. })
                 | IntentOutcome::Withdrawal(WithdrawOutcome::Pending { .. })
+                | IntentOutcome::Bill(BillOutcome::Pending { .. })
         )
     }
 }

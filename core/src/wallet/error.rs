@@ -97,6 +97,10 @@ pub enum WalletError {
         message: String,
         request_id: String,
     },
+    /// A bill's reference or amount breaks its biller's rule (checked offline, before
+    /// anything was sent); [`crate::bills::BillError::code`] names the rule.
+    #[error("{0}")]
+    InvalidBill(#[from] crate::bills::BillError),
     #[error(transparent)]
     Api(#[from] ApiError),
     #[error(transparent)]
@@ -168,7 +172,29 @@ impl WalletError {
             | codes::AUTHORIZATION_EXPIRED
             | codes::SELF_PAYMENT
             | codes::CURRENCY_MISMATCH
-            | codes::REFUND_EXCEEDS_PAYMENT => WalletError::PaymentRefused {
+            | codes::REFUND_EXCEEDS_PAYMENT
+            | codes::REFERENCE_EMPTY
+            | codes::REFERENCE_TOO_SHORT
+            | codes::REFERENCE_TOO_LONG
+            | codes::REFERENCE_BAD_CHARACTERS
+            | codes::REFERENCE_PATTERN_MISMATCH
+            | codes::REFERENCE_BAD_CHECK_DIGIT
+            | codes::AMOUNT_INVALID
+            | codes::AMOUNT_MUST_EQUAL_DUE
+            | codes::AMOUNT_BELOW_DUE
+            | codes::AMOUNT_ABOVE_DUE
+            | codes::AMOUNT_BELOW_MINIMUM
+            | codes::AMOUNT_ABOVE_MAXIMUM
+            | codes::AMOUNT_OFF_STEP
+            | codes::BILL_REQUIRED
+            | codes::BILL_NOT_FOUND
+            | codes::BILL_FETCH_NOT_SUPPORTED
+            | codes::PRODUCT_UNKNOWN
+            | codes::QUOTE_REQUIRED
+            | codes::QUOTE_EXPIRED
+            | codes::QUOTE_MISMATCH
+            | codes::PHONE_INVALID
+            | codes::PHONE_NOT_MOBILE => WalletError::PaymentRefused {
                 code: code.to_owned(),
                 message,
                 request_id,

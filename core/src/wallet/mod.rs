@@ -6,6 +6,7 @@
 //! session until it has been idle for `session_idle_timeout`.
 
 mod account;
+mod bills;
 mod devices;
 mod error;
 mod merchant;

@@ -11,7 +11,7 @@ use crate::api::{ApiClient, ApiError, DeviceCredentials};
 use crate::cache::{CachedBalance, IntentKind, IntentRecord, IntentState};
 use crate::keys::random_bytes;
 use crate::money::Money;
-use crate::pay::{IntentOutcome, PaymentOutcome, TransferOutcome, WithdrawOutcome};
+use crate::pay::{BillOutcome, IntentOutcome, PaymentOutcome, TransferOutcome, WithdrawOutcome};
 
 pub(super) fn new_intent_id() -> Result<String, WalletError> {
     let b = random_bytes::<12>().map_err(|e| WalletError::Internal(e.to_string()))?;
@@ -90,6 +90,7 @@ macro_rules! settlement {
 settlement!(Payment, IntentKind::Payment, pay, payment);
 settlement!(Transfer, IntentKind::Transfer, transfer, transfer_of);
 settlement!(Withdrawal, IntentKind::Withdrawal, withdraw, withdrawal);
+settlement!(BillPayment, IntentKind::Bill, pay_bill, bill_payment);
 
 impl Wallet {
     /// Commits a new pending intent: from here it is never lost.
@@ -265,6 +266,15 @@ impl Wallet {
                                 |withdrawal| WithdrawOutcome::Completed { withdrawal },
                             ))
                         }),
+                    IntentKind::Bill => self
+                        .send_recorded::<BillPayment>(&creds, &record)
+                        .await
+                        .map(|b| {
+                            IntentOutcome::Bill(b.map_or(
+                                BillOutcome::Pending { intent_id: pending },
+                                |bill_payment| BillOutcome::Completed { bill_payment },
+                            ))
+                        }),
                 };
             out.push((id, r));
         }
@@ -308,6 +318,10 @@ impl Wallet {
             },
             IntentKind::Withdrawal => match Withdrawal::fetch(&api, creds, intent_id).await {
                 Ok(w) => self.settled(&w),
+                Err(_) => Ok(()),
+            },
+            IntentKind::Bill => match BillPayment::fetch(&api, creds, intent_id).await {
+                Ok(b) => self.settled(&b),
                 Err(_) => Ok(()),
             },
         };

@@ -39,6 +39,8 @@ struct UiError: Equatable {
             return UiError(title: "Device signed out", detail: "This phone was removed from your account.", canRetry: false, scanAgain: false)
         case .NotEnrolled:
             return UiError(title: "No wallet", detail: "Set up your wallet first.", canRetry: false, scanAgain: false)
+        case let .InvalidBill(_, reason):
+            return UiError(title: "Check the bill", detail: reason, canRetry: false, scanAgain: false)
         case let .InvalidInput(reason):
             return UiError(title: "Check the amount", detail: reason, canRetry: false, scanAgain: false)
         case let .Declined(_, _, reason, requestId):

@@ -133,7 +133,7 @@ impl BillReads for SqliteTx<'_> {
         self.all(
             &format!(
                 "SELECT {SAVED_COLS} FROM saved_billers WHERE account_id = ?
-                 ORDER BY created_at, saved_id"
+                 ORDER BY created_at, rowid"
             ),
             [account_id],
             saved,

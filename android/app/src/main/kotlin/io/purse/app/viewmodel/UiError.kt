@@ -29,6 +29,7 @@ data class UiError(
             is PurseException.LockedOut -> UiError("Too many attempts", "Try again in ${e.retryAfterSecs} s.", canRetry = false, scanAgain = false)
             is PurseException.DeviceRevoked -> UiError("Device signed out", "This phone was removed from your account.", canRetry = false, scanAgain = false)
             is PurseException.NotEnrolled -> UiError("No wallet", "Set up your wallet first.", canRetry = false, scanAgain = false)
+            is PurseException.InvalidBill -> UiError("Check the bill", e.reason, canRetry = false, scanAgain = false)
             is PurseException.InvalidInput -> UiError("Check the amount", e.reason, canRetry = false, scanAgain = false)
             is PurseException.Declined -> UiError("Declined", e.reason, canRetry = false, scanAgain = false, reference = e.requestId)
             is PurseException.Refused -> UiError("Refused", e.reason, canRetry = false, scanAgain = false, reference = e.requestId)
