@@ -202,6 +202,18 @@ fn unix_now() -> i64 {
         .unwrap_or(0)
 }
 
+/// Renders `payload` as a QR picture at `png` and reads it back with the scanner, as a
+/// phone's camera would: the payload the scan found.
+pub(crate) fn show_and_scan(png: &std::path::Path, payload: &str) -> anyhow::Result<String> {
+    std::fs::write(png, purse_core::paycode::render_png(payload, 8)?)?;
+    let found = purse_core::scan::scan_image(&std::fs::read(png)?, Default::default())?;
+    Ok(found
+        .first()
+        .ok_or_else(|| anyhow::anyhow!("no code found"))?
+        .payload
+        .clone())
+}
+
 pub(crate) fn step(n: u32, text: &str) {
     println!("\n[{n}] {text}");
 }
@@ -460,9 +472,10 @@ pub async fn run() -> anyhow::Result<()> {
     )
     .await?;
     crate::demo_people::people_act(dir.path(), &server.url(), &wallet).await?;
+    crate::demo_bills::bills_act(dir.path(), &wallet).await?;
 
     step(
-        15,
+        16,
         "Balances and histories, as the backend's ledger has them",
     );
     wallet.sync_history().await?;

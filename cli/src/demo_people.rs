@@ -64,12 +64,7 @@ pub async fn people_act(dir: &std::path::Path, backend: &str, ada: &Wallet) -> a
         .receive_code(Some(Money::parse("2.50 CNY")?), Some("coffee"))
         .await?;
     let png = dir.join("bo-receive.png");
-    std::fs::write(&png, purse_core::paycode::render_png(&code.payload, 8)?)?;
-    let found = purse_core::scan::scan_image(&std::fs::read(&png)?, Default::default())?;
-    let payload = &found
-        .first()
-        .ok_or_else(|| anyhow::anyhow!("no code found"))?
-        .payload;
+    let payload = &crate::demo::show_and_scan(&png, &code.payload)?;
     let q = ada.resolve_person(payload).await?;
     println!(
         "    Bo shows his receive code ({}); Ada scans it: pay {} to {} {} for \"{}\"{}",

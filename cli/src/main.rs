@@ -1,7 +1,9 @@
 //! `purse`: a terminal wallet over purse-core, and the reference backend in one binary.
 
+mod bills;
 mod codes;
 mod demo;
+mod demo_bills;
 mod demo_people;
 mod devices;
 mod merchant;
@@ -211,6 +213,29 @@ enum Command {
         amount: String,
         #[arg(long)]
         json: bool,
+    },
+    /// The billers you can pay (a category: electricity, water, gas, internet,
+    /// postpaid_mobile, credit_card, tax, prepaid_mobile).
+    Billers {
+        #[arg(long)]
+        category: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Fetch, pay, scan or save a bill.
+    Bill {
+        #[command(subcommand)]
+        action: bills::BillAction,
+    },
+    /// Saved billers, what is due now, and receipts.
+    Bills {
+        #[command(subcommand)]
+        action: bills::BillsAction,
+    },
+    /// Mobile phone credit.
+    Phone {
+        #[command(subcommand)]
+        action: bills::PhoneAction,
     },
     /// Your withdrawals and how the bank settled them.
     Withdrawals {
@@ -585,6 +610,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             )
             .await
         }
+        Command::Billers { category, json } => {
+            bills::billers(&open_wallet(&cli, false)?, category.as_deref(), *json).await
+        }
+        Command::Bill { action } => bills::bill(&open_wallet(&cli, false)?, action).await,
+        Command::Bills { action } => bills::bills(&open_wallet(&cli, false)?, action).await,
+        Command::Phone { action } => bills::phone(&open_wallet(&cli, false)?, action).await,
         Command::Withdrawals { json } => {
             let list = open_wallet(&cli, false)?.withdrawals().await?;
             withdraw::print(&list, *json);

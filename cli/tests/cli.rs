@@ -406,7 +406,12 @@ fn demo_runs_the_whole_story() {
     assert!(text.contains("the bank settles 3.00 CNY: returned"));
     assert!(text.contains("the bank settles 5.00 CNY: completed"));
     assert!(text.contains("Bo's balance: 13.50 CNY"));
-    assert!(text.contains("customer balance: 86.50 CNY"));
+    assert!(text.contains("paid 235.60 CNY to State Grid Shanghai Electric: completed"));
+    assert!(text.contains("a typo in the reference is caught offline"));
+    assert!(text.contains("12.40 CHF to ewz Zurich Electricity; in her currency 102.66 CNY"));
+    assert!(text.contains("150.00 INR costs 13.01 CNY, pending"));
+    assert!(text.contains("the operator credits +8613800138000: completed"));
+    assert!(text.contains("customer balance: 105.23 CNY"));
     assert!(text.contains("merchant balance: 15.00 CNY"));
     assert!(text.contains("ledger audit: balanced"));
 }
@@ -588,4 +593,154 @@ fn merchant_orders_and_pay_by_image() {
     let ev = purse(&payer, url, pw, &["events", "--json"]);
     assert!(ev.status.success());
     assert_eq!(String::from_utf8_lossy(&ev.stdout).lines().count(), 3);
+}
+
+#[test]
+fn bills_and_phone_top_up_from_the_terminal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let backend = BackendProcess::start(&tmp.path().join("b.db"));
+    let data = tmp.path().join("wallet");
+    let pw = Some("s3cret pass");
+    let b = backend.url.as_str();
+    ok_json(purse(&data, b, pw, &["init", "--name", "Ada", "--json"]));
+    ok_json(purse(
+        &data,
+        b,
+        pw,
+        &[
+            "topup",
+            "--card",
+            "4242 4242 4242 4242",
+            "--amount",
+            "300.00 CNY",
+            "--json",
+        ],
+    ));
+
+    let list = ok_json(purse(
+        &data,
+        b,
+        pw,
+        &["billers", "--category", "electricity", "--json"],
+    ));
+    let ids: Vec<&str> = list["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["biller_id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"cn_state_grid") && !ids.contains(&"cn_shanghai_water"));
+
+    let bill = ok_json(purse(
+        &data,
+        b,
+        pw,
+        &["bill", "fetch", "cn_state_grid", "1000000008", "--json"],
+    ));
+    assert_eq!(bill["amount_due"]["amount"], "235.60");
+    fails_with(
+        purse(
+            &data,
+            b,
+            pw,
+            &["bill", "fetch", "cn_state_grid", "1000000009"],
+        ),
+        "wrong check digit",
+    );
+    let paid = ok_json(purse(
+        &data,
+        b,
+        pw,
+        &[
+            "bill",
+            "pay",
+            "cn_state_grid",
+            "1000000008",
+            "--amount",
+            "35.60",
+            "--json",
+        ],
+    ));
+    assert_eq!(paid["state"], "completed");
+    assert_eq!(paid["balance"]["amount"], "264.40");
+    fails_with(
+        purse(
+            &data,
+            b,
+            pw,
+            &[
+                "bill",
+                "pay",
+                "cn_shanghai_water",
+                "SH20261101",
+                "--amount",
+                "1.00",
+            ],
+        ),
+        "pay exactly the amount due",
+    );
+
+    let out = purse(
+        &data,
+        b,
+        pw,
+        &[
+            "bill",
+            "save",
+            "cn_state_grid",
+            "1000000008",
+            "--nickname",
+            "Home",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let saved = ok_json(purse(&data, b, pw, &["bills", "saved", "--json"]));
+    assert_eq!(saved["data"][0]["nickname"], "Home");
+    let due = ok_json(purse(&data, b, pw, &["bills", "due", "--json"]));
+    assert_eq!(due["data"][0]["bill"]["amount_due"]["minor"], 23560);
+
+    let topped = ok_json(purse(
+        &data,
+        b,
+        pw,
+        &[
+            "phone",
+            "topup",
+            "+86 138 0013 8000",
+            "--product",
+            "cm_30",
+            "--json",
+        ],
+    ));
+    assert_eq!(topped["state"], "pending");
+    assert_eq!(topped["amount"]["amount"], "30.00");
+    let abroad = ok_json(purse(
+        &data,
+        b,
+        pw,
+        &[
+            "phone",
+            "topup",
+            "+91 98765 43210",
+            "--amount",
+            "150",
+            "--json",
+        ],
+    ));
+    assert_eq!(abroad["biller_amount"]["formatted"], "150.00 INR");
+    fails_with(
+        purse(
+            &data,
+            b,
+            pw,
+            &["phone", "topup", "+86 21 6288 0000", "--product", "cm_30"],
+        ),
+        "not a mobile number",
+    );
+    let history = ok_json(purse(&data, b, pw, &["bills", "history", "--json"]));
+    assert_eq!(history["data"].as_array().unwrap().len(), 3);
 }

@@ -196,40 +196,14 @@ async fn a_biller_that_rejects_after_accepting_gives_the_money_back() {
 }
 
 fn qr_bill(reference: &str, amount: &str) -> String {
-    [
-        "SPC",
-        "0200",
-        "1",
+    purse_core::paycode::qr_bill_text(
         "CH4431999123000889012",
-        "S",
         "ewz",
-        "Tramstrasse",
-        "35",
-        "8050",
-        "Zürich",
-        "CH",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
         amount,
         "CHF",
-        "S",
         "Ada Lovelace",
-        "Seestrasse",
-        "1",
-        "8002",
-        "Zürich",
-        "CH",
-        "QRR",
         reference,
-        "",
-        "EPD",
-    ]
-    .join("\n")
+    )
 }
 
 #[tokio::test]

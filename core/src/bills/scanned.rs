@@ -94,40 +94,7 @@ mod tests {
     }
 
     fn qr_bill(iban: &str, reference: &str) -> String {
-        [
-            "SPC",
-            "0200",
-            "1",
-            iban,
-            "S",
-            "ewz",
-            "Tramstrasse",
-            "35",
-            "8050",
-            "Zürich",
-            "CH",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "1949.75",
-            "CHF",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "QRR",
-            reference,
-            "",
-            "EPD",
-        ]
-        .join("\n")
+        crate::paycode::qr_bill_text(iban, "ewz", "1949.75", "CHF", "Ada", reference)
     }
 
     #[test]

@@ -20,7 +20,7 @@ pub use emvco::{EmvcoCode, Initiation, MerchantCodeSpec};
 pub use epc::EpcTransfer;
 pub use receive::{country_of, receive_payload};
 pub use render::{render_luma, render_png, render_terminal};
-pub use swiss::SwissQrBill;
+pub use swiss::{SwissQrBill, qr_bill_text};
 pub use upi::UpiLink;
 
 /// The GUID of Purse's own merchant account template (tag 26): sub-field 01 is the merchant

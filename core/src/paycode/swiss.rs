@@ -109,3 +109,50 @@ pub fn parse(text: &str) -> Result<SwissQrBill, PaycodeError> {
         bill_information: opt(31),
     })
 }
+
+/// The text of a QR-bill as a biller prints it on an invoice: structured creditor and
+/// debtor addresses, an amount and a QR reference (`QRR`). What the demo and the tests
+/// render into a picture to scan.
+pub fn qr_bill_text(
+    qr_iban: &str,
+    creditor: &str,
+    amount: &str,
+    currency: &str,
+    debtor: &str,
+    qr_reference: &str,
+) -> String {
+    [
+        "SPC",
+        "0200",
+        "1",
+        qr_iban,
+        "S",
+        creditor,
+        "Tramstrasse",
+        "35",
+        "8050",
+        "Zürich",
+        "CH",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        amount,
+        currency,
+        "S",
+        debtor,
+        "Seestrasse",
+        "1",
+        "8002",
+        "Zürich",
+        "CH",
+        "QRR",
+        qr_reference,
+        "",
+        "EPD",
+    ]
+    .join("\n")
+}
