@@ -15,6 +15,7 @@
 
 uniffi::setup_scaffolding!();
 
+mod bills;
 mod devices;
 mod error;
 mod platform;
@@ -24,6 +25,7 @@ mod runtime;
 mod task_handle;
 mod wallet;
 
+pub use bills::check_reference;
 pub use devices::*;
 pub use error::{ProtectorFailure, PurseError};
 pub use platform::{EventListener, KeyProtector, PaymentListener};

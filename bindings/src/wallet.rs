@@ -32,7 +32,7 @@ pub struct Wallet {
 
 impl Wallet {
     /// Runs `f` with the core wallet on the core's runtime.
-    async fn with<T, F, Fut>(&self, f: F) -> Result<T, PurseError>
+    pub(crate) async fn with<T, F, Fut>(&self, f: F) -> Result<T, PurseError>
     where
         T: Send + 'static,
         F: FnOnce(Arc<purse_core::Wallet>) -> Fut,

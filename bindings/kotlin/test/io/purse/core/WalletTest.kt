@@ -396,6 +396,55 @@ class WalletTest {
     }
 
     @Test
+    fun billsAndTopUpsFromKotlin() = runBlocking {
+        val ada = fundedWallet(SoftwareKeyProtector(), "Ada", cny(60_000))
+        val grid = ada.billers(BillerCategory.ELECTRICITY).first { it.billerId == "cn_state_grid" }
+        // A screen checks the field as it is typed, offline.
+        assertEquals("1000000008", checkReference(grid, "1000 0000 08"))
+        try {
+            checkReference(grid, "1000000009")
+            fail("a wrong check digit passed")
+        } catch (e: PurseException.InvalidBill) {
+            assertEquals("reference_bad_check_digit", e.code)
+        }
+        val bill = ada.fetchBill(grid, "1000000008")
+        assertEquals(cny(23_560), bill.amountDue)
+        val part = (ada.payBill(grid, bill.reference, cny(3_560), bill.amountDue) as BillOutcome.Completed).billPayment
+        assertEquals(BillPaymentState.COMPLETED, part.state)
+        assertNotNull(part.confirmation)
+        try {
+            ada.payBill(grid, bill.reference, cny(30_000), bill.amountDue)
+            fail("more than due was paid")
+        } catch (e: PurseException.InvalidBill) {
+            assertEquals("amount_above_due", e.code)
+        }
+        // A scanned QR-bill in francs: quoted, then paid once.
+        val scanned = ada.scannedBill(
+            listOf(
+                "SPC", "0200", "1", "CH4431999123000889012", "S", "ewz", "Tramstrasse", "35", "8050",
+                "Zürich", "CH", "", "", "", "", "", "", "", "12.40", "CHF", "S", "Ada", "Seestrasse",
+                "1", "8002", "Zürich", "CH", "QRR", "000000000003139471430009023", "", "EPD",
+            ).joinToString("\n"),
+        )
+        assertEquals("ch_ewz", scanned.biller.billerId)
+        val quote = ada.quoteBill(scanned.biller, scanned.reference, null, scanned.amount)
+        assertEquals(cny(10_266), quote.debit)
+        ada.payQuoted(scanned.biller, quote) as BillOutcome.Completed
+        // A top-up: the operator suggested by the prefix, held until it credits the number.
+        val found = ada.topupOperators("+86 138 0013 8000")
+        assertEquals("cn_china_mobile", found.suggested)
+        val mobile = found.operators.first { it.billerId == found.suggested }
+        val held = (ada.topupPhone(mobile, found.number, "cm_50", null) as BillOutcome.Completed).billPayment
+        assertEquals(BillPaymentState.PENDING, held.state)
+        val after = ada.sandboxAdvanceBillers().first { it.intentId == held.intentId }
+        assertEquals(BillPaymentState.COMPLETED, after.state)
+        val saved = ada.saveBiller(grid, "1000000008", "Home")
+        assertEquals(cny(23_560), ada.dueBills().single().bill!!.amountDue)
+        assertTrue(ada.forgetBiller(saved.savedId).isEmpty())
+        assertEquals(3, ada.billPayments().size)
+    }
+
+    @Test
     fun aMerchantSellsAndRefundsFromKotlin() = runBlocking {
         val shop = newWallet()
         shop.enroll("Noodle Bar Ltd", "CNY", "till")
