@@ -86,17 +86,17 @@ impl Wallet {
             .await
     }
 
-    /// Tops up a number in the wallet's currency with a product (`amount` for a range
-    /// product). Behind the biometric.
+    /// Tops up a number in the wallet's currency with a `carrier`'s product (`amount` for a
+    /// range product). Behind the biometric. (`carrier`: `operator` is a Swift keyword.)
     pub async fn topup_phone(
         &self,
-        operator: Biller,
+        carrier: Biller,
         number: String,
         product_id: String,
         amount: Option<Money>,
     ) -> Result<BillOutcome, PurseError> {
         self.with(move |w| async move {
-            Ok(w.topup_phone(&operator, &number, &product_id, amount)
+            Ok(w.topup_phone(&carrier, &number, &product_id, amount)
                 .await?)
         })
         .await

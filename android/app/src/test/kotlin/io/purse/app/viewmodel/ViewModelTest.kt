@@ -221,6 +221,36 @@ class ViewModelTest {
     }
 
     @Test
+    fun aBillIsCheckedAsTypedFetchedConfirmedAndPaidAndAPhoneToppedUp() = runBlocking {
+        val ada = funded(50_000)
+        val vm = BillViewModel(ada, scope)
+        val grid = ada.billers(io.purse.model.BillerCategory.ELECTRICITY).first { it.billerId == "cn_state_grid" }
+        assertNotNull("a typo is marked as typed", vm.fieldError(grid, "1000000009"))
+        assertNull(vm.fieldError(grid, "1000 0000 08"))
+        vm.start(grid, "1000000009")
+        assertNotNull((vm.state.value as BillState.Entering).fieldError)
+        vm.start(grid, "1000 0000 08")
+        val confirm = vm.state.await("confirm") { it is BillState.Confirm || it is BillState.Failed } as BillState.Confirm
+        assertEquals(cny(23_560), confirm.amount)
+        assertEquals("A** L*******", confirm.bill!!.customerName)
+        vm.confirm()
+        val done = vm.state.await("done") { it is BillState.Done || it is BillState.Failed } as BillState.Done
+        assertEquals(io.purse.model.BillPaymentState.COMPLETED, done.payment.state)
+        assertEquals(cny(50_000 - 23_560), done.payment.balance)
+
+        vm.reset()
+        val found = ada.topupOperators("+91 98765 43210")
+        val airtel = found.operators.first { it.billerId == found.suggested }
+        vm.topup(airtel, found.number, "ai_199")
+        val quoted = vm.state.await("quoted") { it is BillState.Confirm || it is BillState.Failed } as BillState.Confirm
+        assertEquals(Money(19_900, "INR"), quoted.quote!!.billerAmount)
+        vm.confirm()
+        val topped = vm.state.await("topped") { it is BillState.Done || it is BillState.Failed } as BillState.Done
+        assertEquals(io.purse.model.BillPaymentState.PENDING, topped.payment.state)
+        assertEquals(quoted.amount, topped.payment.amount)
+    }
+
+    @Test
     fun moneyIsFormattedFromMinorUnitsInTheUsersLocale() {
         assertEquals("CN¥12.34", MoneyText.format(cny(1234), Locale.US))
         assertEquals("¥1,234", MoneyText.format(Money(1234, "JPY"), Locale.US))
