@@ -11,6 +11,7 @@ struct PurseApp: App {
     @State private var scanning = false
     @State private var showingDevices = false
     @State private var showingPeople = false
+    @State private var showingBills = false
     @State private var recoveryCode: String?
     @State private var enrolled: Bool
 
@@ -42,6 +43,11 @@ struct PurseApp: App {
                     )
                     .toolbar { Button("Done") { showingPeople = false } }
                 }
+            } else if showingBills {
+                NavigationStack {
+                    BillsView(vm: BillViewModel(wallet: wallet))
+                        .toolbar { Button("Done") { showingBills = false } }
+                }
             } else if showingDevices {
                 NavigationStack {
                     DevicesView(model: DevicesViewModel(wallet: wallet), onNewRecoveryCode: { recoveryCode = $0 })
@@ -54,6 +60,7 @@ struct PurseApp: App {
                     .overlay(alignment: .topTrailing) {
                         HStack {
                             Button("People") { showingPeople = true }
+                            Button("Bills") { showingBills = true }
                             Button("Devices") { showingDevices = true }
                         }
                         .padding()

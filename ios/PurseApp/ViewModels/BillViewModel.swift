@@ -8,6 +8,7 @@ final class BillViewModel: ObservableObject {
     enum State: Equatable {
         case entering(biller: Biller?, fieldError: String?)
         case asking
+        case operators(OperatorLookup)
         case confirm(biller: Biller, reference: String, amount: Money, bill: Bill?, quote: BillQuote?, productId: String?)
         case paying
         case done(BillPayment)
@@ -16,6 +17,8 @@ final class BillViewModel: ObservableObject {
     }
 
     @Published private(set) var state: State = .entering(biller: nil, fieldError: nil)
+    /// The billers to choose from, once loaded.
+    @Published private(set) var catalogue: [Biller] = []
     private let wallet: WalletProtocol
 
     init(wallet: WalletProtocol) { self.wallet = wallet }
@@ -23,6 +26,20 @@ final class BillViewModel: ObservableObject {
     private func currency() throws -> String {
         guard let a = try wallet.account() else { throw PurseError.NotEnrolled }
         return a.currency
+    }
+
+    func loadCatalogue() {
+        Task {
+            do { catalogue = try await wallet.billers(category: nil) } catch { state = .failed(UiError.of(error)) }
+        }
+    }
+
+    /// The operators for a mobile number typed with its country code.
+    func findOperators(number: String) {
+        state = .asking
+        Task {
+            do { state = .operators(try await wallet.topupOperators(number: number)) } catch { state = .failed(UiError.of(error)) }
+        }
     }
 
     /// Marks the field as the user types: nil when the reference meets the biller's rule.

@@ -15,7 +15,7 @@ import io.purse.app.PurseApplication
 import io.purse.app.viewmodel.RecoveryCodeViewModel
 
 /** The screens the app moves between; the activity only switches and forwards. */
-enum class Screen { HOME, SCAN, HISTORY, DEVICES, RECOVERY_CODE, JOIN, PEOPLE }
+enum class Screen { HOME, SCAN, HISTORY, DEVICES, RECOVERY_CODE, JOIN, PEOPLE, BILLS }
 
 /**
  * A `FragmentActivity` because `BiometricPrompt` needs one. Payment screens set
@@ -36,6 +36,7 @@ class MainActivity : FragmentActivity() {
                 val payModel = viewModel { PayScreenModel(app.wallet) }
                 val devicesModel = viewModel { DevicesScreenModel(app.wallet) }
                 val peopleModel = viewModel { PeopleScreenModel(app.wallet) }
+                val billsModel = viewModel { BillsScreenModel(app.wallet) }
                 SideEffect { secure(screen == Screen.SCAN || screen == Screen.RECOVERY_CODE || screen == Screen.JOIN) }
                 when (screen) {
                     Screen.HOME -> HomeScreen(
@@ -44,7 +45,9 @@ class MainActivity : FragmentActivity() {
                         onHistory = { homeModel.history.reload(); screen = Screen.HISTORY },
                         onDevices = { screen = Screen.DEVICES },
                         onPeople = { screen = Screen.PEOPLE },
+                        onBills = { screen = Screen.BILLS },
                     )
+                    Screen.BILLS -> BillsScreen(billsModel.bills, onBack = { screen = Screen.HOME })
                     Screen.SCAN -> PayFlow(payModel.pay, onClose = { screen = Screen.HOME })
                     Screen.HISTORY -> HistoryScreen(homeModel.history, onBack = { screen = Screen.HOME })
                     Screen.PEOPLE -> PeopleScreen(

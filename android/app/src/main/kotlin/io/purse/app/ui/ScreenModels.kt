@@ -2,6 +2,7 @@ package io.purse.app.ui
 
 import androidx.lifecycle.ViewModel
 import androidx.lifecycle.viewModelScope
+import io.purse.app.viewmodel.BillViewModel
 import io.purse.app.viewmodel.DevicesViewModel
 import io.purse.app.viewmodel.HistoryViewModel
 import io.purse.app.viewmodel.HomeViewModel
@@ -36,4 +37,8 @@ class PeopleScreenModel(wallet: WalletInterface) : ViewModel() {
     val send = SendViewModel(wallet, viewModelScope)
     val receive = ReceiveViewModel(wallet, viewModelScope)
     val requests = RequestsViewModel(wallet, viewModelScope)
+}
+
+class BillsScreenModel(wallet: WalletInterface) : ViewModel() {
+    val bills = BillViewModel(wallet, viewModelScope)
 }

@@ -12,6 +12,7 @@ import io.purse.model.BillQuote
 import io.purse.model.Biller
 import io.purse.model.FetchMode
 import io.purse.model.Money
+import io.purse.model.OperatorLookup
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
@@ -24,6 +25,9 @@ sealed interface BillState {
     data class Entering(val biller: Biller?, val fieldError: String? = null) : BillState
 
     data object Asking : BillState
+
+    /** The operators for a number: [OperatorLookup.suggested] preselected, the user confirms or picks. */
+    data class Operators(val lookup: OperatorLookup) : BillState
 
     /**
      * "Pay [amount] to [Biller.name]?" with the biller's [bill] when it said what is due, and
@@ -59,6 +63,33 @@ class BillViewModel(
 ) {
     private val _state = MutableStateFlow<BillState>(BillState.Entering(null))
     val state: StateFlow<BillState> = _state.asStateFlow()
+
+    private val _catalogue = MutableStateFlow<List<Biller>>(emptyList())
+
+    /** The billers to choose from, once loaded. */
+    val catalogue: StateFlow<List<Biller>> = _catalogue.asStateFlow()
+
+    fun loadCatalogue() {
+        scope.launch {
+            try {
+                _catalogue.value = wallet.billers(null)
+            } catch (e: Exception) {
+                _state.value = BillState.Failed(UiError.of(e))
+            }
+        }
+    }
+
+    /** The operators for a mobile number typed with its country code. */
+    fun findOperators(number: String) {
+        _state.value = BillState.Asking
+        scope.launch {
+            _state.value = try {
+                BillState.Operators(wallet.topupOperators(number))
+            } catch (e: Exception) {
+                BillState.Failed(UiError.of(e))
+            }
+        }
+    }
 
     private fun currency(): String = wallet.account()?.currency ?: throw PurseException.NotEnrolled()
 

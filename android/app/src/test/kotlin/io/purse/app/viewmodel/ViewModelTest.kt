@@ -239,7 +239,10 @@ class ViewModelTest {
         assertEquals(cny(50_000 - 23_560), done.payment.balance)
 
         vm.reset()
-        val found = ada.topupOperators("+91 98765 43210")
+        vm.loadCatalogue()
+        assertTrue(vm.catalogue.await("catalogue") { it.isNotEmpty() }.any { it.billerId == "in_airtel" })
+        vm.findOperators("+91 98765 43210")
+        val found = (vm.state.await("operators") { it is BillState.Operators || it is BillState.Failed } as BillState.Operators).lookup
         val airtel = found.operators.first { it.billerId == found.suggested }
         vm.topup(airtel, found.number, "ai_199")
         val quoted = vm.state.await("quoted") { it is BillState.Confirm || it is BillState.Failed } as BillState.Confirm
