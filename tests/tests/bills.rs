@@ -379,4 +379,38 @@ async fn saved_billers_and_the_due_now_list() {
     assert_eq!(due[1].problem.as_deref(), Some("biller_timeout"));
     let left = w.wallet.forget_biller(&home.saved_id).await.unwrap();
     assert_eq!(left.len(), 1);
+    b.assert_ledger_sound().await;
+}
+
+#[tokio::test]
+async fn a_lost_answer_leaves_the_bill_pending_and_it_is_paid_once() {
+    let b = Backend::start().await;
+    let proxy = common::proxy::FaultyProxy::start(&b.url(), 1, 0, std::time::Duration::ZERO).await;
+    let (ada, _dir) = impatient_funded(&proxy.url, "100.00 CNY").await;
+    let gas = ada.biller("cn_city_gas").await.unwrap();
+
+    let mut answered = proxy.hold_answers("/v1/bill-payments");
+    let outcome = ada
+        .pay_bill(&gas, "3000000190", money("40.00 CNY"), None)
+        .await
+        .unwrap();
+    assert!(
+        matches!(outcome, BillOutcome::Pending { .. }),
+        "{outcome:?}"
+    );
+    assert!(
+        answered.recv().await.unwrap().contains("201"),
+        "the backend took it"
+    );
+    proxy.release_answers();
+    let results = ada.reconcile().await.unwrap();
+    assert_eq!(results.len(), 1);
+    assert!(!results[0].1.as_ref().unwrap().is_pending());
+    assert_eq!(
+        ada.balance().await.unwrap(),
+        money("60.00 CNY"),
+        "paid once"
+    );
+    assert_eq!(ada.bill_payments().await.unwrap().len(), 1);
+    b.assert_ledger_sound().await;
 }

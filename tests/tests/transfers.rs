@@ -166,15 +166,7 @@ async fn a_hundred_transfers_at_once_from_a_wallet_that_covers_ten() {
 async fn a_lost_answer_is_pending_and_settles_once() {
     let b = Backend::start().await;
     let proxy = common::proxy::FaultyProxy::start(&b.url(), 1, 0, Duration::ZERO).await;
-    let (ada, _dir) = impatient_wallet(&proxy.url);
-    ada.enroll("Ada", cny(), "phone").await.unwrap();
-    let card = ada
-        .link_card("4242 4242 4242 4242", 12, 2030)
-        .await
-        .unwrap();
-    ada.topup(&card.source_id, money("20.00 CNY"))
-        .await
-        .unwrap();
+    let (ada, _dir) = impatient_funded(&proxy.url, "20.00 CNY").await;
     let bo = enrolled_wallet(&b.url(), "Bo").await;
     bo.wallet.set_handle("$bob").await.unwrap();
     let r = ada.find_recipient("$bob").await.unwrap();

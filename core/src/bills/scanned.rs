@@ -111,6 +111,36 @@ mod tests {
     }
 
     #[test]
+    fn an_epc_code_with_a_creditor_reference_prefills_too() {
+        let eur = Money::parse("0.01 EUR").unwrap();
+        let biller = Biller {
+            biller_id: "de_berlin_energie".into(),
+            currency: eur.currency,
+            reference: CustomerParam {
+                label: "Creditor reference".into(),
+                kind: ParamKind::Alphanumeric,
+                min_length: 5,
+                max_length: 25,
+                pattern: None,
+                check_digit: CheckDigit::Iso11649,
+            },
+            min_amount: eur,
+            max_amount: Money::new(10_000_000, eur.currency),
+            creditor_accounts: vec!["DE89 3704 0044 0532 0130 00".into()],
+            ..swiss_biller()
+        };
+        let epc = "BCD\n002\n1\nSCT\nCOBADEFFXXX\nBerliner Energie\nDE89370400440532013000\nEUR84.20\n\nRF18539007547034\n";
+        let bill = bill_from_code(&parse(epc).unwrap(), std::slice::from_ref(&biller)).unwrap();
+        assert_eq!(bill.reference, "RF18539007547034");
+        assert_eq!(bill.amount, Some(Money::parse("84.20 EUR").unwrap()));
+        let upi = parse("upi://pay?pa=shop@bank&pn=Shop").unwrap();
+        assert_eq!(
+            bill_from_code(&upi, &[biller]).unwrap_err().code(),
+            "not_a_bill"
+        );
+    }
+
+    #[test]
     fn others_are_explained() {
         let unknown = parse(&qr_bill(
             "CH5800791123000889012",

@@ -124,6 +124,15 @@ pub fn impatient_wallet(url: &str) -> (Wallet, TempDir) {
     (wallet, dir)
 }
 
+/// An impatient wallet (see [`impatient_wallet`]) enrolled as Ada and topped up by card.
+pub async fn impatient_funded(url: &str, amount: &str) -> (Wallet, TempDir) {
+    let (w, dir) = impatient_wallet(url);
+    w.enroll("Ada", cny(), "phone").await.unwrap();
+    let card = w.link_card("4242 4242 4242 4242", 12, 2030).await.unwrap();
+    w.topup(&card.source_id, money(amount)).await.unwrap();
+    (w, dir)
+}
+
 /// An enrolled wallet and the recovery code its enrollment showed.
 pub async fn enrolled_with_code(backend: &str, name: &str) -> (TestWallet, String) {
     let w = new_phone(backend);
