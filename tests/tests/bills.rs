@@ -414,3 +414,44 @@ async fn a_lost_answer_leaves_the_bill_pending_and_it_is_paid_once() {
     assert_eq!(ada.bill_payments().await.unwrap().len(), 1);
     b.assert_ledger_sound().await;
 }
+
+#[tokio::test]
+async fn a_catalogue_file_adds_a_biller_and_a_broken_one_stops_the_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("extra.json");
+    std::fs::write(
+        &file,
+        r#"{"billers": [{
+            "biller_id": "cn_hangzhou_water", "name": "Hangzhou Water", "category": "water",
+            "country": "CN", "currency": "CNY",
+            "reference": {"label": "Account number", "kind": "numeric", "min_length": 6,
+                "max_length": 6, "check_digit": "luhn"},
+            "fetch_mode": "not_supported", "amount_rule": "range",
+            "min_amount": {"minor": 100, "currency": "CNY"},
+            "max_amount": {"minor": 100000, "currency": "CNY"}
+        }]}"#,
+    )
+    .unwrap();
+    let path = file.clone();
+    let b = Backend::start_with(move |c| c.biller_files = vec![path]).await;
+    let w = funded_wallet(&b.url(), "Ada", "20.00 CNY").await;
+    let water = w.wallet.biller("cn_hangzhou_water").await.unwrap();
+    assert!(
+        w.wallet.biller("cn_state_grid").await.is_ok(),
+        "the shipped ones stay"
+    );
+    let paid = taken(
+        w.wallet
+            .pay_bill(&water, "123455", money("5.00 CNY"), None)
+            .await
+            .unwrap(),
+    );
+    assert_eq!(paid.state, BillPaymentState::Completed);
+    b.assert_ledger_sound().await;
+
+    std::fs::write(&file, r#"{"billers": [{"biller_id": "Bad Id"}]}"#).unwrap();
+    let mut config =
+        purse_backend::Config::new("127.0.0.1:0".parse().unwrap(), dir.path().join("other.db"));
+    config.biller_files = vec![file];
+    assert!(purse_backend::start(config).await.is_err());
+}
