@@ -19,6 +19,7 @@ pub mod rate;
 pub mod refunds;
 pub mod requests;
 pub mod rows;
+pub mod savings;
 pub mod spending;
 pub mod topups;
 pub mod transfers;
