@@ -5,6 +5,7 @@
 //! `cargo bench -p purse-tests --bench pay_load [-- WALLETS PAYMENTS_PER_WALLET]`
 //! prints payments per second and latency percentiles.
 
+use purse_core::sign::Authorization;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 

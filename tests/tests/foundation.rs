@@ -3,6 +3,7 @@
 
 mod common;
 
+use purse_core::sign::Authorization;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;

@@ -3,6 +3,7 @@
 
 mod common;
 
+use purse_core::sign::Authorization;
 use std::time::Duration;
 
 use base64::Engine;

@@ -126,7 +126,7 @@ pub async fn create(State(state): State<AppState>, auth: Authed) -> Result<Respo
         },
         &key.key,
         now,
-        |sig, k| a.verify(sig, k),
+        a,
     )?;
     let account = own_account(&state, &auth).await?;
     if req.amount.currency != account.currency {

@@ -3,6 +3,7 @@
 
 use axum::http::StatusCode;
 use purse_core::api::types::codes;
+use purse_core::sign::Authorization;
 use serde::Deserialize;
 
 use crate::app::AppState;
@@ -130,13 +131,13 @@ pub struct SignedAuthorization<'a> {
 
 /// Checks an authorization's envelope (its intent is the `Idempotency-Key`, it is the
 /// signing account's, fresh, not valid for too long) and its signature by the signing
-/// device's payment key (`verify` is the authorization's own check).
+/// device's payment key (the authorization's own [`Authorization::verify`]).
 pub fn check_signed(
     auth: &Authed,
     a: SignedAuthorization<'_>,
     idempotency_key: &str,
     now: i64,
-    verify: impl FnOnce(&[u8], &purse_core::keys::PublicKey) -> bool,
+    authorization: &impl Authorization,
 ) -> Result<(), ApiProblem> {
     use base64::Engine;
     if a.intent_id != idempotency_key {
@@ -172,7 +173,7 @@ pub fn check_signed(
         .map_err(|_| invalid("authorization_signature is not base64"))?;
     let key = purse_core::keys::PublicKey::from_base64(&auth.device.payment_public_key)
         .map_err(ApiProblem::internal)?;
-    if !verify(&sig, &key) {
+    if !authorization.verify(&sig, &key) {
         return Err(invalid(
             "the authorization is not signed by this device's payment key",
         ));

@@ -135,7 +135,7 @@ fn check_authorization(
         },
         key,
         now,
-        |sig, k| a.verify(sig, k),
+        a,
     )
 }
 

@@ -101,7 +101,7 @@ pub async fn create(State(state): State<AppState>, auth: Authed) -> Result<Respo
         },
         &key.key,
         now,
-        |sig, k| a.verify(sig, k),
+        a,
     )?;
     let note = check_note(&req.note).map_err(|e| {
         ApiProblem::new(

@@ -60,6 +60,25 @@ pub(crate) fn optional(v: Option<&str>) -> Vec<u8> {
     }
 }
 
+/// What every authorization is: fields checked on their own, bytes the payment key signs
+/// (length-prefixed after a domain of its own kind), and the signature over them.
+pub trait Authorization {
+    /// The fields' own rules (ids, a positive amount), before anything is signed.
+    fn validate(&self) -> Result<(), AuthorizationError>;
+    /// The exact bytes the payment key signs.
+    fn signing_bytes(&self) -> Vec<u8>;
+
+    /// Signs with the payment key (which the caller unwrapped for this one signature).
+    fn sign(&self, payment_key: &SigningKey) -> Result<[u8; 64], AuthorizationError> {
+        self.validate()?;
+        Ok(payment_key.sign(&self.signing_bytes())?)
+    }
+
+    fn verify(&self, signature: &[u8], payment_key: &PublicKey) -> bool {
+        self.validate().is_ok() && payment_key.verify(&self.signing_bytes(), signature)
+    }
+}
+
 pub(crate) fn check_id(name: &'static str, id: &str) -> Result<(), AuthorizationError> {
     let ok = !id.is_empty()
         && id.len() <= MAX_ID
@@ -73,8 +92,8 @@ pub(crate) fn check_id(name: &'static str, id: &str) -> Result<(), Authorization
     }
 }
 
-impl PaymentAuthorization {
-    pub fn validate(&self) -> Result<(), AuthorizationError> {
+impl Authorization for PaymentAuthorization {
+    fn validate(&self) -> Result<(), AuthorizationError> {
         check_id("intent_id", &self.intent_id)?;
         check_id("account_id", &self.account_id)?;
         check_id("payee_id", &self.payee_id)?;
@@ -88,7 +107,7 @@ impl PaymentAuthorization {
     }
 
     /// The exact bytes the payment key signs.
-    pub fn signing_bytes(&self) -> Vec<u8> {
+    fn signing_bytes(&self) -> Vec<u8> {
         encode_fields(
             DOMAIN,
             &[
@@ -101,16 +120,6 @@ impl PaymentAuthorization {
                 &self.expires_at.to_be_bytes(),
             ],
         )
-    }
-
-    /// Signs with the payment key (which the caller unwrapped for this one signature).
-    pub fn sign(&self, payment_key: &SigningKey) -> Result<[u8; 64], AuthorizationError> {
-        self.validate()?;
-        Ok(payment_key.sign(&self.signing_bytes())?)
-    }
-
-    pub fn verify(&self, signature: &[u8], payment_key: &PublicKey) -> bool {
-        self.validate().is_ok() && payment_key.verify(&self.signing_bytes(), signature)
     }
 }
 

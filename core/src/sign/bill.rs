@@ -5,8 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::authorization::{AuthorizationError, check_id, encode_fields, optional};
-use crate::keys::PublicKey;
+use super::authorization::{Authorization, AuthorizationError, check_id, encode_fields, optional};
+
 use crate::money::Money;
 
 const DOMAIN: &[u8] = b"purse-bill-authorization:v1";
@@ -30,8 +30,8 @@ pub struct BillAuthorization {
     pub expires_at: i64,
 }
 
-impl BillAuthorization {
-    pub fn validate(&self) -> Result<(), AuthorizationError> {
+impl Authorization for BillAuthorization {
+    fn validate(&self) -> Result<(), AuthorizationError> {
         check_id("intent_id", &self.intent_id)?;
         check_id("account_id", &self.account_id)?;
         check_id("biller_id", &self.biller_id)?;
@@ -57,7 +57,7 @@ impl BillAuthorization {
     }
 
     /// The exact bytes the payment key signs.
-    pub fn signing_bytes(&self) -> Vec<u8> {
+    fn signing_bytes(&self) -> Vec<u8> {
         encode_fields(
             DOMAIN,
             &[
@@ -72,10 +72,6 @@ impl BillAuthorization {
                 &self.expires_at.to_be_bytes(),
             ],
         )
-    }
-
-    pub fn verify(&self, signature: &[u8], payment_key: &PublicKey) -> bool {
-        self.validate().is_ok() && payment_key.verify(&self.signing_bytes(), signature)
     }
 }
 

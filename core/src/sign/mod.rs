@@ -15,7 +15,7 @@ mod request;
 mod transfer;
 pub mod webhook;
 
-pub use authorization::{AuthorizationError, PaymentAuthorization};
+pub use authorization::{Authorization, AuthorizationError, PaymentAuthorization};
 pub use base::{MessageView, ParamValue, SignatureParams, signature_base};
 pub use bill::{BillAuthorization, MAX_REFERENCE};
 pub use digest::{content_digest, verify_content_digest};

@@ -5,8 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::authorization::{AuthorizationError, check_id, encode_fields, optional};
-use crate::keys::{PublicKey, SigningKey};
+use super::authorization::{Authorization, AuthorizationError, check_id, encode_fields, optional};
+
 use crate::money::Money;
 
 const DOMAIN: &[u8] = b"purse-transfer-authorization:v1";
@@ -39,8 +39,8 @@ pub struct WithdrawalAuthorization {
     pub expires_at: i64,
 }
 
-impl WithdrawalAuthorization {
-    pub fn validate(&self) -> Result<(), AuthorizationError> {
+impl Authorization for WithdrawalAuthorization {
+    fn validate(&self) -> Result<(), AuthorizationError> {
         check_id("intent_id", &self.intent_id)?;
         check_id("account_id", &self.account_id)?;
         check_id("source_id", &self.source_id)?;
@@ -50,7 +50,7 @@ impl WithdrawalAuthorization {
         Ok(())
     }
 
-    pub fn signing_bytes(&self) -> Vec<u8> {
+    fn signing_bytes(&self) -> Vec<u8> {
         encode_fields(
             b"purse-withdrawal-authorization:v1",
             &[
@@ -63,10 +63,6 @@ impl WithdrawalAuthorization {
             ],
         )
     }
-
-    pub fn verify(&self, signature: &[u8], payment_key: &PublicKey) -> bool {
-        self.validate().is_ok() && payment_key.verify(&self.signing_bytes(), signature)
-    }
 }
 
 /// The digest a transfer authorization binds its note by.
@@ -74,8 +70,8 @@ pub fn note_digest(note: &str) -> String {
     hex::encode(ring::digest::digest(&ring::digest::SHA256, note.as_bytes()).as_ref())
 }
 
-impl TransferAuthorization {
-    pub fn validate(&self) -> Result<(), AuthorizationError> {
+impl Authorization for TransferAuthorization {
+    fn validate(&self) -> Result<(), AuthorizationError> {
         check_id("intent_id", &self.intent_id)?;
         check_id("account_id", &self.account_id)?;
         check_id("recipient_id", &self.recipient_id)?;
@@ -89,7 +85,7 @@ impl TransferAuthorization {
         Ok(())
     }
 
-    pub fn signing_bytes(&self) -> Vec<u8> {
+    fn signing_bytes(&self) -> Vec<u8> {
         encode_fields(
             DOMAIN,
             &[
@@ -104,20 +100,12 @@ impl TransferAuthorization {
             ],
         )
     }
-
-    pub fn sign(&self, payment_key: &SigningKey) -> Result<[u8; 64], AuthorizationError> {
-        self.validate()?;
-        Ok(payment_key.sign(&self.signing_bytes())?)
-    }
-
-    pub fn verify(&self, signature: &[u8], payment_key: &PublicKey) -> bool {
-        self.validate().is_ok() && payment_key.verify(&self.signing_bytes(), signature)
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::keys::SigningKey;
 
     fn auth() -> TransferAuthorization {
         TransferAuthorization {

@@ -2,6 +2,7 @@
 //! the biller's rules before anything is sent; the payment key signs behind the biometric;
 //! the intent goes through the one outbox, so a lost answer is pending, never paid twice.
 
+use crate::sign::Authorization;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 

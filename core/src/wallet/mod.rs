@@ -18,6 +18,7 @@ mod transfers;
 mod watch;
 mod withdrawals;
 
+use crate::sign::Authorization;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;

@@ -2,6 +2,7 @@
 //! payment key signs behind the biometric (recipient, amount, a digest of the note, expiry),
 //! the intent in the outbox before the request leaves, a lost answer pending.
 
+use crate::sign::Authorization;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 

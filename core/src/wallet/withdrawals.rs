@@ -2,6 +2,7 @@
 //! the intent goes through the outbox, the backend holds the amount at once and the bank
 //! settles it later (completed, or returned with the money back).
 
+use crate::sign::Authorization;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 
