@@ -23,6 +23,13 @@ pub fn check_reference(biller: &Biller, typed: String) -> Result<String, PurseEr
     )
 }
 
+/// Whether to fetch the biller's bill before paying: its rule needs the amount due, or no
+/// amount was typed and the biller can say.
+#[uniffi::export]
+pub fn needs_bill(biller: &Biller, amount_given: bool) -> bool {
+    purse_core::bills::needs_bill(biller, amount_given)
+}
+
 #[uniffi::export]
 impl Wallet {
     /// The catalogue, of one category or all.

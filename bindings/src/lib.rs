@@ -25,7 +25,7 @@ mod runtime;
 mod task_handle;
 mod wallet;
 
-pub use bills::check_reference;
+pub use bills::{check_reference, needs_bill};
 pub use devices::*;
 pub use error::{ProtectorFailure, PurseError};
 pub use platform::{EventListener, KeyProtector, PaymentListener};

@@ -4,9 +4,7 @@
 
 use anyhow::{Context, bail};
 use clap::Subcommand;
-use purse_core::api::types::{
-    AmountRule, BillPayment, BillQuote, Biller, BillerCategory, FetchMode, ProductPrice,
-};
+use purse_core::api::types::{BillPayment, BillQuote, Biller, BillerCategory, ProductPrice};
 use purse_core::pay::BillOutcome;
 use purse_core::text::escape_shown;
 use purse_core::{Money, Wallet};
@@ -264,9 +262,7 @@ async fn pay(
     reference: &str,
     amount: Option<Money>,
 ) -> anyhow::Result<BillOutcome> {
-    let fetches = biller.fetch_mode != FetchMode::NotSupported;
-    let needs_due = fetches && biller.amount_rule != AmountRule::Range;
-    let due = if needs_due || (fetches && amount.is_none()) {
+    let due = if purse_core::bills::needs_bill(biller, amount.is_some()) {
         Some(wallet.fetch_bill(biller, reference).await?.amount_due)
     } else {
         None

@@ -8,7 +8,6 @@ use std::collections::HashMap;
 use purse_core::api::types::{
     AmountRule, Biller, BillerCategory, FetchMode, ParamKind, ProductPrice,
 };
-use purse_core::bills::BillError;
 use purse_core::money::Money;
 use serde::Deserialize;
 
@@ -115,7 +114,7 @@ fn check(b: &Biller) -> Result<(), String> {
         return Err("references are at most 64 characters".into());
     }
     if let Some(p) = &r.pattern {
-        regex_check(p)?;
+        purse_core::bills::check_pattern(p).map_err(|e| e.to_string())?;
     }
     in_currency(b, b.min_amount, "min_amount")?;
     in_currency(b, b.max_amount, "max_amount")?;
@@ -158,21 +157,6 @@ fn check(b: &Biller) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-fn regex_check(pattern: &str) -> Result<(), String> {
-    let probe = purse_core::api::types::CustomerParam {
-        label: "x".into(),
-        kind: ParamKind::Alphanumeric,
-        min_length: 1,
-        max_length: 64,
-        pattern: Some(pattern.to_owned()),
-        check_digit: purse_core::api::types::CheckDigit::None,
-    };
-    match purse_core::bills::check_reference(&probe, "X") {
-        Err(BillError::BadRule(e)) => Err(e),
-        _ => Ok(()),
-    }
 }
 
 #[cfg(test)]

@@ -6,8 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use purse_core::api::types::{
-    AmountRule, BillPayment, BillPaymentList, BillPaymentRequest, BillPaymentState, Biller,
-    FetchMode, Problem, codes,
+    BillPayment, BillPaymentList, BillPaymentRequest, BillPaymentState, Biller, Problem, codes,
 };
 
 use crate::app::AppState;
@@ -75,16 +74,23 @@ fn view(p: &BillPaymentRow, biller: &Biller, tx: &TxRow) -> BillPayment {
     }
 }
 
+/// Receipts for `rows`, each biller read (and its definition parsed) once.
 fn views(r: &mut dyn Reads, rows: Vec<BillPaymentRow>) -> Result<Vec<BillPayment>, StoreError> {
+    let mut billers: Vec<Biller> = Vec::new();
     let mut out = Vec::with_capacity(rows.len());
     for p in rows {
-        let (Some(biller), Some(tx)) = (
-            r.biller(&p.biller_id)?,
-            r.transaction_of(&p.account_id, &p.transaction_id)?,
-        ) else {
+        if !billers.iter().any(|b| b.biller_id == p.biller_id) {
+            match r.biller(&p.biller_id)? {
+                Some(b) => billers.push(b),
+                None => continue,
+            }
+        }
+        let Some(tx) = r.transaction_of(&p.account_id, &p.transaction_id)? else {
             continue;
         };
-        out.push(view(&p, &biller, &tx));
+        if let Some(biller) = billers.iter().find(|b| b.biller_id == p.biller_id) {
+            out.push(view(&p, biller, &tx));
+        }
     }
     Ok(out)
 }
@@ -138,10 +144,7 @@ pub async fn create(State(state): State<AppState>, auth: Authed) -> Result<Respo
     }
     let biller = biller_of(&state, &req.biller_id).await?;
     // The rules against the amount due need the biller's bill, asked for now.
-    let needs_due = biller.products.is_empty()
-        && biller.amount_rule != AmountRule::Range
-        && biller.fetch_mode != FetchMode::NotSupported;
-    let due = if needs_due {
+    let due = if purse_core::bills::needs_bill(&biller, true) {
         let reference = purse_core::bills::check_reference(&biller.reference, &req.reference)
             .map_err(|e| bill_problem(&e))?;
         Some(
@@ -242,7 +245,7 @@ pub async fn sandbox_advance(
     let now = state.now();
     let billers = state.billers.clone();
     let account_id = account.account_id.clone();
-    let (data, moved) = state
+    let (data, newest) = state
         .store
         .write(move |tx| {
             let mut all = Vec::new();
@@ -267,12 +270,13 @@ pub async fn sandbox_advance(
                 )?);
                 moved = true;
             }
-            Ok((views(tx, all)?, moved))
+            // The sequence the settling reached, read in the same transaction.
+            let newest = if moved { Some(tx.newest_seq()?) } else { None };
+            Ok((views(tx, all)?, newest))
         })
         .await?;
-    if moved {
-        let newest = state.store.read(|r| r.newest_seq()).await?;
-        state.ledger_moved(newest);
+    if let Some(seq) = newest {
+        state.ledger_moved(seq);
         state.stream_moved();
     }
     Ok(Json(BillPaymentList { data }))

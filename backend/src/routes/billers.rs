@@ -249,9 +249,7 @@ pub async fn quote(
 
 fn saved_view(s: SavedBillerRow, billers: &[Biller]) -> SavedBiller {
     SavedBiller {
-        biller_name: billers
-            .iter()
-            .find(|b| b.biller_id == s.biller_id)
+        biller_name: biller_in(billers, &s.biller_id)
             .map(|b| b.name.clone())
             .unwrap_or_default(),
         saved_id: s.saved_id,
@@ -262,13 +260,22 @@ fn saved_view(s: SavedBillerRow, billers: &[Biller]) -> SavedBiller {
     }
 }
 
-async fn saved_views(state: &AppState, account_id: &str) -> Result<Vec<SavedBiller>, ApiProblem> {
+fn biller_in<'b>(billers: &'b [Biller], biller_id: &str) -> Option<&'b Biller> {
+    billers.iter().find(|b| b.biller_id == biller_id)
+}
+
+/// The account's saved billers as shown, and the catalogue they were named from.
+async fn saved_views(
+    state: &AppState,
+    account_id: &str,
+) -> Result<(Vec<SavedBiller>, Vec<Biller>), ApiProblem> {
     let id = account_id.to_owned();
     let (rows, billers) = state
         .store
         .read(move |r| Ok((r.saved_billers(&id)?, r.billers(None)?)))
         .await?;
-    Ok(rows.into_iter().map(|s| saved_view(s, &billers)).collect())
+    let saved = rows.into_iter().map(|s| saved_view(s, &billers)).collect();
+    Ok((saved, billers))
 }
 
 /// The billers this account saved, oldest first.
@@ -279,7 +286,7 @@ pub async fn saved_list(
     auth: Authed,
 ) -> Result<Json<SavedBillerList>, ApiProblem> {
     Ok(Json(SavedBillerList {
-        data: saved_views(&state, auth.account_id()).await?,
+        data: saved_views(&state, auth.account_id()).await?.0,
     }))
 }
 
@@ -345,7 +352,7 @@ pub async fn forget_biller(
         .await?;
     if removed {
         Ok(Json(SavedBillerList {
-            data: saved_views(&state, auth.account_id()).await?,
+            data: saved_views(&state, auth.account_id()).await?.0,
         }))
     } else {
         Err(ApiProblem::not_found("saved biller"))
@@ -359,13 +366,13 @@ pub async fn due(
     State(state): State<AppState>,
     auth: Authed,
 ) -> Result<Json<DueBillList>, ApiProblem> {
-    let saved = saved_views(&state, auth.account_id()).await?;
+    let (saved, billers) = saved_views(&state, auth.account_id()).await?;
     let mut data = Vec::with_capacity(saved.len());
     for s in saved {
-        let Ok(biller) = biller_of(&state, &s.biller_id).await else {
+        let Some(biller) = biller_in(&billers, &s.biller_id) else {
             continue;
         };
-        let (bill, problem) = match state.billers.fetch(&biller, &s.reference) {
+        let (bill, problem) = match state.billers.fetch(biller, &s.reference) {
             Ok(b) => (Some(b), None),
             Err(f) => (None, Some(fetch_problem(f).code.to_owned())),
         };

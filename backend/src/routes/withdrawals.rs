@@ -195,7 +195,7 @@ pub async fn sandbox_settle(
     let account = own_account(&state, &auth).await?;
     let now = state.now();
     let account_id = account.account_id.clone();
-    let (data, moved) = state
+    let (data, newest) = state
         .store
         .write(move |tx| {
             let mut settled = Vec::new();
@@ -218,12 +218,13 @@ pub async fn sandbox_settle(
                 )?);
                 moved = true;
             }
-            Ok((views(tx, settled)?, moved))
+            // The sequence the settling reached, read in the same transaction.
+            let newest = if moved { Some(tx.newest_seq()?) } else { None };
+            Ok((views(tx, settled)?, newest))
         })
         .await?;
-    if moved {
-        let newest = state.store.read(|r| r.newest_seq()).await?;
-        state.ledger_moved(newest);
+    if let Some(seq) = newest {
+        state.ledger_moved(seq);
     }
     Ok(Json(WithdrawalList { data }))
 }

@@ -1,7 +1,7 @@
 //! An amount against a biller's amount rule, and a top-up amount against its product.
 
 use super::BillError;
-use crate::api::types::{AmountRule, Biller, Product, ProductPrice};
+use crate::api::types::{AmountRule, Biller, FetchMode, Product, ProductPrice};
 use crate::money::Money;
 
 /// Whether `amount` may be paid to `biller`, given the bill's amount due when one was
@@ -36,6 +36,14 @@ pub fn check_amount(biller: &Biller, due: Option<Money>, amount: Money) -> Resul
         AmountRule::AtMostDue if amount.minor > due.minor => Err(BillError::AboveDue { due }),
         _ => Ok(()),
     }
+}
+
+/// Whether the biller's bill should be fetched before paying: its amount rule needs the
+/// amount due, or the payer gave no amount and the biller can say what is due.
+pub fn needs_bill(biller: &Biller, amount_given: bool) -> bool {
+    biller.products.is_empty()
+        && biller.fetch_mode != FetchMode::NotSupported
+        && (biller.amount_rule != AmountRule::Range || !amount_given)
 }
 
 /// The product a top-up buys and what the operator is paid for it, in the operator's

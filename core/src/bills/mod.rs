@@ -11,9 +11,9 @@ mod check_digit;
 mod reference;
 mod scanned;
 
-pub use amount::{check_amount, check_product};
+pub use amount::{check_amount, check_product, needs_bill};
 pub use check_digit::{iso11649, luhn, mod97_10, swiss_mod10, swiss_qr};
-pub use reference::{check_reference, normalize_reference};
+pub use reference::{check_pattern, check_reference, normalize_reference};
 pub use scanned::{ScannedBill, bill_from_code};
 
 use crate::api::types::codes;

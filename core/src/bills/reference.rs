@@ -57,8 +57,13 @@ pub fn check_reference(param: &CustomerParam, typed: &str) -> Result<String, Bil
     Ok(reference)
 }
 
+/// Whether a catalogue's pattern compiles (`BadRule` with the reason when not).
+pub fn check_pattern(pattern: &str) -> Result<(), BillError> {
+    compile(pattern).map(|_| ())
+}
+
 /// The pattern anchored at both ends: a catalogue's `[0-9]{10}` means the whole reference.
-pub(super) fn compile(pattern: &str) -> Result<regex_lite::Regex, BillError> {
+fn compile(pattern: &str) -> Result<regex_lite::Regex, BillError> {
     regex_lite::Regex::new(&format!("^(?:{pattern})$"))
         .map_err(|e| BillError::BadRule(format!("pattern {pattern:?}: {e}")))
 }

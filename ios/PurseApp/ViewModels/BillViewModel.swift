@@ -65,9 +65,8 @@ final class BillViewModel: ObservableObject {
         state = .asking
         Task {
             do {
-                let fetches = biller.fetchMode != .notSupported
                 var bill: Bill? = nil
-                if fetches && (biller.amountRule != .range || amountText == nil) {
+                if needsBill(biller: biller, amountGiven: amountText != nil) {
                     bill = try await wallet.fetchBill(biller: biller, reference: reference)
                 }
                 let typedAmount = try amountText.map {

@@ -3,14 +3,13 @@ package io.purse.app.viewmodel
 import io.purse.core.PurseException
 import io.purse.core.WalletInterface
 import io.purse.core.checkReference
+import io.purse.core.needsBill
 import io.purse.core.parseAmount
-import io.purse.model.AmountRule
 import io.purse.model.Bill
 import io.purse.model.BillOutcome
 import io.purse.model.BillPayment
 import io.purse.model.BillQuote
 import io.purse.model.Biller
-import io.purse.model.FetchMode
 import io.purse.model.Money
 import io.purse.model.OperatorLookup
 import kotlinx.coroutines.CoroutineScope
@@ -112,8 +111,7 @@ class BillViewModel(
         _state.value = BillState.Asking
         scope.launch {
             _state.value = try {
-                val fetches = biller.fetchMode != FetchMode.NOT_SUPPORTED
-                val bill = if (fetches && (biller.amountRule != AmountRule.RANGE || amountText == null)) {
+                val bill = if (needsBill(biller, amountText != null)) {
                     wallet.fetchBill(biller, reference)
                 } else {
                     null
