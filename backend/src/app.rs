@@ -43,6 +43,14 @@ pub struct Config {
     pub biller_files: Vec<PathBuf>,
     /// How long a price for a payment in another currency holds.
     pub quote_ttl_secs: i64,
+    /// The most an account may redeem from savings at once per UTC day, in major units of
+    /// its currency; beyond it a redemption is standard (next business day).
+    pub savings_instant_cap_major: i64,
+    /// Where the savings fund's daily returns come from (the sandbox: a schedule of annual
+    /// rates).
+    pub savings_rates: crate::fund::RateSchedule,
+    /// What handlers read as now; tests and demos move it forward.
+    pub clock: crate::clock::Clock,
 }
 
 /// Rate limits on pairing and recovery tries (fixed windows, kept in the database).
@@ -84,6 +92,9 @@ impl Config {
             device_attempts: DeviceAttempts::default(),
             biller_files: Vec::new(),
             quote_ttl_secs: 300,
+            savings_instant_cap_major: 10_000,
+            savings_rates: crate::fund::RateSchedule::default(),
+            clock: crate::clock::Clock::default(),
         }
     }
 
@@ -134,7 +145,7 @@ impl AppState {
     }
 
     pub fn now(&self) -> i64 {
-        crate::clock::unix_now()
+        self.config.clock.now()
     }
 
     /// Wakes event-stream waiters for something that is not a ledger move (a notice).

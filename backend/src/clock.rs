@@ -1,4 +1,47 @@
-//! Time as the backend reads and prints it: Unix seconds, and RFC 3339 for webhooks.
+//! Time as the backend reads and prints it: Unix seconds, RFC 3339 for webhooks, and the
+//! clock handlers read, which tests and demos may move forward (the savings job's days).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use purse_core::calendar::civil_from_days;
+use tokio::sync::Notify;
+
+/// The backend's clock: real time plus an offset that starts at zero. Moving it wakes
+/// whoever waits on [`Clock::changed`] (the savings job), so a test that advances days sees
+/// them accrued without waiting for midnight. Clones share one offset.
+#[derive(Debug, Clone, Default)]
+pub struct Clock {
+    offset: Arc<AtomicI64>,
+    moved: Arc<Notify>,
+}
+
+impl Clock {
+    pub fn now(&self) -> i64 {
+        unix_now() + self.offset.load(Ordering::Relaxed)
+    }
+
+    /// Moves the clock by `secs` (never backwards: a negative step is ignored).
+    pub fn advance(&self, secs: i64) {
+        if secs > 0 {
+            self.offset.fetch_add(secs, Ordering::Relaxed);
+            self.moved.notify_one();
+        }
+    }
+
+    /// Starts the clock `secs` from real time (a backend that runs in the past or future,
+    /// for demos and tests).
+    pub fn with_offset(secs: i64) -> Self {
+        let clock = Clock::default();
+        clock.offset.store(secs, Ordering::Relaxed);
+        clock
+    }
+
+    /// Resolves when the clock is moved.
+    pub async fn changed(&self) {
+        self.moved.notified().await;
+    }
+}
 
 pub fn unix_now() -> i64 {
     std::time::SystemTime::now()
@@ -31,20 +74,6 @@ pub fn rfc3339(unix: i64) -> String {
 pub fn year_month(unix: i64) -> (u16, u8) {
     let (y, m, _) = civil_from_days(unix.div_euclid(86_400));
     (y.clamp(0, 9999) as u16, m as u8)
-}
-
-/// (year, month, day) of a day count since 1970-01-01 (Howard Hinnant's civil-from-days).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 #[cfg(test)]

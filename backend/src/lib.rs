@@ -14,6 +14,7 @@ pub mod auth;
 pub mod billers;
 pub mod clock;
 pub mod contacts;
+pub mod fund;
 pub mod funding;
 pub mod idempotency;
 pub mod ids;

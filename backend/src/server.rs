@@ -84,6 +84,7 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
         state.clone(),
         state.webhooks.clone(),
     ));
+    let savings = tokio::spawn(crate::fund::scheduler(state.clone()));
     let janitor = tokio::spawn(janitor(state));
     let task = tokio::spawn(async move {
         let served = axum::serve(
@@ -95,6 +96,7 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
         })
         .await;
         janitor.abort();
+        savings.abort();
         deliverer.abort();
         if let Err(e) = served {
             tracing::error!("server stopped: {e}");

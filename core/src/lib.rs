@@ -2,18 +2,20 @@
 //! its public records carry uniffi derives, which purse-ffi exports as they are.
 //!
 //! The map of modules is in DESIGN.md: `money`, `keys`, `sign`, `api`, `cache`, `devices`,
-//! `people`, `bills`, `text`, `wallet`;
+//! `people`, `bills`, `calendar`, `savings`, `text`, `wallet`;
 //! the scanner is the `purse-scan` crate, re-exported as `scan`.
 
 pub mod api;
 pub mod bills;
 pub mod cache;
+pub mod calendar;
 pub mod devices;
 pub mod keys;
 pub mod money;
 pub mod pay;
 pub mod paycode;
 pub mod people;
+pub mod savings;
 pub mod sign;
 pub mod text;
 pub mod wallet;

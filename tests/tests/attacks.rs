@@ -320,10 +320,15 @@ async fn openapi_document_is_served_and_describes_the_api() {
         "/v1/bill-payments",
         "/v1/bill-payments/{intent_id}",
         "/v1/sandbox/billers/advance",
+        "/v1/savings",
+        "/v1/savings/moves",
+        "/v1/savings/moves/{intent_id}",
+        "/v1/savings/history",
     ] {
         assert!(doc["paths"][path].is_object(), "missing {path}");
     }
     assert!(doc["components"]["schemas"]["Money"].is_object());
     assert!(doc["components"]["schemas"]["Notice"].is_object());
     assert!(doc["components"]["schemas"]["Biller"].is_object());
+    assert!(doc["components"]["schemas"]["SavingsMove"].is_object());
 }

@@ -6,12 +6,13 @@ use std::fmt;
 use purse_core::api::types::TransactionKind;
 use purse_core::money::{Currency, Money};
 
-/// A ledger account: a user's wallet, or a system account money comes from or goes to.
-/// User accounts may never go below zero; system accounts (a card network's settlement,
-/// say) may.
+/// A ledger account: a user's wallet, a user's savings (fund shares), or a system account
+/// money comes from or goes to. A user's accounts may never go below zero; system accounts
+/// (a card network's settlement, say) may.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LedgerAccount {
     User(String),
+    Savings(String),
     System { name: String, currency: Currency },
 }
 
@@ -27,16 +28,23 @@ impl LedgerAccount {
         }
     }
 
+    pub fn savings(account_id: &str) -> Self {
+        LedgerAccount::Savings(account_id.to_owned())
+    }
+
+    /// A user's own account (wallet or savings): never below zero.
     pub fn is_user(&self) -> bool {
-        matches!(self, LedgerAccount::User(_))
+        matches!(self, LedgerAccount::User(_) | LedgerAccount::Savings(_))
     }
 }
 
-/// `user:<account_id>` or `system:<name>:<currency>`: the name engines store.
+/// `user:<account_id>`, `savings:<account_id>` or `system:<name>:<currency>`: the name
+/// engines store.
 impl fmt::Display for LedgerAccount {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             LedgerAccount::User(id) => write!(f, "user:{id}"),
+            LedgerAccount::Savings(id) => write!(f, "savings:{id}"),
             LedgerAccount::System { name, currency } => write!(f, "system:{name}:{currency}"),
         }
     }
@@ -158,6 +166,10 @@ mod tests {
     fn ledger_account_names() {
         let cny = Currency::from_code("CNY").unwrap();
         assert_eq!(LedgerAccount::user("acct_1").to_string(), "user:acct_1");
+        assert_eq!(
+            LedgerAccount::savings("acct_1").to_string(),
+            "savings:acct_1"
+        );
         assert_eq!(
             LedgerAccount::system("funding:card_sandbox", cny).to_string(),
             "system:funding:card_sandbox:CNY"

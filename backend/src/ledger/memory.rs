@@ -33,6 +33,7 @@ pub struct Memory {
     pub request_tables: super::requests::memory::RequestTables,
     pub withdrawals: Vec<super::withdrawals::WithdrawalRow>,
     pub bill_tables: super::bills::memory::BillTables,
+    pub savings_tables: super::savings::memory::SavingsTables,
 }
 
 impl Memory {
@@ -52,11 +53,15 @@ impl Memory {
     }
 
     fn history(&self, account_id: &str) -> Vec<TxRow> {
-        let me = LedgerAccount::user(account_id);
+        self.history_of(&LedgerAccount::user(account_id))
+    }
+
+    /// A ledger account's postings as its history shows them, oldest first.
+    pub fn history_of(&self, me: &LedgerAccount) -> Vec<TxRow> {
         let mut rows = Vec::new();
         for (seq, entry, balances) in &self.ledger {
             for (i, p) in entry.postings.iter().enumerate() {
-                if p.account == me {
+                if &p.account == me {
                     let posted = Posted {
                         seq: *seq,
                         balances: balances.clone(),
@@ -69,7 +74,7 @@ impl Memory {
     }
 }
 
-fn page<T: Clone>(rows: Vec<T>, limit: u32, start: usize) -> Page<T> {
+pub(crate) fn page<T: Clone>(rows: Vec<T>, limit: u32, start: usize) -> Page<T> {
     let rest: Vec<T> = rows.into_iter().skip(start).collect();
     let more = rest.len() > limit as usize;
     (rest.into_iter().take(limit as usize).collect(), more)

@@ -41,10 +41,8 @@ pub fn same_secret(a: &str, b: &str) -> bool {
             == 0
 }
 
-/// The UTC day (days since 1970-01-01) of a Unix time: daily limits count per day.
-pub fn day_of(unix: i64) -> i64 {
-    unix.div_euclid(86_400)
-}
+/// The UTC day of a Unix time: daily limits and the savings fund count per day.
+pub use purse_core::calendar::day_of;
 
 /// Posting `index` of a posted entry, as its account's history shows it.
 pub fn history_row(entry: &LedgerEntry, posted: &Posted, index: usize) -> TxRow {

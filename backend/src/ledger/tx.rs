@@ -13,6 +13,7 @@ use super::devices::{DeviceReads, DeviceWrites};
 use super::entry::{LedgerAccount, LedgerEntry, Posted};
 use super::people::{PeopleReads, PeopleWrites};
 use super::requests::{RequestReads, RequestWrites};
+use super::savings::{SavingsReads, SavingsWrites};
 use super::rows::*;
 use super::transfers::{TransferReads, TransferWrites};
 use super::withdrawals::{WithdrawalReads, WithdrawalWrites};
@@ -58,7 +59,13 @@ pub type Page<T> = (Vec<T>, bool);
 /// Reads, inside a read or a write transaction. Each service's reads are a supertrait
 /// declared beside its rules.
 pub trait Reads:
-    DeviceReads + PeopleReads + TransferReads + RequestReads + WithdrawalReads + BillReads
+    DeviceReads
+    + PeopleReads
+    + TransferReads
+    + RequestReads
+    + WithdrawalReads
+    + BillReads
+    + SavingsReads
 {
     fn account(&mut self, account_id: &str) -> Result<Option<AccountRow>>;
     fn device(&mut self, device_id: &str) -> Result<Option<DeviceRow>>;
@@ -107,7 +114,14 @@ pub trait Reads:
 
 /// Writes, inside one write transaction.
 pub trait Tx:
-    Reads + DeviceWrites + PeopleWrites + TransferWrites + RequestWrites + WithdrawalWrites + BillWrites
+    Reads
+    + DeviceWrites
+    + PeopleWrites
+    + TransferWrites
+    + RequestWrites
+    + WithdrawalWrites
+    + BillWrites
+    + SavingsWrites
 {
     /// An account and its (empty) user ledger account. `Duplicate` if the id exists.
     fn insert_account(&mut self, account: &AccountRow) -> Result<()>;

@@ -16,6 +16,7 @@ pub mod payments;
 pub mod people;
 pub mod recoveries;
 pub mod requests;
+pub mod savings;
 pub mod topups;
 pub mod transfers;
 pub mod withdrawals;
@@ -104,6 +105,11 @@ use crate::app::AppState;
         bill_payments::get,
         bill_payments::list,
         bill_payments::sandbox_advance,
+        savings::summary,
+        savings::create,
+        savings::get,
+        savings::list,
+        savings::history,
     ),
     tags(
         (name = "devices", description = "Enrollment, device keys, pairing and recovery"),
@@ -113,6 +119,7 @@ use crate::app::AppState;
         (name = "payments", description = "Quotes and payments"),
         (name = "people", description = "Handles, proven phone numbers and emails, recipients"),
         (name = "bills", description = "Billers, bills, phone top-up, saved billers"),
+        (name = "savings", description = "A money-market fund beside the wallet, with a daily yield"),
     )
 )]
 pub struct ApiDoc;
@@ -190,6 +197,13 @@ pub fn router(state: AppState) -> Router {
             "/v1/sandbox/withdrawals/settle",
             post(withdrawals::sandbox_settle),
         )
+        .route("/v1/savings", get(savings::summary))
+        .route(
+            "/v1/savings/moves",
+            get(savings::list).post(savings::create),
+        )
+        .route("/v1/savings/moves/{intent_id}", get(savings::get))
+        .route("/v1/savings/history", get(savings::history))
         .route("/v1/billers", get(billers::list))
         .route("/v1/billers/{biller_id}", get(billers::get))
         .route("/v1/billers/{biller_id}/bill", get(billers::fetch))

@@ -12,6 +12,7 @@ mod base;
 mod bill;
 mod digest;
 mod request;
+mod savings;
 mod transfer;
 pub mod webhook;
 
@@ -22,6 +23,7 @@ pub use digest::{content_digest, verify_content_digest};
 pub use request::{
     LABEL, ParsedSignature, SignedHeaders, parse_signature, required_components, sign_request,
 };
+pub use savings::SavingsAuthorization;
 pub use transfer::{TransferAuthorization, WithdrawalAuthorization, note_digest};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

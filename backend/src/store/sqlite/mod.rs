@@ -14,6 +14,7 @@ mod people;
 mod reads;
 mod requests;
 mod rows;
+mod savings;
 pub mod schema;
 mod transfers;
 mod tx;

@@ -11,6 +11,55 @@ use crate::ledger::tx::{Page, Reads, Result};
 
 const ORDER_BY_ID: &str = concat!("SELECT ", order_cols!(), " FROM orders WHERE order_id = ?");
 
+impl SqliteTx<'_> {
+    /// A ledger account's postings, newest first, before the transaction `starting_after`.
+    pub(super) fn history_page(
+        &self,
+        account: &LedgerAccount,
+        limit: u32,
+        starting_after: Option<&str>,
+    ) -> Result<Page<TxRow>> {
+        let limit = limit.clamp(1, 100);
+        // Resolve the cursor first so the page is one index range scan.
+        let Some(below) = self.cursor_seq(
+            "SELECT seq FROM ledger_transactions WHERE transaction_id = ?",
+            starting_after.map(|id| [id]),
+        )?
+        else {
+            return Ok((Vec::new(), false));
+        };
+        let rows = self.all(
+            concat!(
+                "SELECT ",
+                history_from!(),
+                " WHERE p.ledger_account = ? AND p.seq < ? ORDER BY p.seq DESC LIMIT ?"
+            ),
+            params![account.to_string(), below, i64::from(limit) + 1],
+            rows::history,
+        )?;
+        Ok(page(rows, limit))
+    }
+}
+
+impl SqliteTx<'_> {
+    /// A ledger account's posting in one transaction, as its history shows it.
+    pub(super) fn posting_of(
+        &self,
+        account: &LedgerAccount,
+        transaction_id: &str,
+    ) -> Result<Option<TxRow>> {
+        self.one(
+            concat!(
+                "SELECT ",
+                history_from!(),
+                " WHERE p.ledger_account = ? AND t.transaction_id = ?"
+            ),
+            params![account.to_string(), transaction_id],
+            rows::history,
+        )
+    }
+}
+
 impl Reads for SqliteTx<'_> {
     fn account(&mut self, account_id: &str) -> Result<Option<AccountRow>> {
         self.one(
@@ -116,41 +165,11 @@ impl Reads for SqliteTx<'_> {
         limit: u32,
         starting_after: Option<&str>,
     ) -> Result<Page<TxRow>> {
-        let limit = limit.clamp(1, 100);
-        // Resolve the cursor first so the page is one index range scan.
-        let Some(below) = self.cursor_seq(
-            "SELECT seq FROM ledger_transactions WHERE transaction_id = ?",
-            starting_after.map(|id| [id]),
-        )?
-        else {
-            return Ok((Vec::new(), false));
-        };
-        let rows = self.all(
-            concat!(
-                "SELECT ",
-                history_from!(),
-                " WHERE p.ledger_account = ? AND p.seq < ? ORDER BY p.seq DESC LIMIT ?"
-            ),
-            params![
-                LedgerAccount::user(account_id).to_string(),
-                below,
-                i64::from(limit) + 1
-            ],
-            rows::history,
-        )?;
-        Ok(page(rows, limit))
+        self.history_page(&LedgerAccount::user(account_id), limit, starting_after)
     }
 
     fn transaction_of(&mut self, account_id: &str, transaction_id: &str) -> Result<Option<TxRow>> {
-        self.one(
-            concat!(
-                "SELECT ",
-                history_from!(),
-                " WHERE p.ledger_account = ? AND t.transaction_id = ?"
-            ),
-            params![LedgerAccount::user(account_id).to_string(), transaction_id],
-            rows::history,
-        )
+        self.posting_of(&LedgerAccount::user(account_id), transaction_id)
     }
 
     fn events(&mut self, account_id: &str, after: i64, limit: u32) -> Result<Vec<TxRow>> {

@@ -9,7 +9,7 @@ use rusqlite::Connection;
 
 use crate::ledger::StoreError;
 
-pub const VERSION: i64 = 9;
+pub const VERSION: i64 = 10;
 
 const STEPS: &[&str] = &[
     include_str!("schema_v1.sql"),
@@ -21,6 +21,7 @@ const STEPS: &[&str] = &[
     include_str!("schema_v7.sql"),
     include_str!("schema_v8.sql"),
     include_str!("schema_v9.sql"),
+    include_str!("schema_v10.sql"),
 ];
 
 /// Brings the database to [`VERSION`], one transaction per step. A database newer than

@@ -19,11 +19,13 @@ macro_rules! wire {
 mod bills;
 mod devices;
 mod people;
+mod savings;
 mod transfers;
 mod withdrawals;
 pub use bills::*;
 pub use devices::*;
 pub use people::*;
+pub use savings::*;
 pub use transfers::*;
 pub use withdrawals::*;
 
@@ -409,6 +411,12 @@ pub enum TransactionKind {
     BillPayment,
     /// A bill payment the biller rejected: the money comes back.
     BillRefund,
+    /// Money moved from the wallet into savings (fund shares).
+    SavingsIn,
+    /// Money moved out of savings: to the wallet, or held for a standard redemption.
+    SavingsOut,
+    /// A day's income of the savings fund.
+    SavingsIncome,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -433,6 +441,9 @@ impl TransactionKind {
             TransactionKind::WithdrawalReturn => "withdrawal_return",
             TransactionKind::BillPayment => "bill_payment",
             TransactionKind::BillRefund => "bill_refund",
+            TransactionKind::SavingsIn => "savings_in",
+            TransactionKind::SavingsOut => "savings_out",
+            TransactionKind::SavingsIncome => "savings_income",
         }
     }
 
@@ -447,6 +458,9 @@ impl TransactionKind {
             TransactionKind::WithdrawalReturn,
             TransactionKind::BillPayment,
             TransactionKind::BillRefund,
+            TransactionKind::SavingsIn,
+            TransactionKind::SavingsOut,
+            TransactionKind::SavingsIncome,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)
@@ -580,4 +594,6 @@ pub mod codes {
     pub const QUOTE_REQUIRED: &str = "quote_required";
     pub const QUOTE_EXPIRED: &str = "quote_expired";
     pub const QUOTE_MISMATCH: &str = "quote_mismatch";
+    /// A redemption of more shares than the account holds.
+    pub const SAVINGS_INSUFFICIENT: &str = "savings_insufficient";
 }

@@ -1,0 +1,408 @@
+//! The savings rules' statements, and the daily job's bulk posting of incomes.
+
+use purse_core::api::types::{SavingsDirection, SavingsMoveState, TransactionKind};
+use purse_core::money::{Currency, Money};
+use rusqlite::{OptionalExtension, params};
+
+use super::rows::{currency, parsed};
+use super::tx::SqliteTx;
+use crate::ledger::LedgerAccount;
+use crate::ledger::rows::TxRow;
+use crate::ledger::savings::*;
+use crate::ledger::tx::{Page, Result, StoreError};
+
+const HOLDER_COLS: &str = "account_id, currency, shares, carry, accrued_through, total_income,
+    last_income, last_income_day";
+
+fn holder(r: &rusqlite::Row) -> rusqlite::Result<HolderRow> {
+    Ok(HolderRow {
+        account_id: r.get("account_id")?,
+        currency: currency(r, "currency")?,
+        shares: r.get("shares")?,
+        carry: r.get("carry")?,
+        accrued_through: r.get("accrued_through")?,
+        total_income: r.get("total_income")?,
+        last_income: r.get("last_income")?,
+        last_income_day: r.get("last_income_day")?,
+    })
+}
+
+fn flow(r: &rusqlite::Row) -> rusqlite::Result<Flow> {
+    Ok(Flow {
+        moved_in: r.get("moved_in")?,
+        moved_out: r.get("moved_out")?,
+        instant_out: r.get("instant_out")?,
+    })
+}
+
+const MOVE_COLS: &str = "move_id, intent_id, account_id, direction, amount, instant, standard,
+    currency, state, settles_on, transaction_id, settle_transaction_id, created_at, settled_at";
+
+fn savings_move(r: &rusqlite::Row) -> rusqlite::Result<SavingsMoveRow> {
+    let c = currency(r, "currency")?;
+    Ok(SavingsMoveRow {
+        move_id: r.get("move_id")?,
+        intent_id: r.get("intent_id")?,
+        account_id: r.get("account_id")?,
+        direction: parsed(r, "direction", SavingsDirection::parse)?,
+        amount: Money::new(r.get("amount")?, c),
+        instant: Money::new(r.get("instant")?, c),
+        standard: Money::new(r.get("standard")?, c),
+        state: parsed(r, "state", SavingsMoveState::parse)?,
+        settles_on: r.get("settles_on")?,
+        transaction_id: r.get("transaction_id")?,
+        settle_transaction_id: r.get("settle_transaction_id")?,
+        created_at: r.get("created_at")?,
+        settled_at: r.get("settled_at")?,
+    })
+}
+
+fn fund_day(r: &rusqlite::Row) -> rusqlite::Result<FundDayRow> {
+    Ok(FundDayRow {
+        day: r.get("day")?,
+        per_10k: r.get("per_10k")?,
+        completed_at: r.get("completed_at")?,
+    })
+}
+
+impl SavingsReads for SqliteTx<'_> {
+    fn holder(&mut self, account_id: &str) -> Result<Option<HolderRow>> {
+        self.one(
+            &format!("SELECT {HOLDER_COLS} FROM savings_holders WHERE account_id = ?"),
+            [account_id],
+            holder,
+        )
+    }
+
+    fn holders_due(&mut self, day: i64, after: &str, limit: u32) -> Result<Vec<HolderRow>> {
+        // A range scan of the primary key: no index on the accrual day, which every
+        // holder's update would move.
+        self.all(
+            &format!(
+                "SELECT {HOLDER_COLS} FROM savings_holders
+                 WHERE account_id > ? AND accrued_through < ? ORDER BY account_id LIMIT ?"
+            ),
+            params![after, day, limit],
+            holder,
+        )
+    }
+
+    fn flow(&mut self, account_id: &str, day: i64) -> Result<Flow> {
+        Ok(self
+            .one(
+                "SELECT moved_in, moved_out, instant_out FROM savings_flows
+                 WHERE day = ? AND account_id = ?",
+                params![day, account_id],
+                flow,
+            )?
+            .unwrap_or_default())
+    }
+
+    fn flows_between(
+        &mut self,
+        day: i64,
+        after: &str,
+        through: &str,
+    ) -> Result<Vec<(String, Flow)>> {
+        self.all(
+            "SELECT account_id, moved_in, moved_out, instant_out FROM savings_flows
+             WHERE day = ? AND account_id > ? AND account_id <= ? ORDER BY account_id",
+            params![day, after, through],
+            |r| Ok((r.get("account_id")?, flow(r)?)),
+        )
+    }
+
+    fn savings_move(&mut self, account_id: &str, intent_id: &str) -> Result<Option<SavingsMoveRow>> {
+        self.one(
+            &format!("SELECT {MOVE_COLS} FROM savings_moves WHERE account_id = ? AND intent_id = ?"),
+            [account_id, intent_id],
+            savings_move,
+        )
+    }
+
+    fn savings_moves(&mut self, account_id: &str, limit: u32) -> Result<Vec<SavingsMoveRow>> {
+        self.all(
+            &format!(
+                "SELECT {MOVE_COLS} FROM savings_moves WHERE account_id = ?
+                 ORDER BY created_at DESC, move_id LIMIT ?"
+            ),
+            params![account_id, limit],
+            savings_move,
+        )
+    }
+
+    fn moves_due(&mut self, day: i64, limit: u32) -> Result<Vec<SavingsMoveRow>> {
+        self.all(
+            &format!(
+                "SELECT {MOVE_COLS} FROM savings_moves
+                 WHERE state = 'pending' AND settles_on <= ? ORDER BY settles_on, move_id LIMIT ?"
+            ),
+            params![day, limit],
+            savings_move,
+        )
+    }
+
+    fn redeeming(&mut self, account_id: &str) -> Result<i64> {
+        Ok(self
+            .one(
+                "SELECT COALESCE(SUM(standard), 0) FROM savings_moves
+                 WHERE account_id = ? AND state = 'pending'",
+                [account_id],
+                |r| r.get(0),
+            )?
+            .unwrap_or(0))
+    }
+
+    fn fund_day(&mut self, day: i64) -> Result<Option<FundDayRow>> {
+        self.one(
+            "SELECT day, per_10k, completed_at FROM savings_days WHERE day = ?",
+            [day],
+            fund_day,
+        )
+    }
+
+    fn fund_days(&mut self, limit: u32) -> Result<Vec<FundDayRow>> {
+        self.all(
+            "SELECT day, per_10k, completed_at FROM savings_days
+             WHERE completed_at IS NOT NULL ORDER BY day DESC LIMIT ?",
+            [limit],
+            fund_day,
+        )
+    }
+
+    fn newest_fund_day(&mut self) -> Result<Option<FundDayRow>> {
+        self.one(
+            "SELECT day, per_10k, completed_at FROM savings_days ORDER BY day DESC LIMIT 1",
+            [],
+            fund_day,
+        )
+    }
+
+    fn first_day_due(&mut self) -> Result<Option<i64>> {
+        Ok(self
+            .one(
+                "SELECT MIN(accrued_through) + 1 FROM savings_holders",
+                [],
+                |r| r.get::<_, Option<i64>>(0),
+            )?
+            .flatten())
+    }
+
+    fn savings_posting(&mut self, account_id: &str, transaction_id: &str) -> Result<Option<TxRow>> {
+        self.posting_of(&LedgerAccount::savings(account_id), transaction_id)
+    }
+
+    fn savings_history(
+        &mut self,
+        account_id: &str,
+        limit: u32,
+        starting_after: Option<&str>,
+    ) -> Result<Page<TxRow>> {
+        self.history_page(&LedgerAccount::savings(account_id), limit, starting_after)
+    }
+}
+
+impl SavingsWrites for SqliteTx<'_> {
+    fn insert_holder(&mut self, h: &HolderRow) -> Result<()> {
+        self.execute(
+            &format!(
+                "INSERT INTO savings_holders ({HOLDER_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                 ON CONFLICT (account_id) DO NOTHING"
+            ),
+            params![
+                h.account_id,
+                h.currency.code(),
+                h.shares,
+                h.carry,
+                h.accrued_through,
+                h.total_income,
+                h.last_income,
+                h.last_income_day
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn update_holders(&mut self, holders: &[HolderRow]) -> Result<()> {
+        let mut stmt = self.c.prepare_cached(
+            "UPDATE savings_holders SET shares = ?, carry = ?, accrued_through = ?,
+                total_income = ?, last_income = ?, last_income_day = ?
+             WHERE account_id = ?",
+        )?;
+        for h in holders {
+            stmt.execute(params![
+                h.shares,
+                h.carry,
+                h.accrued_through,
+                h.total_income,
+                h.last_income,
+                h.last_income_day,
+                h.account_id
+            ])?;
+        }
+        Ok(())
+    }
+
+    fn add_flow(&mut self, account_id: &str, day: i64, f: Flow) -> Result<()> {
+        self.execute(
+            "INSERT INTO savings_flows (day, account_id, moved_in, moved_out, instant_out)
+             VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (day, account_id) DO UPDATE SET
+                moved_in = moved_in + excluded.moved_in,
+                moved_out = moved_out + excluded.moved_out,
+                instant_out = instant_out + excluded.instant_out",
+            params![day, account_id, f.moved_in, f.moved_out, f.instant_out],
+        )?;
+        Ok(())
+    }
+
+    fn insert_savings_move(&mut self, m: &SavingsMoveRow) -> Result<()> {
+        self.execute(
+            &format!(
+                "INSERT INTO savings_moves ({MOVE_COLS})
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            ),
+            params![
+                m.move_id,
+                m.intent_id,
+                m.account_id,
+                m.direction.as_str(),
+                m.amount.minor,
+                m.instant.minor,
+                m.standard.minor,
+                m.amount.currency.code(),
+                m.state.as_str(),
+                m.settles_on,
+                m.transaction_id,
+                m.settle_transaction_id,
+                m.created_at,
+                m.settled_at
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn update_savings_move(&mut self, m: &SavingsMoveRow) -> Result<()> {
+        self.execute(
+            "UPDATE savings_moves SET state = ?, settle_transaction_id = ?, settled_at = ?
+             WHERE move_id = ?",
+            params![
+                m.state.as_str(),
+                m.settle_transaction_id,
+                m.settled_at,
+                m.move_id
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn start_fund_day(&mut self, day: i64, per_10k: i64) -> Result<FundDayRow> {
+        self.execute(
+            "INSERT INTO savings_days (day, per_10k) VALUES (?, ?) ON CONFLICT (day) DO NOTHING",
+            params![day, per_10k],
+        )?;
+        self.fund_day(day)?.ok_or(StoreError::NotFound)
+    }
+
+    fn complete_fund_day(&mut self, day: i64, now: i64) -> Result<()> {
+        self.execute(
+            "UPDATE savings_days SET completed_at = COALESCE(completed_at, ?) WHERE day = ?",
+            params![now, day],
+        )?;
+        Ok(())
+    }
+
+    fn add_fund_income(
+        &mut self,
+        day: i64,
+        currency: Currency,
+        holders: i64,
+        paid: i64,
+    ) -> Result<()> {
+        self.execute(
+            "INSERT INTO savings_income (day, currency, holders, paid) VALUES (?, ?, ?, ?)
+             ON CONFLICT (day, currency) DO UPDATE SET
+                holders = holders + excluded.holders, paid = paid + excluded.paid",
+            params![day, currency.code(), holders, paid],
+        )?;
+        Ok(())
+    }
+
+    /// Four statements per income instead of the seven of [`crate::ledger::Tx::post`]: the
+    /// fund's account is read once and written once per batch (its balance after each
+    /// posting computed here), and a holder's savings account exists since its
+    /// subscription, so it is only updated.
+    fn post_incomes(
+        &mut self,
+        from: &LedgerAccount,
+        description: &str,
+        created_at: i64,
+        incomes: &[Income],
+    ) -> Result<()> {
+        let Some(first) = incomes.first() else {
+            return Ok(());
+        };
+        let currency = first.amount.currency;
+        let code = currency.code();
+        let fund = from.to_string();
+        if incomes
+            .iter()
+            .any(|i| i.amount.currency != currency || i.amount.minor <= 0)
+        {
+            return Err(StoreError::Unbalanced("incomes of one positive currency"));
+        }
+        self.execute(
+            "INSERT INTO ledger_accounts (ledger_account, currency, kind) VALUES (?, ?, 'system')
+             ON CONFLICT (ledger_account) DO NOTHING",
+            params![fund, code],
+        )?;
+        let mut fund_balance: i64 = self
+            .one(
+                "SELECT balance FROM ledger_accounts WHERE ledger_account = ? AND currency = ?",
+                params![fund, code],
+                |r| r.get(0),
+            )?
+            .ok_or(StoreError::Unbalanced("currency does not match the ledger account"))?;
+        let mut insert_tx = self.c.prepare_cached(
+            "INSERT INTO ledger_transactions (transaction_id, kind, description, status, created_at)
+             VALUES (?, ?, ?, 'completed', ?) RETURNING seq",
+        )?;
+        let mut credit = self.c.prepare_cached(
+            "UPDATE ledger_accounts SET balance = balance + ?, last_seq = ?
+             WHERE ledger_account = ? AND currency = ? RETURNING balance",
+        )?;
+        let mut insert_posting = self.c.prepare_cached(
+            "INSERT INTO postings (seq, ledger_account, amount, currency, counterparty, balance_after)
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )?;
+        let kind = TransactionKind::SavingsIncome.as_str();
+        let mut last_seq = 0;
+        for i in incomes {
+            let seq: i64 = insert_tx.query_row(
+                params![i.transaction_id, kind, description, created_at],
+                |r| r.get(0),
+            )?;
+            let holder = LedgerAccount::savings(&i.account_id).to_string();
+            let balance: i64 = credit
+                .query_row(params![i.amount.minor, seq, holder, code], |r| r.get(0))
+                .optional()?
+                .ok_or(StoreError::Unbalanced("income to a holder without savings"))?;
+            fund_balance -= i.amount.minor;
+            insert_posting.execute(params![
+                seq,
+                fund,
+                -i.amount.minor,
+                code,
+                i.account_id,
+                fund_balance
+            ])?;
+            insert_posting.execute(params![seq, holder, i.amount.minor, code, FUND_NAME, balance])?;
+            last_seq = seq;
+        }
+        self.execute(
+            "UPDATE ledger_accounts SET balance = ?, last_seq = ? WHERE ledger_account = ?",
+            params![fund_balance, last_seq, fund],
+        )?;
+        Ok(())
+    }
+}
