@@ -78,7 +78,10 @@ mod tests {
         let p: f64 = days.iter().map(|w| 1.0 + *w as f64 / 1e8).product();
         let expected = ((p.powf(365.0 / 7.0) - 1.0) * 1e6).round() as i64;
         assert_eq!(seven_day_yield_ppm(&days), Some(expected));
-        assert!(seven_day_yield_ppm(&[1_000_000; 7]).is_some(), "1 % a day fits");
+        assert!(
+            seven_day_yield_ppm(&[1_000_000; 7]).is_some(),
+            "1 % a day fits"
+        );
     }
 
     #[test]

@@ -57,7 +57,10 @@ fn parse_percent_bps(s: &str) -> Option<i64> {
     let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
     if whole.is_empty()
         || frac.len() > 2
-        || !whole.bytes().chain(frac.bytes()).all(|c| c.is_ascii_digit())
+        || !whole
+            .bytes()
+            .chain(frac.bytes())
+            .all(|c| c.is_ascii_digit())
         || whole.len() > 3
     {
         return None;
@@ -82,8 +85,19 @@ mod tests {
         assert_eq!(s.bps_on(dec1), 170);
         assert_eq!(s.bps_on(dec1 + 3), 170);
         assert_eq!(s.bps_on(dec1 + 4), 200);
-        assert_eq!(s.return_on(dec1).0, 4658, "1.70 % / 365 = 0.4658 per 10,000");
-        for bad in ["2026-12-01", "2026-12-01=", "2026-12-01=1.705", "x=1", "2026-12-01=101", "2026-12-01=-1"] {
+        assert_eq!(
+            s.return_on(dec1).0,
+            4658,
+            "1.70 % / 365 = 0.4658 per 10,000"
+        );
+        for bad in [
+            "2026-12-01",
+            "2026-12-01=",
+            "2026-12-01=1.705",
+            "x=1",
+            "2026-12-01=101",
+            "2026-12-01=-1",
+        ] {
             assert!(s.add(bad).is_err(), "{bad}");
         }
     }

@@ -13,8 +13,8 @@ use super::devices::{DeviceReads, DeviceWrites};
 use super::entry::{LedgerAccount, LedgerEntry, Posted};
 use super::people::{PeopleReads, PeopleWrites};
 use super::requests::{RequestReads, RequestWrites};
-use super::savings::{SavingsReads, SavingsWrites};
 use super::rows::*;
+use super::savings::{SavingsReads, SavingsWrites};
 use super::transfers::{TransferReads, TransferWrites};
 use super::withdrawals::{WithdrawalReads, WithdrawalWrites};
 

@@ -84,7 +84,10 @@ fn instant_cap(state: &AppState, currency: purse_core::money::Currency) -> Money
 /// The account's savings and the fund's last seven days.
 #[utoipa::path(get, path = "/v1/savings", tag = "savings",
     responses((status = 200, body = Savings)))]
-pub async fn summary(State(state): State<AppState>, auth: Authed) -> Result<Json<Savings>, ApiProblem> {
+pub async fn summary(
+    State(state): State<AppState>,
+    auth: Authed,
+) -> Result<Json<Savings>, ApiProblem> {
     let account = own_account(&state, &auth).await?;
     let now = state.now();
     let today = day_of(now);

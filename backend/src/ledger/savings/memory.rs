@@ -3,10 +3,10 @@
 use std::collections::BTreeMap;
 
 use purse_core::api::types::SavingsMoveState;
-use purse_core::money::Currency;
+use purse_core::money::{Currency, Money};
 
 use super::store::*;
-use crate::ledger::entry::{LedgerAccount, LedgerEntry};
+use crate::ledger::entry::{LedgerAccount, LedgerEntry, Posting};
 use crate::ledger::memory::{Memory, page};
 use crate::ledger::rows::TxRow;
 use crate::ledger::tx::{Page, Result, StoreError, Tx};
@@ -57,7 +57,11 @@ impl SavingsReads for Memory {
             .map(|((_, id), f)| (id.clone(), *f))
             .collect())
     }
-    fn savings_move(&mut self, account_id: &str, intent_id: &str) -> Result<Option<SavingsMoveRow>> {
+    fn savings_move(
+        &mut self,
+        account_id: &str,
+        intent_id: &str,
+    ) -> Result<Option<SavingsMoveRow>> {
         Ok(self
             .savings_tables
             .moves
@@ -193,15 +197,11 @@ impl SavingsWrites for Memory {
         Ok(())
     }
     fn start_fund_day(&mut self, day: i64, per_10k: i64) -> Result<FundDayRow> {
-        Ok(*self
-            .savings_tables
-            .days
-            .entry(day)
-            .or_insert(FundDayRow {
-                day,
-                per_10k,
-                completed_at: None,
-            }))
+        Ok(*self.savings_tables.days.entry(day).or_insert(FundDayRow {
+            day,
+            per_10k,
+            completed_at: None,
+        }))
     }
     fn complete_fund_day(&mut self, day: i64, now: i64) -> Result<()> {
         if let Some(d) = self.savings_tables.days.get_mut(&day) {
@@ -209,8 +209,18 @@ impl SavingsWrites for Memory {
         }
         Ok(())
     }
-    fn add_fund_income(&mut self, day: i64, currency: Currency, holders: i64, paid: i64) -> Result<()> {
-        let t = self.savings_tables.income.entry((day, currency.code())).or_default();
+    fn add_fund_income(
+        &mut self,
+        day: i64,
+        currency: Currency,
+        holders: i64,
+        paid: i64,
+    ) -> Result<()> {
+        let t = self
+            .savings_tables
+            .income
+            .entry((day, currency.code()))
+            .or_default();
         t.0 += holders;
         t.1 += paid;
         Ok(())
@@ -218,25 +228,34 @@ impl SavingsWrites for Memory {
     fn post_incomes(
         &mut self,
         from: &LedgerAccount,
+        transaction_id: &str,
         description: &str,
         created_at: i64,
         incomes: &[Income],
     ) -> Result<()> {
-        for i in incomes {
-            self.post(&LedgerEntry {
-                transaction_id: i.transaction_id.clone(),
-                kind: purse_core::api::types::TransactionKind::SavingsIncome,
-                description: description.to_owned(),
-                created_at,
-                order_id: None,
-                intent_id: None,
-                postings: LedgerEntry::transfer(
-                    (from.clone(), &i.account_id),
-                    (LedgerAccount::savings(&i.account_id), super::FUND_NAME),
-                    i.amount,
-                ),
-            })?;
-        }
+        let Some(first) = incomes.first() else {
+            return Ok(());
+        };
+        let sum: i64 = incomes.iter().map(|i| i.amount.minor).sum();
+        let mut postings = vec![Posting {
+            account: from.clone(),
+            amount: Money::new(-sum, first.amount.currency),
+            counterparty: "Savings holders".to_owned(),
+        }];
+        postings.extend(incomes.iter().map(|i| Posting {
+            account: LedgerAccount::savings(&i.account_id),
+            amount: i.amount,
+            counterparty: super::FUND_NAME.to_owned(),
+        }));
+        self.post(&LedgerEntry {
+            transaction_id: transaction_id.to_owned(),
+            kind: purse_core::api::types::TransactionKind::SavingsIncome,
+            description: description.to_owned(),
+            created_at,
+            order_id: None,
+            intent_id: None,
+            postings,
+        })?;
         Ok(())
     }
 }

@@ -9,8 +9,11 @@
 //! - **The daily job** accrues each day once, in order, holder by holder in batches
 //!   ([`accrue_batch`]): a holder earns on the shares it held at the close of the day before,
 //!   less what left during the day (shares that leave earn nothing that day; shares that come
-//!   in earn from the next), by [`accrual::accrue`]; each income is its own ledger
-//!   transaction from the fund's income account.
+//!   in earn from the next), by [`accrual::accrue`]; each income is its own posting, from
+//!   the fund's income account, in one balanced ledger transaction per batch (the fund's
+//!   debit equals the batch's credits). One ledger transaction per holder would be three
+//!   rows per holder instead of one, and SQLite's cost per row, not the arithmetic, is what
+//!   a day of a million holders spends its time on (README: the savings benchmark).
 
 pub mod accrual;
 pub mod store;
@@ -81,8 +84,7 @@ pub enum MoveResult {
 }
 
 pub fn balance_of(r: &mut dyn Reads, account: &LedgerAccount, currency: Currency) -> Result<Money> {
-    Ok(r
-        .balance(account)?
+    Ok(r.balance(account)?
         .map_or(Money::zero(currency), |(m, _)| m))
 }
 
@@ -208,10 +210,13 @@ pub fn move_money(tx: &mut dyn Tx, d: &MoveDraft) -> Result<MoveResult> {
     };
     tx.insert_savings_move(&row)?;
     let index_of = |a: &LedgerAccount| entry.postings.iter().position(|p| &p.account == a);
-    let wallet = index_of(&LedgerAccount::user(account_id)).map(|i| history_row(&entry, &posted, i));
+    let wallet =
+        index_of(&LedgerAccount::user(account_id)).map(|i| history_row(&entry, &posted, i));
     let savings = index_of(&LedgerAccount::savings(account_id))
         .map(|i| history_row(&entry, &posted, i))
-        .ok_or(super::StoreError::Unbalanced("a savings move without its savings posting"))?;
+        .ok_or(super::StoreError::Unbalanced(
+            "a savings move without its savings posting",
+        ))?;
     Ok(MoveResult::Moved {
         row,
         wallet,
@@ -219,10 +224,10 @@ pub fn move_money(tx: &mut dyn Tx, d: &MoveDraft) -> Result<MoveResult> {
     })
 }
 
-/// The ledger transaction of a holder's income of `day`: one per holder and day, so that a
-/// second posting of it could never commit.
-pub fn income_transaction_id(day: i64, account_id: &str) -> String {
-    format!("tx_inc{day}_{account_id}")
+/// The ledger transaction of one batch's incomes of `day` in `currency`, named by the
+/// batch's first holder: the same batch posted twice could never commit.
+pub fn income_transaction_id(day: i64, currency: Currency, first_holder: &str) -> String {
+    format!("tx_inc{day}_{}_{first_holder}", currency.code())
 }
 
 /// Lands the standard redemptions due on or before `day` in their wallets; returns them.
@@ -269,7 +274,8 @@ pub struct Batch {
 }
 
 /// Accrues `day` for up to `limit` holders after `after` in account order, in one
-/// transaction: each holder's income posted (from the fund's income account), its shares
+/// transaction: each holder's income posted (from the fund's income account, one ledger
+/// transaction for the batch), its shares
 /// and carry moved on, the day's totals added. Holders accrued for the day already are not
 /// read again, so a batch repeated after a crash posts nothing twice.
 pub fn accrue_batch(
@@ -288,7 +294,10 @@ pub fn accrue_batch(
     let mut incomes: Vec<(Currency, Vec<Income>)> = Vec::new();
     for h in &mut holders {
         // Flows come in account order too: walk both lists together.
-        while flows.peek().is_some_and(|(id, _)| id.as_str() < h.account_id.as_str()) {
+        while flows
+            .peek()
+            .is_some_and(|(id, _)| id.as_str() < h.account_id.as_str())
+        {
             flows.next();
         }
         let flow = match flows.peek() {
@@ -306,7 +315,6 @@ pub fn accrue_batch(
             h.total_income += a.income;
             let income = Income {
                 account_id: h.account_id.clone(),
-                transaction_id: income_transaction_id(day, &h.account_id),
                 amount: Money::new(a.income, h.currency),
             };
             match incomes.iter_mut().find(|(c, _)| *c == h.currency) {
@@ -318,7 +326,8 @@ pub fn accrue_batch(
     let description = format!("Savings income {}", purse_core::calendar::iso_date(day));
     let mut paid = Vec::new();
     for (currency, list) in &incomes {
-        tx.post_incomes(&income_account(*currency), &description, now, list)?;
+        let id = income_transaction_id(day, *currency, &list[0].account_id);
+        tx.post_incomes(&income_account(*currency), &id, &description, now, list)?;
         let sum: i64 = list.iter().map(|i| i.amount.minor).sum();
         tx.add_fund_income(day, *currency, list.len() as i64, sum)?;
         paid.push((*currency, sum));

@@ -6,6 +6,7 @@
 use purse_core::api::types::{SavingsDirection, SavingsMoveState};
 use purse_core::money::{Currency, Money};
 
+use crate::ledger::LedgerAccount;
 use crate::ledger::rows::TxRow;
 use crate::ledger::tx::{Page, Result};
 
@@ -68,7 +69,6 @@ pub struct FundDayRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Income {
     pub account_id: String,
-    pub transaction_id: String,
     pub amount: Money,
 }
 
@@ -78,8 +78,12 @@ pub trait SavingsReads {
     fn holders_due(&mut self, day: i64, after: &str, limit: u32) -> Result<Vec<HolderRow>>;
     fn flow(&mut self, account_id: &str, day: i64) -> Result<Flow>;
     /// The flows of `day` of the accounts after `after` up to and including `through`.
-    fn flows_between(&mut self, day: i64, after: &str, through: &str)
-    -> Result<Vec<(String, Flow)>>;
+    fn flows_between(
+        &mut self,
+        day: i64,
+        after: &str,
+        through: &str,
+    ) -> Result<Vec<(String, Flow)>>;
     fn savings_move(&mut self, account_id: &str, intent_id: &str)
     -> Result<Option<SavingsMoveRow>>;
     /// Newest first.
@@ -120,14 +124,21 @@ pub trait SavingsWrites: SavingsReads {
     fn start_fund_day(&mut self, day: i64, per_10k: i64) -> Result<FundDayRow>;
     fn complete_fund_day(&mut self, day: i64, now: i64) -> Result<()>;
     /// Adds a batch's holders and income to the day's totals in `currency`.
-    fn add_fund_income(&mut self, day: i64, currency: Currency, holders: i64, paid: i64)
-    -> Result<()>;
-    /// Posts each income as its own ledger transaction from the fund's income account
-    /// (`from`) to the holder's savings account, all of `currency`. Engines may batch the
-    /// statements; the ledger's rules hold as for [`crate::ledger::Tx::post`].
+    fn add_fund_income(
+        &mut self,
+        day: i64,
+        currency: Currency,
+        holders: i64,
+        paid: i64,
+    ) -> Result<()>;
+    /// Posts the incomes (all of one currency, each to its holder's savings account) as
+    /// one ledger transaction from the fund's income account `from`, which is debited
+    /// their sum. The ledger's rules hold as for [`crate::ledger::Tx::post`]; engines write
+    /// it in as few statements as they can.
     fn post_incomes(
         &mut self,
-        from: &crate::ledger::LedgerAccount,
+        from: &LedgerAccount,
+        transaction_id: &str,
         description: &str,
         created_at: i64,
         incomes: &[Income],

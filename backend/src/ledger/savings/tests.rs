@@ -14,7 +14,13 @@ const DAY: i64 = 86_400;
 /// A Wednesday (2026-12-02), at noon.
 const WEDNESDAY: i64 = 20_789 * DAY + DAY / 2;
 
-fn draft(m: &mut Memory, intent: &str, direction: SavingsDirection, minor: i64, now: i64) -> MoveDraft {
+fn draft(
+    m: &mut Memory,
+    intent: &str,
+    direction: SavingsDirection,
+    minor: i64,
+    now: i64,
+) -> MoveDraft {
     let account = m.account("acct_payer").unwrap().unwrap();
     MoveDraft {
         move_id: format!("sv_{intent}"),
@@ -28,12 +34,24 @@ fn draft(m: &mut Memory, intent: &str, direction: SavingsDirection, minor: i64, 
     }
 }
 
-fn try_move(m: &mut Memory, intent: &str, direction: SavingsDirection, minor: i64, now: i64) -> MoveResult {
+fn try_move(
+    m: &mut Memory,
+    intent: &str,
+    direction: SavingsDirection,
+    minor: i64,
+    now: i64,
+) -> MoveResult {
     let d = draft(m, intent, direction, minor, now);
     move_money(m, &d).unwrap()
 }
 
-fn moved(m: &mut Memory, intent: &str, direction: SavingsDirection, minor: i64, now: i64) -> SavingsMoveRow {
+fn moved(
+    m: &mut Memory,
+    intent: &str,
+    direction: SavingsDirection,
+    minor: i64,
+    now: i64,
+) -> SavingsMoveRow {
     match try_move(m, intent, direction, minor, now) {
         MoveResult::Moved { row, .. } => row,
         MoveResult::Refused(r) => panic!("refused: {r:?}"),
@@ -52,7 +70,15 @@ fn accrue_day(m: &mut Memory, day: i64, w: i64, batch: u32) -> usize {
     let mut after = String::new();
     let mut holders = 0;
     loop {
-        let b = accrue_batch(m, day, DailyReturn(started.per_10k), &after, batch, day * DAY).unwrap();
+        let b = accrue_batch(
+            m,
+            day,
+            DailyReturn(started.per_10k),
+            &after,
+            batch,
+            day * DAY,
+        )
+        .unwrap();
         let Some(last) = b.last else { break };
         holders += b.holders;
         after = last;
@@ -67,8 +93,16 @@ fn accrue_day(m: &mut Memory, day: i64, w: i64, batch: u32) -> usize {
 fn assert_sound(m: &Memory) {
     assert_eq!(m.total(), 0, "money made or lost");
     let cny = purse_core::money::Currency::from_code("CNY").unwrap();
-    let fund_paid = -m.balances.get(&income_account(cny)).map_or(0, |(b, _)| b.minor);
-    let holders_got: i64 = m.savings_tables.holders.values().map(|h| h.total_income).sum();
+    let fund_paid = -m
+        .balances
+        .get(&income_account(cny))
+        .map_or(0, |(b, _)| b.minor);
+    let holders_got: i64 = m
+        .savings_tables
+        .holders
+        .values()
+        .map(|h| h.total_income)
+        .sum();
     assert_eq!(fund_paid, holders_got);
     for h in m.savings_tables.holders.values() {
         assert!((0..SCALE as i64).contains(&h.carry));
@@ -92,7 +126,10 @@ fn a_subscription_leaves_the_wallet_at_once_and_earns_from_the_next_day() {
     let h = m.holder("acct_payer").unwrap().unwrap();
     assert_eq!((h.shares, h.last_income, h.total_income), (8_080, 80, 80));
     let history = m.history_of(&LedgerAccount::savings("acct_payer"));
-    assert_eq!(history.last().unwrap().transaction.kind, TransactionKind::SavingsIncome);
+    assert_eq!(
+        history.last().unwrap().transaction.kind,
+        TransactionKind::SavingsIncome
+    );
     assert_sound(&m);
 }
 
@@ -120,12 +157,18 @@ fn redeeming_is_instant_up_to_the_cap_and_standard_beyond_it() {
     let first = moved(&mut m, "pi_2", SavingsDirection::Out, 2_000, WEDNESDAY);
     assert_eq!((first.instant.minor, first.standard.minor), (2_000, 0));
     assert_eq!(m.wallet("acct_payer"), 3_000);
-    let MoveResult::Moved { row: second, wallet, .. } =
-        try_move(&mut m, "pi_3", SavingsDirection::Out, 4_000, WEDNESDAY)
+    let MoveResult::Moved {
+        row: second,
+        wallet,
+        ..
+    } = try_move(&mut m, "pi_3", SavingsDirection::Out, 4_000, WEDNESDAY)
     else {
         panic!()
     };
-    assert_eq!((second.instant.minor, second.standard.minor), (1_000, 3_000));
+    assert_eq!(
+        (second.instant.minor, second.standard.minor),
+        (1_000, 3_000)
+    );
     assert_eq!(second.state, SavingsMoveState::Pending);
     assert_eq!(second.settles_on, Some(day_of(WEDNESDAY) + 1), "Thursday");
     assert_eq!(wallet.unwrap().transaction.amount.minor, 1_000);
@@ -136,11 +179,17 @@ fn redeeming_is_instant_up_to_the_cap_and_standard_beyond_it() {
     // Above what savings hold: refused, nothing written.
     let before = m.ledger.len();
     let over = try_move(&mut m, "pi_4", SavingsDirection::Out, 3_001, WEDNESDAY);
-    assert!(matches!(over, MoveResult::Refused(MoveRefusal::OverSavings)));
+    assert!(matches!(
+        over,
+        MoveResult::Refused(MoveRefusal::OverSavings)
+    ));
     assert_eq!(m.ledger.len(), before);
     // The same intent again: refused as used.
     let again = try_move(&mut m, "pi_3", SavingsDirection::Out, 4_000, WEDNESDAY);
-    assert!(matches!(again, MoveResult::Refused(MoveRefusal::IntentUsed)));
+    assert!(matches!(
+        again,
+        MoveResult::Refused(MoveRefusal::IntentUsed)
+    ));
     // The job of Wednesday lands it on Thursday morning.
     accrue_day(&mut m, day_of(WEDNESDAY), 4521, 10);
     assert_eq!(m.wallet("acct_payer"), 7_000);
@@ -169,7 +218,10 @@ fn a_standard_redemption_on_friday_lands_on_monday() {
 fn a_subscription_needs_the_money_in_the_wallet() {
     let mut m = shop();
     let r = try_move(&mut m, "pi_1", SavingsDirection::In, 10_001, WEDNESDAY);
-    assert!(matches!(r, MoveResult::Refused(MoveRefusal::InsufficientFunds)));
+    assert!(matches!(
+        r,
+        MoveResult::Refused(MoveRefusal::InsufficientFunds)
+    ));
     assert_eq!(m.wallet("acct_payer"), 10_000);
 }
 

@@ -2,7 +2,7 @@
 
 use purse_core::api::types::{SavingsDirection, SavingsMoveState, TransactionKind};
 use purse_core::money::{Currency, Money};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 
 use super::rows::{currency, parsed};
 use super::tx::SqliteTx;
@@ -10,6 +10,22 @@ use crate::ledger::LedgerAccount;
 use crate::ledger::rows::TxRow;
 use crate::ledger::savings::*;
 use crate::ledger::tx::{Page, Result, StoreError};
+
+/// Incomes per multi-row statement: 100 rows of at most 5 values stay far below SQLite's
+/// limit on bound values.
+const CHUNK: usize = 100;
+
+/// `n` rows of `width` numbered placeholders (`(?1, ?2), (?3, ?4)`), each row followed by
+/// `tail` (shared values, numbered past the rows: `?{n * width + 1}` on).
+fn rows_of(n: usize, width: usize, tail: &str) -> String {
+    (0..n)
+        .map(|r| {
+            let cols: Vec<String> = (1..=width).map(|c| format!("?{}", r * width + c)).collect();
+            format!("({}{tail})", cols.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 const HOLDER_COLS: &str = "account_id, currency, shares, carry, accrued_through, total_income,
     last_income, last_income_day";
@@ -112,9 +128,15 @@ impl SavingsReads for SqliteTx<'_> {
         )
     }
 
-    fn savings_move(&mut self, account_id: &str, intent_id: &str) -> Result<Option<SavingsMoveRow>> {
+    fn savings_move(
+        &mut self,
+        account_id: &str,
+        intent_id: &str,
+    ) -> Result<Option<SavingsMoveRow>> {
         self.one(
-            &format!("SELECT {MOVE_COLS} FROM savings_moves WHERE account_id = ? AND intent_id = ?"),
+            &format!(
+                "SELECT {MOVE_COLS} FROM savings_moves WHERE account_id = ? AND intent_id = ?"
+            ),
             [account_id, intent_id],
             savings_move,
         )
@@ -328,13 +350,16 @@ impl SavingsWrites for SqliteTx<'_> {
         Ok(())
     }
 
-    /// Four statements per income instead of the seven of [`crate::ledger::Tx::post`]: the
-    /// fund's account is read once and written once per batch (its balance after each
-    /// posting computed here), and a holder's savings account exists since its
-    /// subscription, so it is only updated.
+    /// The journal's rules as [`crate::ledger::Tx::post`] keeps them, in few statements:
+    /// one ledger transaction, the fund's one debit, and the holders in chunks of
+    /// [`CHUNK`], each chunk one multi-row update of their balances and one multi-row
+    /// insert of their postings (the balance after each read back in the same statement).
+    /// A statement's fixed cost, not its rows, is what a day of a million holders would
+    /// otherwise spend its time on.
     fn post_incomes(
         &mut self,
         from: &LedgerAccount,
+        transaction_id: &str,
         description: &str,
         created_at: i64,
         incomes: &[Income],
@@ -344,65 +369,84 @@ impl SavingsWrites for SqliteTx<'_> {
         };
         let currency = first.amount.currency;
         let code = currency.code();
-        let fund = from.to_string();
         if incomes
             .iter()
             .any(|i| i.amount.currency != currency || i.amount.minor <= 0)
         {
             return Err(StoreError::Unbalanced("incomes of one positive currency"));
         }
+        let sum: i64 = incomes.iter().map(|i| i.amount.minor).sum();
+        // The fund's side, as `post` writes a posting; the holders' side follows in the
+        // same transaction, so the entry balances when it commits.
+        self.execute(
+            "INSERT INTO ledger_transactions
+                (transaction_id, kind, description, status, created_at)
+             VALUES (?, ?, ?, 'completed', ?)",
+            params![
+                transaction_id,
+                TransactionKind::SavingsIncome.as_str(),
+                description,
+                created_at
+            ],
+        )?;
+        let seq = self.c.last_insert_rowid();
+        let fund = from.to_string();
         self.execute(
             "INSERT INTO ledger_accounts (ledger_account, currency, kind) VALUES (?, ?, 'system')
              ON CONFLICT (ledger_account) DO NOTHING",
             params![fund, code],
         )?;
-        let mut fund_balance: i64 = self
+        let fund_balance: i64 = self
             .one(
-                "SELECT balance FROM ledger_accounts WHERE ledger_account = ? AND currency = ?",
-                params![fund, code],
+                "UPDATE ledger_accounts SET balance = balance - ?, last_seq = ?
+                 WHERE ledger_account = ? AND currency = ? RETURNING balance",
+                params![sum, seq, fund, code],
                 |r| r.get(0),
             )?
-            .ok_or(StoreError::Unbalanced("currency does not match the ledger account"))?;
-        let mut insert_tx = self.c.prepare_cached(
-            "INSERT INTO ledger_transactions (transaction_id, kind, description, status, created_at)
-             VALUES (?, ?, ?, 'completed', ?) RETURNING seq",
-        )?;
-        let mut credit = self.c.prepare_cached(
-            "UPDATE ledger_accounts SET balance = balance + ?, last_seq = ?
-             WHERE ledger_account = ? AND currency = ? RETURNING balance",
-        )?;
-        let mut insert_posting = self.c.prepare_cached(
-            "INSERT INTO postings (seq, ledger_account, amount, currency, counterparty, balance_after)
-             VALUES (?, ?, ?, ?, ?, ?)",
-        )?;
-        let kind = TransactionKind::SavingsIncome.as_str();
-        let mut last_seq = 0;
-        for i in incomes {
-            let seq: i64 = insert_tx.query_row(
-                params![i.transaction_id, kind, description, created_at],
-                |r| r.get(0),
-            )?;
-            let holder = LedgerAccount::savings(&i.account_id).to_string();
-            let balance: i64 = credit
-                .query_row(params![i.amount.minor, seq, holder, code], |r| r.get(0))
-                .optional()?
-                .ok_or(StoreError::Unbalanced("income to a holder without savings"))?;
-            fund_balance -= i.amount.minor;
-            insert_posting.execute(params![
-                seq,
-                fund,
-                -i.amount.minor,
-                code,
-                i.account_id,
-                fund_balance
-            ])?;
-            insert_posting.execute(params![seq, holder, i.amount.minor, code, FUND_NAME, balance])?;
-            last_seq = seq;
-        }
+            .ok_or(StoreError::Unbalanced(
+                "currency does not match the ledger account",
+            ))?;
         self.execute(
-            "UPDATE ledger_accounts SET balance = ?, last_seq = ? WHERE ledger_account = ?",
-            params![fund_balance, last_seq, fund],
+            "INSERT INTO postings
+                (seq, ledger_account, amount, currency, counterparty, balance_after)
+             VALUES (?, ?, ?, ?, 'Savings holders', ?)",
+            params![seq, fund, -sum, code, fund_balance],
         )?;
+        for chunk in incomes.chunks(CHUNK) {
+            let n = chunk.len();
+            let mut values: Vec<rusqlite::types::Value> = Vec::with_capacity(n * 2 + 3);
+            for i in chunk {
+                values.push(LedgerAccount::savings(&i.account_id).to_string().into());
+                values.push(i.amount.minor.into());
+            }
+            values.extend([seq.into(), code.to_owned().into()]);
+            let (seq_at, code_at, name_at) = (n * 2 + 1, n * 2 + 2, n * 2 + 3);
+            let credited = self
+                .c
+                .prepare_cached(&format!(
+                    "UPDATE ledger_accounts
+                     SET balance = balance + v.column2, last_seq = ?{seq_at}
+                     FROM (VALUES {}) AS v
+                     WHERE ledger_accounts.ledger_account = v.column1
+                       AND ledger_accounts.currency = ?{code_at}",
+                    rows_of(n, 2, "")
+                ))?
+                .execute(rusqlite::params_from_iter(&values))?;
+            if credited != n {
+                return Err(StoreError::Unbalanced("income to a holder without savings"));
+            }
+            values.push(FUND_NAME.to_owned().into());
+            self.c
+                .prepare_cached(&format!(
+                    "INSERT INTO postings
+                        (seq, ledger_account, amount, currency, counterparty, balance_after)
+                     SELECT ?{seq_at}, v.column1, v.column2, ?{code_at}, ?{name_at}, a.balance
+                     FROM (VALUES {}) AS v
+                     JOIN ledger_accounts a ON a.ledger_account = v.column1",
+                    rows_of(n, 2, "")
+                ))?
+                .execute(rusqlite::params_from_iter(&values))?;
+        }
         Ok(())
     }
 }
