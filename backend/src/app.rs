@@ -49,8 +49,10 @@ pub struct Config {
     /// Where the savings fund's daily returns come from (the sandbox: a schedule of annual
     /// rates).
     pub savings_rates: crate::fund::RateSchedule,
-    /// What handlers read as now; tests and demos move it forward.
-    pub clock: crate::clock::Clock,
+    /// The savings fund's calendar: which day it is for subscriptions, redemptions and the
+    /// daily job. Tests and demos move it forward; signatures, nonces and authorizations
+    /// keep to real time ([`AppState::now`]), so a phone's requests stay fresh.
+    pub fund_clock: crate::clock::Clock,
 }
 
 /// Rate limits on pairing and recovery tries (fixed windows, kept in the database).
@@ -94,7 +96,7 @@ impl Config {
             quote_ttl_secs: 300,
             savings_instant_cap_major: 10_000,
             savings_rates: crate::fund::RateSchedule::default(),
-            clock: crate::clock::Clock::default(),
+            fund_clock: crate::clock::Clock::default(),
         }
     }
 
@@ -145,7 +147,12 @@ impl AppState {
     }
 
     pub fn now(&self) -> i64 {
-        self.config.clock.now()
+        crate::clock::unix_now()
+    }
+
+    /// Now on the savings fund's calendar (real time unless a test or demo moved it).
+    pub fn fund_now(&self) -> i64 {
+        self.config.fund_clock.now()
     }
 
     /// Wakes event-stream waiters for something that is not a ledger move (a notice).

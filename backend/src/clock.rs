@@ -1,5 +1,5 @@
 //! Time as the backend reads and prints it: Unix seconds, RFC 3339 for webhooks, and the
-//! clock handlers read, which tests and demos may move forward (the savings job's days).
+//! savings fund's clock, which tests and demos may move forward (the daily job's days).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use purse_core::calendar::civil_from_days;
 use tokio::sync::Notify;
 
-/// The backend's clock: real time plus an offset that starts at zero. Moving it wakes
+/// The savings fund's clock: real time plus an offset that starts at zero. Moving it wakes
 /// whoever waits on [`Clock::changed`] (the savings job), so a test that advances days sees
 /// them accrued without waiting for midnight. Clones share one offset.
 #[derive(Debug, Clone, Default)]

@@ -112,9 +112,9 @@ pub async fn scheduler(state: AppState) {
     loop {
         tokio::select! {
             _ = tick.tick() => {}
-            _ = state.config.clock.changed() => {}
+            _ = state.config.fund_clock.changed() => {}
         }
-        let now = state.now();
+        let now = state.fund_now();
         let yesterday = day_of(now) - 1;
         match accrue_through(
             &state.store,

@@ -89,7 +89,7 @@ pub async fn summary(
     auth: Authed,
 ) -> Result<Json<Savings>, ApiProblem> {
     let account = own_account(&state, &auth).await?;
-    let now = state.now();
+    let now = state.fund_now();
     let today = day_of(now);
     let cap = instant_cap(&state, account.currency);
     let savings = state
@@ -172,7 +172,7 @@ pub async fn create(State(state): State<AppState>, auth: Authed) -> Result<Respo
         account,
         direction: a.direction,
         amount: a.amount,
-        now,
+        now: state.fund_now(),
     };
     let done = idempotency::write(state.store.as_ref(), Some(key), move |tx| {
         let result = move_money(tx, &draft)?;

@@ -262,6 +262,17 @@ pub(super) fn path_segment(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
+/// `base?limit=N`, and `&starting_after=ID` for the page after a cursor.
+pub(super) fn page_path(base: &str, limit: u32, starting_after: Option<&str>) -> String {
+    match starting_after {
+        Some(after) => format!(
+            "{base}?limit={limit}&starting_after={}",
+            path_segment(after)
+        ),
+        None => format!("{base}?limit={limit}"),
+    }
+}
+
 fn jitter(d: Duration) -> Duration {
     let r = random_bytes::<2>().map(u16::from_le_bytes).unwrap_or(0);
     // 50% to 100% of the nominal backoff.

@@ -4,7 +4,7 @@
 use reqwest::Method;
 
 use super::ApiError;
-use super::client::{ApiClient, DeviceCredentials, new_idempotency_key, path_segment};
+use super::client::{ApiClient, DeviceCredentials, new_idempotency_key, page_path, path_segment};
 use super::types::*;
 
 impl ApiClient {
@@ -36,13 +36,7 @@ impl ApiClient {
         limit: u32,
         starting_after: Option<&str>,
     ) -> Result<TransactionPage, ApiError> {
-        let mut path = format!("v1/transactions?limit={limit}");
-        if let Some(after) = starting_after {
-            path.push_str("&starting_after=");
-            path.push_str(
-                &url::form_urlencoded::byte_serialize(after.as_bytes()).collect::<String>(),
-            );
-        }
+        let path = page_path("v1/transactions", limit, starting_after);
         self.send::<(), _>(creds, Method::GET, &path, None, None)
             .await
     }

@@ -5,6 +5,7 @@ mod client;
 mod devices;
 mod endpoints;
 mod people;
+mod savings;
 pub mod types;
 mod withdrawals;
 

@@ -47,6 +47,8 @@ pub enum IntentKind {
     Withdrawal,
     /// To a biller or phone operator (`POST /v1/bill-payments`).
     Bill,
+    /// Into or out of the account's savings (`POST /v1/savings/moves`).
+    Savings,
 }
 
 impl IntentKind {
@@ -56,6 +58,7 @@ impl IntentKind {
             IntentKind::Transfer => "transfer",
             IntentKind::Withdrawal => "withdrawal",
             IntentKind::Bill => "bill",
+            IntentKind::Savings => "savings",
         }
     }
 
@@ -65,6 +68,7 @@ impl IntentKind {
             "transfer" => Ok(IntentKind::Transfer),
             "withdrawal" => Ok(IntentKind::Withdrawal),
             "bill" => Ok(IntentKind::Bill),
+            "savings" => Ok(IntentKind::Savings),
             other => Err(CacheError::Corrupt(format!("intent kind {other:?}"))),
         }
     }

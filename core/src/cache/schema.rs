@@ -7,7 +7,7 @@ use rusqlite::Connection;
 
 use super::CacheError;
 
-pub const VERSION: u32 = 5;
+pub const VERSION: u32 = 6;
 
 /// `MIGRATIONS[n]` upgrades a cache from version `n` to `n + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -125,6 +125,29 @@ const MIGRATIONS: &[&str] = &[
         updated_at, payment_json, error_code, error_message, kind FROM intents;
     DROP TABLE intents;
     ALTER TABLE intents_v5 RENAME TO intents;
+    CREATE INDEX intents_pending ON intents (created_at) WHERE state = 'pending';",
+    // 5 -> 6: savings moves share the outbox; the table is rebuilt as for 4 -> 5.
+    "CREATE TABLE intents_v6 (
+        intent_id TEXT PRIMARY KEY,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'completed', 'failed')),
+        request_json TEXT NOT NULL,
+        merchant_name TEXT NOT NULL,
+        amount_minor INTEGER NOT NULL,
+        currency TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        payment_json TEXT,
+        error_code TEXT,
+        error_message TEXT,
+        kind TEXT NOT NULL DEFAULT 'payment'
+            CHECK (kind IN ('payment', 'transfer', 'withdrawal', 'bill', 'savings'))
+    );
+    INSERT INTO intents_v6 (intent_id, state, request_json, merchant_name, amount_minor,
+        currency, created_at, updated_at, payment_json, error_code, error_message, kind)
+    SELECT intent_id, state, request_json, merchant_name, amount_minor, currency, created_at,
+        updated_at, payment_json, error_code, error_message, kind FROM intents;
+    DROP TABLE intents;
+    ALTER TABLE intents_v6 RENAME TO intents;
     CREATE INDEX intents_pending ON intents (created_at) WHERE state = 'pending';",
 ];
 

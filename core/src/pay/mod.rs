@@ -6,7 +6,7 @@
 //! backend's answer was lost: the intent stays in the outbox and is reconciled, never turned
 //! into a failure by the client. A refusal or the user backing out are errors.
 
-use crate::api::types::{BillPayment, Payment, Quote, Transfer, Withdrawal};
+use crate::api::types::{BillPayment, Payment, Quote, SavingsMove, Transfer, Withdrawal};
 use crate::money::Money;
 use crate::paycode::{PaycodeError, PaymentCode};
 use crate::wallet::WalletError;
@@ -197,6 +197,17 @@ pub enum IntentOutcome {
     Transfer(TransferOutcome),
     Withdrawal(WithdrawOutcome),
     Bill(BillOutcome),
+    Savings(SavingsOutcome),
+}
+
+/// How a move into or out of savings ended for the wallet: the backend carried it out
+/// (`Completed`, with the move; its own `state` says whether a standard part is still on
+/// its way), or its answer was lost (`Pending`: reconciled later, never moved twice).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum SavingsOutcome {
+    Completed { savings_move: SavingsMove },
+    Pending { intent_id: String },
 }
 
 impl IntentOutcome {
@@ -208,6 +219,7 @@ impl IntentOutcome {
                 | IntentOutcome::Transfer(TransferOutcome::Pending { .. })
                 | IntentOutcome::Withdrawal(WithdrawOutcome::Pending { .. })
                 | IntentOutcome::Bill(BillOutcome::Pending { .. })
+                | IntentOutcome::Savings(SavingsOutcome::Pending { .. })
         )
     }
 }

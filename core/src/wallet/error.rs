@@ -194,7 +194,8 @@ impl WalletError {
             | codes::QUOTE_EXPIRED
             | codes::QUOTE_MISMATCH
             | codes::PHONE_INVALID
-            | codes::PHONE_NOT_MOBILE => WalletError::PaymentRefused {
+            | codes::PHONE_NOT_MOBILE
+            | codes::SAVINGS_INSUFFICIENT => WalletError::PaymentRefused {
                 code: code.to_owned(),
                 message,
                 request_id,

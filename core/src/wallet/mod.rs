@@ -13,6 +13,7 @@ mod merchant;
 mod outbox;
 mod pay;
 mod people;
+mod savings;
 mod session;
 mod transfers;
 mod watch;

@@ -11,7 +11,9 @@ use crate::api::{ApiClient, ApiError, DeviceCredentials};
 use crate::cache::{CachedBalance, IntentKind, IntentRecord, IntentState};
 use crate::keys::random_bytes;
 use crate::money::Money;
-use crate::pay::{BillOutcome, IntentOutcome, PaymentOutcome, TransferOutcome, WithdrawOutcome};
+use crate::pay::{
+    BillOutcome, IntentOutcome, PaymentOutcome, SavingsOutcome, TransferOutcome, WithdrawOutcome,
+};
 
 pub(super) fn new_intent_id() -> Result<String, WalletError> {
     let b = random_bytes::<12>().map_err(|e| WalletError::Internal(e.to_string()))?;
@@ -35,7 +37,8 @@ fn is_final(e: &ApiError) -> bool {
 /// What the backend answers for a settled intent of one kind, and how to ask for it.
 pub(super) trait Settlement: Serialize + DeserializeOwned + Sized {
     const KIND: IntentKind;
-    fn transaction(&self) -> &Transaction;
+    /// The wallet's side; `None` when the settled intent did not touch the wallet yet.
+    fn transaction(&self) -> Option<&Transaction>;
     fn balance(&self) -> Money;
     fn intent_id(&self) -> &str;
     /// Sends the stored request.
@@ -59,8 +62,8 @@ macro_rules! settlement {
     ($ty:ty, $kind:expr, $post:ident, $fetch:ident) => {
         impl Settlement for $ty {
             const KIND: IntentKind = $kind;
-            fn transaction(&self) -> &Transaction {
-                &self.transaction
+            fn transaction(&self) -> Option<&Transaction> {
+                Some(&self.transaction)
             }
             fn balance(&self) -> Money {
                 self.balance
@@ -91,6 +94,35 @@ settlement!(Payment, IntentKind::Payment, pay, payment);
 settlement!(Transfer, IntentKind::Transfer, transfer, transfer_of);
 settlement!(Withdrawal, IntentKind::Withdrawal, withdraw, withdrawal);
 settlement!(BillPayment, IntentKind::Bill, pay_bill, bill_payment);
+
+/// A savings move touches the wallet unless it is a redemption that is all standard.
+impl Settlement for SavingsMove {
+    const KIND: IntentKind = IntentKind::Savings;
+    fn transaction(&self) -> Option<&Transaction> {
+        self.transaction.as_ref()
+    }
+    fn balance(&self) -> Money {
+        self.balance
+    }
+    fn intent_id(&self) -> &str {
+        &self.intent_id
+    }
+    async fn post(
+        api: &ApiClient,
+        creds: &DeviceCredentials,
+        body: &str,
+        intent_id: &str,
+    ) -> Result<Self, ApiError> {
+        api.move_savings(creds, body, intent_id).await
+    }
+    async fn fetch(
+        api: &ApiClient,
+        creds: &DeviceCredentials,
+        intent_id: &str,
+    ) -> Result<Self, ApiError> {
+        api.savings_move(creds, intent_id).await
+    }
+}
 
 impl Wallet {
     /// Commits a new pending intent: from here it is never lost.
@@ -170,12 +202,14 @@ impl Wallet {
         let json = serde_json::to_string(done).map_err(|e| WalletError::Internal(e.to_string()))?;
         let mut cache = self.inner.cache()?;
         cache.complete_intent(done.intent_id(), &json, self.now())?;
-        cache.upsert_transactions(std::slice::from_ref(done.transaction()))?;
-        cache.set_balance(CachedBalance {
-            balance: done.balance(),
-            as_of_seq: done.transaction().seq,
-            fetched_at: self.now(),
-        })?;
+        if let Some(t) = done.transaction() {
+            cache.upsert_transactions(std::slice::from_ref(t))?;
+            cache.set_balance(CachedBalance {
+                balance: done.balance(),
+                as_of_seq: t.seq,
+                fetched_at: self.now(),
+            })?;
+        }
         Ok(())
     }
 
@@ -275,6 +309,15 @@ impl Wallet {
                                 |bill_payment| BillOutcome::Completed { bill_payment },
                             ))
                         }),
+                    IntentKind::Savings => self
+                        .send_recorded::<SavingsMove>(&creds, &record)
+                        .await
+                        .map(|m| {
+                            IntentOutcome::Savings(m.map_or(
+                                SavingsOutcome::Pending { intent_id: pending },
+                                |savings_move| SavingsOutcome::Completed { savings_move },
+                            ))
+                        }),
                 };
             out.push((id, r));
         }
@@ -322,6 +365,10 @@ impl Wallet {
             },
             IntentKind::Bill => match BillPayment::fetch(&api, creds, intent_id).await {
                 Ok(b) => self.settled(&b),
+                Err(_) => Ok(()),
+            },
+            IntentKind::Savings => match SavingsMove::fetch(&api, creds, intent_id).await {
+                Ok(m) => self.settled(&m),
                 Err(_) => Ok(()),
             },
         };
