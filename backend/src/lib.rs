@@ -12,6 +12,7 @@
 pub mod app;
 pub mod auth;
 pub mod billers;
+pub mod cli;
 pub mod clock;
 pub mod contacts;
 pub mod fund;

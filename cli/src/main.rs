@@ -12,6 +12,7 @@ mod passphrase;
 mod pay;
 mod people;
 mod requests;
+mod savings;
 mod send;
 mod withdraw;
 
@@ -237,6 +238,14 @@ enum Command {
         #[command(subcommand)]
         action: bills::PhoneAction,
     },
+    /// Your savings (a money-market fund): balance, yesterday's income, the 7-day yield;
+    /// `savings in|out AMOUNT` moves money, `savings history` lists moves and income.
+    Savings {
+        #[command(subcommand)]
+        action: Option<savings::SavingsAction>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Your withdrawals and how the bank settled them.
     Withdrawals {
         #[arg(long)]
@@ -300,19 +309,10 @@ enum Command {
     },
     /// Settle payments left pending by a lost answer or a crash.
     Reconcile,
-    /// Run the reference backend.
+    /// Run the reference backend, or its savings job (`purse backend accrue --through DATE`).
     Backend {
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        listen: std::net::SocketAddr,
-        #[arg(long, default_value = "purse-backend.db")]
-        db: PathBuf,
-        /// Seconds a recovery waits before the new device joins (the account's devices may
-        /// stop it meanwhile).
-        #[arg(long, default_value_t = 86_400)]
-        recovery_cool_off: i64,
-        /// A catalogue file of billers to add (replacing those of the same id); repeatable.
-        #[arg(long = "billers", value_name = "FILE")]
-        biller_files: Vec<PathBuf>,
+        #[command(flatten)]
+        args: purse_backend::cli::BackendArgs,
     },
 }
 
@@ -370,23 +370,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Parse { payload, json } => codes::parse_payload(payload, *json),
-        Command::Backend {
-            listen,
-            db,
-            recovery_cool_off,
-            biller_files,
-        } => {
-            let server = purse_backend::start(purse_backend::Config {
-                recovery_cool_off_secs: *recovery_cool_off,
-                biller_files: biller_files.clone(),
-                ..purse_backend::Config::new(*listen, db.clone())
-            })
-            .await?;
-            println!("listening on {}", server.url());
-            tokio::signal::ctrl_c().await?;
-            server.stop().await;
-            Ok(())
-        }
+        Command::Backend { args } => purse_backend::cli::run(args).await,
         Command::Init {
             name,
             currency,
@@ -616,6 +600,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bill { action } => bills::bill(&open_wallet(&cli, false)?, action).await,
         Command::Bills { action } => bills::bills(&open_wallet(&cli, false)?, action).await,
         Command::Phone { action } => bills::phone(&open_wallet(&cli, false)?, action).await,
+        Command::Savings { action, json } => {
+            savings::run(&open_wallet(&cli, false)?, action.as_ref(), *json).await
+        }
         Command::Withdrawals { json } => {
             let list = open_wallet(&cli, false)?.withdrawals().await?;
             withdraw::print(&list, *json);

@@ -744,3 +744,109 @@ fn bills_and_phone_top_up_from_the_terminal() {
     let history = ok_json(purse(&data, b, pw, &["bills", "history", "--json"]));
     assert_eq!(history["data"].as_array().unwrap().len(), 3);
 }
+
+/// Today minus `n` days as `YYYY-MM-DD` (UTC).
+fn days_ago(n: i64) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    purse_core::calendar::iso_date(now.div_euclid(86_400) - n)
+}
+
+#[test]
+fn savings_in_out_history_and_the_job_on_demand() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("b.db");
+    // The fund's calendar three days behind: what goes in now went in three days ago.
+    let backend = BackendProcess::start_with(
+        &db,
+        &["--fund-clock-days=-3", "--savings-instant-cap", "50"],
+    );
+    let data = tmp.path().join("wallet");
+    let pw = Some("s3cret pass");
+    let b = backend.url.as_str();
+    ok_json(purse(&data, b, pw, &["init", "--name", "Ada", "--json"]));
+    ok_json(purse(
+        &data,
+        b,
+        pw,
+        &[
+            "topup",
+            "--card",
+            "4242 4242 4242 4242",
+            "--amount",
+            "300.00 CNY",
+            "--json",
+        ],
+    ));
+    let m = ok_json(purse(&data, b, pw, &["savings", "in", "200", "--json"]));
+    assert_eq!(m["state"], "completed");
+    assert_eq!(m["balance"]["amount"], "100.00");
+    assert_eq!(m["earns_from"], days_ago(2));
+
+    // The daily job on demand, from another process on the same database: it catches up
+    // the three days, in order, and a second run owes nothing.
+    let out = Command::new(PURSE)
+        .args(["backend", "accrue", "--db"])
+        .arg(&db)
+        .args(["--through", &days_ago(1), "--json"])
+        .output()
+        .unwrap();
+    let days = ok_json(out);
+    let dates: Vec<&str> = days["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["date"].as_str().unwrap())
+        .collect();
+    assert_eq!(dates, [days_ago(3), days_ago(2), days_ago(1)]);
+    let again = Command::new(PURSE)
+        .args(["backend", "accrue", "--db"])
+        .arg(&db)
+        .args(["--through", &days_ago(1)])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&again.stdout).contains("Nothing to accrue"));
+    fails_with(
+        Command::new(PURSE)
+            .args(["backend", "accrue", "--db"])
+            .arg(&db)
+            .args(["--through", &days_ago(0)])
+            .output()
+            .unwrap(),
+        "has not ended yet",
+    );
+
+    // 20,000 shares at 0.4521 per 10,000: 0.9042 fen a day for two days = 1 fen, carried.
+    let s = ok_json(purse(&data, b, pw, &["savings", "--json"]));
+    assert_eq!(s["total_income"]["amount"], "0.01");
+    assert_eq!(s["balance"]["amount"], "200.01");
+    let text = String::from_utf8_lossy(&purse(&data, b, pw, &["savings"]).stdout).to_string();
+    assert!(text.contains("Savings: 200.01 CNY"), "{text}");
+    assert!(
+        text.contains("Instant redemption left today: 50.00 CNY of 50.00 CNY"),
+        "{text}"
+    );
+
+    // Out: 50.00 at once, the rest on the next business day; above the balance refused.
+    let out = ok_json(purse(
+        &data,
+        b,
+        pw,
+        &["savings", "out", "80.00 CNY", "--json"],
+    ));
+    assert_eq!(out["instant"]["amount"], "50.00");
+    assert_eq!(out["standard"]["amount"], "30.00");
+    assert_eq!(out["state"], "pending");
+    fails_with(
+        purse(&data, b, pw, &["savings", "out", "500"]),
+        "savings hold less than this",
+    );
+    let history = ok_json(purse(&data, b, pw, &["savings", "history", "--json"]));
+    let rows = history["data"].as_array().unwrap();
+    assert_eq!(rows[0]["kind"], "savings_out");
+    assert_eq!(rows[0]["status"], "pending");
+    assert!(rows.iter().any(|r| r["kind"] == "savings_income"));
+    assert_eq!(rows.last().unwrap()["kind"], "savings_in");
+}

@@ -1,0 +1,159 @@
+//! The backend's command line, written once for the `purse-backend` binary and for
+//! `purse backend`: serve (the default), or run the savings fund's daily job on demand.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use purse_core::calendar::{day_of, iso_date, parse_iso_date};
+
+use crate::clock::Clock;
+use crate::fund::{RateSchedule, accrue_through, job::BATCH};
+use crate::store::Store;
+use crate::store::sqlite::SqliteStore;
+
+#[derive(clap::Args, Debug)]
+pub struct BackendArgs {
+    #[command(subcommand)]
+    pub command: Option<BackendCommand>,
+    /// Address to listen on; port 0 picks a free port (the bound address is printed).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// SQLite database file; created if missing.
+    #[arg(long, default_value = "purse-backend.db", global = true)]
+    pub db: PathBuf,
+    /// Public base URL when behind a TLS-terminating proxy (signatures cover it).
+    #[arg(long)]
+    pub public_url: Option<String>,
+    /// Seconds a recovery waits before the new device joins; every other device of the
+    /// account is told and may stop it meanwhile.
+    #[arg(long, default_value_t = 86_400)]
+    pub recovery_cool_off: i64,
+    /// A catalogue file of billers to add (replacing those of the same id); repeatable.
+    #[arg(long = "billers", value_name = "FILE")]
+    pub biller_files: Vec<PathBuf>,
+    /// The sandbox fund's annual rate from a day on (`2026-12-01=1.70`); repeatable.
+    /// 1.65 % before the first and without any.
+    #[arg(long = "savings-rate", value_name = "DATE=PERCENT", global = true)]
+    pub savings_rates: Vec<String>,
+    /// The most an account may redeem from savings instantly per day, in major units.
+    #[arg(long, default_value_t = 10_000)]
+    pub savings_instant_cap: i64,
+    /// Runs the savings fund's calendar this many days from today (sandbox and demos;
+    /// signatures keep to real time).
+    #[arg(
+        long,
+        default_value_t = 0,
+        allow_negative_numbers = true,
+        global = true
+    )]
+    pub fund_clock_days: i64,
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum BackendCommand {
+    /// Accrue the savings fund's income for every day through DATE not accrued yet (in
+    /// order; each day once), and land the standard redemptions due. DATE must have ended.
+    Accrue {
+        /// `YYYY-MM-DD`.
+        #[arg(long)]
+        through: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+impl BackendArgs {
+    fn rates(&self) -> anyhow::Result<RateSchedule> {
+        let mut rates = RateSchedule::default();
+        for spec in &self.savings_rates {
+            rates.add(spec)?;
+        }
+        Ok(rates)
+    }
+
+    fn fund_clock(&self) -> Clock {
+        Clock::with_offset(self.fund_clock_days * 86_400)
+    }
+
+    pub fn config(&self) -> anyhow::Result<crate::Config> {
+        Ok(crate::Config {
+            public_url: self.public_url.clone(),
+            recovery_cool_off_secs: self.recovery_cool_off,
+            biller_files: self.biller_files.clone(),
+            savings_rates: self.rates()?,
+            savings_instant_cap_major: self.savings_instant_cap,
+            fund_clock: self.fund_clock(),
+            ..crate::Config::new(self.listen, self.db.clone())
+        })
+    }
+}
+
+/// Serves until Ctrl-C, or runs the subcommand.
+pub async fn run(args: &BackendArgs) -> anyhow::Result<()> {
+    match &args.command {
+        None => {
+            let server = crate::start(args.config()?).await?;
+            println!("listening on {}", server.url());
+            tokio::signal::ctrl_c().await?;
+            server.stop().await;
+            Ok(())
+        }
+        Some(BackendCommand::Accrue { through, json }) => accrue(args, through, *json).await,
+    }
+}
+
+async fn accrue(args: &BackendArgs, through: &str, as_json: bool) -> anyhow::Result<()> {
+    let day = parse_iso_date(through)
+        .ok_or_else(|| anyhow::anyhow!("--through must be a date, YYYY-MM-DD, not {through:?}"))?;
+    let now = args.fund_clock().now();
+    if day >= day_of(now) {
+        anyhow::bail!(
+            "{through} has not ended yet (today is {}): only ended days accrue",
+            iso_date(day_of(now))
+        );
+    }
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&args.db).await?);
+    let days = accrue_through(&store, &args.rates()?, day, now, BATCH).await?;
+    if as_json {
+        let days: Vec<serde_json::Value> = days
+            .iter()
+            .map(|d| {
+                serde_json::json!({
+                    "date": iso_date(d.day),
+                    "per_10k": d.per_10k,
+                    "holders": d.holders,
+                    "paid": d.paid.iter().map(|(c, m)| serde_json::json!({
+                        "minor": m, "currency": c.code()
+                    })).collect::<Vec<_>>(),
+                    "landed": d.landed,
+                })
+            })
+            .collect();
+        println!("{}", serde_json::json!({ "days": days }));
+        return Ok(());
+    }
+    if days.is_empty() {
+        println!("Nothing to accrue: every day through {through} is done.");
+    }
+    for d in &days {
+        let paid: Vec<String> = d
+            .paid
+            .iter()
+            .map(|(c, m)| purse_core::money::Money::new(*m, *c).to_string())
+            .collect();
+        println!(
+            "{}  {} per 10,000 shares  {} holders  paid {}  {} standard redemptions landed",
+            iso_date(d.day),
+            purse_core::savings::format_per_10k(d.per_10k),
+            d.holders,
+            if paid.is_empty() {
+                "nothing".to_owned()
+            } else {
+                paid.join(", ")
+            },
+            d.landed
+        );
+    }
+    Ok(())
+}
