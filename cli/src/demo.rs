@@ -222,9 +222,12 @@ pub async fn run() -> anyhow::Result<()> {
     let started = Instant::now();
     let dir = tempfile::tempdir()?;
     step(1, "Starting the reference backend on loopback");
+    // The savings act moves the fund's calendar eight days on.
+    let fund_clock = purse_backend::clock::Clock::default();
     let server = purse_backend::start(purse_backend::Config {
         // A day in a real deployment; two seconds so the demo can show a recovery.
         recovery_cool_off_secs: DEMO_COOL_OFF_SECS,
+        fund_clock: fund_clock.clone(),
         ..purse_backend::Config::new("127.0.0.1:0".parse()?, dir.path().join("backend.db"))
     })
     .await?;
@@ -473,9 +476,10 @@ pub async fn run() -> anyhow::Result<()> {
     .await?;
     crate::demo_people::people_act(dir.path(), &server.url(), &wallet).await?;
     crate::demo_bills::bills_act(dir.path(), &wallet).await?;
+    crate::demo_savings::savings_act(&wallet, &fund_clock).await?;
 
     step(
-        16,
+        17,
         "Balances and histories, as the backend's ledger has them",
     );
     wallet.sync_history().await?;

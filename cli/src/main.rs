@@ -5,6 +5,7 @@ mod codes;
 mod demo;
 mod demo_bills;
 mod demo_people;
+mod demo_savings;
 mod devices;
 mod merchant;
 mod output;

@@ -411,7 +411,16 @@ fn demo_runs_the_whole_story() {
     assert!(text.contains("12.40 CHF to ewz Zurich Electricity; in her currency 102.66 CNY"));
     assert!(text.contains("150.00 INR costs 13.01 CNY, pending"));
     assert!(text.contains("the operator credits +8613800138000: completed"));
-    assert!(text.contains("customer balance: 105.23 CNY"));
+    assert!(
+        text.contains(
+            "savings 20006.33 CNY after 6.33 CNY of income; 7-day annualized yield 1.6638%"
+        )
+    );
+    assert!(text.contains("she takes 5000.00 CNY out instantly: balance 5105.23 CNY"));
+    assert!(
+        text.contains("5000.00 CNY now (the day's instant cap is 10000.00 CNY), 1000.00 CNY on")
+    );
+    assert!(text.contains("customer balance: 10105.23 CNY"));
     assert!(text.contains("merchant balance: 15.00 CNY"));
     assert!(text.contains("ledger audit: balanced"));
 }
