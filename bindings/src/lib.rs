@@ -22,6 +22,7 @@ mod platform;
 mod prepared;
 mod records;
 mod runtime;
+mod savings;
 mod task_handle;
 mod wallet;
 

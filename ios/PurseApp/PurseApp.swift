@@ -12,6 +12,7 @@ struct PurseApp: App {
     @State private var showingDevices = false
     @State private var showingPeople = false
     @State private var showingBills = false
+    @State private var showingSavings = false
     @State private var recoveryCode: String?
     @State private var enrolled: Bool
 
@@ -48,6 +49,11 @@ struct PurseApp: App {
                     BillsView(vm: BillViewModel(wallet: wallet))
                         .toolbar { Button("Done") { showingBills = false } }
                 }
+            } else if showingSavings {
+                NavigationStack {
+                    SavingsView(vm: SavingsViewModel(wallet: wallet), currency: (try? wallet.account())??.currency ?? "CNY")
+                        .toolbar { Button("Done") { showingSavings = false } }
+                }
             } else if showingDevices {
                 NavigationStack {
                     DevicesView(model: DevicesViewModel(wallet: wallet), onNewRecoveryCode: { recoveryCode = $0 })
@@ -61,6 +67,7 @@ struct PurseApp: App {
                         HStack {
                             Button("People") { showingPeople = true }
                             Button("Bills") { showingBills = true }
+                            Button("Savings") { showingSavings = true }
                             Button("Devices") { showingDevices = true }
                         }
                         .padding()

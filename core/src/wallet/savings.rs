@@ -37,7 +37,9 @@ impl Wallet {
         self.move_savings(SavingsDirection::Out, amount).await
     }
 
-    async fn move_savings(
+    /// Moves `amount` into or out of savings (what [`Wallet::savings_in`] and
+    /// [`Wallet::savings_out`] say), behind the biometric.
+    pub async fn move_savings(
         &self,
         direction: SavingsDirection,
         amount: Money,

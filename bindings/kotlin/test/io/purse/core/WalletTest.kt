@@ -445,6 +445,37 @@ class WalletTest {
     }
 
     @Test
+    fun savingsFromKotlin() = runBlocking {
+        val ada = fundedWallet(SoftwareKeyProtector(), "Ada", cny(600_000))
+        val into = (ada.moveSavings(SavingsDirection.IN, cny(500_000)) as SavingsOutcome.Completed).savingsMove
+        assertEquals(SavingsMoveState.COMPLETED, into.state)
+        assertEquals(cny(100_000), into.balance)
+        assertNotNull(into.earnsFrom)
+        assertEquals(cny(500_000), ada.savings().notYetEarning)
+        // Two days pass for the fund: the day it came in earns nothing, the next does.
+        val report = liveBackend.get().accrueAhead(2)
+        assertTrue(report, report.contains("\"per_10k\":4521"))
+        val s = ada.savings()
+        assertEquals(cny(22), s.totalIncome)
+        assertEquals(cny(500_022), s.balance)
+        assertEquals(cny(1_000_000), s.instantCap)
+        val out = (ada.moveSavings(SavingsDirection.OUT, cny(100_000)) as SavingsOutcome.Completed).savingsMove
+        assertEquals(cny(100_000), out.instant)
+        assertEquals(cny(200_000), out.balance)
+        assertEquals(cny(400_022), out.savingsBalance)
+        try {
+            ada.moveSavings(SavingsDirection.OUT, cny(400_023))
+            fail("more than savings hold was redeemed")
+        } catch (e: PurseException.PaymentRefused) {
+            assertEquals("savings_insufficient", e.code)
+        }
+        val history = ada.savingsHistory(10u, null)
+        assertEquals(TransactionKind.SAVINGS_OUT, history.first().transaction.kind)
+        assertTrue(history.any { it.transaction.kind == TransactionKind.SAVINGS_INCOME })
+        assertEquals(cny(400_022), history.first().balance)
+    }
+
+    @Test
     fun aMerchantSellsAndRefundsFromKotlin() = runBlocking {
         val shop = newWallet()
         shop.enroll("Noodle Bar Ltd", "CNY", "till")

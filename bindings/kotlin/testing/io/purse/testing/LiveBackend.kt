@@ -53,6 +53,21 @@ class LiveBackend private constructor(private val purse: String, val work: File)
     /** The merchant's static code (the payer types the amount) as a payload. */
     fun staticPayload(): String = jsonField(cli("merchant", "code", "--json"), "payload")
 
+    /**
+     * Runs the savings fund's daily job as if [days] more days had passed: through the day
+     * before that (UTC), on this backend's database. Returns its JSON report.
+     */
+    fun accrueAhead(days: Long): String {
+        val through = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(days - 1)
+        val p = ProcessBuilder(
+            purse, "backend", "accrue", "--db", File(work, "backend.db").path,
+            "--fund-clock-days=$days", "--through", through.toString(), "--json",
+        ).redirectError(ProcessBuilder.Redirect.INHERIT).start()
+        val out = p.inputStream.bufferedReader().readText()
+        check(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) { "purse backend accrue failed: $out" }
+        return out
+    }
+
     /** A fresh folder for a wallet. */
     fun walletDir(): String = Files.createTempDirectory(work.toPath(), "wallet").toString()
 

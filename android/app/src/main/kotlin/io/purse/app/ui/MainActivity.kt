@@ -15,7 +15,7 @@ import io.purse.app.PurseApplication
 import io.purse.app.viewmodel.RecoveryCodeViewModel
 
 /** The screens the app moves between; the activity only switches and forwards. */
-enum class Screen { HOME, SCAN, HISTORY, DEVICES, RECOVERY_CODE, JOIN, PEOPLE, BILLS }
+enum class Screen { HOME, SCAN, HISTORY, DEVICES, RECOVERY_CODE, JOIN, PEOPLE, BILLS, SAVINGS }
 
 /**
  * A `FragmentActivity` because `BiometricPrompt` needs one. Payment screens set
@@ -37,6 +37,7 @@ class MainActivity : FragmentActivity() {
                 val devicesModel = viewModel { DevicesScreenModel(app.wallet) }
                 val peopleModel = viewModel { PeopleScreenModel(app.wallet) }
                 val billsModel = viewModel { BillsScreenModel(app.wallet) }
+                val savingsModel = viewModel { SavingsScreenModel(app.wallet) }
                 SideEffect { secure(screen == Screen.SCAN || screen == Screen.RECOVERY_CODE || screen == Screen.JOIN) }
                 when (screen) {
                     Screen.HOME -> HomeScreen(
@@ -46,8 +47,14 @@ class MainActivity : FragmentActivity() {
                         onDevices = { screen = Screen.DEVICES },
                         onPeople = { screen = Screen.PEOPLE },
                         onBills = { screen = Screen.BILLS },
+                        onSavings = { screen = Screen.SAVINGS },
                     )
                     Screen.BILLS -> BillsScreen(billsModel.bills, onBack = { screen = Screen.HOME })
+                    Screen.SAVINGS -> SavingsScreen(
+                        savingsModel.savings,
+                        currency = app.wallet.account()?.currency ?: "CNY",
+                        onBack = { screen = Screen.HOME },
+                    )
                     Screen.SCAN -> PayFlow(payModel.pay, onClose = { screen = Screen.HOME })
                     Screen.HISTORY -> HistoryScreen(homeModel.history, onBack = { screen = Screen.HOME })
                     Screen.PEOPLE -> PeopleScreen(

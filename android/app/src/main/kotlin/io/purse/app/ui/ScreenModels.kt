@@ -3,6 +3,7 @@ package io.purse.app.ui
 import androidx.lifecycle.ViewModel
 import androidx.lifecycle.viewModelScope
 import io.purse.app.viewmodel.BillViewModel
+import io.purse.app.viewmodel.SavingsViewModel
 import io.purse.app.viewmodel.DevicesViewModel
 import io.purse.app.viewmodel.HistoryViewModel
 import io.purse.app.viewmodel.HomeViewModel
@@ -41,4 +42,8 @@ class PeopleScreenModel(wallet: WalletInterface) : ViewModel() {
 
 class BillsScreenModel(wallet: WalletInterface) : ViewModel() {
     val bills = BillViewModel(wallet, viewModelScope)
+}
+
+class SavingsScreenModel(wallet: WalletInterface) : ViewModel() {
+    val savings = SavingsViewModel(wallet, viewModelScope)
 }

@@ -221,6 +221,40 @@ class ViewModelTest {
     }
 
     @Test
+    fun savingsAreShownInTheLocaleSpokenInWordsAndMovedInAndOut() = runBlocking {
+        val ada = funded(600_000)
+        val vm = SavingsViewModel(ada, scope, Locale.US)
+        vm.moveIn("12.345", "CNY")
+        assertTrue("three decimals refused", vm.state.value is SavingsState.Failed)
+        vm.moveIn("5000", "CNY")
+        val into = vm.state.await("moved in") { it is SavingsState.Moved || it is SavingsState.Failed } as SavingsState.Moved
+        assertTrue(into.message, into.message.startsWith("${MoneyText.format(cny(500_000), Locale.US)} moved into savings; it earns from "))
+        assertEquals("moved 5000.00 Chinese Yuan into savings", into.spoken)
+
+        // Two days pass for the fund: the second one earns 0.22.
+        backend.accrueAhead(2)
+        vm.load()
+        val shown = (vm.state.await("shown") { it is SavingsState.Shown || it is SavingsState.Failed } as SavingsState.Shown).view
+        assertEquals(MoneyText.format(cny(500_022), Locale.US), shown.balance)
+        assertEquals("savings 5000.22 Chinese Yuan", shown.balanceSpoken)
+        assertEquals(MoneyText.format(cny(22), Locale.US), shown.totalIncome)
+        assertEquals("0.4521", shown.lastReturn)
+        assertNull("two days are not seven", shown.sevenDayYield)
+        assertEquals(MoneyText.format(cny(1_000_000), Locale.US), shown.instantLeft)
+
+        vm.moveOut("1000.00", "CNY")
+        val out = vm.state.await("moved out") { it is SavingsState.Moved || it is SavingsState.Failed } as SavingsState.Moved
+        assertEquals("${MoneyText.format(cny(100_000), Locale.US)} moved to your wallet", out.message)
+        assertEquals(cny(200_000), out.move.balance)
+
+        // The yield as each locale writes a percentage, and in words.
+        assertEquals("1.6638%", SavingsViewModel.yieldText(16_638, Locale.US))
+        assertEquals("1,6638\u00a0%", SavingsViewModel.yieldText(16_638, Locale.GERMANY))
+        val week = SavingsViewModel.view(shown.savings.copy(sevenDayYieldPpm = 16_638), Locale.US)
+        assertEquals("seven-day annualized yield 1.6638 percent", week.sevenDayYieldSpoken)
+    }
+
+    @Test
     fun aBillIsCheckedAsTypedFetchedConfirmedAndPaidAndAPhoneToppedUp() = runBlocking {
         val ada = funded(50_000)
         val vm = BillViewModel(ada, scope)
