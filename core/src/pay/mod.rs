@@ -203,6 +203,7 @@ pub enum IntentOutcome {
 /// How a move into or out of savings ended for the wallet: the backend carried it out
 /// (`Completed`, with the move; its own `state` says whether a standard part is still on
 /// its way), or its answer was lost (`Pending`: reconciled later, never moved twice).
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum SavingsOutcome {

@@ -71,6 +71,8 @@ pub enum MoveRefusal {
     OverSavings,
 }
 
+// One per request, moved once: boxing would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum MoveResult {
     Moved {
