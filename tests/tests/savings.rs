@@ -172,7 +172,12 @@ async fn redemptions_are_instant_up_to_the_cap_and_standard_beyond_it() {
     accrued(&ada, &clock).await;
     assert_eq!(ada.balance().await.unwrap(), money("250.00 CNY"));
     let done = ada.savings_move(&second.intent_id).await.unwrap().unwrap();
-    assert_eq!(done.intent_id, second.intent_id);
+    assert_eq!(
+        done.state,
+        SavingsMoveState::Completed,
+        "as the backend has it now"
+    );
+    assert!(done.settled_at.is_some());
     let s = ada.savings().await.unwrap();
     assert_eq!(s.redeeming, money("0.00 CNY"));
     assert_eq!(s.instant_left, money("100.00 CNY"), "a new day, a new cap");

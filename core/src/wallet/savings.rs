@@ -85,9 +85,22 @@ impl Wallet {
         )
     }
 
-    /// A move by its intent, from the outbox or (if its answer was lost) the backend.
+    /// A move by its intent as it stands now: settled through the outbox first (a lost
+    /// answer is asked again, never moved twice), then, while a standard part was on its
+    /// way, asked of the backend again, since the outbox keeps the first answer.
     pub async fn savings_move(&self, intent_id: &str) -> Result<Option<SavingsMove>, WalletError> {
-        self.settle_recorded::<SavingsMove>(intent_id).await
+        match self.settle_recorded::<SavingsMove>(intent_id).await? {
+            Some(m) if m.state == crate::api::types::SavingsMoveState::Pending => {
+                let (account, creds) = self.credentials().await?;
+                let now = self
+                    .api(Some(&account))?
+                    .savings_move(&creds, intent_id)
+                    .await
+                    .map_err(WalletError::from_api)?;
+                Ok(Some(now))
+            }
+            other => Ok(other),
+        }
     }
 
     /// The savings history, newest first; pass the last transaction id of a page as
