@@ -6,6 +6,7 @@ use purse_core::api::types::SavingsMoveState;
 use purse_core::money::{Currency, Money};
 
 use super::store::*;
+use super::{FUND_NAME, HOLDERS_NAME};
 use crate::ledger::entry::{LedgerAccount, LedgerEntry, Posting};
 use crate::ledger::memory::{Memory, page};
 use crate::ledger::rows::TxRow;
@@ -240,12 +241,12 @@ impl SavingsWrites for Memory {
         let mut postings = vec![Posting {
             account: from.clone(),
             amount: Money::new(-sum, first.amount.currency),
-            counterparty: "Savings holders".to_owned(),
+            counterparty: HOLDERS_NAME.to_owned(),
         }];
         postings.extend(incomes.iter().map(|i| Posting {
             account: LedgerAccount::savings(&i.account_id),
             amount: i.amount,
-            counterparty: super::FUND_NAME.to_owned(),
+            counterparty: FUND_NAME.to_owned(),
         }));
         self.post(&LedgerEntry {
             transaction_id: transaction_id.to_owned(),

@@ -37,6 +37,8 @@ use accrual::{DailyReturn, accrue};
 
 /// Who the fund is in histories.
 pub const FUND_NAME: &str = "Savings fund";
+/// Who the fund's income account paid, in its own history.
+pub const HOLDERS_NAME: &str = "Savings holders";
 
 /// Where the fund's income comes from: the fund's earnings, passed on to holders. A system
 /// account, so its balance is minus everything the fund paid.

@@ -6,10 +6,10 @@ use rusqlite::params;
 
 use super::rows::{currency, parsed};
 use super::tx::SqliteTx;
-use crate::ledger::LedgerAccount;
 use crate::ledger::rows::TxRow;
 use crate::ledger::savings::*;
 use crate::ledger::tx::{Page, Result, StoreError};
+use crate::ledger::{LedgerAccount, LedgerEntry, Posting};
 
 /// Incomes per multi-row statement: 100 rows of at most 5 values stay far below SQLite's
 /// limit on bound values.
@@ -376,41 +376,24 @@ impl SavingsWrites for SqliteTx<'_> {
             return Err(StoreError::Unbalanced("incomes of one positive currency"));
         }
         let sum: i64 = incomes.iter().map(|i| i.amount.minor).sum();
-        // The fund's side, as `post` writes a posting; the holders' side follows in the
-        // same transaction, so the entry balances when it commits.
-        self.execute(
-            "INSERT INTO ledger_transactions
-                (transaction_id, kind, description, status, created_at)
-             VALUES (?, ?, ?, 'completed', ?)",
-            params![
-                transaction_id,
-                TransactionKind::SavingsIncome.as_str(),
-                description,
-                created_at
-            ],
-        )?;
-        let seq = self.c.last_insert_rowid();
-        let fund = from.to_string();
-        self.execute(
-            "INSERT INTO ledger_accounts (ledger_account, currency, kind) VALUES (?, ?, 'system')
-             ON CONFLICT (ledger_account) DO NOTHING",
-            params![fund, code],
-        )?;
-        let fund_balance: i64 = self
-            .one(
-                "UPDATE ledger_accounts SET balance = balance - ?, last_seq = ?
-                 WHERE ledger_account = ? AND currency = ? RETURNING balance",
-                params![sum, seq, fund, code],
-                |r| r.get(0),
-            )?
-            .ok_or(StoreError::Unbalanced(
-                "currency does not match the ledger account",
-            ))?;
-        self.execute(
-            "INSERT INTO postings
-                (seq, ledger_account, amount, currency, counterparty, balance_after)
-             VALUES (?, ?, ?, ?, 'Savings holders', ?)",
-            params![seq, fund, -sum, code, fund_balance],
+        // The fund's side as `post` writes it; the holders' side follows in this same
+        // transaction, so the entry balances when it commits.
+        let seq = self.insert_ledger_transaction(&LedgerEntry {
+            transaction_id: transaction_id.to_owned(),
+            kind: TransactionKind::SavingsIncome,
+            description: description.to_owned(),
+            created_at,
+            order_id: None,
+            intent_id: None,
+            postings: Vec::new(),
+        })?;
+        self.insert_posting(
+            seq,
+            &Posting {
+                account: from.clone(),
+                amount: Money::new(-sum, currency),
+                counterparty: HOLDERS_NAME.to_owned(),
+            },
         )?;
         for chunk in incomes.chunks(CHUNK) {
             let n = chunk.len();

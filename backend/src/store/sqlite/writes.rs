@@ -7,7 +7,7 @@ use super::rows;
 use super::tx::SqliteTx;
 use crate::ledger::rows::*;
 use crate::ledger::tx::{Result, Tx};
-use crate::ledger::{LedgerAccount, LedgerEntry, Posted, StoreError};
+use crate::ledger::{LedgerAccount, LedgerEntry, Posted, Posting, StoreError};
 
 impl Tx for SqliteTx<'_> {
     fn insert_account(&mut self, a: &AccountRow) -> Result<()> {
@@ -286,62 +286,10 @@ impl Tx for SqliteTx<'_> {
         if !entry.is_balanced() {
             return Err(StoreError::Unbalanced("ledger entry does not balance"));
         }
-        let seq: i64 = self
-            .one(
-                "INSERT INTO ledger_transactions
-                    (transaction_id, kind, description, status, created_at, order_id, intent_id)
-                 VALUES (?, ?, ?, 'completed', ?, ?, ?) RETURNING seq",
-                params![
-                    entry.transaction_id,
-                    entry.kind.as_str(),
-                    entry.description,
-                    entry.created_at,
-                    entry.order_id,
-                    entry.intent_id
-                ],
-                |r| r.get(0),
-            )?
-            .ok_or(StoreError::NotFound)?;
+        let seq = self.insert_ledger_transaction(entry)?;
         let mut balances = Vec::with_capacity(entry.postings.len());
         for p in &entry.postings {
-            let name = p.account.to_string();
-            let currency = p.amount.currency.code();
-            let kind = if p.account.is_user() {
-                "user"
-            } else {
-                "system"
-            };
-            self.execute(
-                "INSERT INTO ledger_accounts (ledger_account, currency, kind) VALUES (?, ?, ?)
-                 ON CONFLICT (ledger_account) DO NOTHING",
-                params![name, currency, kind],
-            )?;
-            let balance: i64 = self
-                .c
-                .prepare_cached(
-                    "UPDATE ledger_accounts SET balance = balance + ?, last_seq = ?
-                     WHERE ledger_account = ? AND currency = ? RETURNING balance",
-                )?
-                .query_row(params![p.amount.minor, seq, name, currency], |r| r.get(0))
-                .optional()
-                .map_err(|e| match e {
-                    rusqlite::Error::SqliteFailure(f, _)
-                        if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_CHECK =>
-                    {
-                        StoreError::NegativeBalance
-                    }
-                    other => other.into(),
-                })?
-                .ok_or(StoreError::Unbalanced(
-                    "currency does not match the ledger account",
-                ))?;
-            self.execute(
-                "INSERT INTO postings
-                    (seq, ledger_account, amount, currency, counterparty, balance_after)
-                 VALUES (?, ?, ?, ?, ?, ?)",
-                params![seq, name, p.amount.minor, currency, p.counterparty, balance],
-            )?;
-            balances.push(Money::new(balance, p.amount.currency));
+            balances.push(self.insert_posting(seq, p)?);
         }
         Ok(Posted { seq, balances })
     }
@@ -382,5 +330,71 @@ impl Tx for SqliteTx<'_> {
             ],
         )?;
         Ok(())
+    }
+}
+
+impl SqliteTx<'_> {
+    /// The header of a ledger entry; its sequence. The caller adds postings that balance.
+    pub(super) fn insert_ledger_transaction(&self, entry: &LedgerEntry) -> Result<i64> {
+        let seq: i64 = self
+            .one(
+                "INSERT INTO ledger_transactions
+                    (transaction_id, kind, description, status, created_at, order_id, intent_id)
+                 VALUES (?, ?, ?, 'completed', ?, ?, ?) RETURNING seq",
+                params![
+                    entry.transaction_id,
+                    entry.kind.as_str(),
+                    entry.description,
+                    entry.created_at,
+                    entry.order_id,
+                    entry.intent_id
+                ],
+                |r| r.get(0),
+            )?
+            .ok_or(StoreError::NotFound)?;
+        Ok(seq)
+    }
+
+    /// One posting of entry `seq`: its account created if new, its balance moved (never a
+    /// user's below zero), the row written; the balance after it.
+    pub(super) fn insert_posting(&self, seq: i64, p: &Posting) -> Result<Money> {
+        let name = p.account.to_string();
+        let currency = p.amount.currency.code();
+        let kind = if p.account.is_user() {
+            "user"
+        } else {
+            "system"
+        };
+        self.execute(
+            "INSERT INTO ledger_accounts (ledger_account, currency, kind) VALUES (?, ?, ?)
+             ON CONFLICT (ledger_account) DO NOTHING",
+            params![name, currency, kind],
+        )?;
+        let balance: i64 = self
+            .c
+            .prepare_cached(
+                "UPDATE ledger_accounts SET balance = balance + ?, last_seq = ?
+                 WHERE ledger_account = ? AND currency = ? RETURNING balance",
+            )?
+            .query_row(params![p.amount.minor, seq, name, currency], |r| r.get(0))
+            .optional()
+            .map_err(|e| match e {
+                rusqlite::Error::SqliteFailure(f, _)
+                    if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_CHECK =>
+                {
+                    StoreError::NegativeBalance
+                }
+                other => other.into(),
+            })?
+            .ok_or(StoreError::Unbalanced(
+                "currency does not match the ledger account",
+            ))?;
+        self.execute(
+            "INSERT INTO postings
+                (seq, ledger_account, amount, currency, counterparty, balance_after)
+             VALUES (?, ?, ?, ?, ?, ?)",
+            params![seq, name, p.amount.minor, currency, p.counterparty, balance],
+        )?;
+        Ok(Money::new(balance, p.amount.currency))
     }
 }
