@@ -5,9 +5,12 @@
 //! recognised and reported as another network's. Anything else is "not a payment code",
 //! with the text handed back so the shell can show or copy it.
 
+pub mod consumer;
+pub mod cpm;
 mod crc;
 pub mod emvco;
 pub mod epc;
+pub mod otp;
 pub mod receive;
 mod render;
 pub mod swiss;
