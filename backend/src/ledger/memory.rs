@@ -34,6 +34,7 @@ pub struct Memory {
     pub withdrawals: Vec<super::withdrawals::WithdrawalRow>,
     pub bill_tables: super::bills::memory::BillTables,
     pub savings_tables: super::savings::memory::SavingsTables,
+    pub paycode_tables: super::paycodes::memory::PayCodeTables,
 }
 
 impl Memory {

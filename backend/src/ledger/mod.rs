@@ -13,6 +13,7 @@ pub mod limits;
 #[cfg(test)]
 pub mod memory;
 pub mod orders;
+pub mod paycodes;
 pub mod payments;
 pub mod people;
 pub mod rate;

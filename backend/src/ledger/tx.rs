@@ -11,6 +11,7 @@ use purse_core::money::Money;
 use super::bills::{BillReads, BillWrites};
 use super::devices::{DeviceReads, DeviceWrites};
 use super::entry::{LedgerAccount, LedgerEntry, Posted};
+use super::paycodes::{PayCodeReads, PayCodeWrites};
 use super::people::{PeopleReads, PeopleWrites};
 use super::requests::{RequestReads, RequestWrites};
 use super::rows::*;
@@ -66,6 +67,7 @@ pub trait Reads:
     + WithdrawalReads
     + BillReads
     + SavingsReads
+    + PayCodeReads
 {
     fn account(&mut self, account_id: &str) -> Result<Option<AccountRow>>;
     fn device(&mut self, device_id: &str) -> Result<Option<DeviceRow>>;
@@ -122,6 +124,7 @@ pub trait Tx:
     + WithdrawalWrites
     + BillWrites
     + SavingsWrites
+    + PayCodeWrites
 {
     /// An account and its (empty) user ledger account. `Duplicate` if the id exists.
     fn insert_account(&mut self, account: &AccountRow) -> Result<()>;

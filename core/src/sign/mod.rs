@@ -11,6 +11,7 @@ mod authorization;
 mod base;
 mod bill;
 mod digest;
+mod paycode;
 mod request;
 mod savings;
 mod transfer;
@@ -20,6 +21,7 @@ pub use authorization::{Authorization, AuthorizationError, PaymentAuthorization}
 pub use base::{MessageView, ParamValue, SignatureParams, signature_base};
 pub use bill::{BillAuthorization, MAX_REFERENCE};
 pub use digest::{content_digest, verify_content_digest};
+pub use paycode::PayCodeAuthorization;
 pub use request::{
     LABEL, ParsedSignature, SignedHeaders, parse_signature, required_components, sign_request,
 };

@@ -10,6 +10,7 @@
 mod columns;
 mod bills;
 mod devices;
+mod paycodes;
 mod people;
 mod reads;
 mod requests;

@@ -9,7 +9,7 @@ use rusqlite::Connection;
 
 use crate::ledger::StoreError;
 
-pub const VERSION: i64 = 10;
+pub const VERSION: i64 = 11;
 
 const STEPS: &[&str] = &[
     include_str!("schema_v1.sql"),
@@ -22,6 +22,7 @@ const STEPS: &[&str] = &[
     include_str!("schema_v8.sql"),
     include_str!("schema_v9.sql"),
     include_str!("schema_v10.sql"),
+    include_str!("schema_v11.sql"),
 ];
 
 /// Brings the database to [`VERSION`], one transaction per step. A database newer than

@@ -203,6 +203,10 @@ pub enum NoticeKind {
     BillCompleted,
     /// A bill payment left pending was rejected by the biller; the money came back.
     BillFailed,
+    /// A till charged a pay code above the no-confirmation limit: confirm it (behind the
+    /// biometric) within a minute, or it is canceled. `intent_id` is the charge's id,
+    /// `device_name` the merchant's name.
+    PaycodeConfirmation,
 }
 
 macro_rules! str_enum {
@@ -233,6 +237,7 @@ str_enum!(NoticeKind {
     RequestCancelled => "request_cancelled",
     BillCompleted => "bill_completed",
     BillFailed => "bill_failed",
+    PaycodeConfirmation => "paycode_confirmation",
 });
 
 #[cfg(test)]

@@ -18,12 +18,14 @@ macro_rules! wire {
 
 mod bills;
 mod devices;
+mod paycodes;
 mod people;
 mod savings;
 mod transfers;
 mod withdrawals;
 pub use bills::*;
 pub use devices::*;
+pub use paycodes::*;
 pub use people::*;
 pub use savings::*;
 pub use transfers::*;
@@ -596,4 +598,13 @@ pub mod codes {
     pub const QUOTE_MISMATCH: &str = "quote_mismatch";
     /// A redemption of more shares than the account holds.
     pub const SAVINGS_INSUFFICIENT: &str = "savings_insufficient";
+    /// Not a pay code of a known device, or not one of now.
+    pub const PAYCODE_INVALID: &str = "paycode_invalid";
+    /// This code (or a later one of its device) was charged already.
+    pub const PAYCODE_USED: &str = "paycode_used";
+    /// The device's pay-code secret expired: the phone refreshes it when online.
+    pub const PAYCODE_EXPIRED: &str = "paycode_expired";
+    /// The charge is no longer waiting for confirmation.
+    pub const CHARGE_NOT_WAITING: &str = "charge_not_waiting";
+    pub const SELF_CHARGE: &str = "self_charge";
 }
