@@ -128,6 +128,13 @@ async fn janitor(state: AppState) {
         {
             tracing::warn!("idempotency purge failed: {e}");
         }
+        if let Err(e) = state
+            .store
+            .write(move |tx| crate::ledger::paycodes::cancel_expired(tx, now))
+            .await
+        {
+            tracing::warn!("pay-code charge expiry failed: {e}");
+        }
         let day_ago = now - 86_400;
         if let Err(e) = state
             .store

@@ -324,6 +324,13 @@ async fn openapi_document_is_served_and_describes_the_api() {
         "/v1/savings/moves",
         "/v1/savings/moves/{intent_id}",
         "/v1/savings/history",
+        "/v1/paycode/key",
+        "/v1/paycode/charges",
+        "/v1/paycode/charges/{charge_id}",
+        "/v1/paycode/charges/{charge_id}/confirm",
+        "/v1/paycode/charges/{charge_id}/decline",
+        "/v1/paycode/waiting",
+        "/v1/paycode/limit",
     ] {
         assert!(doc["paths"][path].is_object(), "missing {path}");
     }

@@ -157,6 +157,12 @@ impl Reads for Memory {
             .take(limit as usize)
             .collect())
     }
+    fn rate_count(&mut self, bucket: &str, window_start: i64) -> Result<i64> {
+        Ok(*self
+            .rates
+            .get(&(bucket.to_owned(), window_start))
+            .unwrap_or(&0))
+    }
     fn newest_seq(&mut self) -> Result<i64> {
         Ok(self.ledger.last().map_or(0, |(s, _, _)| *s))
     }

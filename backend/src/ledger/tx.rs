@@ -94,6 +94,8 @@ pub trait Reads:
     fn transaction_of(&mut self, account_id: &str, transaction_id: &str) -> Result<Option<TxRow>>;
     /// The account's transactions after ledger sequence `after`, oldest first.
     fn events(&mut self, account_id: &str, after: i64, limit: u32) -> Result<Vec<TxRow>>;
+    /// Attempts counted in a rate-limit bucket's window (0 when none).
+    fn rate_count(&mut self, bucket: &str, window_start: i64) -> Result<i64>;
     /// The newest ledger sequence (0 for an empty ledger).
     fn newest_seq(&mut self) -> Result<i64>;
     /// Paid by the account on UTC day `day` (Unix days), in its currency's minor units.

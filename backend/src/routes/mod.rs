@@ -12,6 +12,7 @@ pub mod extract;
 pub mod funding;
 pub mod merchants;
 pub mod pairings;
+pub mod paycodes;
 pub mod payments;
 pub mod people;
 pub mod recoveries;
@@ -110,6 +111,14 @@ use crate::app::AppState;
         savings::get,
         savings::list,
         savings::history,
+        paycodes::key,
+        paycodes::create,
+        paycodes::get,
+        paycodes::waiting,
+        paycodes::confirm_charge,
+        paycodes::decline,
+        paycodes::get_limit,
+        paycodes::set_limit,
     ),
     tags(
         (name = "devices", description = "Enrollment, device keys, pairing and recovery"),
@@ -120,6 +129,7 @@ use crate::app::AppState;
         (name = "people", description = "Handles, proven phone numbers and emails, recipients"),
         (name = "bills", description = "Billers, bills, phone top-up, saved billers"),
         (name = "savings", description = "A money-market fund beside the wallet, with a daily yield"),
+        (name = "paycodes", description = "Codes the customer shows at a till, charged once, even made offline"),
     )
 )]
 pub struct ApiDoc;
@@ -196,6 +206,22 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/v1/sandbox/withdrawals/settle",
             post(withdrawals::sandbox_settle),
+        )
+        .route("/v1/paycode/key", post(paycodes::key))
+        .route("/v1/paycode/charges", post(paycodes::create))
+        .route("/v1/paycode/charges/{charge_id}", get(paycodes::get))
+        .route(
+            "/v1/paycode/charges/{charge_id}/confirm",
+            post(paycodes::confirm_charge),
+        )
+        .route(
+            "/v1/paycode/charges/{charge_id}/decline",
+            post(paycodes::decline),
+        )
+        .route("/v1/paycode/waiting", get(paycodes::waiting))
+        .route(
+            "/v1/paycode/limit",
+            get(paycodes::get_limit).put(paycodes::set_limit),
         )
         .route("/v1/savings", get(savings::summary))
         .route(

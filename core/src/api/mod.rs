@@ -4,6 +4,7 @@ mod bills;
 mod client;
 mod devices;
 mod endpoints;
+mod paycodes;
 mod people;
 mod savings;
 pub mod types;

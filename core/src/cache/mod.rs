@@ -6,10 +6,12 @@
 
 mod intents;
 mod joining;
+mod paycode;
 mod schema;
 
 pub use intents::{IntentKind, IntentRecord, IntentState};
 pub use joining::{JoinKind, JoiningRecord};
+pub use paycode::PayCodeKeyRecord;
 
 use std::path::Path;
 

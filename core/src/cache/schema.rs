@@ -7,7 +7,7 @@ use rusqlite::Connection;
 
 use super::CacheError;
 
-pub const VERSION: u32 = 6;
+pub const VERSION: u32 = 7;
 
 /// `MIGRATIONS[n]` upgrades a cache from version `n` to `n + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -149,6 +149,14 @@ const MIGRATIONS: &[&str] = &[
     DROP TABLE intents;
     ALTER TABLE intents_v6 RENAME TO intents;
     CREATE INDEX intents_pending ON intents (created_at) WHERE state = 'pending';",
+    // 6 -> 7: the device's pay-code secret, wrapped by the key protector.
+    "CREATE TABLE paycode_key (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        device_index INTEGER NOT NULL,
+        secret_wrapped BLOB NOT NULL,
+        issued_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+    );",
 ];
 
 /// Brings a cache of any older version up to [`VERSION`], one step per transaction.

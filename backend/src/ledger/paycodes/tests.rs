@@ -136,7 +136,8 @@ fn above_the_limit_it_waits_for_the_customer_then_is_confirmed_or_canceled() {
 
     // With a lower limit of her own, another waits; not confirmed within its minute, it is
     // canceled and nothing moved.
-    m.set_paycode_limit("acct_payer", Money::new(1_000, payer.currency)).unwrap();
+    m.set_paycode_limit("acct_payer", Money::new(1_000, payer.currency))
+        .unwrap();
     let code = generate(SECRET, 1_234, NOW + 60).digits();
     let d = draft(&mut m, &code, 3_000, NOW + 60, "pc_2");
     let ChargeResult::Awaiting { charge: late } = charge(&mut m, &d).unwrap() else {

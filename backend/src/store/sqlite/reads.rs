@@ -188,6 +188,16 @@ impl Reads for SqliteTx<'_> {
         )
     }
 
+    fn rate_count(&mut self, bucket: &str, window_start: i64) -> Result<i64> {
+        Ok(self
+            .one(
+                "SELECT count FROM rate_windows WHERE bucket = ? AND window_start = ?",
+                params![bucket, window_start],
+                |r| r.get(0),
+            )?
+            .unwrap_or(0))
+    }
+
     fn newest_seq(&mut self) -> Result<i64> {
         Ok(self
             .one(
