@@ -53,6 +53,10 @@ pub struct Config {
     /// daily job. Tests and demos move it forward; signatures, nonces and authorizations
     /// keep to real time ([`AppState::now`]), so a phone's requests stay fresh.
     pub fund_clock: crate::clock::Clock,
+    /// How long a device's pay-code secret is good for, and how long a charge above the
+    /// customer's limit waits for confirmation (tests shorten both).
+    pub paycode_key_ttl_secs: i64,
+    pub paycode_confirm_secs: i64,
 }
 
 /// Rate limits on pairing and recovery tries (fixed windows, kept in the database).
@@ -97,6 +101,8 @@ impl Config {
             savings_instant_cap_major: 10_000,
             savings_rates: crate::fund::RateSchedule::default(),
             fund_clock: crate::clock::Clock::default(),
+            paycode_key_ttl_secs: crate::ledger::paycodes::KEY_TTL_SECS,
+            paycode_confirm_secs: crate::ledger::paycodes::CONFIRM_SECS,
         }
     }
 

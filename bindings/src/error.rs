@@ -93,6 +93,10 @@ pub enum PurseError {
     /// screen marks the field at fault.
     #[error("{reason}")]
     InvalidBill { code: String, reason: String },
+    /// No pay code can be shown: this phone has no valid pay-code key and is offline.
+    /// Ask the user to connect once.
+    #[error("pay codes need the network once")]
+    PayCodeUnavailable,
     /// The caller passed something invalid (an amount in the wrong currency...).
     #[error("invalid input: {reason}")]
     InvalidInput { reason: String },
@@ -128,6 +132,7 @@ impl From<WalletError> for PurseError {
                 reason,
             },
             WalletError::PairingExpired => PurseError::PairingExpired,
+            WalletError::PayCodeUnavailable => PurseError::PayCodeUnavailable,
             WalletError::ConfirmationMismatch => PurseError::ConfirmationMismatch,
             WalletError::RecoveryCodeWrong => PurseError::RecoveryCodeWrong,
             WalletError::RecoveryCancelled => PurseError::RecoveryCancelled,

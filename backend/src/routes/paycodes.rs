@@ -65,6 +65,11 @@ fn refusal_problem(r: ChargeRefusal) -> ApiProblem {
             codes::PAYCODE_USED,
             "this code was charged already; ask the customer for the next one",
         ),
+        ChargeRefusal::Stale => p(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            codes::PAYCODE_EXPIRED,
+            "this code has expired; ask the customer for the code on the screen now",
+        ),
         ChargeRefusal::Expired => p(
             StatusCode::UNPROCESSABLE_ENTITY,
             codes::PAYCODE_EXPIRED,
@@ -119,6 +124,7 @@ pub async fn key(
     let device_id = auth.device.device_id.clone();
     let account_id = auth.account_id().to_owned();
     let secret = secret_bytes::<32>().to_vec();
+    let ttl = state.config.paycode_key_ttl_secs;
     let k = state
         .store
         .write(move |tx| {
@@ -128,6 +134,7 @@ pub async fn key(
                 &account_id,
                 secret,
                 &mut || uniform_below(10u32.pow(INDEX_DIGITS)),
+                ttl,
                 now,
             )
         })
@@ -206,6 +213,7 @@ pub async fn create(State(state): State<AppState>, auth: Authed) -> Result<Respo
         amount: req.amount,
         reference,
         maxima: state.config.maxima(),
+        confirm_secs: state.config.paycode_confirm_secs,
         now,
     };
     let merchant_account_id = auth.account_id().to_owned();

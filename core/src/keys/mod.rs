@@ -9,6 +9,7 @@ mod keypair;
 mod lockout;
 mod protector;
 mod secrets;
+mod subkey;
 
 pub use keypair::{PublicKey, SigningKey, device_id_for};
 pub use lockout::{LockoutPolicy, LockoutState};
@@ -21,6 +22,7 @@ pub use secrets::{
 };
 
 pub(crate) use aead::{open as aead_open, random_bytes, seal as aead_seal};
+pub(crate) use subkey::subkey;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeyError {

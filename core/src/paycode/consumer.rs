@@ -20,6 +20,9 @@ pub const OTP_DIGITS: u32 = 8;
 pub const CODE_DIGITS: usize = 18;
 /// Steps either side of now that are accepted.
 pub const DRIFT_STEPS: u64 = 1;
+/// How far back a code is still recognised as one of the device's, only to say it expired
+/// (five minutes): a till then asks for the code on the screen now, not for a new guess.
+pub const STALE_STEPS: u64 = 10;
 /// The application identifier in the QR form: a proprietary AID (`F0` + "PURSE" + version).
 pub const AID: [u8; 7] = [0xf0, b'P', b'U', b'R', b'S', b'E', 0x01];
 
@@ -159,6 +162,23 @@ impl PresentedCode {
         }
         found
     }
+
+    /// The step of an older code of the device (from before the drift window, within
+    /// [`STALE_STEPS`]): a code shown and not scanned in time. Never accepted; it only lets
+    /// the till say "expired" rather than "invalid".
+    pub fn stale_step(&self, secret: &[u8], now: i64) -> Option<u64> {
+        let t = time_step(now);
+        let newest = t.checked_sub(DRIFT_STEPS + 1)?;
+        let mut found = None;
+        for step in t.saturating_sub(STALE_STEPS)..=newest {
+            let ok = same_value(hotp(secret, step, OTP_DIGITS, OtpHash::Sha256), self.otp)
+                && self.counter.is_none_or(|c| c == (step & 0xffff) as u16);
+            if ok {
+                found = Some(step);
+            }
+        }
+        found
+    }
 }
 
 #[cfg(test)]
@@ -201,6 +221,12 @@ mod tests {
             "the phone is a step ahead"
         );
         assert_eq!(c.matching_step(SECRET, t + 2 * STEP_SECS), None, "expired");
+        // Older than the window but within five minutes it is known as stale, no further.
+        assert_eq!(c.stale_step(SECRET, t + 2 * STEP_SECS), Some(step));
+        assert_eq!(c.stale_step(SECRET, t + 10 * STEP_SECS), Some(step));
+        assert_eq!(c.stale_step(SECRET, t + 11 * STEP_SECS), None);
+        assert_eq!(c.stale_step(SECRET, t + STEP_SECS), None, "still fresh");
+        assert_eq!(c.stale_step(SECRET, t), None);
         assert_eq!(
             c.matching_step(b"another device's secret.........", t),
             None

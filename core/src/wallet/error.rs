@@ -97,6 +97,10 @@ pub enum WalletError {
         message: String,
         request_id: String,
     },
+    /// No pay code can be shown: the device has no valid pay-code secret and the backend
+    /// cannot be reached to get one. Go online once.
+    #[error("pay codes need the network once: connect to get this phone's pay-code key")]
+    PayCodeUnavailable,
     /// A bill's reference or amount breaks its biller's rule (checked offline, before
     /// anything was sent); [`crate::bills::BillError::code`] names the rule.
     #[error("{0}")]
@@ -195,7 +199,12 @@ impl WalletError {
             | codes::QUOTE_MISMATCH
             | codes::PHONE_INVALID
             | codes::PHONE_NOT_MOBILE
-            | codes::SAVINGS_INSUFFICIENT => WalletError::PaymentRefused {
+            | codes::SAVINGS_INSUFFICIENT
+            | codes::PAYCODE_INVALID
+            | codes::PAYCODE_USED
+            | codes::PAYCODE_EXPIRED
+            | codes::CHARGE_NOT_WAITING
+            | codes::SELF_CHARGE => WalletError::PaymentRefused {
                 code: code.to_owned(),
                 message,
                 request_id,

@@ -12,6 +12,7 @@ mod error;
 mod merchant;
 mod outbox;
 mod pay;
+mod paycodes;
 mod people;
 mod savings;
 mod session;
@@ -31,6 +32,7 @@ use devices::NewDevice;
 pub use devices::{Enrolled, JoinProgress, PairingOffer, PairingRequest};
 pub use error::WalletError;
 pub use pay::Polled;
+pub use paycodes::{REFRESH_BEFORE_SECS, ShownPayCode};
 pub use people::{PersonQuote, ReceivePayload};
 pub use watch::{PaymentUpdate, WatchPolicy};
 

@@ -28,9 +28,9 @@ use super::rows::{AccountRow, MerchantRow, TxRow};
 use super::spending::{self, Overspend};
 use super::tx::{Result, Tx};
 
-/// How long a pay-code secret is good for; the wallet refreshes it when online.
+/// How long a pay-code secret is good for by default; the wallet refreshes it when online.
 pub const KEY_TTL_SECS: i64 = 7 * 86_400;
-/// How long a charge above the limit waits for the customer.
+/// How long a charge above the limit waits for the customer, by default.
 pub const CONFIRM_SECS: i64 = 60;
 /// The no-confirmation limit unless the account set its own, and the most it may be set
 /// to, in major units of the account's currency.
@@ -56,6 +56,8 @@ pub struct ChargeDraft {
     pub amount: Money,
     pub reference: String,
     pub maxima: Maxima,
+    /// How long the charge waits for the customer if it must.
+    pub confirm_secs: i64,
     pub now: i64,
 }
 
@@ -65,6 +67,8 @@ pub enum ChargeRefusal {
     Invalid,
     /// This code, or a later one of the device, was charged already.
     Used,
+    /// One of the device's codes, from minutes ago: not scanned in time.
+    Stale,
     /// The device's secret expired, or the device was revoked.
     Expired,
     Revoked,
@@ -74,9 +78,11 @@ pub enum ChargeRefusal {
 }
 
 impl ChargeRefusal {
-    /// Whether it counts as a failed attempt towards the guessing throttle.
+    /// Whether it counts as a failed attempt towards the guessing throttle: only a value
+    /// that is none of the device's codes. A used or stale code is a real one (a till's
+    /// retry, a slow queue), which a guesser would not hit more often than a fresh one.
     pub fn is_failed_guess(self) -> bool {
-        matches!(self, ChargeRefusal::Invalid | ChargeRefusal::Used)
+        matches!(self, ChargeRefusal::Invalid)
     }
 }
 
@@ -143,6 +149,9 @@ pub fn charge(tx: &mut dyn Tx, d: &ChargeDraft) -> Result<ChargeResult> {
     };
     let device = Some(key.device_id.as_str());
     let Some(step) = d.code.matching_step(&key.secret, d.now) else {
+        if d.code.stale_step(&key.secret, d.now).is_some() {
+            return refuse(ChargeRefusal::Stale, device);
+        }
         return refuse(ChargeRefusal::Invalid, device);
     };
     let step = i64::try_from(step).unwrap_or(i64::MAX);
@@ -182,7 +191,7 @@ pub fn charge(tx: &mut dyn Tx, d: &ChargeDraft) -> Result<ChargeResult> {
         state: ChargeState::AwaitingConfirmation,
         transaction_id: None,
         created_at: d.now,
-        expires_at: d.now + CONFIRM_SECS,
+        expires_at: d.now + d.confirm_secs,
         settled_at: None,
     };
     if d.amount.minor <= limit_of(tx, &payer)?.minor {
@@ -276,6 +285,7 @@ pub fn issue(
     account_id: &str,
     secret: Vec<u8>,
     candidates: &mut dyn FnMut() -> u32,
+    ttl_secs: i64,
     now: i64,
 ) -> Result<PayCodeKeyRow> {
     let (device_index, high_water) = match tx.paycode_key_of(device_id)? {
@@ -299,7 +309,7 @@ pub fn issue(
         account_id: account_id.to_owned(),
         secret,
         issued_at: now,
-        expires_at: now + KEY_TTL_SECS,
+        expires_at: now + ttl_secs,
         high_water,
     };
     tx.put_paycode_key(&key)?;

@@ -34,6 +34,7 @@ fn with_key() -> Memory {
         "acct_payer",
         SECRET.to_vec(),
         &mut || 1_234,
+        KEY_TTL_SECS,
         NOW - 60,
     )
     .unwrap();
@@ -55,6 +56,7 @@ fn draft(m: &mut Memory, code: &str, minor: i64, now: i64, id: &str) -> ChargeDr
             per_payment_major: 5_000,
             per_day_major: 20_000,
         },
+        confirm_secs: CONFIRM_SECS,
         now,
     }
 }
@@ -100,8 +102,14 @@ fn one_step_of_drift_either_way_and_not_two() {
         ChargeResult::Charged { .. }
     ));
     let mut m = with_key();
+    // Two steps old it is the device's but stale (not a guess); fifteen minutes old, unknown.
     let old = generate(SECRET, 1_234, NOW - 60).digits();
     let d = draft(&mut m, &old, 100, NOW, "pc_1");
+    let r = refusal(charge(&mut m, &d).unwrap());
+    assert_eq!(r, ChargeRefusal::Stale);
+    assert!(!r.is_failed_guess());
+    let older = generate(SECRET, 1_234, NOW - 900).digits();
+    let d = draft(&mut m, &older, 100, NOW, "pc_1");
     assert_eq!(refusal(charge(&mut m, &d).unwrap()), ChargeRefusal::Invalid);
     let guess = format!("2900001234{:08}", 12_345_678);
     let d = draft(&mut m, &guess, 100, NOW, "pc_2");
@@ -171,6 +179,7 @@ fn a_revoked_device_and_an_expired_secret_are_refused() {
         "acct_payer",
         b"new".to_vec(),
         &mut || 7,
+        KEY_TTL_SECS,
         NOW,
     )
     .unwrap();
