@@ -11,6 +11,7 @@ mod merchant;
 mod output;
 mod passphrase;
 mod pay;
+mod paycode;
 mod people;
 mod requests;
 mod savings;
@@ -238,6 +239,21 @@ enum Command {
     Phone {
         #[command(subcommand)]
         action: bills::PhoneAction,
+    },
+    /// Your pay code for the till: a QR and its digits, a new one every 30 s (Ctrl-C to
+    /// stop); works offline. `waiting`, `confirm ID`, `decline ID`: charges above your
+    /// limit; `limit [AMOUNT]`.
+    Paycode {
+        #[command(subcommand)]
+        action: Option<paycode::PayCodeAction>,
+        /// Also write the QR as a PNG here (rewritten with each code).
+        #[arg(long)]
+        png: Option<PathBuf>,
+        /// Show one code and stop.
+        #[arg(long)]
+        once: bool,
+        #[arg(long)]
+        json: bool,
     },
     /// Your savings (a money-market fund): balance, yesterday's income, the 7-day yield;
     /// `savings in|out AMOUNT` moves money, `savings history` lists moves and income.
@@ -601,6 +617,25 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bill { action } => bills::bill(&open_wallet(&cli, false)?, action).await,
         Command::Bills { action } => bills::bills(&open_wallet(&cli, false)?, action).await,
         Command::Phone { action } => bills::phone(&open_wallet(&cli, false)?, action).await,
+        Command::Paycode {
+            action,
+            png,
+            once,
+            json,
+        } => {
+            let wallet = open_wallet(&cli, false)?;
+            match action {
+                Some(a) => paycode::run(&wallet, a).await,
+                None => {
+                    let opts = paycode::ShowOptions {
+                        png: png.as_deref(),
+                        once: *once,
+                        json: *json,
+                    };
+                    paycode::show(&wallet, opts).await
+                }
+            }
+        }
         Command::Savings { action, json } => {
             savings::run(&open_wallet(&cli, false)?, action.as_ref(), *json).await
         }

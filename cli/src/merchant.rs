@@ -69,6 +69,27 @@ pub enum MerchantAction {
         #[arg(long)]
         json: bool,
     },
+    /// Charge the pay code a customer shows (its digits or the QR's text).
+    Charge {
+        code: String,
+        /// e.g. "8.00 CNY" (or "8.00" in the shop's currency).
+        #[arg(long)]
+        amount: String,
+        /// The sale's own number.
+        #[arg(long, default_value = "till")]
+        reference: String,
+        /// Seconds to wait for the customer when the charge needs their confirmation.
+        #[arg(long, default_value_t = 0)]
+        wait: u64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// A pay-code charge as it stands (a waiting one may since be charged or canceled).
+    ChargeStatus {
+        charge_id: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// The static code (the payer types the amount).
     Code {
         #[arg(long)]
@@ -255,6 +276,17 @@ pub async fn run(wallet: &Wallet, data_dir: &Path, action: &MerchantAction) -> a
                 );
             }
         }
+        MerchantAction::Charge {
+            code,
+            amount,
+            reference,
+            wait,
+            json: as_json,
+        } => crate::paycode::charge(wallet, code, amount, reference, *wait, *as_json).await?,
+        MerchantAction::ChargeStatus {
+            charge_id,
+            json: as_json,
+        } => crate::paycode::print_charge(&wallet.pay_code_charge(charge_id).await?, *as_json),
         MerchantAction::Code { png, json: as_json } => {
             let m = wallet.merchant().await?;
             if let Some(p) = png {

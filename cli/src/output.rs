@@ -5,6 +5,15 @@ use purse_core::api::types::{Transaction, TransactionPage};
 use purse_core::{Money, WalletError};
 use serde_json::{Value, json};
 
+/// `100.00 CNY`, or `100.00` in the wallet's currency.
+pub fn amount_of(wallet: &purse_core::Wallet, text: &str) -> anyhow::Result<Money> {
+    if let Ok(m) = Money::parse(text) {
+        return Ok(m);
+    }
+    let account = wallet.account()?.ok_or(WalletError::NotEnrolled)?;
+    Ok(Money::parse_amount(text, account.currency)?)
+}
+
 pub fn money_json(m: Money) -> Value {
     json!({
         "minor": m.minor,

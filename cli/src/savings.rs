@@ -4,13 +4,13 @@
 
 use anyhow::bail;
 use clap::Subcommand;
+use purse_core::Wallet;
 use purse_core::api::types::{Savings, SavingsEntry, SavingsMove, SavingsMoveState};
 use purse_core::pay::SavingsOutcome;
 use purse_core::savings::{format_per_10k, format_yield_ppm};
-use purse_core::{Money, Wallet};
 use serde_json::{Value, json};
 
-use crate::output::{money_json, transaction_json};
+use crate::output::{amount_of, money_json, transaction_json};
 
 #[derive(Subcommand)]
 pub enum SavingsAction {
@@ -77,17 +77,6 @@ pub async fn run(
         }
     }
     Ok(())
-}
-
-/// `100.00 CNY`, or `100.00` in the wallet's currency.
-fn amount_of(wallet: &Wallet, text: &str) -> anyhow::Result<Money> {
-    if let Ok(m) = Money::parse(text) {
-        return Ok(m);
-    }
-    let account = wallet
-        .account()?
-        .ok_or(purse_core::WalletError::NotEnrolled)?;
-    Ok(Money::parse_amount(text, account.currency)?)
 }
 
 fn summary_json(s: &Savings) -> Value {

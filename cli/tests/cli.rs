@@ -859,3 +859,93 @@ fn savings_in_out_history_and_the_job_on_demand() {
     assert!(rows.iter().any(|r| r["kind"] == "savings_income"));
     assert_eq!(rows.last().unwrap()["kind"], "savings_in");
 }
+
+#[test]
+fn a_pay_code_shown_in_one_process_is_charged_by_the_till_in_another() {
+    let tmp = tempfile::tempdir().unwrap();
+    let backend = BackendProcess::start(&tmp.path().join("b.db"));
+    let (shop, ada) = (tmp.path().join("shop"), tmp.path().join("ada"));
+    let url = backend.url.as_str();
+    let shop_pw = Some("shop pass phrase");
+    let pw = Some("ada pass phrase");
+    ok_json(purse(
+        &shop,
+        url,
+        shop_pw,
+        &["merchant", "init", "--name", "Tea House", "--json"],
+    ));
+    ok_json(purse(&ada, url, pw, &["init", "--name", "Ada", "--json"]));
+    ok_json(purse(
+        &ada,
+        url,
+        pw,
+        &[
+            "topup",
+            "--card",
+            "4242 4242 4242 4242",
+            "--amount",
+            "300.00 CNY",
+            "--json",
+        ],
+    ));
+
+    // The code as JSON, and as a PNG whose QR the scanner reads back as the same code.
+    let png = tmp.path().join("paycode.png");
+    let png_arg = png.to_str().unwrap();
+    let shown = ok_json(purse(
+        &ada,
+        url,
+        pw,
+        &["paycode", "--png", png_arg, "--json"],
+    ));
+    let digits = shown["digits"].as_str().unwrap();
+    assert_eq!(digits.len(), 18);
+    let found =
+        purse_core::scan::scan_image(&std::fs::read(&png).unwrap(), Default::default()).unwrap();
+    assert_eq!(found[0].payload, shown["qr_text"].as_str().unwrap());
+    let text = purse(&ada, url, pw, &["paycode", "--once"]);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("Show this at the till"));
+
+    // Above Ada's limit (50.00 by default) the charge waits until she confirms it.
+    let c = ok_json(purse(
+        &shop,
+        url,
+        shop_pw,
+        &["merchant", "charge", digits, "--amount", "120.00", "--json"],
+    ));
+    assert_eq!(c["state"], "awaiting_confirmation");
+    let w = ok_json(purse(&ada, url, pw, &["paycode", "waiting", "--json"]));
+    assert_eq!(w["data"][0]["charge_id"], c["charge_id"]);
+    assert_eq!(w["data"][0]["merchant_name"], "Tea House");
+    let id = c["charge_id"].as_str().unwrap();
+    let done = ok_json(purse(&ada, url, pw, &["paycode", "confirm", id, "--json"]));
+    assert_eq!(done["state"], "completed");
+    let seen = ok_json(purse(
+        &shop,
+        url,
+        shop_pw,
+        &["merchant", "charge-status", id, "--json"],
+    ));
+    assert_eq!(seen["state"], "completed");
+    let bal = ok_json(purse(&ada, url, pw, &["balance", "--json"]));
+    assert_eq!(bal["amount"], "180.00");
+    // The same code, as its QR, is used.
+    fails_with(
+        purse(
+            &shop,
+            url,
+            shop_pw,
+            &[
+                "merchant",
+                "charge",
+                shown["qr_text"].as_str().unwrap(),
+                "--amount",
+                "8.00",
+            ],
+        ),
+        "charged already",
+    );
+    let l = ok_json(purse(&ada, url, pw, &["paycode", "limit", "0", "--json"]));
+    assert_eq!(l["limit"]["amount"], "0.00");
+    assert_eq!(l["ceiling"]["amount"], "2000.00");
+}
