@@ -43,13 +43,25 @@ pub const DEVICE_FAILURES: RateLimit = RateLimit {
     max: 10,
     window_secs: 60,
 };
+/// And a day: what bounds a patient guesser's odds against one device (README).
+pub const DEVICE_DAILY_FAILURES: RateLimit = RateLimit {
+    max: 50,
+    window_secs: 86_400,
+};
 
 fn merchant_bucket(merchant_id: &str) -> String {
     format!("paycode:merchant:{merchant_id}")
 }
 
-fn device_bucket(device_id: &str) -> String {
-    format!("paycode:device:{device_id}")
+/// The device's buckets of failed codes, with their limits.
+fn device_buckets(device_id: &str) -> [(String, RateLimit); 2] {
+    [
+        (format!("paycode:device:{device_id}"), DEVICE_FAILURES),
+        (
+            format!("paycode:device-day:{device_id}"),
+            DEVICE_DAILY_FAILURES,
+        ),
+    ]
 }
 
 fn refusal_problem(r: ChargeRefusal) -> ApiProblem {
@@ -184,10 +196,12 @@ pub async fn create(State(state): State<AppState>, auth: Authed) -> Result<Respo
             .store
             .read(move |r| {
                 let wait = rate::full(r, &bucket, MERCHANT_FAILURES, now)?;
-                let locked = match index.map(|i| r.paycode_key(i)).transpose()?.flatten() {
-                    Some(k) => rate::full(r, &device_bucket(&k.device_id), DEVICE_FAILURES, now)?,
-                    None => None,
-                };
+                let mut locked = None;
+                if let Some(k) = index.map(|i| r.paycode_key(i)).transpose()?.flatten() {
+                    for (bucket, limit) in device_buckets(&k.device_id) {
+                        locked = locked.or(rate::full(r, &bucket, limit, now)?);
+                    }
+                }
                 Ok((wait, locked))
             })
             .await?
@@ -205,7 +219,7 @@ pub async fn create(State(state): State<AppState>, auth: Authed) -> Result<Respo
     };
     let merchant_account = own_account(&state, &auth).await?;
     let draft = ChargeDraft {
-        charge_id: random_id("pc"),
+        charge_id: random_id(purse_core::api::types::CHARGE_ID_PREFIX),
         transaction_id: random_id("tx"),
         merchant,
         merchant_account,
@@ -230,7 +244,9 @@ pub async fn create(State(state): State<AppState>, auth: Authed) -> Result<Respo
                 if refusal.is_failed_guess() {
                     rate::take(tx, &bucket, MERCHANT_FAILURES, now)?.ok();
                     if let Some(d) = device_id {
-                        rate::take(tx, &device_bucket(d), DEVICE_FAILURES, now)?.ok();
+                        for (bucket, limit) in device_buckets(d) {
+                            rate::take(tx, &bucket, limit, now)?.ok();
+                        }
                     }
                 }
                 Reply::problem(&refusal_problem(*refusal))

@@ -1,5 +1,6 @@
-//! The device's pay-code secret, only ever wrapped by the key protector, with its index and
-//! validity: what shows codes offline.
+//! The device's pay-code secret, only ever sealed under the device key, with its index and
+//! validity (what shows codes offline), and the last counter shown and charged (so the
+//! next code after a charge shows at once).
 
 use rusqlite::{OptionalExtension, params};
 
@@ -11,6 +12,15 @@ pub struct PayCodeKeyRecord {
     pub secret_wrapped: Vec<u8>,
     pub issued_at: i64,
     pub expires_at: i64,
+}
+
+/// Where the phone is in its codes' counters.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PayCodeCounters {
+    /// The counter of the code shown last.
+    pub shown: Option<u64>,
+    /// The last counter known to be charged (or at least shown before a charge was seen).
+    pub used: Option<u64>,
 }
 
 impl std::fmt::Debug for PayCodeKeyRecord {
@@ -39,6 +49,43 @@ impl Cache {
                 },
             )
             .optional()?)
+    }
+
+    pub fn paycode_counters(&self) -> Result<PayCodeCounters, CacheError> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT shown_counter, used_counter FROM paycode_key",
+                [],
+                |r| Ok((r.get::<_, Option<i64>>(0)?, r.get::<_, Option<i64>>(1)?)),
+            )
+            .optional()?;
+        let (shown, used) = row.unwrap_or((None, None));
+        let counter = |c: Option<i64>| c.and_then(|c| u64::try_from(c).ok());
+        Ok(PayCodeCounters {
+            shown: counter(shown),
+            used: counter(used),
+        })
+    }
+
+    /// Notes the counter of the code on the screen now.
+    pub fn set_paycode_shown(&self, counter: u64) -> Result<(), CacheError> {
+        self.conn.execute(
+            "UPDATE paycode_key SET shown_counter = ?",
+            params![i64::try_from(counter).unwrap_or(i64::MAX)],
+        )?;
+        Ok(())
+    }
+
+    /// A charge of this account's codes was seen: every code shown so far counts as used.
+    pub fn mark_paycode_shown_used(&self) -> Result<(), CacheError> {
+        self.conn.execute(
+            "UPDATE paycode_key SET used_counter = shown_counter
+             WHERE shown_counter IS NOT NULL
+               AND (used_counter IS NULL OR used_counter < shown_counter)",
+            [],
+        )?;
+        Ok(())
     }
 
     pub fn save_paycode_key(&self, k: &PayCodeKeyRecord) -> Result<(), CacheError> {

@@ -149,13 +149,16 @@ const MIGRATIONS: &[&str] = &[
     DROP TABLE intents;
     ALTER TABLE intents_v6 RENAME TO intents;
     CREATE INDEX intents_pending ON intents (created_at) WHERE state = 'pending';",
-    // 6 -> 7: the device's pay-code secret, wrapped by the key protector.
+    // 6 -> 7: the device's pay-code secret, sealed under the device key, with the last
+    // counter shown and the last known to be charged.
     "CREATE TABLE paycode_key (
         id INTEGER PRIMARY KEY CHECK (id = 1),
         device_index INTEGER NOT NULL,
         secret_wrapped BLOB NOT NULL,
         issued_at INTEGER NOT NULL,
-        expires_at INTEGER NOT NULL
+        expires_at INTEGER NOT NULL,
+        shown_counter INTEGER,
+        used_counter INTEGER
     );",
 ];
 

@@ -180,6 +180,19 @@ impl Wallet {
                     settle.push(i.clone());
                 }
             }
+            // A charge of one of this account's pay codes: the code on the screen is used,
+            // the next one shows at once.
+            let charged = page
+                .data
+                .iter()
+                .any(|e| e.transaction.intent_id.as_deref().is_some_and(is_charge_id))
+                || page
+                    .notices
+                    .iter()
+                    .any(|n| n.kind == NoticeKind::PaycodeConfirmation);
+            if charged {
+                cache.mark_paycode_shown_used()?;
+            }
             cache.set_event_cursor(page.next_cursor)?;
             cache.set_notice_cursor(page.next_notice_cursor)?;
         }

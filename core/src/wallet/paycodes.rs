@@ -13,7 +13,9 @@ use super::*;
 use crate::cache::PayCodeKeyRecord;
 use crate::keys::{aead_open, aead_seal, subkey};
 use crate::pay::AUTHORIZATION_TTL_SECS;
-use crate::paycode::consumer::{INDEX_DIGITS, generate, seconds_left};
+use crate::paycode::consumer::{
+    DRIFT_STEPS, INDEX_DIGITS, SLOTS, first_counter, generate_at, next_counter, seconds_left,
+};
 use crate::sign::PayCodeAuthorization;
 
 /// Refresh the secret when it has less than this left and the backend can be reached.
@@ -51,7 +53,10 @@ fn seal_label(device_id: &str) -> String {
 impl Wallet {
     /// The pay code of now. Needs the wallet unlocked (prompting once if it is not); works
     /// offline for as long as the device's secret is valid, and refreshes the secret first
-    /// when it is missing or has less than a day left and the backend answers.
+    /// when it is missing or has less than a day left and the backend answers. Once a
+    /// charge of this account's codes has been seen ([`Wallet::poll_events`],
+    /// [`Wallet::confirm_charge`]), the next call shows a new code at once, not at the next
+    /// step: call it again after a payment.
     pub async fn pay_code(&self) -> Result<ShownPayCode, WalletError> {
         let (account, creds) = self.credentials().await?;
         let now = self.now();
@@ -71,7 +76,16 @@ impl Wallet {
                 Err(e) => return Err(e),
             },
         };
-        let code = generate(&key.secret, key.device_index, now);
+        let code = {
+            let cache = self.inner.cache()?;
+            // Past the last code known charged; should every code up to the step after now
+            // be used (eight charges in a minute), the last one shows and is refused as used.
+            let used = cache.paycode_counters()?.used;
+            let counter = next_counter(now, used)
+                .unwrap_or_else(|| first_counter(now) + (DRIFT_STEPS + 1) * SLOTS - 1);
+            cache.set_paycode_shown(counter)?;
+            generate_at(&key.secret, key.device_index, counter)
+        };
         Ok(ShownPayCode {
             digits: code.digits(),
             grouped: code.grouped(),
@@ -229,10 +243,10 @@ impl Wallet {
             )
             .await
             .map_err(WalletError::from_api)?;
+        let mut cache = self.inner.cache()?;
+        cache.mark_paycode_shown_used()?;
         if let Some(t) = &done.transaction {
-            self.inner
-                .cache()?
-                .upsert_transactions(std::slice::from_ref(t))?;
+            cache.upsert_transactions(std::slice::from_ref(t))?;
         }
         Ok(done)
     }

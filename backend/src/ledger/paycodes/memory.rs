@@ -81,15 +81,15 @@ impl PayCodeWrites for Memory {
         keys.push(key.clone());
         Ok(())
     }
-    fn raise_high_water(&mut self, device_index: u32, step: i64) -> Result<bool> {
+    fn raise_high_water(&mut self, device_index: u32, counter: i64) -> Result<bool> {
         match self
             .paycode_tables
             .keys
             .iter_mut()
-            .find(|k| k.device_index == device_index && k.high_water < step)
+            .find(|k| k.device_index == device_index && k.high_water < counter)
         {
             Some(k) => {
-                k.high_water = step;
+                k.high_water = counter;
                 Ok(true)
             }
             None => Ok(false),

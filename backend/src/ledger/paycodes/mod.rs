@@ -1,9 +1,9 @@
 //! Pay codes: the customer shows a code, the till charges it.
 //!
-//! A device's code is its pay-code index and a one-time value of a 30-second step
-//! ([`purse_core::paycode::consumer`]). A charge is accepted only for a step within one of
-//! now and above the device's high-water mark, which the charge raises in its own
-//! transaction: a code is charged once, even by two tills at the same moment. Within the
+//! A device's code is its pay-code index and a one-time value of a counter: a 30-second
+//! step and a slot in it ([`purse_core::paycode::consumer`]). A charge is accepted only for
+//! a step within one of now and a counter above the device's high-water mark, which the
+//! charge raises in its own transaction: a code is charged once, even by two tills at the same moment. Within the
 //! customer's no-confirmation limit it is charged at once; above it, it waits a minute for
 //! the customer's confirmation by the payment key, and is canceled without.
 
@@ -18,7 +18,8 @@ pub use store::*;
 
 use purse_core::api::types::{ChargeState, NoticeKind, TransactionKind};
 use purse_core::money::Money;
-use purse_core::paycode::consumer::PresentedCode;
+use purse_core::paycode::consumer::{PresentedCode, SLOTS};
+use purse_core::paycode::otp::STEP_SECS;
 
 use super::devices::NoticeRow;
 use super::entry::{LedgerAccount, LedgerEntry};
@@ -148,14 +149,15 @@ pub fn charge(tx: &mut dyn Tx, d: &ChargeDraft) -> Result<ChargeResult> {
         return refuse(ChargeRefusal::Invalid, None);
     };
     let device = Some(key.device_id.as_str());
-    let Some(step) = d.code.matching_step(&key.secret, d.now) else {
-        if d.code.stale_step(&key.secret, d.now).is_some() {
+    let Some(counter) = d.code.matching_counter(&key.secret, d.now) else {
+        if d.code.stale_counter(&key.secret, d.now).is_some() {
             return refuse(ChargeRefusal::Stale, device);
         }
         return refuse(ChargeRefusal::Invalid, device);
     };
-    let step = i64::try_from(step).unwrap_or(i64::MAX);
-    if step <= key.high_water {
+    let step = counter / SLOTS;
+    let counter = i64::try_from(counter).unwrap_or(i64::MAX);
+    if counter <= key.high_water {
         return refuse(ChargeRefusal::Used, device);
     }
     if tx
@@ -165,7 +167,7 @@ pub fn charge(tx: &mut dyn Tx, d: &ChargeDraft) -> Result<ChargeResult> {
         return refuse(ChargeRefusal::Revoked, device);
     }
     // A code made before the secret expired is good for its step, no longer.
-    if step * purse_core::paycode::otp::STEP_SECS > key.expires_at {
+    if i64::try_from(step).unwrap_or(i64::MAX) * STEP_SECS > key.expires_at {
         return refuse(ChargeRefusal::Expired, device);
     }
     if key.account_id == d.merchant.account_id {
@@ -177,7 +179,7 @@ pub fn charge(tx: &mut dyn Tx, d: &ChargeDraft) -> Result<ChargeResult> {
     if let Err(over) = spending::check(tx, &payer, d.amount, d.maxima, None, d.now)? {
         return refuse(ChargeRefusal::Over(over), device);
     }
-    if !tx.raise_high_water(key.device_index, step)? {
+    if !tx.raise_high_water(key.device_index, counter)? {
         return refuse(ChargeRefusal::Used, device);
     }
     let mut c = ChargeRow {
@@ -186,7 +188,7 @@ pub fn charge(tx: &mut dyn Tx, d: &ChargeDraft) -> Result<ChargeResult> {
         reference: d.reference.clone(),
         account_id: payer.account_id.clone(),
         device_id: key.device_id.clone(),
-        step,
+        counter,
         amount: d.amount,
         state: ChargeState::AwaitingConfirmation,
         transaction_id: None,

@@ -1,5 +1,5 @@
 //! What the pay-code rules store: each device's pay-code secret with its index and the
-//! last time step accepted from it, each charge, and each account's no-confirmation limit.
+//! last one-time counter accepted from it, each charge, and each account's no-confirmation limit.
 
 use purse_core::api::types::ChargeState;
 use purse_core::money::Money;
@@ -15,7 +15,8 @@ pub struct PayCodeKeyRow {
     pub secret: Vec<u8>,
     pub issued_at: i64,
     pub expires_at: i64,
-    /// The last time step charged: a code of this step or an earlier one is refused.
+    /// The last one-time counter charged: a code of this counter or an earlier one is
+    /// refused.
     pub high_water: i64,
 }
 
@@ -27,7 +28,8 @@ pub struct ChargeRow {
     /// Who pays, and the device whose code it was.
     pub account_id: String,
     pub device_id: String,
-    pub step: i64,
+    /// The one-time counter of the code charged.
+    pub counter: i64,
     pub amount: Money,
     pub state: ChargeState,
     /// The payment's ledger transaction, once charged.
@@ -53,9 +55,9 @@ pub trait PayCodeWrites: PayCodeReads {
     /// Adds the device's key, or replaces its secret and validity (index and high-water
     /// mark stay). `Duplicate` if another device has the index.
     fn put_paycode_key(&mut self, key: &PayCodeKeyRow) -> Result<()>;
-    /// Moves the device's high-water mark to `step` if it is below; whether it moved (one
+    /// Moves the device's high-water mark to `counter` if it is below; whether it moved (one
     /// of two concurrent charges of a code finds it moved already).
-    fn raise_high_water(&mut self, device_index: u32, step: i64) -> Result<bool>;
+    fn raise_high_water(&mut self, device_index: u32, counter: i64) -> Result<bool>;
     fn insert_charge(&mut self, c: &ChargeRow) -> Result<()>;
     /// Writes state, transaction and settlement time.
     fn update_charge(&mut self, c: &ChargeRow) -> Result<()>;

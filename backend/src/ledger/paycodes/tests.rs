@@ -4,7 +4,9 @@
 
 use purse_core::api::types::{ChargeState, NoticeKind};
 use purse_core::money::Money;
-use purse_core::paycode::consumer::{PresentedCode, generate};
+use purse_core::paycode::consumer::{
+    PresentedCode, first_counter, generate, generate_at, next_counter,
+};
 
 use super::*;
 use crate::ledger::devices::DeviceReads;
@@ -90,6 +92,19 @@ fn a_code_within_the_limit_is_charged_at_once_and_only_once() {
     let d = draft(&mut m, &earlier, 800, NOW, "pc_3");
     assert_eq!(refusal(charge(&mut m, &d).unwrap()), ChargeRefusal::Used);
     assert_eq!(m.wallet("acct_payer"), 10_000 - 800);
+    // The phone's next code of the same step (its next slot) is charged; then the slot
+    // before it is used.
+    let used = first_counter(NOW);
+    let next = generate_at(SECRET, 1_234, next_counter(NOW, Some(used)).unwrap());
+    let d = draft(&mut m, &next.qr_text(), 200, NOW + 5, "pc_4");
+    assert!(matches!(
+        charge(&mut m, &d).unwrap(),
+        ChargeResult::Charged { .. }
+    ));
+    assert_eq!(m.wallet("acct_payer"), 10_000 - 1_000);
+    let d = draft(&mut m, &code, 200, NOW + 6, "pc_5");
+    assert_eq!(refusal(charge(&mut m, &d).unwrap()), ChargeRefusal::Used);
+    assert_eq!(m.total(), 0);
 }
 
 #[test]

@@ -24,7 +24,7 @@ fn key(r: &rusqlite::Row) -> rusqlite::Result<PayCodeKeyRow> {
     })
 }
 
-const CHARGE_COLS: &str = "charge_id, merchant_id, reference, account_id, device_id, step,
+const CHARGE_COLS: &str = "charge_id, merchant_id, reference, account_id, device_id, counter,
     amount, currency, state, transaction_id, created_at, expires_at, settled_at";
 
 fn charge_row(r: &rusqlite::Row) -> rusqlite::Result<ChargeRow> {
@@ -34,7 +34,7 @@ fn charge_row(r: &rusqlite::Row) -> rusqlite::Result<ChargeRow> {
         reference: r.get("reference")?,
         account_id: r.get("account_id")?,
         device_id: r.get("device_id")?,
-        step: r.get("step")?,
+        counter: r.get("counter")?,
         amount: Money::new(r.get("amount")?, currency(r, "currency")?),
         state: parsed(r, "state", ChargeState::parse)?,
         transaction_id: r.get("transaction_id")?,
@@ -127,10 +127,10 @@ impl PayCodeWrites for SqliteTx<'_> {
         }
     }
 
-    fn raise_high_water(&mut self, device_index: u32, step: i64) -> Result<bool> {
+    fn raise_high_water(&mut self, device_index: u32, counter: i64) -> Result<bool> {
         Ok(self.execute(
             "UPDATE paycode_keys SET high_water = ? WHERE device_index = ? AND high_water < ?",
-            params![step, device_index, step],
+            params![counter, device_index, counter],
         )? == 1)
     }
 
@@ -146,7 +146,7 @@ impl PayCodeWrites for SqliteTx<'_> {
                 c.reference,
                 c.account_id,
                 c.device_id,
-                c.step,
+                c.counter,
                 c.amount.minor,
                 c.amount.currency.code(),
                 c.state.as_str(),

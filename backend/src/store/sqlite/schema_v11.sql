@@ -1,5 +1,5 @@
 -- Schema version 11: pay codes. Each device's pay-code secret with its index and the last
--- time step charged from it (a code is never charged twice: the charge raises the mark in
+-- one-time counter (time step x slots + slot) charged from it (a code is never charged twice: the charge raises the mark in
 -- its own transaction), each charge of a code, and the no-confirmation limit an account set.
 CREATE TABLE paycode_keys (
     device_index BIGINT PRIMARY KEY CHECK (device_index >= 0 AND device_index < 100000000),
@@ -17,7 +17,7 @@ CREATE TABLE paycode_charges (
     reference TEXT NOT NULL,
     account_id TEXT NOT NULL REFERENCES accounts (account_id),
     device_id TEXT NOT NULL,
-    step BIGINT NOT NULL,
+    counter BIGINT NOT NULL,
     amount BIGINT NOT NULL CHECK (amount > 0),
     currency TEXT NOT NULL,
     state TEXT NOT NULL CHECK (state IN ('completed', 'awaiting_confirmation', 'canceled')),
@@ -25,7 +25,7 @@ CREATE TABLE paycode_charges (
     created_at BIGINT NOT NULL,
     expires_at BIGINT NOT NULL,
     settled_at BIGINT,
-    UNIQUE (device_id, step)
+    UNIQUE (device_id, counter)
 );
 CREATE INDEX paycode_charges_waiting ON paycode_charges (expires_at)
     WHERE state = 'awaiting_confirmation';

@@ -8,6 +8,16 @@ use super::Transaction;
 use crate::money::Money;
 use crate::sign::PayCodeAuthorization;
 
+/// The prefix of a charge's id; a customer's transaction of a pay-code charge carries the
+/// charge's id as its `intent_id`.
+pub const CHARGE_ID_PREFIX: &str = "pc";
+
+/// Whether a transaction's `intent_id` is a pay-code charge's.
+pub fn is_charge_id(id: &str) -> bool {
+    id.strip_prefix(CHARGE_ID_PREFIX)
+        .is_some_and(|rest| rest.starts_with('_'))
+}
+
 wire! {
     /// The device's pay-code secret, issued once per request (each replaces the last):
     /// the phone keeps it only wrapped by its key protector.
