@@ -227,6 +227,9 @@ pub async fn run() -> anyhow::Result<()> {
     let server = purse_backend::start(purse_backend::Config {
         // A day in a real deployment; two seconds so the demo can show a recovery.
         recovery_cool_off_secs: DEMO_COOL_OFF_SECS,
+        // The recovered phone pays bills and at the till within the hour of its recovery;
+        // a deployment's default day cap for it (500.00) would stop the story.
+        recovery_cap_major: 2_000,
         fund_clock: fund_clock.clone(),
         ..purse_backend::Config::new("127.0.0.1:0".parse()?, dir.path().join("backend.db"))
     })
@@ -477,9 +480,10 @@ pub async fn run() -> anyhow::Result<()> {
     crate::demo_people::people_act(dir.path(), &server.url(), &wallet).await?;
     crate::demo_bills::bills_act(dir.path(), &wallet).await?;
     crate::demo_savings::savings_act(&wallet, &fund_clock).await?;
+    crate::demo_paycode::paycode_act(dir.path(), &wallet, &shop).await?;
 
     step(
-        17,
+        18,
         "Balances and histories, as the backend's ledger has them",
     );
     wallet.sync_history().await?;

@@ -4,6 +4,7 @@ mod bills;
 mod codes;
 mod demo;
 mod demo_bills;
+mod demo_paycode;
 mod demo_people;
 mod demo_savings;
 mod devices;

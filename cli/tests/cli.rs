@@ -420,8 +420,14 @@ fn demo_runs_the_whole_story() {
     assert!(
         text.contains("5000.00 CNY now (the day's instant cap is 10000.00 CNY), 1000.00 CNY on")
     );
-    assert!(text.contains("customer balance: 10105.23 CNY"));
-    assert!(text.contains("merchant balance: 15.00 CNY"));
+    assert!(text.contains(
+        "the till charges 8.00 CNY: charged at once, within Ada's no-confirmation limit of 50.00 CNY"
+    ));
+    assert!(text.contains("the next code, typed at the till for 120.00 CNY: waiting for Ada"));
+    assert!(text.contains("Ada's phone asks: pay 120.00 CNY to Tea House?"));
+    assert!(text.contains("she confirms with her fingerprint (the payment key signs): charged; the till sees it charged"));
+    assert!(text.contains("customer balance: 9977.23 CNY"));
+    assert!(text.contains("merchant balance: 143.00 CNY"));
     assert!(text.contains("ledger audit: balanced"));
 }
 

@@ -228,6 +228,8 @@ pub async fn create(State(state): State<AppState>, auth: Authed) -> Result<Respo
         reference,
         maxima: state.config.maxima(),
         confirm_secs: state.config.paycode_confirm_secs,
+        restricted_cap: Money::from_major(state.config.recovery_cap_major, req.amount.currency)
+            .unwrap_or(Money::zero(req.amount.currency)),
         now,
     };
     let merchant_account_id = auth.account_id().to_owned();

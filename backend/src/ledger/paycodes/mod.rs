@@ -59,6 +59,9 @@ pub struct ChargeDraft {
     pub maxima: Maxima,
     /// How long the charge waits for the customer if it must.
     pub confirm_secs: i64,
+    /// The most a recovered device may spend a day in its first days (the code's device
+    /// is held to it as a signing device is).
+    pub restricted_cap: Money,
     pub now: i64,
 }
 
@@ -160,12 +163,16 @@ pub fn charge(tx: &mut dyn Tx, d: &ChargeDraft) -> Result<ChargeResult> {
     if counter <= key.high_water {
         return refuse(ChargeRefusal::Used, device);
     }
-    if tx
+    let Some(dev) = tx
         .device(&key.device_id)?
-        .is_none_or(|dev| dev.revoked_at.is_some())
-    {
+        .filter(|dev| dev.revoked_at.is_none())
+    else {
         return refuse(ChargeRefusal::Revoked, device);
-    }
+    };
+    let cap = dev
+        .restricted_until
+        .filter(|until| d.now < *until)
+        .map(|_| d.restricted_cap);
     // A code made before the secret expired is good for its step, no longer.
     if i64::try_from(step).unwrap_or(i64::MAX) * STEP_SECS > key.expires_at {
         return refuse(ChargeRefusal::Expired, device);
@@ -176,7 +183,7 @@ pub fn charge(tx: &mut dyn Tx, d: &ChargeDraft) -> Result<ChargeResult> {
     let Some(payer) = tx.account(&key.account_id)? else {
         return refuse(ChargeRefusal::Invalid, device);
     };
-    if let Err(over) = spending::check(tx, &payer, d.amount, d.maxima, None, d.now)? {
+    if let Err(over) = spending::check(tx, &payer, d.amount, d.maxima, cap, d.now)? {
         return refuse(ChargeRefusal::Over(over), device);
     }
     if !tx.raise_high_water(key.device_index, counter)? {

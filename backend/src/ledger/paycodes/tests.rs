@@ -18,6 +18,10 @@ const NOW: i64 = 1_800_000_000;
 const SECRET: &[u8] = b"the payer phone's pay-code secret";
 
 fn with_key() -> Memory {
+    with_device(None)
+}
+
+fn with_device(restricted_until: Option<i64>) -> Memory {
     let mut m = shop();
     m.insert_device(&DeviceRow {
         device_id: "dev_ann".into(),
@@ -27,7 +31,7 @@ fn with_key() -> Memory {
         payment_public_key: "p".into(),
         created_at: 0,
         revoked_at: None,
-        restricted_until: None,
+        restricted_until,
     })
     .unwrap();
     let key = issue(
@@ -59,6 +63,7 @@ fn draft(m: &mut Memory, code: &str, minor: i64, now: i64, id: &str) -> ChargeDr
             per_day_major: 20_000,
         },
         confirm_secs: CONFIRM_SECS,
+        restricted_cap: Money::new(50_000, m.account("acct_payer").unwrap().unwrap().currency),
         now,
     }
 }
@@ -199,4 +204,24 @@ fn a_revoked_device_and_an_expired_secret_are_refused() {
     )
     .unwrap();
     assert_eq!(again.device_index, 1_234);
+}
+
+#[test]
+fn a_recovered_devices_codes_are_held_to_its_day_cap() {
+    let mut m = with_device(Some(NOW + 3_600));
+    let code = generate(SECRET, 1_234, NOW).digits();
+    let mut d = draft(&mut m, &code, 4_000, NOW, "pc_1");
+    d.restricted_cap = Money::new(3_000, d.amount.currency);
+    assert!(matches!(
+        refusal(charge(&mut m, &d).unwrap()),
+        ChargeRefusal::Over(_)
+    ));
+    assert_eq!(m.wallet("acct_payer"), 10_000);
+    // A device whose restricted days are over is not held to it.
+    let mut m2 = with_device(Some(NOW));
+    let d2 = ChargeDraft { now: NOW + 10, ..d };
+    assert!(matches!(
+        charge(&mut m2, &d2).unwrap(),
+        ChargeResult::Charged { .. }
+    ));
 }
