@@ -18,6 +18,7 @@ uniffi::setup_scaffolding!();
 mod bills;
 mod devices;
 mod error;
+mod paycodes;
 mod platform;
 mod prepared;
 mod records;

@@ -476,6 +476,50 @@ class WalletTest {
     }
 
     @Test
+    fun payCodeFromKotlin() = runBlocking {
+        val ada = fundedWallet(SoftwareKeyProtector(), "Ada", cny(50_000))
+        val till = newWallet()
+        till.enroll("Tea House Ltd", "CNY", "till")
+        till.registerMerchant("Tea House", "Hangzhou", null)
+
+        val shown = ada.payCode()
+        assertEquals(18, shown.digits.length)
+        assertTrue(shown.digits.startsWith("29"))
+        assertEquals(shown.digits, shown.grouped.replace(" ", ""))
+        assertTrue(shown.secondsLeft in 1..30)
+        val charged = till.chargePayCode(shown.qrText, cny(800), "table 4")
+        assertEquals(ChargeState.COMPLETED, charged.state)
+        assertEquals("Tea House", charged.merchantName)
+        try {
+            till.chargePayCode(shown.digits, cny(800), "table 4")
+            fail("a code was charged twice")
+        } catch (e: PurseException.PaymentRefused) {
+            assertEquals("paycode_used", e.code)
+        }
+
+        // The phone hears of the charge; its next code shows at once and waits above the limit.
+        ada.pollEvents(0u)
+        val next = ada.payCode()
+        assertFalse(next.digits == shown.digits)
+        assertEquals(cny(5_000), ada.payCodeLimit(null).limit)
+        val big = till.chargePayCode(next.digits, cny(12_000), "dinner")
+        assertEquals(ChargeState.AWAITING_CONFIRMATION, big.state)
+        assertEquals(listOf(big.chargeId), ada.waitingCharges().map { it.chargeId })
+        val done = ada.confirmCharge(big.chargeId)
+        assertEquals(ChargeState.COMPLETED, done.state)
+        assertNotNull(done.transaction)
+        assertEquals(ChargeState.COMPLETED, till.payCodeCharge(big.chargeId).state)
+        assertEquals(cny(50_000 - 800 - 12_000), ada.balance())
+        assertEquals(cny(0), ada.payCodeLimit(cny(0)).limit)
+        try {
+            ada.declineCharge(big.chargeId)
+            fail("a charged charge was declined")
+        } catch (e: PurseException.PaymentRefused) {
+            assertEquals("charge_not_waiting", e.code)
+        }
+    }
+
+    @Test
     fun aMerchantSellsAndRefundsFromKotlin() = runBlocking {
         val shop = newWallet()
         shop.enroll("Noodle Bar Ltd", "CNY", "till")
