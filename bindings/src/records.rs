@@ -38,6 +38,14 @@ pub fn format_money(money: Money) -> String {
     money.to_string()
 }
 
+/// Text one user wrote, as another's screen may show it (a merchant's or a person's name, a
+/// note): the core's one escaper, so every printer shows deceiving characters (controls,
+/// bidi, invisible) the same way.
+#[uniffi::export]
+pub fn shown_text(text: String) -> String {
+    purse_core::text::escape_shown(&text).into_owned()
+}
+
 /// A QR code found in an image or camera frame.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct ScannedCode {

@@ -445,3 +445,22 @@ async fn other_networks_and_bad_codes_are_named() {
         .unwrap_err();
     assert!(matches!(e, WalletError::InvalidCode(_)), "{e}");
 }
+
+#[tokio::test]
+async fn a_merchant_name_that_could_deceive_a_payer_is_refused() {
+    let b = Backend::start().await;
+    let w = enrolled_wallet(&b.url(), "Mallory").await;
+    for name in ["Tea\u{202e}esuoH", "Tea\u{200b}House", "Tea\nHouse", "   "] {
+        let e = w
+            .wallet
+            .register_merchant(&purse_core::api::types::RegisterMerchantRequest {
+                display_name: name.into(),
+                city: "Hangzhou".into(),
+                mcc: None,
+                webhook_url: None,
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(e.code(), Some("invalid_request"), "{name:?}: {e}");
+    }
+}

@@ -25,14 +25,10 @@ use crate::webhooks;
 
 const DEFAULT_ORDER_TTL: i64 = 900;
 
+/// Names a customer is shown (on the code, in the prompt): the core's one validator.
 fn text(field: &str, value: &str, max: usize) -> Result<String, ApiProblem> {
-    let v = value.trim();
-    if v.is_empty() || v.chars().count() > max || v.chars().any(char::is_control) {
-        return Err(ApiProblem::bad_request(format!(
-            "{field} must be 1 to {max} printable characters"
-        )));
-    }
-    Ok(v.to_owned())
+    purse_core::text::check_shown_text(value, max)
+        .map_err(|e| ApiProblem::bad_request(format!("{field}: {e}")))
 }
 
 /// Registers the signing account as a merchant. The webhook secret is in this answer only.

@@ -39,6 +39,7 @@ data class UiError(
             is PurseException.RecoveryCodeWrong -> UiError("Not your recovery code", "No wallet has this code. Check it letter by letter.", canRetry = false, scanAgain = false)
             is PurseException.RecoveryCancelled -> UiError("Recovery stopped", "One of the wallet's devices stopped this recovery.", canRetry = false, scanAgain = false)
             is PurseException.RateLimited -> UiError("Too many attempts", "Try again in ${e.retryAfterSecs} s.", canRetry = false, scanAgain = false, reference = e.requestId)
+            is PurseException.PayCodeUnavailable -> UiError("Connect once", "Pay codes work offline after this phone has been online once this week.", canRetry = true, scanAgain = false)
             is PurseException.Cancelled -> UiError("Cancelled", "", canRetry = true, scanAgain = false)
             is PurseException.Internal -> UiError("Something went wrong", e.reason, canRetry = false, scanAgain = false)
             else -> UiError("Something went wrong", e.message ?: e.toString(), canRetry = false, scanAgain = false)

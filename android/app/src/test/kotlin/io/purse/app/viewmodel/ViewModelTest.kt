@@ -4,6 +4,7 @@ import io.purse.core.NoHandle
 import io.purse.core.PreparedPayment
 import io.purse.core.Wallet
 import io.purse.core.WalletInterface
+import io.purse.model.ChargeState
 import io.purse.model.Money
 import io.purse.model.PaymentOutcome
 import io.purse.model.TransactionKind
@@ -218,6 +219,47 @@ class ViewModelTest {
         assertEquals(1, history.state.value.transactions.size)
         history.loadMore()
         assertEquals(2, history.state.value.transactions.size)
+    }
+
+    @Test
+    fun thePayCodeShowsRefreshesAfterAPaymentAndAsksAboveTheLimit() = runBlocking {
+        val ada = funded(50_000)
+        val till = Wallet.open(backend.walletDir(), backend.url, SoftwareKeyProtector())
+        till.enroll("Tea House Ltd", "CNY", "till")
+        till.registerMerchant("Tea House", "Hangzhou", null)
+        val vm = PayCodeViewModel(ada, scope, Locale.US, java.time.ZoneOffset.UTC)
+        vm.start()
+        val first = (vm.state.await("shown") { it is PayCodeState.Showing || it is PayCodeState.Failed } as PayCodeState.Showing).code
+        assertEquals(18, first.digits.replace(" ", "").length)
+        assertFalse("a screen reader never reads the digits", Regex("\\d{4}").containsMatchIn(first.spoken))
+        assertTrue(first.offlineUntil.startsWith("Works offline until "))
+        assertTrue(first.secondsLeft in 1..30)
+
+        // The till charges it within the limit; told of the payment, the screen shows the next code.
+        assertEquals(ChargeState.COMPLETED, till.chargePayCode(first.qrText, cny(800), "t4").state)
+        ada.pollEvents(0u)
+        vm.onPaymentSeen()
+        val next = (vm.state.await("next") { it is PayCodeState.Showing && it.code.digits != first.digits } as PayCodeState.Showing).code
+
+        // Above the limit the charge waits; the screen asks, naming the merchant escaped.
+        val big = till.chargePayCode(next.digits.replace(" ", ""), cny(12_000), "dinner")
+        assertEquals(ChargeState.AWAITING_CONFIRMATION, big.state)
+        vm.onChargeWaiting()
+        val ask = vm.state.await("asking") { it is PayCodeState.Asking || it is PayCodeState.Failed } as PayCodeState.Asking
+        assertEquals(big.chargeId, ask.charge.chargeId)
+        assertEquals("Pay CN¥120.00 to Tea House?", ask.charge.question)
+        assertTrue(ask.charge.spoken.contains("120.00 Chinese Yuan"))
+        vm.confirm(ask.charge.chargeId)
+        val paid = vm.state.await("answered") { it is PayCodeState.Answered || it is PayCodeState.Failed } as PayCodeState.Answered
+        assertTrue(paid.paid)
+        assertEquals(cny(50_000 - 800 - 12_000), ada.balance())
+        vm.stop()
+
+        // A name from elsewhere with a bidi override is shown escaped, never obeyed.
+        val hostile = PayCodeViewModel.question(big.copy(merchantName = "Tea\u202eesuoH"), Locale.US)
+        assertEquals("Pay CN¥120.00 to Tea\\u{202e}esuoH?", hostile.question)
+        assertFalse(PayCodeViewModel.answered(big.copy(state = ChargeState.CANCELED), Locale.US).paid)
+        assertEquals("Connect once", UiError.of(io.purse.core.PurseException.PayCodeUnavailable()).title)
     }
 
     @Test
