@@ -25,7 +25,7 @@ import io.purse.app.viewmodel.MoneyText
 import io.purse.model.Transaction
 
 @Composable
-fun HomeScreen(vm: HomeViewModel, onScan: () -> Unit, onHistory: () -> Unit, onDevices: () -> Unit, onPeople: () -> Unit, onBills: () -> Unit, onSavings: () -> Unit) {
+fun HomeScreen(vm: HomeViewModel, onScan: () -> Unit, onHistory: () -> Unit, onDevices: () -> Unit, onPeople: () -> Unit, onBills: () -> Unit, onSavings: () -> Unit, onPayCode: () -> Unit) {
     DisposableEffect(vm) {
         vm.start()
         onDispose { vm.stop() }
@@ -55,6 +55,7 @@ fun HomeScreen(vm: HomeViewModel, onScan: () -> Unit, onHistory: () -> Unit, onD
         OutlinedButton(onClick = onPeople, modifier = Modifier.fillMaxWidth()) { Text("Send, receive, requests") }
         OutlinedButton(onClick = onBills, modifier = Modifier.fillMaxWidth()) { Text("Bills and phone credit") }
         OutlinedButton(onClick = onSavings, modifier = Modifier.fillMaxWidth()) { Text("Savings") }
+        OutlinedButton(onClick = onPayCode, modifier = Modifier.fillMaxWidth()) { Text("Pay code") }
         OutlinedButton(onClick = onDevices, modifier = Modifier.fillMaxWidth()) { Text("Devices and recovery") }
     }
 }

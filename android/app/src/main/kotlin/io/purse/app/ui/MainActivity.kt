@@ -15,7 +15,7 @@ import io.purse.app.PurseApplication
 import io.purse.app.viewmodel.RecoveryCodeViewModel
 
 /** The screens the app moves between; the activity only switches and forwards. */
-enum class Screen { HOME, SCAN, HISTORY, DEVICES, RECOVERY_CODE, JOIN, PEOPLE, BILLS, SAVINGS }
+enum class Screen { HOME, SCAN, HISTORY, DEVICES, RECOVERY_CODE, JOIN, PEOPLE, BILLS, SAVINGS, PAY_CODE }
 
 /**
  * A `FragmentActivity` because `BiometricPrompt` needs one. Payment screens set
@@ -38,7 +38,8 @@ class MainActivity : FragmentActivity() {
                 val peopleModel = viewModel { PeopleScreenModel(app.wallet) }
                 val billsModel = viewModel { BillsScreenModel(app.wallet) }
                 val savingsModel = viewModel { SavingsScreenModel(app.wallet) }
-                SideEffect { secure(screen == Screen.SCAN || screen == Screen.RECOVERY_CODE || screen == Screen.JOIN) }
+                val payCodeModel = viewModel { PayCodeScreenModel(app.wallet) }
+                SideEffect { secure(screen in setOf(Screen.SCAN, Screen.RECOVERY_CODE, Screen.JOIN, Screen.PAY_CODE)) }
                 when (screen) {
                     Screen.HOME -> HomeScreen(
                         homeModel.home,
@@ -48,7 +49,9 @@ class MainActivity : FragmentActivity() {
                         onPeople = { screen = Screen.PEOPLE },
                         onBills = { screen = Screen.BILLS },
                         onSavings = { screen = Screen.SAVINGS },
+                        onPayCode = { screen = Screen.PAY_CODE },
                     )
+                    Screen.PAY_CODE -> PayCodeScreen(payCodeModel.payCode, onBack = { screen = Screen.HOME })
                     Screen.BILLS -> BillsScreen(billsModel.bills, onBack = { screen = Screen.HOME })
                     Screen.SAVINGS -> SavingsScreen(
                         savingsModel.savings,

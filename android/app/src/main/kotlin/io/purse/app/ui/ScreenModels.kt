@@ -3,6 +3,7 @@ package io.purse.app.ui
 import androidx.lifecycle.ViewModel
 import androidx.lifecycle.viewModelScope
 import io.purse.app.viewmodel.BillViewModel
+import io.purse.app.viewmodel.PayCodeViewModel
 import io.purse.app.viewmodel.SavingsViewModel
 import io.purse.app.viewmodel.DevicesViewModel
 import io.purse.app.viewmodel.HistoryViewModel
@@ -46,4 +47,8 @@ class BillsScreenModel(wallet: WalletInterface) : ViewModel() {
 
 class SavingsScreenModel(wallet: WalletInterface) : ViewModel() {
     val savings = SavingsViewModel(wallet, viewModelScope)
+}
+
+class PayCodeScreenModel(wallet: WalletInterface) : ViewModel() {
+    val payCode = PayCodeViewModel(wallet, viewModelScope)
 }

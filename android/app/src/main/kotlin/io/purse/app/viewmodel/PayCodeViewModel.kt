@@ -1,10 +1,16 @@
 package io.purse.app.viewmodel
 
+import io.purse.core.EventListener
+import io.purse.core.TaskHandle
 import io.purse.core.WalletInterface
 import io.purse.core.shownText
 import io.purse.model.ChargeState
+import io.purse.model.Event
+import io.purse.model.Notice
+import io.purse.model.NoticeKind
 import io.purse.model.PayCodeCharge
 import io.purse.model.ShownPayCode
+import io.purse.model.TransactionKind
 import java.time.Instant
 import java.time.ZoneId
 import java.time.format.DateTimeFormatter
@@ -52,7 +58,8 @@ sealed interface PayCodeState {
 /**
  * The pay-code screen: shows the code of now and the next one when its 30 seconds end, or
  * at once after a payment ([onPaymentSeen]); asks about a charge waiting for the user
- * ([onChargeWaiting]). Which code, when the key refreshes and what a charge needs are the
+ * ([onChargeWaiting]). While shown it follows the event stream itself (the home screen
+ * stops following when it goes), so both happen without the user doing anything. Which code, when the key refreshes and what a charge needs are the
  * core's; this only schedules and words them. The screen keeps the brightness up and blocks
  * screenshots while it shows.
  */
@@ -66,34 +73,64 @@ class PayCodeViewModel(
     val state: StateFlow<PayCodeState> = _state.asStateFlow()
     private var ticker: Job? = null
     private var shown: PayCodeView? = null
+    private var subscription: TaskHandle? = null
 
-    /** Starts showing codes, a new one each step, until [stop]. */
+    /** Starts showing codes, a new one each step, and following events, until [stop]. */
     fun start() {
+        if (subscription == null) {
+            subscription = wallet.followEvents(object : EventListener {
+                override fun onEvent(event: Event) {
+                    if (event.transaction.kind == TransactionKind.PAYMENT) onPaymentSeen()
+                }
+
+                override fun onNotice(notice: Notice) {
+                    if (notice.kind == NoticeKind.PAYCODE_CONFIRMATION) onChargeWaiting()
+                }
+
+                override fun onError(reason: String) {}
+            })
+        }
+        showCodes()
+    }
+
+    private fun showCodes() {
         ticker?.cancel()
         ticker = scope.launch {
             while (true) {
                 val code = try {
                     view(wallet.payCode())
                 } catch (e: Exception) {
-                    _state.value = PayCodeState.Failed(UiError.of(e))
+                    if (showsCode()) _state.value = PayCodeState.Failed(UiError.of(e))
                     return@launch
                 }
                 shown = code
-                if (_state.value !is PayCodeState.Asking && _state.value !is PayCodeState.Confirming) {
-                    _state.value = PayCodeState.Showing(code)
-                }
+                // A question or an answer on the screen stays until the user is done with it.
+                if (showsCode()) _state.value = PayCodeState.Showing(code)
                 delay(code.secondsLeft.coerceAtLeast(1) * 1_000)
             }
         }
     }
 
+    private fun showsCode() = when (_state.value) {
+        PayCodeState.Loading, is PayCodeState.Showing, is PayCodeState.Failed -> true
+        else -> false
+    }
+
+    /** The user read the answer: back to the code (the next one, if the last was charged). */
+    fun dismiss() {
+        _state.value = shown?.let { PayCodeState.Showing(it) } ?: PayCodeState.Loading
+        showCodes()
+    }
+
     fun stop() {
         ticker?.cancel()
         ticker = null
+        subscription?.cancel()
+        subscription = null
     }
 
     /** A payment of one of the user's codes was seen (the event stream): the next code now. */
-    fun onPaymentSeen() = start()
+    fun onPaymentSeen() = showCodes()
 
     /** A charge waits for the user (a `paycode_confirmation` notice): ask about it. */
     fun onChargeWaiting() {
@@ -120,7 +157,7 @@ class PayCodeViewModel(
                 PayCodeState.Failed(UiError.of(e))
             }
             // The code shown before is used if the charge went through: show the next.
-            start()
+            showCodes()
         }
     }
 

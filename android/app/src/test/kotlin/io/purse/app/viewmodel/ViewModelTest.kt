@@ -26,6 +26,7 @@ import org.junit.Assert.assertFalse
 import org.junit.Assert.assertNotNull
 import org.junit.Assert.assertNull
 import org.junit.Assert.assertTrue
+import org.junit.Assert.fail
 import org.junit.ClassRule
 import org.junit.Test
 
@@ -245,14 +246,20 @@ class ViewModelTest {
         val big = till.chargePayCode(next.digits.replace(" ", ""), cny(12_000), "dinner")
         assertEquals(ChargeState.AWAITING_CONFIRMATION, big.state)
         vm.onChargeWaiting()
-        val ask = vm.state.await("asking") { it is PayCodeState.Asking || it is PayCodeState.Failed } as PayCodeState.Asking
+        val ask = vm.state.await("asking") { it is PayCodeState.Asking || it is PayCodeState.Failed }
+            .let { it as? PayCodeState.Asking ?: fail("not asking: $it") as PayCodeState.Asking }
         assertEquals(big.chargeId, ask.charge.chargeId)
         assertEquals("Pay CN¥120.00 to Tea House?", ask.charge.question)
         assertTrue(ask.charge.spoken.contains("120.00 Chinese Yuan"))
         vm.confirm(ask.charge.chargeId)
-        val paid = vm.state.await("answered") { it is PayCodeState.Answered || it is PayCodeState.Failed } as PayCodeState.Answered
+        val paid = vm.state.await("answered") { it is PayCodeState.Answered || it is PayCodeState.Failed }
+            .let { it as? PayCodeState.Answered ?: fail("not answered: $it") as PayCodeState.Answered }
         assertTrue(paid.paid)
+        assertEquals("Paid CN¥120.00 to Tea House", paid.message)
         assertEquals(cny(50_000 - 800 - 12_000), ada.balance())
+        vm.dismiss()
+        val after = vm.state.await("the code again") { it is PayCodeState.Showing && it.code.digits != next.digits }
+        assertTrue(after is PayCodeState.Showing)
         vm.stop()
 
         // A name from elsewhere with a bidi override is shown escaped, never obeyed.
