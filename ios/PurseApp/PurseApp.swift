@@ -13,6 +13,7 @@ struct PurseApp: App {
     @State private var showingPeople = false
     @State private var showingBills = false
     @State private var showingSavings = false
+    @State private var showingPayCode = false
     @State private var recoveryCode: String?
     @State private var enrolled: Bool
 
@@ -54,6 +55,11 @@ struct PurseApp: App {
                     SavingsView(vm: SavingsViewModel(wallet: wallet), currency: (try? wallet.account())??.currency ?? "CNY")
                         .toolbar { Button("Done") { showingSavings = false } }
                 }
+            } else if showingPayCode {
+                NavigationStack {
+                    PayCodeView(vm: PayCodeViewModel(wallet: wallet))
+                        .toolbar { Button("Done") { showingPayCode = false } }
+                }
             } else if showingDevices {
                 NavigationStack {
                     DevicesView(model: DevicesViewModel(wallet: wallet), onNewRecoveryCode: { recoveryCode = $0 })
@@ -68,6 +74,7 @@ struct PurseApp: App {
                             Button("People") { showingPeople = true }
                             Button("Bills") { showingBills = true }
                             Button("Savings") { showingSavings = true }
+                            Button("Pay code") { showingPayCode = true }
                             Button("Devices") { showingDevices = true }
                         }
                         .padding()

@@ -59,6 +59,8 @@ struct UiError: Equatable {
             return UiError(title: "Recovery stopped", detail: "One of the wallet's devices stopped this recovery.", canRetry: false, scanAgain: false)
         case let .RateLimited(retryAfterSecs, requestId):
             return UiError(title: "Too many attempts", detail: "Try again in \(retryAfterSecs) s.", canRetry: false, scanAgain: false, reference: requestId)
+        case .PayCodeUnavailable:
+            return UiError(title: "Connect once", detail: "Pay codes work offline after this phone has been online once this week.", canRetry: true, scanAgain: false)
         case .Cancelled:
             return UiError(title: "Cancelled", detail: "", canRetry: true, scanAgain: false)
         case let .Internal(reason):
