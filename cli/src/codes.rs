@@ -7,7 +7,9 @@ use purse_core::paycode::{self, PaycodeError, PaymentCode};
 use purse_core::scan::{self, ScanOptions};
 use serde_json::{Value, json};
 
-/// One line per file: `{"file", "payloads", "ms"}`, or `{"file", "error"}`. `ms` times finding
+/// One line per file: `{"file", "payloads", "corners", "ms"}`, or `{"file", "error"}`.
+/// `corners[i]` is `payloads[i]`'s four corners in pixels, `[[x, y]; 4]` (top-left,
+/// top-right, bottom-right, bottom-left as the code is oriented). `ms` times finding
 /// and decoding codes in the already-decoded pixels, as for a camera frame. Returns whether
 /// every file could be read.
 pub fn scan_files(files: &[std::path::PathBuf], json_out: bool, budget_ms: u64) -> bool {
@@ -28,9 +30,18 @@ pub fn scan_files(files: &[std::path::PathBuf], json_out: bool, budget_ms: u64) 
                 let ms = t.elapsed().as_secs_f64() * 1e3;
                 let payloads: Vec<&str> = found.iter().map(|f| f.payload.as_str()).collect();
                 if json_out {
+                    let corners: Vec<Value> = found
+                        .iter()
+                        .map(|f| json!(f.corners.map(|c| [c.x, c.y])))
+                        .collect();
                     println!(
                         "{}",
-                        json!({"file": name, "payloads": payloads, "ms": (ms * 1000.0).round() / 1000.0})
+                        json!({
+                            "file": name,
+                            "payloads": payloads,
+                            "corners": corners,
+                            "ms": (ms * 1000.0).round() / 1000.0,
+                        })
                     );
                 } else if payloads.is_empty() {
                     println!("{name}: no QR code found ({ms:.1} ms)");

@@ -470,6 +470,20 @@ fn scan_reports_every_file_and_parse_describes_the_code() {
         .collect();
     assert_eq!(lines.len(), 3);
     assert_eq!(lines[0]["payloads"][0], payload.as_str());
+    // The code's corners, parallel to the payloads: four points around the code, inside the
+    // picture, the code filling most of it (a quiet zone around).
+    let side = purse_core::scan::decode_image(&std::fs::read(&good).unwrap())
+        .unwrap()
+        .width as f64;
+    let corners = lines[0]["corners"][0].as_array().unwrap();
+    assert_eq!(corners.len(), 4);
+    let xs: Vec<f64> = corners.iter().map(|c| c[0].as_f64().unwrap()).collect();
+    let ys: Vec<f64> = corners.iter().map(|c| c[1].as_f64().unwrap()).collect();
+    for v in xs.iter().chain(&ys) {
+        assert!((0.0..=side).contains(v), "{corners:?} in {side}");
+    }
+    let span = xs.iter().cloned().fold(0.0, f64::max) - xs.iter().cloned().fold(side, f64::min);
+    assert!(span > side * 0.6, "{corners:?} in {side}");
     assert!(lines[0]["ms"].as_f64().unwrap() >= 0.0);
     assert!(lines[1]["error"].is_string() && lines[1]["payloads"].is_null());
     assert!(lines[2]["error"].is_string());
