@@ -269,14 +269,46 @@ fn order(a: Finder, b: Finder, c: Finder, ids: [usize; 3]) -> Triple {
     }
 }
 
+/// Up to this many finders, every triple is considered.
+const SMALL_GROUP: usize = 24;
+/// Beyond, each finder is grouped with its nearest this many.
+const NEIGHBOURS: usize = 8;
+
 /// The triples of finders that look like codes, best first. A finder may appear in several:
 /// the caller decides, by decoding, which grouping is real. `finders` must be sorted best
 /// first (see [`best_candidates`]); `ids` index into it.
 pub fn triples(cands: &[Finder]) -> Vec<Triple> {
     let mut scored: Vec<(f32, [usize; 3])> = Vec::new();
+    // Among many finders (a sheet of codes), a code's three are among each other's nearest:
+    // only such pairs are grouped. Else a grid of codes makes a right triangle of any three
+    // corners, and the real triples drown in the cube of the finders.
+    let n = cands.len();
+    let near: Vec<Vec<bool>> = if n <= SMALL_GROUP {
+        vec![vec![true; n]; n]
+    } else {
+        let mut near = vec![vec![false; n]; n];
+        for i in 0..n {
+            let mut by: Vec<(f32, usize)> = (0..n)
+                .filter(|&j| j != i)
+                .map(|j| (dist(pt(&cands[i]), pt(&cands[j])), j))
+                .collect();
+            by.sort_by(|a, b| a.0.total_cmp(&b.0));
+            for &(_, j) in by.iter().take(NEIGHBOURS) {
+                near[i][j] = true;
+                near[j][i] = true;
+            }
+        }
+        near
+    };
     for i in 0..cands.len() {
         for j in i + 1..cands.len() {
+            if !near[i][j] {
+                continue;
+            }
             for k in j + 1..cands.len() {
+                if !near[i][k] || !near[j][k] {
+                    continue;
+                }
                 let (a, b, c) = (cands[i], cands[j], cands[k]);
                 let ms = [a.module, b.module, c.module];
                 let (mn, mx) = ms
@@ -311,11 +343,12 @@ pub fn triples(cands: &[Finder]) -> Vec<Triple> {
         .collect()
 }
 
-/// The candidates worth grouping: the most confirmed first, at most 24.
-pub fn best_candidates(finders: &[Finder]) -> Vec<Finder> {
+/// The candidates worth grouping: the most confirmed first, at most `max` (24 for a camera
+/// frame that wants one code; more for a photo of many).
+pub fn best_candidates(finders: &[Finder], max: usize) -> Vec<Finder> {
     let mut cands = finders.to_vec();
     cands.sort_by_key(|f| std::cmp::Reverse(f.count));
-    cands.truncate(24);
+    cands.truncate(max);
     cands
 }
 

@@ -129,7 +129,8 @@ pub fn scan_gray(gray: &Gray, opts: ScanOptions) -> Vec<FoundCode> {
             Pass::WideWindow => (binarize::hybrid_window(gray, FlatRule::HalfMin, 4), 1.0),
             Pass::RowThreshold => (row_threshold(gray), 1.0),
         };
-        let (mut codes, mut undecoded, finders) = detect_and_decode(&bits, factor);
+        let (mut codes, mut undecoded, finders) =
+            detect_and_decode(&bits, factor, !opts.first_only);
         // rqrr's own detector as a second opinion, unless the picture is noise (many finder
         // candidates make its grouping step slow).
         if codes.is_empty() && finders < 40 && started.elapsed() < opts.budget {
@@ -138,8 +139,10 @@ pub fn scan_gray(gray: &Gray, opts: ScanOptions) -> Vec<FoundCode> {
             // What our detector saw but could not read still counts.
             undecoded = undecoded.max(unread);
         }
+        // The same code seen again (another pass, another scale) is where it was; two codes
+        // that say the same thing in two places are two codes (a sheet of one shop's codes).
         for c in codes {
-            if !found.iter().any(|f| f.payload == c.payload) {
+            if !found.iter().any(|f| same_place(f, &c)) {
                 found.push(c);
             }
         }
@@ -152,6 +155,36 @@ pub fn scan_gray(gray: &Gray, opts: ScanOptions) -> Vec<FoundCode> {
         }
     }
     found
+}
+
+/// Whether two finds are one code: each one's centre inside the other's quadrilateral.
+pub(super) fn same_place(a: &FoundCode, b: &FoundCode) -> bool {
+    inside(centre(&a.corners), &b.corners) || inside(centre(&b.corners), &a.corners)
+}
+
+fn centre(q: &[Corner; 4]) -> (f64, f64) {
+    let sum = q.iter().fold((0.0, 0.0), |(x, y), c| {
+        (x + f64::from(c.x), y + f64::from(c.y))
+    });
+    (sum.0 / 4.0, sum.1 / 4.0)
+}
+
+/// Ray casting: whether `p` is inside the quadrilateral `q`.
+fn inside(p: (f64, f64), q: &[Corner; 4]) -> bool {
+    let mut hit = false;
+    for i in 0..4 {
+        let (a, b) = (q[i], q[(i + 1) % 4]);
+        let (x1, y1, x2, y2) = (
+            f64::from(a.x),
+            f64::from(a.y),
+            f64::from(b.x),
+            f64::from(b.y),
+        );
+        if (y1 > p.1) != (y2 > p.1) && p.0 < x1 + (p.1 - y1) * (x2 - x1) / (y2 - y1) {
+            hit = !hit;
+        }
+    }
+    hit
 }
 
 /// quirc's own row-wise moving-average threshold, as rqrr implements it.
@@ -187,13 +220,31 @@ pub(super) fn row_threshold(gray: &Gray) -> Bits {
     }
 }
 
+/// Finder candidates grouped when a camera frame wants one code, and when a photo may hold
+/// many (a sheet of 60 codes has 180 finders).
+const FEW_CANDIDATES: usize = 24;
+const MANY_CANDIDATES: usize = 240;
+
 /// Our detector: finder patterns, triples, sampled grids, decoded by rqrr. Returns the codes,
-/// how many triples could not be read, and how many finder candidates there were.
-pub(super) fn detect_and_decode(bits: &Bits, factor: f64) -> (Vec<FoundCode>, usize, usize) {
+/// how many triples could not be read, and how many finder candidates there were. `many`:
+/// look for every code, not the first few.
+pub(super) fn detect_and_decode(
+    bits: &Bits,
+    factor: f64,
+    many: bool,
+) -> (Vec<FoundCode>, usize, usize) {
     let run = || {
         let skip = (bits.height / 360).clamp(1, 3);
-        let finders = detect::find_finders(bits, skip, 300);
-        let cands = detect::best_candidates(&finders);
+        let finders = detect::find_finders(bits, skip, if many { 900 } else { 300 });
+        let max = if many {
+            MANY_CANDIDATES
+        } else {
+            FEW_CANDIDATES
+        };
+        let cands = detect::best_candidates(&finders, max);
+        // Each code takes three candidates; failed groupings are tried too, up to a bound
+        // that grows with what was seen.
+        let tries = 40.max(cands.len() * 2);
         let mut used = vec![false; cands.len()];
         let mut codes = Vec::new();
         let mut failed = 0;
@@ -217,7 +268,7 @@ pub(super) fn detect_and_decode(bits: &Bits, factor: f64) -> (Vec<FoundCode>, us
                 );
             }
         }
-        for t in groupings.iter().take(40) {
+        for t in groupings.iter().take(tries) {
             if t.ids.iter().any(|&i| used[i]) {
                 continue;
             }
@@ -243,7 +294,7 @@ pub(super) fn detect_and_decode(bits: &Bits, factor: f64) -> (Vec<FoundCode>, us
             .count();
         let missed = groupings
             .iter()
-            .take(40)
+            .take(tries)
             .filter(|t| t.ids.iter().all(|&i| !used[i]))
             .count()
             .min(failed)
