@@ -133,7 +133,13 @@ pub fn scan_gray(gray: &Gray, opts: ScanOptions) -> Vec<FoundCode> {
             detect_and_decode(&bits, factor, !opts.first_only);
         // rqrr's own detector as a second opinion, unless the picture is noise (many finder
         // candidates make its grouping step slow).
-        if codes.is_empty() && finders < 40 && started.elapsed() < opts.budget {
+        // Nor on confetti (a screen's moire, noise: see `edge_density`), where its region
+        // search has no bound we can set: real photos took it 5 s and 27 s there.
+        if codes.is_empty()
+            && finders < 40
+            && started.elapsed() < opts.budget
+            && edge_density(&bits) < MAX_EDGES_FOR_RQRR
+        {
             let (theirs, unread) = decode_bits(bits, factor);
             codes = theirs;
             // What our detector saw but could not read still counts.
@@ -141,6 +147,12 @@ pub fn scan_gray(gray: &Gray, opts: ScanOptions) -> Vec<FoundCode> {
         }
         // The same code seen again (another pass, another scale) is where it was; two codes
         // that say the same thing in two places are two codes (a sheet of one shop's codes).
+        tracing::trace!(
+            ?pass,
+            ms = started.elapsed().as_millis() as u64,
+            codes = codes.len(),
+            "pass done"
+        );
         for c in codes {
             if !found.iter().any(|f| same_place(f, &c)) {
                 found.push(c);
@@ -155,6 +167,23 @@ pub fn scan_gray(gray: &Gray, opts: ScanOptions) -> Vec<FoundCode> {
         }
     }
     found
+}
+
+/// Above this many changes per pixel rqrr's detector is not asked. Photos with codes in them
+/// measure 0.01-0.09; those that cost rqrr seconds to minutes, 0.198 (152 s), 0.27 and
+/// 0.46-0.49.
+const MAX_EDGES_FOR_RQRR: f64 = 0.12;
+
+/// Changes between light and dark per pixel, along rows: a photographed screen's moire or
+/// sensor noise binarizes into a confetti of regions, which rqrr's region search pays for
+/// one by one (a second per ~100k regions).
+pub(super) fn edge_density(bits: &Bits) -> f64 {
+    let w = bits.width;
+    let mut changes = 0usize;
+    for row in bits.data.chunks(w.max(1)) {
+        changes += row.windows(2).filter(|p| p[0] != p[1]).count();
+    }
+    changes as f64 / bits.data.len().max(1) as f64
 }
 
 /// Whether two finds are one code: each one's centre inside the other's quadrilateral.

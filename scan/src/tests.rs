@@ -360,3 +360,31 @@ fn the_budget_stops_new_passes() {
     scan_gray(&g, opts());
     assert!(t.elapsed() > one_pass, "all passes take longer than one");
 }
+
+#[test]
+fn confetti_is_told_from_a_picture_with_codes() {
+    // A photo of a code binarizes into few light/dark changes per pixel; a screen's moire or
+    // noise into many, where rqrr's detector is not asked (it took minutes on such photos).
+    let code = render(PAYLOAD, 4, 640, 480, 100, 60);
+    let bits = binarize::hybrid(&code, FlatRule::HalfMin);
+    assert!(pipeline::edge_density(&bits) < 0.12);
+    let checker = Bits {
+        width: 64,
+        height: 64,
+        data: (0..64 * 64)
+            .map(|i| ((i % 64 + i / 64) % 2) as u8)
+            .collect(),
+    };
+    assert!(pipeline::edge_density(&checker) > 0.9);
+    assert!(
+        scan_gray(
+            &Gray {
+                width: 64,
+                height: 64,
+                data: checker.data.iter().map(|b| b * 255).collect()
+            },
+            opts()
+        )
+        .is_empty()
+    );
+}
