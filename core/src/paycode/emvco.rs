@@ -22,11 +22,13 @@ pub enum Initiation {
     Dynamic,
 }
 
-/// A merchant account template (tags 02-51): 26-51 carry a GUID in sub-tag 00.
+/// A merchant account template (tags 02-51): 26-51 carry a GUID in sub-tag 00. Codes in
+/// the wild also put merchant accounts in the unreserved templates 80-99 (with a GUID in
+/// 00): those count as accounts too.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MerchantAccount {
     pub tag: String,
-    /// Sub-tag 00 of templates 26-51 (a reverse domain, a UUID or an AID).
+    /// Sub-tag 00 of templates 26-51 and 80-99 (a reverse domain, a UUID or an AID).
     pub guid: Option<String>,
     /// The other sub-fields as (tag, value); for tags 02-25 the whole value is one field.
     pub fields: Vec<(String, String)>,
@@ -88,7 +90,8 @@ pub struct EmvcoCode {
     pub postal_code: Option<String>,
     pub additional: Option<AdditionalData>,
     pub language: Option<LanguageTemplate>,
-    /// Templates 80-99 and RFU tags 65-79, raw.
+    /// Templates 80-99 and RFU tags 65-79, raw (those of 80-99 with a GUID are in
+    /// `accounts` as well).
     pub unreserved: Vec<(String, String)>,
     /// What was tolerated on the way (scheme quirks); empty for a textbook code.
     pub warnings: Vec<String>,
@@ -229,12 +232,26 @@ pub fn parse(payload: &str) -> Result<EmvcoCode, PaycodeError> {
                     fields: sub.into_iter().filter(|(t, _)| t != "00").collect(),
                 });
             }
-            65..=99 => unreserved.push((tag.clone(), value.clone())),
+            80..=99 => {
+                if let Ok(sub) = tlv(value)
+                    && let Some(guid) = sub.iter().find(|(t, _)| t == "00").map(|(_, v)| v.clone())
+                {
+                    accounts.push(MerchantAccount {
+                        tag: tag.clone(),
+                        guid: Some(guid),
+                        fields: sub.into_iter().filter(|(t, _)| t != "00").collect(),
+                    });
+                }
+                unreserved.push((tag.clone(), value.clone()));
+            }
+            65..=79 => unreserved.push((tag.clone(), value.clone())),
             _ => {}
         }
     }
     if accounts.is_empty() {
-        return Err(invalid("no merchant account information (02-51)"));
+        return Err(invalid(
+            "no merchant account information (02-51, or 80-99 with a GUID)",
+        ));
     }
 
     let mcc = get("52");

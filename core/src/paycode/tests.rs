@@ -44,8 +44,11 @@ fn emvco_specification_example() {
         ("ZH", "最佳运输")
     );
     assert_eq!(lang.merchant_city.as_deref(), Some("北京"));
-    assert_eq!(c.accounts.len(), 2);
+    // Two in 26-51, and the unreserved template 91 with its GUID (accounts in the wild).
+    assert_eq!(c.accounts.len(), 3);
     assert_eq!(c.accounts[0].guid.as_deref(), Some("D15600000000"));
+    assert_eq!(c.accounts[2].tag, "91");
+    assert_eq!(c.accounts[2].guid.as_deref(), Some("A011223344998877"));
     let add = c.additional.as_ref().unwrap();
     assert_eq!(add.store_label.as_deref(), Some("1234"));
     assert_eq!(add.customer_label.as_deref(), Some("***"));
@@ -123,6 +126,23 @@ fn round_trip_encode_parse() {
         assert_eq!(c.additional.unwrap().bill_number.as_deref(), Some("B-77"));
         assert!(c.warnings.is_empty(), "{:?}", c.warnings);
     }
+}
+
+#[test]
+fn a_merchant_account_in_an_unreserved_template_is_an_account() {
+    // Only template 85 carries the account, with its GUID in 00; 86 has no GUID: raw only.
+    let c = emv(&with_crc(
+        "00020101021185330015com.example.pay0110merchant42860812345678520458125303156\
+         5802CN5909Tea House6007Beijing",
+    ));
+    assert_eq!(c.accounts.len(), 1);
+    assert_eq!(c.accounts[0].tag, "85");
+    assert_eq!(c.accounts[0].guid.as_deref(), Some("com.example.pay"));
+    assert_eq!(
+        c.accounts[0].fields,
+        vec![("01".to_owned(), "merchant42".to_owned())]
+    );
+    assert_eq!(c.unreserved.len(), 2);
 }
 
 #[test]
