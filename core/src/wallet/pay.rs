@@ -180,17 +180,8 @@ impl Wallet {
                     settle.push(i.clone());
                 }
             }
-            // A charge of one of this account's pay codes: the code on the screen is used,
-            // the next one shows at once.
-            let charged = page
-                .data
-                .iter()
-                .any(|e| e.transaction.intent_id.as_deref().is_some_and(is_charge_id))
-                || page
-                    .notices
-                    .iter()
-                    .any(|n| n.kind == NoticeKind::PaycodeConfirmation);
-            if charged {
+            // The code on the screen is used: the next one shows at once.
+            if super::paycodes::charge_seen(&page) {
                 cache.mark_paycode_shown_used()?;
             }
             cache.set_event_cursor(page.next_cursor)?;

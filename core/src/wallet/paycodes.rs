@@ -46,8 +46,40 @@ struct OpenKey {
     expires_at: i64,
 }
 
-fn seal_label(device_id: &str) -> String {
-    format!("purse-paycode-secret-v1:{device_id}")
+/// The pay-code subkey of this device key, and its label (which also binds the seal to the
+/// device).
+fn sealing_key(creds: &DeviceCredentials) -> Result<(String, Zeroizing<[u8; 32]>), WalletError> {
+    let label = format!("purse-paycode-secret-v1:{}", creds.device_id);
+    let key = subkey(&creds.key, &label)?;
+    Ok((label, key))
+}
+
+/// Seals the secret under this device key's pay-code subkey.
+fn seal_secret(creds: &DeviceCredentials, secret: &[u8]) -> Result<Vec<u8>, WalletError> {
+    let (label, key) = sealing_key(creds)?;
+    Ok(aead_seal(&key, label.as_bytes(), secret)?)
+}
+
+/// The secret, if this device key sealed it and it has the right length.
+fn open_secret(
+    creds: &DeviceCredentials,
+    sealed: &[u8],
+) -> Result<Option<Zeroizing<Vec<u8>>>, WalletError> {
+    let (label, key) = sealing_key(creds)?;
+    Ok(aead_open(&key, label.as_bytes(), sealed).filter(|s| s.len() == SECRET_LEN))
+}
+
+/// Whether a page of the event stream shows a charge of this account's pay codes (a
+/// payment whose intent is a charge, or a charge waiting for confirmation): the code on
+/// the screen is then used.
+pub(super) fn charge_seen(page: &EventPage) -> bool {
+    page.data
+        .iter()
+        .any(|e| e.transaction.intent_id.as_deref().is_some_and(is_charge_id))
+        || page
+            .notices
+            .iter()
+            .any(|n| n.kind == NoticeKind::PaycodeConfirmation)
 }
 
 impl Wallet {
@@ -107,15 +139,13 @@ impl Wallet {
         let Some(rec) = self.inner.cache()?.paycode_key()? else {
             return Ok(None);
         };
-        let label = seal_label(&creds.device_id);
-        let key = subkey(&creds.key, &label)?;
-        Ok(aead_open(&key, label.as_bytes(), &rec.secret_wrapped)
-            .filter(|s| s.len() == SECRET_LEN)
-            .map(|secret| OpenKey {
+        Ok(
+            open_secret(creds, &rec.secret_wrapped)?.map(|secret| OpenKey {
                 device_index: rec.device_index,
                 secret,
                 expires_at: rec.expires_at,
-            }))
+            }),
+        )
     }
 
     async fn fetch_pay_code_key(
@@ -146,9 +176,7 @@ impl Wallet {
         if k.expires_at <= self.now() || k.expires_at <= k.issued_at {
             return Err(bad("already expired"));
         }
-        let label = seal_label(&creds.device_id);
-        let key = subkey(&creds.key, &label)?;
-        let secret_wrapped = aead_seal(&key, label.as_bytes(), &secret)?;
+        let secret_wrapped = seal_secret(creds, &secret)?;
         self.inner.cache()?.save_paycode_key(&PayCodeKeyRecord {
             device_index: k.device_index,
             secret_wrapped,

@@ -98,7 +98,7 @@ class PayCodeViewModel(
         ticker = scope.launch {
             while (true) {
                 val code = try {
-                    view(wallet.payCode())
+                    view(wallet.payCode(), locale, zone)
                 } catch (e: Exception) {
                     if (showsCode()) _state.value = PayCodeState.Failed(UiError.of(e))
                     return@launch
@@ -137,7 +137,7 @@ class PayCodeViewModel(
         scope.launch {
             try {
                 val c = wallet.waitingCharges().firstOrNull() ?: return@launch
-                _state.value = PayCodeState.Asking(question(c), shown)
+                _state.value = PayCodeState.Asking(question(c, locale), shown)
             } catch (e: Exception) {
                 _state.value = PayCodeState.Failed(UiError.of(e))
             }
@@ -160,10 +160,6 @@ class PayCodeViewModel(
             showCodes()
         }
     }
-
-    private fun view(s: ShownPayCode) = view(s, locale, zone)
-
-    private fun question(c: PayCodeCharge) = question(c, locale)
 
     companion object {
         fun view(s: ShownPayCode, locale: Locale, zone: ZoneId): PayCodeView {
