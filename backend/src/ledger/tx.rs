@@ -41,6 +41,14 @@ pub enum StoreError {
     Unbalanced(&'static str),
     #[error("not found")]
     NotFound,
+    /// A row broke a rule the schema checks (a `CHECK` constraint).
+    #[error("constraint: {0}")]
+    Constraint(String),
+    /// The transaction collided with a concurrent one (a serialization failure or a
+    /// deadlock on a networked engine): nothing of it took effect, and running it again may
+    /// succeed. The store retries these itself; a caller sees one only when retries ran out.
+    #[error("concurrent update: {0}")]
+    Conflict(String),
     /// Stored data that cannot be read back (an unknown state, currency or kind).
     #[error("stored data is invalid: {0}")]
     Corrupt(String),

@@ -3,6 +3,8 @@
 //! are written once in [`crate::ledger`]; an engine implements only that interface, its
 //! schema and its migrations. SQLite is the embedded default.
 
+#[macro_use]
+pub mod sql;
 pub mod sqlite;
 
 use std::future::Future;

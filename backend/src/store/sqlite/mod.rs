@@ -6,22 +6,9 @@
 //! they run on the calling task, since an indexed read takes microseconds, less than a
 //! hand-off to another thread would.
 
-#[macro_use]
-mod columns;
-mod bills;
-mod devices;
-mod paycodes;
-mod people;
-mod reads;
-mod requests;
-mod rows;
-mod savings;
+mod conn;
 pub mod schema;
-mod transfers;
-mod tx;
-mod withdrawals;
 mod writer;
-mod writes;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -31,28 +18,13 @@ use rusqlite::{Connection, OpenFlags};
 
 use super::{BoxFuture, ReadJob, Store, WriteJob};
 use crate::ledger::StoreError;
-use tx::SqliteTx;
+use crate::store::sql::{self, SqlTx};
 use writer::Writer;
 
 /// Idle read connections kept open; more are opened under load and closed after.
 const IDLE_READERS: usize = 8;
 /// Distinct statements each connection keeps prepared.
 const STATEMENT_CACHE: usize = 128;
-
-impl From<rusqlite::Error> for StoreError {
-    fn from(e: rusqlite::Error) -> Self {
-        match &e {
-            rusqlite::Error::SqliteFailure(f, _)
-                if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
-                    || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
-            {
-                StoreError::Duplicate("a row with this key")
-            }
-            rusqlite::Error::FromSqlConversionFailure(..) => StoreError::Corrupt(e.to_string()),
-            _ => StoreError::Engine(e.to_string()),
-        }
-    }
-}
 
 #[derive(Clone)]
 pub struct SqliteStore {
@@ -125,55 +97,18 @@ impl SqliteStore {
         }
         result
     }
-
-    fn audit_now(&self) -> Result<Vec<String>, StoreError> {
-        self.with_reader(|c| {
-            let mut problems = Vec::new();
-            let mut stmt = c.prepare(
-                "SELECT seq FROM postings GROUP BY seq, currency HAVING SUM(amount) <> 0",
-            )?;
-            for seq in stmt.query_map([], |r| r.get::<_, i64>("seq"))? {
-                problems.push(format!("transaction {} does not balance", seq?));
-            }
-            let mut stmt = c.prepare(
-                "SELECT a.ledger_account, a.balance, COALESCE(SUM(p.amount), 0) AS summed, a.kind
-                 FROM ledger_accounts a LEFT JOIN postings p ON p.ledger_account = a.ledger_account
-                 GROUP BY a.ledger_account, a.balance, a.kind",
-            )?;
-            let rows = stmt.query_map([], |r| {
-                Ok((
-                    r.get::<_, String>("ledger_account")?,
-                    r.get::<_, i64>("balance")?,
-                    r.get::<_, i64>("summed")?,
-                    r.get::<_, String>("kind")?,
-                ))
-            })?;
-            for row in rows {
-                let (acct, stored, summed, kind) = row?;
-                if stored != summed {
-                    problems.push(format!(
-                        "{acct}: balance {stored} but postings sum to {summed}"
-                    ));
-                }
-                if kind == "user" && stored < 0 {
-                    problems.push(format!("{acct}: negative balance {stored}"));
-                }
-            }
-            Ok(problems)
-        })
-    }
 }
 
 impl Store for SqliteStore {
     fn run_write(&self, job: WriteJob) -> BoxFuture<'_, Result<(), StoreError>> {
-        Box::pin(self.inner.writer.write(move |c| job(&mut SqliteTx::new(c))))
+        Box::pin(self.inner.writer.write(move |c| job(&mut SqlTx::new(c))))
     }
 
     fn run_read<'a>(&'a self, job: ReadJob<'a>) -> BoxFuture<'a, Result<(), StoreError>> {
         let result = self.with_reader(|c| {
             // One snapshot for every statement of the job.
             c.execute_batch("BEGIN")?;
-            let result = job(&mut SqliteTx::new(c));
+            let result = job(&mut SqlTx::new(c));
             c.execute_batch("COMMIT")?;
             result
         });
@@ -181,17 +116,13 @@ impl Store for SqliteStore {
     }
 
     fn audit(&self) -> BoxFuture<'_, Result<Vec<String>, StoreError>> {
-        Box::pin(std::future::ready(self.audit_now()))
+        Box::pin(std::future::ready(self.with_reader(|c| sql::audit(c))))
     }
 
     fn total_by_currency(&self) -> BoxFuture<'_, Result<Vec<(String, i64)>, StoreError>> {
-        Box::pin(std::future::ready(self.with_reader(|c| {
-            let mut stmt = c.prepare(
-                "SELECT currency, SUM(balance) AS total FROM ledger_accounts GROUP BY currency",
-            )?;
-            let rows = stmt.query_map([], |r| Ok((r.get("currency")?, r.get("total")?)))?;
-            Ok(rows.collect::<Result<_, _>>()?)
-        })))
+        Box::pin(std::future::ready(
+            self.with_reader(|c| sql::total_by_currency(c)),
+        ))
     }
 }
 

@@ -1,29 +1,12 @@
-//! The SQLite schema: its version, the SQL of each step, the upgrade, and the test that an
-//! upgraded database equals a fresh one.
-//!
-//! `STEPS[n]` upgrades a database from version `n` to `n + 1` (step 0 creates it), so a
-//! fresh database and an upgraded one run the very same statements; released steps never
-//! change. The version lives in `PRAGMA user_version`.
+//! The SQLite schema: the shared steps ([`crate::store::sql::schema`]) run as they are, the
+//! version in `PRAGMA user_version`, and the test that an upgraded database equals a fresh
+//! one.
 
 use rusqlite::Connection;
 
+use crate::store::sql::schema::{STEPS, VERSION};
+
 use crate::ledger::StoreError;
-
-pub const VERSION: i64 = 11;
-
-const STEPS: &[&str] = &[
-    include_str!("schema_v1.sql"),
-    include_str!("schema_v2.sql"),
-    include_str!("schema_v3.sql"),
-    include_str!("schema_v4.sql"),
-    include_str!("schema_v5.sql"),
-    include_str!("schema_v6.sql"),
-    include_str!("schema_v7.sql"),
-    include_str!("schema_v8.sql"),
-    include_str!("schema_v9.sql"),
-    include_str!("schema_v10.sql"),
-    include_str!("schema_v11.sql"),
-];
 
 /// Brings the database to [`VERSION`], one transaction per step. A database newer than
 /// this backend is refused rather than guessed at.

@@ -1,24 +1,23 @@
 //! The bill rules' statements: the catalogue (each biller stored as its definition),
 //! bill payments, saved billers and quotes.
 
+use super::conn::SqlRow;
 use purse_core::api::types::{BillPaymentState, Biller, BillerCategory};
 use purse_core::money::Money;
-use rusqlite::types::Type;
-use rusqlite::{Row, params};
 
 use super::rows::{currency, parsed};
-use super::tx::SqliteTx;
+use super::tx::SqlTx;
 use crate::ledger::bills::*;
 use crate::ledger::tx::Result;
 
-fn biller(r: &Row) -> rusqlite::Result<Biller> {
+fn biller(r: &dyn SqlRow) -> Result<Biller> {
     let text: String = r.get("definition")?;
     serde_json::from_str(&text)
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, Type::Text, e.into()))
+        .map_err(|e| crate::ledger::StoreError::Corrupt(format!("biller definition: {e}")))
 }
 
-fn opt_money(r: &Row, amount: &str, cur: &str) -> rusqlite::Result<Option<Money>> {
-    match r.get::<_, Option<i64>>(amount)? {
+fn opt_money(r: &dyn SqlRow, amount: &str, cur: &str) -> Result<Option<Money>> {
+    match r.get::<Option<i64>>(amount)? {
         Some(m) => Ok(Some(Money::new(m, currency(r, cur)?))),
         None => Ok(None),
     }
@@ -28,7 +27,7 @@ const PAYMENT_COLS: &str = "bill_payment_id, intent_id, account_id, biller_id, r
     currency, fee, biller_amount, biller_currency, product_id, quote_id, state, confirmation,
     failure, transaction_id, created_at, settled_at";
 
-fn payment(r: &Row) -> rusqlite::Result<BillPaymentRow> {
+fn payment(r: &dyn SqlRow) -> Result<BillPaymentRow> {
     let cur = currency(r, "currency")?;
     Ok(BillPaymentRow {
         bill_payment_id: r.get("bill_payment_id")?,
@@ -52,7 +51,7 @@ fn payment(r: &Row) -> rusqlite::Result<BillPaymentRow> {
 
 const SAVED_COLS: &str = "saved_id, account_id, biller_id, reference, nickname, created_at";
 
-fn saved(r: &Row) -> rusqlite::Result<SavedBillerRow> {
+fn saved(r: &dyn SqlRow) -> Result<SavedBillerRow> {
     Ok(SavedBillerRow {
         saved_id: r.get("saved_id")?,
         account_id: r.get("account_id")?,
@@ -66,7 +65,7 @@ fn saved(r: &Row) -> rusqlite::Result<SavedBillerRow> {
 const QUOTE_COLS: &str = "quote_id, account_id, biller_id, reference, product_id, biller_amount,
     biller_currency, rate_micros, fee, debit, currency, expires_at, created_at, used_by";
 
-fn quote(r: &Row) -> rusqlite::Result<QuoteRow> {
+fn quote(r: &dyn SqlRow) -> Result<QuoteRow> {
     let cur = currency(r, "currency")?;
     Ok(QuoteRow {
         quote_id: r.get("quote_id")?,
@@ -84,11 +83,11 @@ fn quote(r: &Row) -> rusqlite::Result<QuoteRow> {
     })
 }
 
-impl BillReads for SqliteTx<'_> {
+impl BillReads for SqlTx<'_> {
     fn biller(&mut self, biller_id: &str) -> Result<Option<Biller>> {
         self.one(
             "SELECT definition FROM billers WHERE biller_id = ?",
-            [biller_id],
+            params![biller_id],
             biller,
         )
     }
@@ -97,10 +96,14 @@ impl BillReads for SqliteTx<'_> {
         match category {
             Some(c) => self.all(
                 "SELECT definition FROM billers WHERE category = ? ORDER BY name",
-                [c.as_str()],
+                params![c.as_str()],
                 biller,
             ),
-            None => self.all("SELECT definition FROM billers ORDER BY name", [], biller),
+            None => self.all(
+                "SELECT definition FROM billers ORDER BY name",
+                params![],
+                biller,
+            ),
         }
     }
 
@@ -113,7 +116,7 @@ impl BillReads for SqliteTx<'_> {
             &format!(
                 "SELECT {PAYMENT_COLS} FROM bill_payments WHERE account_id = ? AND intent_id = ?"
             ),
-            [account_id, intent_id],
+            params![account_id, intent_id],
             payment,
         )
     }
@@ -135,7 +138,7 @@ impl BillReads for SqliteTx<'_> {
                 "SELECT {SAVED_COLS} FROM saved_billers WHERE account_id = ?
                  ORDER BY created_at, rowid"
             ),
-            [account_id],
+            params![account_id],
             saved,
         )
     }
@@ -143,13 +146,13 @@ impl BillReads for SqliteTx<'_> {
     fn quote(&mut self, account_id: &str, quote_id: &str) -> Result<Option<QuoteRow>> {
         self.one(
             &format!("SELECT {QUOTE_COLS} FROM bill_quotes WHERE account_id = ? AND quote_id = ?"),
-            [account_id, quote_id],
+            params![account_id, quote_id],
             quote,
         )
     }
 }
 
-impl BillWrites for SqliteTx<'_> {
+impl BillWrites for SqlTx<'_> {
     fn upsert_biller(&mut self, b: &Biller, now: i64) -> Result<()> {
         let definition = serde_json::to_string(b)
             .map_err(|e| crate::ledger::StoreError::Corrupt(e.to_string()))?;
@@ -227,7 +230,7 @@ impl BillWrites for SqliteTx<'_> {
     fn delete_saved_biller(&mut self, account_id: &str, saved_id: &str) -> Result<bool> {
         Ok(self.execute(
             "DELETE FROM saved_billers WHERE account_id = ? AND saved_id = ?",
-            [account_id, saved_id],
+            params![account_id, saved_id],
         )? > 0)
     }
 
@@ -260,7 +263,7 @@ impl BillWrites for SqliteTx<'_> {
     fn use_quote(&mut self, quote_id: &str, intent_id: &str) -> Result<()> {
         self.execute(
             "UPDATE bill_quotes SET used_by = ? WHERE quote_id = ? AND used_by IS NULL",
-            [intent_id, quote_id],
+            params![intent_id, quote_id],
         )?;
         Ok(())
     }

@@ -1,15 +1,14 @@
 //! What the rules write, as SQLite statements: rows, the balanced journal and its checks.
 
 use purse_core::money::Money;
-use rusqlite::{OptionalExtension, params};
 
 use super::rows;
-use super::tx::SqliteTx;
+use super::tx::SqlTx;
 use crate::ledger::rows::*;
 use crate::ledger::tx::{Result, Tx};
 use crate::ledger::{LedgerAccount, LedgerEntry, Posted, Posting, StoreError};
 
-impl Tx for SqliteTx<'_> {
+impl Tx for SqlTx<'_> {
     fn insert_account(&mut self, a: &AccountRow) -> Result<()> {
         self.execute(
             concat!(
@@ -87,7 +86,7 @@ impl Tx for SqliteTx<'_> {
         Ok(self
             .one(
                 "INSERT INTO rate_windows (bucket, window_start, count) VALUES (?, ?, 1)
-                 ON CONFLICT (bucket, window_start) DO UPDATE SET count = count + 1
+                 ON CONFLICT (bucket, window_start) DO UPDATE SET count = rate_windows.count + 1
                  RETURNING count",
                 params![bucket, window_start],
                 |r| r.get(0),
@@ -96,15 +95,21 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn purge_rates(&mut self, before: i64) -> Result<u64> {
-        Ok(self.execute("DELETE FROM rate_windows WHERE window_start < ?", [before])? as u64)
+        Ok(self.execute(
+            "DELETE FROM rate_windows WHERE window_start < ?",
+            params![before],
+        )? as u64)
     }
 
     fn purge_nonces(&mut self, now: i64) -> Result<u64> {
-        Ok(self.execute("DELETE FROM nonces WHERE expires_at < ?", [now])? as u64)
+        Ok(self.execute("DELETE FROM nonces WHERE expires_at < ?", params![now])? as u64)
     }
 
     fn purge_idempotency(&mut self, before: i64) -> Result<u64> {
-        Ok(self.execute("DELETE FROM idempotency WHERE created_at < ?", [before])? as u64)
+        Ok(self.execute(
+            "DELETE FROM idempotency WHERE created_at < ?",
+            params![before],
+        )? as u64)
     }
 
     fn insert_funding(&mut self, s: &FundingRow, fingerprint: &str) -> Result<()> {
@@ -171,7 +176,7 @@ impl Tx for SqliteTx<'_> {
     fn add_spent(&mut self, account_id: &str, day: i64, amount: Money) -> Result<()> {
         self.execute(
             "INSERT INTO daily_spend (account_id, day, spent) VALUES (?, ?, ?)
-             ON CONFLICT (account_id, day) DO UPDATE SET spent = spent + excluded.spent",
+             ON CONFLICT (account_id, day) DO UPDATE SET spent = daily_spend.spent + excluded.spent",
             params![account_id, day, amount.minor],
         )?;
         Ok(())
@@ -333,7 +338,7 @@ impl Tx for SqliteTx<'_> {
     }
 }
 
-impl SqliteTx<'_> {
+impl SqlTx<'_> {
     /// The header of a ledger entry; its sequence. The caller adds postings that balance.
     pub(super) fn insert_ledger_transaction(&self, entry: &LedgerEntry) -> Result<i64> {
         let seq: i64 = self
@@ -371,20 +376,15 @@ impl SqliteTx<'_> {
             params![name, currency, kind],
         )?;
         let balance: i64 = self
-            .c
-            .prepare_cached(
+            .one(
                 "UPDATE ledger_accounts SET balance = balance + ?, last_seq = ?
                  WHERE ledger_account = ? AND currency = ? RETURNING balance",
-            )?
-            .query_row(params![p.amount.minor, seq, name, currency], |r| r.get(0))
-            .optional()
+                params![p.amount.minor, seq, name, currency],
+                |r| r.get(0),
+            )
             .map_err(|e| match e {
-                rusqlite::Error::SqliteFailure(f, _)
-                    if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_CHECK =>
-                {
-                    StoreError::NegativeBalance
-                }
-                other => other.into(),
+                StoreError::Constraint(_) => StoreError::NegativeBalance,
+                other => other,
             })?
             .ok_or(StoreError::Unbalanced(
                 "currency does not match the ledger account",

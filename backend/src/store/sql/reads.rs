@@ -1,17 +1,16 @@
 //! What the rules read, as SQLite statements.
 
 use purse_core::money::Money;
-use rusqlite::params;
 
 use super::rows;
-use super::tx::{SqliteTx, page};
+use super::tx::{SqlTx, page};
 use crate::ledger::LedgerAccount;
 use crate::ledger::rows::*;
 use crate::ledger::tx::{Page, Reads, Result};
 
 const ORDER_BY_ID: &str = concat!("SELECT ", order_cols!(), " FROM orders WHERE order_id = ?");
 
-impl SqliteTx<'_> {
+impl SqlTx<'_> {
     /// A ledger account's postings, newest first, before the transaction `starting_after`.
     pub(super) fn history_page(
         &self,
@@ -23,7 +22,8 @@ impl SqliteTx<'_> {
         // Resolve the cursor first so the page is one index range scan.
         let Some(below) = self.cursor_seq(
             "SELECT seq FROM ledger_transactions WHERE transaction_id = ?",
-            starting_after.map(|id| [id]),
+            starting_after,
+            params![],
         )?
         else {
             return Ok((Vec::new(), false));
@@ -41,7 +41,7 @@ impl SqliteTx<'_> {
     }
 }
 
-impl SqliteTx<'_> {
+impl SqlTx<'_> {
     /// A ledger account's posting in one transaction, as its history shows it.
     pub(super) fn posting_of(
         &self,
@@ -60,7 +60,7 @@ impl SqliteTx<'_> {
     }
 }
 
-impl Reads for SqliteTx<'_> {
+impl Reads for SqlTx<'_> {
     fn account(&mut self, account_id: &str) -> Result<Option<AccountRow>> {
         self.one(
             concat!(
@@ -68,7 +68,7 @@ impl Reads for SqliteTx<'_> {
                 account_cols!(),
                 " FROM accounts WHERE account_id = ?"
             ),
-            [account_id],
+            params![account_id],
             rows::account,
         )
     }
@@ -80,7 +80,7 @@ impl Reads for SqliteTx<'_> {
                 device_cols!(),
                 " FROM devices WHERE device_id = ?"
             ),
-            [device_id],
+            params![device_id],
             rows::device,
         )
     }
@@ -92,7 +92,7 @@ impl Reads for SqliteTx<'_> {
                 device_cols!(),
                 " FROM devices WHERE account_id = ? ORDER BY created_at, device_id"
             ),
-            [account_id],
+            params![account_id],
             rows::device,
         )
     }
@@ -104,7 +104,7 @@ impl Reads for SqliteTx<'_> {
                 funding_cols!(),
                 " FROM funding_sources WHERE account_id = ? ORDER BY created_at, source_id"
             ),
-            [account_id],
+            params![account_id],
             rows::funding,
         )
     }
@@ -116,7 +116,7 @@ impl Reads for SqliteTx<'_> {
                 funding_cols!(),
                 " FROM funding_sources WHERE account_id = ? AND source_id = ?"
             ),
-            [account_id, source_id],
+            params![account_id, source_id],
             rows::funding,
         )
     }
@@ -132,7 +132,7 @@ impl Reads for SqliteTx<'_> {
                 funding_cols!(),
                 " FROM funding_sources WHERE account_id = ? AND fingerprint = ?"
             ),
-            [account_id, fingerprint],
+            params![account_id, fingerprint],
             rows::funding,
         )
     }
@@ -141,7 +141,7 @@ impl Reads for SqliteTx<'_> {
         self.one(
             "SELECT request_hash, status, body FROM idempotency
              WHERE account_id = ? AND idem_key = ?",
-            [account_id, key],
+            params![account_id, key],
             rows::stored_response,
         )
     }
@@ -149,7 +149,7 @@ impl Reads for SqliteTx<'_> {
     fn balance(&mut self, account: &LedgerAccount) -> Result<Option<(Money, i64)>> {
         self.one(
             "SELECT balance, last_seq, currency FROM ledger_accounts WHERE ledger_account = ?",
-            [account.to_string()],
+            params![account.to_string()],
             |r| {
                 Ok((
                     Money::new(r.get("balance")?, rows::currency(r, "currency")?),
@@ -202,7 +202,7 @@ impl Reads for SqliteTx<'_> {
         Ok(self
             .one(
                 "SELECT COALESCE(MAX(seq), 0) FROM ledger_transactions",
-                [],
+                params![],
                 |r| r.get(0),
             )?
             .unwrap_or(0))
@@ -221,7 +221,7 @@ impl Reads for SqliteTx<'_> {
     fn merchant(&mut self, merchant_id: &str) -> Result<Option<MerchantRow>> {
         self.one(
             concat!("SELECT ", merchant_from!(), " WHERE m.merchant_id = ?"),
-            [merchant_id],
+            params![merchant_id],
             rows::merchant,
         )
     }
@@ -229,13 +229,13 @@ impl Reads for SqliteTx<'_> {
     fn merchant_of_account(&mut self, account_id: &str) -> Result<Option<MerchantRow>> {
         self.one(
             concat!("SELECT ", merchant_from!(), " WHERE m.account_id = ?"),
-            [account_id],
+            params![account_id],
             rows::merchant,
         )
     }
 
     fn order(&mut self, order_id: &str) -> Result<Option<OrderRow>> {
-        self.one(ORDER_BY_ID, [order_id], rows::order)
+        self.one(ORDER_BY_ID, params![order_id], rows::order)
     }
 
     fn orders(
@@ -247,7 +247,8 @@ impl Reads for SqliteTx<'_> {
         let limit = limit.clamp(1, 100);
         let Some(below) = self.cursor_seq(
             "SELECT seq FROM orders WHERE order_id = ? AND merchant_id = ?",
-            starting_after.map(|id| [id, merchant_id]),
+            starting_after,
+            params![merchant_id],
         )?
         else {
             return Ok((Vec::new(), false));
@@ -271,7 +272,7 @@ impl Reads for SqliteTx<'_> {
                 payment_cols!(),
                 " FROM payments WHERE payer_account_id = ? AND intent_id = ?"
             ),
-            [payer_account_id, intent_id],
+            params![payer_account_id, intent_id],
             rows::payment,
         )
     }

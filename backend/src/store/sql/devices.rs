@@ -1,13 +1,11 @@
 //! The device rules' statements: pairings, recovery keys, challenges, recoveries, notices.
 
-use rusqlite::params;
-
 use super::rows;
-use super::tx::SqliteTx;
+use super::tx::SqlTx;
 use crate::ledger::devices::*;
 use crate::ledger::tx::Result;
 
-impl DeviceReads for SqliteTx<'_> {
+impl DeviceReads for SqlTx<'_> {
     fn pairing(&mut self, pairing_id: &str) -> Result<Option<PairingRow>> {
         self.one(
             concat!(
@@ -15,7 +13,7 @@ impl DeviceReads for SqliteTx<'_> {
                 pairing_cols!(),
                 " FROM pairings WHERE pairing_id = ?"
             ),
-            [pairing_id],
+            params![pairing_id],
             rows::pairing,
         )
     }
@@ -27,7 +25,7 @@ impl DeviceReads for SqliteTx<'_> {
                 pairing_cols!(),
                 " FROM pairings WHERE device_id = ?"
             ),
-            [device_id],
+            params![device_id],
             rows::pairing,
         )
     }
@@ -39,7 +37,7 @@ impl DeviceReads for SqliteTx<'_> {
                 recovery_key_cols!(),
                 " FROM recovery_keys WHERE account_id = ?"
             ),
-            [account_id],
+            params![account_id],
             rows::recovery_key,
         )
     }
@@ -51,7 +49,7 @@ impl DeviceReads for SqliteTx<'_> {
                 recovery_key_cols!(),
                 " FROM recovery_keys WHERE lookup = ?"
             ),
-            [lookup],
+            params![lookup],
             rows::recovery_key,
         )
     }
@@ -63,7 +61,7 @@ impl DeviceReads for SqliteTx<'_> {
                 recovery_cols!(),
                 " FROM recoveries WHERE recovery_id = ?"
             ),
-            [recovery_id],
+            params![recovery_id],
             rows::recovery,
         )
     }
@@ -76,7 +74,7 @@ impl DeviceReads for SqliteTx<'_> {
                 " FROM recoveries WHERE account_id = ? AND state = 'waiting'
                  ORDER BY created_at, recovery_id"
             ),
-            [account_id],
+            params![account_id],
             rows::recovery,
         )
     }
@@ -88,7 +86,7 @@ impl DeviceReads for SqliteTx<'_> {
                 recovery_cols!(),
                 " FROM recoveries WHERE device_id = ?"
             ),
-            [device_id],
+            params![device_id],
             rows::recovery,
         )
     }
@@ -97,7 +95,7 @@ impl DeviceReads for SqliteTx<'_> {
         Ok(self
             .one(
                 "SELECT COALESCE(MAX(seq), 0) FROM notices WHERE account_id = ?",
-                [account_id],
+                params![account_id],
                 |r| r.get(0),
             )?
             .unwrap_or(0))
@@ -116,7 +114,7 @@ impl DeviceReads for SqliteTx<'_> {
     }
 }
 
-impl DeviceWrites for SqliteTx<'_> {
+impl DeviceWrites for SqlTx<'_> {
     fn insert_pairing(&mut self, p: &PairingRow) -> Result<()> {
         self.execute(
             concat!(
@@ -160,7 +158,7 @@ impl DeviceWrites for SqliteTx<'_> {
     fn set_recovery_key(&mut self, k: &RecoveryKeyRow) -> Result<()> {
         self.execute(
             "DELETE FROM recovery_keys WHERE account_id = ?",
-            [&k.account_id],
+            params![&k.account_id],
         )?;
         self.execute(
             concat!(
@@ -194,7 +192,7 @@ impl DeviceWrites for SqliteTx<'_> {
         self.one(
             "DELETE FROM recovery_challenges WHERE challenge = ?
              RETURNING challenge, account_id, expires_at",
-            [challenge],
+            params![challenge],
             |r| {
                 Ok(ChallengeRow {
                     challenge: r.get("challenge")?,
@@ -268,9 +266,10 @@ impl DeviceWrites for SqliteTx<'_> {
     fn purge_device_attempts(&mut self, before: i64) -> Result<u64> {
         let challenges = self.execute(
             "DELETE FROM recovery_challenges WHERE expires_at < ?",
-            [before],
+            params![before],
         )?;
-        let pairings = self.execute("DELETE FROM pairings WHERE expires_at < ?", [before])?;
+        let pairings =
+            self.execute("DELETE FROM pairings WHERE expires_at < ?", params![before])?;
         Ok((challenges + pairings) as u64)
     }
 }

@@ -2,10 +2,10 @@
 
 use purse_core::api::types::{SavingsDirection, SavingsMoveState, TransactionKind};
 use purse_core::money::{Currency, Money};
-use rusqlite::params;
 
+use super::conn::{SqlRow, Value};
 use super::rows::{currency, parsed};
-use super::tx::SqliteTx;
+use super::tx::SqlTx;
 use crate::ledger::rows::TxRow;
 use crate::ledger::savings::*;
 use crate::ledger::tx::{Page, Result, StoreError};
@@ -15,14 +15,12 @@ use crate::ledger::{LedgerAccount, LedgerEntry, Posting};
 /// limit on bound values.
 const CHUNK: usize = 100;
 
-/// `n` rows of `width` numbered placeholders (`(?1, ?2), (?3, ?4)`), each row followed by
-/// `tail` (shared values, numbered past the rows: `?{n * width + 1}` on).
-fn rows_of(n: usize, width: usize, tail: &str) -> String {
+/// `n` rows of a ledger account and an amount as numbered placeholders (`(?1, CAST(?2 AS
+/// BIGINT)), (?3, ...)`). The cast tells an engine that types placeholders (PostgreSQL) that
+/// the amount is an integer, as SQLite already assumes.
+fn account_amount_rows(n: usize) -> String {
     (0..n)
-        .map(|r| {
-            let cols: Vec<String> = (1..=width).map(|c| format!("?{}", r * width + c)).collect();
-            format!("({}{tail})", cols.join(", "))
-        })
+        .map(|r| format!("(?{}, CAST(?{} AS BIGINT))", 2 * r + 1, 2 * r + 2))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -30,7 +28,7 @@ fn rows_of(n: usize, width: usize, tail: &str) -> String {
 const HOLDER_COLS: &str = "account_id, currency, shares, carry, accrued_through, total_income,
     last_income, last_income_day";
 
-fn holder(r: &rusqlite::Row) -> rusqlite::Result<HolderRow> {
+fn holder(r: &dyn SqlRow) -> Result<HolderRow> {
     Ok(HolderRow {
         account_id: r.get("account_id")?,
         currency: currency(r, "currency")?,
@@ -43,7 +41,7 @@ fn holder(r: &rusqlite::Row) -> rusqlite::Result<HolderRow> {
     })
 }
 
-fn flow(r: &rusqlite::Row) -> rusqlite::Result<Flow> {
+fn flow(r: &dyn SqlRow) -> Result<Flow> {
     Ok(Flow {
         moved_in: r.get("moved_in")?,
         moved_out: r.get("moved_out")?,
@@ -54,7 +52,7 @@ fn flow(r: &rusqlite::Row) -> rusqlite::Result<Flow> {
 const MOVE_COLS: &str = "move_id, intent_id, account_id, direction, amount, instant, standard,
     currency, state, settles_on, transaction_id, settle_transaction_id, created_at, settled_at";
 
-fn savings_move(r: &rusqlite::Row) -> rusqlite::Result<SavingsMoveRow> {
+fn savings_move(r: &dyn SqlRow) -> Result<SavingsMoveRow> {
     let c = currency(r, "currency")?;
     Ok(SavingsMoveRow {
         move_id: r.get("move_id")?,
@@ -73,7 +71,7 @@ fn savings_move(r: &rusqlite::Row) -> rusqlite::Result<SavingsMoveRow> {
     })
 }
 
-fn fund_day(r: &rusqlite::Row) -> rusqlite::Result<FundDayRow> {
+fn fund_day(r: &dyn SqlRow) -> Result<FundDayRow> {
     Ok(FundDayRow {
         day: r.get("day")?,
         per_10k: r.get("per_10k")?,
@@ -81,11 +79,11 @@ fn fund_day(r: &rusqlite::Row) -> rusqlite::Result<FundDayRow> {
     })
 }
 
-impl SavingsReads for SqliteTx<'_> {
+impl SavingsReads for SqlTx<'_> {
     fn holder(&mut self, account_id: &str) -> Result<Option<HolderRow>> {
         self.one(
             &format!("SELECT {HOLDER_COLS} FROM savings_holders WHERE account_id = ?"),
-            [account_id],
+            params![account_id],
             holder,
         )
     }
@@ -137,7 +135,7 @@ impl SavingsReads for SqliteTx<'_> {
             &format!(
                 "SELECT {MOVE_COLS} FROM savings_moves WHERE account_id = ? AND intent_id = ?"
             ),
-            [account_id, intent_id],
+            params![account_id, intent_id],
             savings_move,
         )
     }
@@ -169,7 +167,7 @@ impl SavingsReads for SqliteTx<'_> {
             .one(
                 "SELECT COALESCE(SUM(standard), 0) FROM savings_moves
                  WHERE account_id = ? AND state = 'pending'",
-                [account_id],
+                params![account_id],
                 |r| r.get(0),
             )?
             .unwrap_or(0))
@@ -178,7 +176,7 @@ impl SavingsReads for SqliteTx<'_> {
     fn fund_day(&mut self, day: i64) -> Result<Option<FundDayRow>> {
         self.one(
             "SELECT day, per_10k, completed_at FROM savings_days WHERE day = ?",
-            [day],
+            params![day],
             fund_day,
         )
     }
@@ -187,7 +185,7 @@ impl SavingsReads for SqliteTx<'_> {
         self.all(
             "SELECT day, per_10k, completed_at FROM savings_days
              WHERE completed_at IS NOT NULL ORDER BY day DESC LIMIT ?",
-            [limit],
+            params![limit],
             fund_day,
         )
     }
@@ -195,7 +193,7 @@ impl SavingsReads for SqliteTx<'_> {
     fn newest_fund_day(&mut self) -> Result<Option<FundDayRow>> {
         self.one(
             "SELECT day, per_10k, completed_at FROM savings_days ORDER BY day DESC LIMIT 1",
-            [],
+            params![],
             fund_day,
         )
     }
@@ -204,8 +202,8 @@ impl SavingsReads for SqliteTx<'_> {
         Ok(self
             .one(
                 "SELECT MIN(accrued_through) + 1 FROM savings_holders",
-                [],
-                |r| r.get::<_, Option<i64>>(0),
+                params![],
+                |r| r.get::<Option<i64>>(0),
             )?
             .flatten())
     }
@@ -224,7 +222,7 @@ impl SavingsReads for SqliteTx<'_> {
     }
 }
 
-impl SavingsWrites for SqliteTx<'_> {
+impl SavingsWrites for SqlTx<'_> {
     fn insert_holder(&mut self, h: &HolderRow) -> Result<()> {
         self.execute(
             &format!(
@@ -246,21 +244,21 @@ impl SavingsWrites for SqliteTx<'_> {
     }
 
     fn update_holders(&mut self, holders: &[HolderRow]) -> Result<()> {
-        let mut stmt = self.c.prepare_cached(
-            "UPDATE savings_holders SET shares = ?, carry = ?, accrued_through = ?,
-                total_income = ?, last_income = ?, last_income_day = ?
-             WHERE account_id = ?",
-        )?;
         for h in holders {
-            stmt.execute(params![
-                h.shares,
-                h.carry,
-                h.accrued_through,
-                h.total_income,
-                h.last_income,
-                h.last_income_day,
-                h.account_id
-            ])?;
+            self.execute(
+                "UPDATE savings_holders SET shares = ?, carry = ?, accrued_through = ?,
+                    total_income = ?, last_income = ?, last_income_day = ?
+                 WHERE account_id = ?",
+                params![
+                    h.shares,
+                    h.carry,
+                    h.accrued_through,
+                    h.total_income,
+                    h.last_income,
+                    h.last_income_day,
+                    h.account_id
+                ],
+            )?;
         }
         Ok(())
     }
@@ -270,9 +268,9 @@ impl SavingsWrites for SqliteTx<'_> {
             "INSERT INTO savings_flows (day, account_id, moved_in, moved_out, instant_out)
              VALUES (?, ?, ?, ?, ?)
              ON CONFLICT (day, account_id) DO UPDATE SET
-                moved_in = moved_in + excluded.moved_in,
-                moved_out = moved_out + excluded.moved_out,
-                instant_out = instant_out + excluded.instant_out",
+                moved_in = savings_flows.moved_in + excluded.moved_in,
+                moved_out = savings_flows.moved_out + excluded.moved_out,
+                instant_out = savings_flows.instant_out + excluded.instant_out",
             params![day, account_id, f.moved_in, f.moved_out, f.instant_out],
         )?;
         Ok(())
@@ -344,7 +342,8 @@ impl SavingsWrites for SqliteTx<'_> {
         self.execute(
             "INSERT INTO savings_income (day, currency, holders, paid) VALUES (?, ?, ?, ?)
              ON CONFLICT (day, currency) DO UPDATE SET
-                holders = holders + excluded.holders, paid = paid + excluded.paid",
+                holders = savings_income.holders + excluded.holders,
+                paid = savings_income.paid + excluded.paid",
             params![day, currency.code(), holders, paid],
         )?;
         Ok(())
@@ -397,38 +396,43 @@ impl SavingsWrites for SqliteTx<'_> {
         )?;
         for chunk in incomes.chunks(CHUNK) {
             let n = chunk.len();
-            let mut values: Vec<rusqlite::types::Value> = Vec::with_capacity(n * 2 + 3);
-            for i in chunk {
-                values.push(LedgerAccount::savings(&i.account_id).to_string().into());
-                values.push(i.amount.minor.into());
+            let names: Vec<String> = chunk
+                .iter()
+                .map(|i| LedgerAccount::savings(&i.account_id).to_string())
+                .collect();
+            let mut values: Vec<Value> = Vec::with_capacity(n * 2 + 3);
+            for (name, i) in names.iter().zip(chunk) {
+                values.push(Value::Text(name));
+                values.push(Value::Int(i.amount.minor));
             }
-            values.extend([seq.into(), code.to_owned().into()]);
+            values.extend([Value::Int(seq), Value::Text(code)]);
             let (seq_at, code_at, name_at) = (n * 2 + 1, n * 2 + 2, n * 2 + 3);
-            let credited = self
-                .c
-                .prepare_cached(&format!(
+            let credited = self.execute(
+                &format!(
                     "UPDATE ledger_accounts
-                     SET balance = balance + v.column2, last_seq = ?{seq_at}
+                     SET balance = ledger_accounts.balance + v.column2, last_seq = ?{seq_at}
                      FROM (VALUES {}) AS v
                      WHERE ledger_accounts.ledger_account = v.column1
                        AND ledger_accounts.currency = ?{code_at}",
-                    rows_of(n, 2, "")
-                ))?
-                .execute(rusqlite::params_from_iter(&values))?;
+                    account_amount_rows(n)
+                ),
+                &values,
+            )?;
             if credited != n {
                 return Err(StoreError::Unbalanced("income to a holder without savings"));
             }
-            values.push(FUND_NAME.to_owned().into());
-            self.c
-                .prepare_cached(&format!(
+            values.push(Value::Text(FUND_NAME));
+            self.execute(
+                &format!(
                     "INSERT INTO postings
                         (seq, ledger_account, amount, currency, counterparty, balance_after)
                      SELECT ?{seq_at}, v.column1, v.column2, ?{code_at}, ?{name_at}, a.balance
                      FROM (VALUES {}) AS v
                      JOIN ledger_accounts a ON a.ledger_account = v.column1",
-                    rows_of(n, 2, "")
-                ))?
-                .execute(rusqlite::params_from_iter(&values))?;
+                    account_amount_rows(n)
+                ),
+                &values,
+            )?;
         }
         Ok(())
     }

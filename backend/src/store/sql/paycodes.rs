@@ -2,17 +2,17 @@
 
 use purse_core::api::types::ChargeState;
 use purse_core::money::Money;
-use rusqlite::params;
 
+use super::conn::SqlRow;
 use super::rows::{currency, parsed};
-use super::tx::SqliteTx;
+use super::tx::SqlTx;
 use crate::ledger::paycodes::*;
 use crate::ledger::tx::{Result, StoreError};
 
 const KEY_COLS: &str =
     "device_index, device_id, account_id, secret, issued_at, expires_at, high_water";
 
-fn key(r: &rusqlite::Row) -> rusqlite::Result<PayCodeKeyRow> {
+fn key(r: &dyn SqlRow) -> Result<PayCodeKeyRow> {
     Ok(PayCodeKeyRow {
         device_index: r.get("device_index")?,
         device_id: r.get("device_id")?,
@@ -27,7 +27,7 @@ fn key(r: &rusqlite::Row) -> rusqlite::Result<PayCodeKeyRow> {
 const CHARGE_COLS: &str = "charge_id, merchant_id, reference, account_id, device_id, counter,
     amount, currency, state, transaction_id, created_at, expires_at, settled_at";
 
-fn charge_row(r: &rusqlite::Row) -> rusqlite::Result<ChargeRow> {
+fn charge_row(r: &dyn SqlRow) -> Result<ChargeRow> {
     Ok(ChargeRow {
         charge_id: r.get("charge_id")?,
         merchant_id: r.get("merchant_id")?,
@@ -44,11 +44,11 @@ fn charge_row(r: &rusqlite::Row) -> rusqlite::Result<ChargeRow> {
     })
 }
 
-impl PayCodeReads for SqliteTx<'_> {
+impl PayCodeReads for SqlTx<'_> {
     fn paycode_key(&mut self, device_index: u32) -> Result<Option<PayCodeKeyRow>> {
         self.one(
             &format!("SELECT {KEY_COLS} FROM paycode_keys WHERE device_index = ?"),
-            [device_index],
+            params![device_index],
             key,
         )
     }
@@ -56,7 +56,7 @@ impl PayCodeReads for SqliteTx<'_> {
     fn paycode_key_of(&mut self, device_id: &str) -> Result<Option<PayCodeKeyRow>> {
         self.one(
             &format!("SELECT {KEY_COLS} FROM paycode_keys WHERE device_id = ?"),
-            [device_id],
+            params![device_id],
             key,
         )
     }
@@ -64,7 +64,7 @@ impl PayCodeReads for SqliteTx<'_> {
     fn charge(&mut self, charge_id: &str) -> Result<Option<ChargeRow>> {
         self.one(
             &format!("SELECT {CHARGE_COLS} FROM paycode_charges WHERE charge_id = ?"),
-            [charge_id],
+            params![charge_id],
             charge_row,
         )
     }
@@ -75,7 +75,7 @@ impl PayCodeReads for SqliteTx<'_> {
                 "SELECT {CHARGE_COLS} FROM paycode_charges
                  WHERE account_id = ? AND state = 'awaiting_confirmation' ORDER BY created_at"
             ),
-            [account_id],
+            params![account_id],
             charge_row,
         )
     }
@@ -94,13 +94,13 @@ impl PayCodeReads for SqliteTx<'_> {
     fn paycode_limit(&mut self, account_id: &str) -> Result<Option<Money>> {
         self.one(
             "SELECT max_minor, currency FROM paycode_limits WHERE account_id = ?",
-            [account_id],
+            params![account_id],
             |r| Ok(Money::new(r.get("max_minor")?, currency(r, "currency")?)),
         )
     }
 }
 
-impl PayCodeWrites for SqliteTx<'_> {
+impl PayCodeWrites for SqlTx<'_> {
     fn put_paycode_key(&mut self, k: &PayCodeKeyRow) -> Result<()> {
         let changed = self.execute(
             &format!(

@@ -2,17 +2,17 @@
 //! outbox.
 
 use purse_core::api::types::ContactKind;
-use rusqlite::params;
 
-use super::tx::SqliteTx;
+use super::conn::SqlRow;
+use super::tx::SqlTx;
 use crate::ledger::people::*;
 use crate::ledger::tx::{Result, StoreError};
 
-fn kind_of(r: &rusqlite::Row, col: &str) -> rusqlite::Result<ContactKind> {
+fn kind_of(r: &dyn SqlRow, col: &str) -> Result<ContactKind> {
     super::rows::parsed(r, col, ContactKind::parse)
 }
 
-fn challenge(r: &rusqlite::Row) -> rusqlite::Result<ContactChallengeRow> {
+fn challenge(r: &dyn SqlRow) -> Result<ContactChallengeRow> {
     Ok(ContactChallengeRow {
         challenge_id: r.get("challenge_id")?,
         account_id: r.get("account_id")?,
@@ -25,7 +25,7 @@ fn challenge(r: &rusqlite::Row) -> rusqlite::Result<ContactChallengeRow> {
     })
 }
 
-fn receive_code_row(r: &rusqlite::Row) -> rusqlite::Result<ReceiveCodeRow> {
+fn receive_code_row(r: &dyn SqlRow) -> Result<ReceiveCodeRow> {
     Ok(ReceiveCodeRow {
         code_id: r.get("code_id")?,
         account_id: r.get("account_id")?,
@@ -34,11 +34,11 @@ fn receive_code_row(r: &rusqlite::Row) -> rusqlite::Result<ReceiveCodeRow> {
     })
 }
 
-impl PeopleReads for SqliteTx<'_> {
+impl PeopleReads for SqlTx<'_> {
     fn receive_code(&mut self, code_id: &str) -> Result<Option<ReceiveCodeRow>> {
         self.one(
             "SELECT code_id, account_id, created_at, revoked_at FROM receive_codes WHERE code_id = ?",
-            [code_id],
+            params![code_id],
             receive_code_row,
         )
     }
@@ -47,7 +47,7 @@ impl PeopleReads for SqliteTx<'_> {
         self.one(
             "SELECT code_id, account_id, created_at, revoked_at FROM receive_codes
              WHERE account_id = ? AND revoked_at IS NULL",
-            [account_id],
+            params![account_id],
             receive_code_row,
         )
     }
@@ -55,7 +55,7 @@ impl PeopleReads for SqliteTx<'_> {
     fn account_of_handle(&mut self, handle: &str) -> Result<Option<String>> {
         self.one(
             "SELECT account_id FROM handles WHERE handle = ?",
-            [handle],
+            params![handle],
             |r| r.get(0),
         )
     }
@@ -63,7 +63,7 @@ impl PeopleReads for SqliteTx<'_> {
     fn handle_of(&mut self, account_id: &str) -> Result<Option<String>> {
         self.one(
             "SELECT handle FROM handles WHERE account_id = ?",
-            [account_id],
+            params![account_id],
             |r| r.get(0),
         )
     }
@@ -71,7 +71,7 @@ impl PeopleReads for SqliteTx<'_> {
     fn account_of_contact(&mut self, kind: ContactKind, value: &str) -> Result<Option<String>> {
         self.one(
             "SELECT account_id FROM contacts WHERE kind = ? AND value = ?",
-            [kind.as_str(), value],
+            params![kind.as_str(), value],
             |r| r.get(0),
         )
     }
@@ -79,7 +79,7 @@ impl PeopleReads for SqliteTx<'_> {
     fn contact_of(&mut self, account_id: &str, kind: ContactKind) -> Result<Option<String>> {
         self.one(
             "SELECT value FROM contacts WHERE account_id = ? AND kind = ?",
-            [account_id, kind.as_str()],
+            params![account_id, kind.as_str()],
             |r| r.get(0),
         )
     }
@@ -89,7 +89,7 @@ impl PeopleReads for SqliteTx<'_> {
             "SELECT challenge_id, account_id, kind, value, code_hash, tries_left, created_at,
                     expires_at
              FROM contact_challenges WHERE challenge_id = ?",
-            [challenge_id],
+            params![challenge_id],
             challenge,
         )
     }
@@ -112,7 +112,7 @@ impl PeopleReads for SqliteTx<'_> {
     }
 }
 
-impl PeopleWrites for SqliteTx<'_> {
+impl PeopleWrites for SqlTx<'_> {
     fn insert_receive_code(&mut self, c: &ReceiveCodeRow) -> Result<()> {
         self.execute(
             "INSERT INTO receive_codes (code_id, account_id, created_at, revoked_at)
@@ -137,10 +137,13 @@ impl PeopleWrites for SqliteTx<'_> {
         {
             return Err(StoreError::Duplicate("handle"));
         }
-        self.execute("DELETE FROM handles WHERE account_id = ?", [account_id])?;
+        self.execute(
+            "DELETE FROM handles WHERE account_id = ?",
+            params![account_id],
+        )?;
         self.execute(
             "INSERT INTO handles (handle, account_id) VALUES (?, ?)",
-            [handle, account_id],
+            params![handle, account_id],
         )?;
         Ok(())
     }
@@ -160,7 +163,7 @@ impl PeopleWrites for SqliteTx<'_> {
         }
         self.execute(
             "DELETE FROM contacts WHERE account_id = ? AND kind = ?",
-            [account_id, kind.as_str()],
+            params![account_id, kind.as_str()],
         )?;
         self.execute(
             "INSERT INTO contacts (kind, value, account_id, verified_at) VALUES (?, ?, ?, ?)",
@@ -199,7 +202,7 @@ impl PeopleWrites for SqliteTx<'_> {
     fn delete_contact_challenge(&mut self, challenge_id: &str) -> Result<()> {
         self.execute(
             "DELETE FROM contact_challenges WHERE challenge_id = ?",
-            [challenge_id],
+            params![challenge_id],
         )?;
         Ok(())
     }

@@ -1,47 +1,42 @@
 //! Rows read by column name, with typed states and `Money`. A value the types refuse (an
 //! unknown currency, state or kind) is a conversion error naming its column.
 
+use super::conn::SqlRow;
+use crate::ledger::StoreError;
+use crate::ledger::tx::Result;
 use purse_core::api::types::{
     FundingKind, NoticeKind, OrderState, PairingState, RecoveryKdf, RecoveryState, Transaction,
     TransactionKind, TransactionStatus,
 };
 use purse_core::money::{Currency, Money};
-use rusqlite::Row;
-use rusqlite::types::Type;
 
 use crate::funding::Behaviour;
 use crate::ledger::devices::*;
 use crate::ledger::rows::*;
 
-fn refused(r: &Row, col: &str, what: String) -> rusqlite::Error {
-    let index = r.as_ref().column_index(col).unwrap_or(0);
-    rusqlite::Error::FromSqlConversionFailure(index, Type::Text, what.into())
-}
-
 /// A text column that a type parses, or a conversion error naming the column.
 pub(super) fn parsed<T>(
-    r: &Row,
+    r: &dyn SqlRow,
     col: &str,
     parse: impl FnOnce(&str) -> Option<T>,
-) -> rusqlite::Result<T> {
+) -> Result<T> {
     let text: String = r.get(col)?;
-    parse(&text).ok_or_else(|| refused(r, col, format!("{col} {text:?} is not known")))
+    parse(&text).ok_or_else(|| StoreError::Corrupt(format!("{col} {text:?} is not known")))
 }
 
-pub fn currency(r: &Row, col: &str) -> rusqlite::Result<Currency> {
+pub fn currency(r: &dyn SqlRow, col: &str) -> Result<Currency> {
     parsed(r, col, |c| Currency::from_code(c).ok())
 }
 
-fn money(r: &Row, col: &str, currency: Currency) -> rusqlite::Result<Money> {
+fn money(r: &dyn SqlRow, col: &str, currency: Currency) -> Result<Money> {
     Ok(Money::new(r.get(col)?, currency))
 }
 
-fn opt_money(r: &Row, col: &str, currency: Currency) -> rusqlite::Result<Option<Money>> {
-    Ok(r.get::<_, Option<i64>>(col)?
-        .map(|m| Money::new(m, currency)))
+fn opt_money(r: &dyn SqlRow, col: &str, currency: Currency) -> Result<Option<Money>> {
+    Ok(r.get::<Option<i64>>(col)?.map(|m| Money::new(m, currency)))
 }
 
-pub fn account(r: &Row) -> rusqlite::Result<AccountRow> {
+pub fn account(r: &dyn SqlRow) -> Result<AccountRow> {
     let c = currency(r, "currency")?;
     Ok(AccountRow {
         account_id: r.get("account_id")?,
@@ -53,7 +48,7 @@ pub fn account(r: &Row) -> rusqlite::Result<AccountRow> {
     })
 }
 
-pub fn device(r: &Row) -> rusqlite::Result<DeviceRow> {
+pub fn device(r: &dyn SqlRow) -> Result<DeviceRow> {
     Ok(DeviceRow {
         device_id: r.get("device_id")?,
         account_id: r.get("account_id")?,
@@ -66,7 +61,7 @@ pub fn device(r: &Row) -> rusqlite::Result<DeviceRow> {
     })
 }
 
-pub fn pairing(r: &Row) -> rusqlite::Result<PairingRow> {
+pub fn pairing(r: &dyn SqlRow) -> Result<PairingRow> {
     Ok(PairingRow {
         pairing_id: r.get("pairing_id")?,
         secret: r.get("secret")?,
@@ -83,7 +78,7 @@ pub fn pairing(r: &Row) -> rusqlite::Result<PairingRow> {
     })
 }
 
-pub fn recovery_key(r: &Row) -> rusqlite::Result<RecoveryKeyRow> {
+pub fn recovery_key(r: &dyn SqlRow) -> Result<RecoveryKeyRow> {
     Ok(RecoveryKeyRow {
         account_id: r.get("account_id")?,
         lookup: r.get("lookup")?,
@@ -98,7 +93,7 @@ pub fn recovery_key(r: &Row) -> rusqlite::Result<RecoveryKeyRow> {
     })
 }
 
-pub fn recovery(r: &Row) -> rusqlite::Result<RecoveryRow> {
+pub fn recovery(r: &dyn SqlRow) -> Result<RecoveryRow> {
     Ok(RecoveryRow {
         recovery_id: r.get("recovery_id")?,
         account_id: r.get("account_id")?,
@@ -114,7 +109,7 @@ pub fn recovery(r: &Row) -> rusqlite::Result<RecoveryRow> {
     })
 }
 
-pub fn notice(r: &Row) -> rusqlite::Result<NoticeRow> {
+pub fn notice(r: &dyn SqlRow) -> Result<NoticeRow> {
     Ok(NoticeRow {
         seq: r.get("seq")?,
         account_id: r.get("account_id")?,
@@ -136,7 +131,7 @@ pub fn funding_kind(kind: FundingKind) -> &'static str {
     }
 }
 
-pub fn funding(r: &Row) -> rusqlite::Result<FundingRow> {
+pub fn funding(r: &dyn SqlRow) -> Result<FundingRow> {
     Ok(FundingRow {
         source_id: r.get("source_id")?,
         account_id: r.get("account_id")?,
@@ -147,22 +142,22 @@ pub fn funding(r: &Row) -> rusqlite::Result<FundingRow> {
         })?,
         brand: r.get("brand")?,
         last4: r.get("last4")?,
-        behaviour: Behaviour::decode(&r.get::<_, String>("behaviour")?),
+        behaviour: Behaviour::decode(&r.get::<String>("behaviour")?),
         created_at: r.get("created_at")?,
     })
 }
 
-pub fn stored_response(r: &Row) -> rusqlite::Result<StoredResponse> {
+pub fn stored_response(r: &dyn SqlRow) -> Result<StoredResponse> {
     let status: i64 = r.get("status")?;
     Ok(StoredResponse {
         request_hash: r.get("request_hash")?,
         status: u16::try_from(status)
-            .map_err(|_| refused(r, "status", format!("status {status}")))?,
+            .map_err(|_| StoreError::Corrupt(format!("status {status}")))?,
         body: r.get("body")?,
     })
 }
 
-pub fn merchant(r: &Row) -> rusqlite::Result<MerchantRow> {
+pub fn merchant(r: &dyn SqlRow) -> Result<MerchantRow> {
     Ok(MerchantRow {
         merchant_id: r.get("merchant_id")?,
         account_id: r.get("account_id")?,
@@ -177,7 +172,7 @@ pub fn merchant(r: &Row) -> rusqlite::Result<MerchantRow> {
     })
 }
 
-pub fn order(r: &Row) -> rusqlite::Result<OrderRow> {
+pub fn order(r: &dyn SqlRow) -> Result<OrderRow> {
     let c = currency(r, "currency")?;
     Ok(OrderRow {
         order_id: r.get("order_id")?,
@@ -196,7 +191,7 @@ pub fn order(r: &Row) -> rusqlite::Result<OrderRow> {
     })
 }
 
-pub fn payment(r: &Row) -> rusqlite::Result<PaymentRow> {
+pub fn payment(r: &dyn SqlRow) -> Result<PaymentRow> {
     Ok(PaymentRow {
         payment_id: r.get("payment_id")?,
         intent_id: r.get("intent_id")?,
@@ -209,7 +204,7 @@ pub fn payment(r: &Row) -> rusqlite::Result<PaymentRow> {
     })
 }
 
-pub fn history(r: &Row) -> rusqlite::Result<TxRow> {
+pub fn history(r: &dyn SqlRow) -> Result<TxRow> {
     let c = currency(r, "currency")?;
     let amount = money(r, "amount", c)?;
     Ok(TxRow {
@@ -229,7 +224,7 @@ pub fn history(r: &Row) -> rusqlite::Result<TxRow> {
     })
 }
 
-pub fn delivery(r: &Row) -> rusqlite::Result<DeliveryRow> {
+pub fn delivery(r: &dyn SqlRow) -> Result<DeliveryRow> {
     Ok(DeliveryRow {
         message_id: r.get("message_id")?,
         merchant_id: r.get("merchant_id")?,

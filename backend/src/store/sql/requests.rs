@@ -2,17 +2,17 @@
 
 use purse_core::api::types::RequestState;
 use purse_core::money::Money;
-use rusqlite::params;
 
+use super::conn::SqlRow;
 use super::rows::{currency, parsed};
-use super::tx::SqliteTx;
+use super::tx::SqlTx;
 use crate::ledger::requests::*;
 use crate::ledger::tx::Result;
 
 const COLS: &str = "request_id, requester_account_id, payer_account_id, amount, currency, note,
     state, created_at, expires_at, transfer_id, finished_at";
 
-fn row(r: &rusqlite::Row) -> rusqlite::Result<RequestRow> {
+fn row(r: &dyn SqlRow) -> Result<RequestRow> {
     Ok(RequestRow {
         request_id: r.get("request_id")?,
         requester_account_id: r.get("requester_account_id")?,
@@ -27,11 +27,11 @@ fn row(r: &rusqlite::Row) -> rusqlite::Result<RequestRow> {
     })
 }
 
-impl RequestReads for SqliteTx<'_> {
+impl RequestReads for SqlTx<'_> {
     fn money_request(&mut self, request_id: &str) -> Result<Option<RequestRow>> {
         self.one(
             &format!("SELECT {COLS} FROM money_requests WHERE request_id = ?"),
-            [request_id],
+            params![request_id],
             row,
         )
     }
@@ -61,14 +61,14 @@ impl RequestReads for SqliteTx<'_> {
         Ok(self
             .one(
                 "SELECT 1 FROM blocks WHERE blocker_account_id = ? AND blocked_account_id = ?",
-                [blocker, blocked],
-                |r| r.get::<_, i64>(0),
+                params![blocker, blocked],
+                |r| r.get::<i64>(0),
             )?
             .is_some())
     }
 }
 
-impl RequestWrites for SqliteTx<'_> {
+impl RequestWrites for SqlTx<'_> {
     fn insert_money_request(&mut self, r: &RequestRow) -> Result<()> {
         self.execute(
             &format!(

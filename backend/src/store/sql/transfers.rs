@@ -1,20 +1,19 @@
 //! The transfer rule's statements.
 
 use purse_core::money::Money;
-use rusqlite::params;
 
 use super::rows::currency;
-use super::tx::SqliteTx;
+use super::tx::SqlTx;
 use crate::ledger::transfers::*;
 use crate::ledger::tx::Result;
 
-impl TransferReads for SqliteTx<'_> {
+impl TransferReads for SqlTx<'_> {
     fn transfer(&mut self, payer: &str, intent: &str) -> Result<Option<TransferRow>> {
         self.one(
             "SELECT transfer_id, intent_id, payer_account_id, recipient_account_id, amount,
                     currency, note, transaction_id, created_at
              FROM transfers WHERE payer_account_id = ? AND intent_id = ?",
-            [payer, intent],
+            params![payer, intent],
             |r| {
                 Ok(TransferRow {
                     transfer_id: r.get("transfer_id")?,
@@ -31,7 +30,7 @@ impl TransferReads for SqliteTx<'_> {
     }
 }
 
-impl TransferWrites for SqliteTx<'_> {
+impl TransferWrites for SqlTx<'_> {
     fn insert_transfer(&mut self, t: &TransferRow) -> Result<()> {
         self.execute(
             "INSERT INTO transfers (transfer_id, intent_id, payer_account_id,

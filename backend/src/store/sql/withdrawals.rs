@@ -2,17 +2,17 @@
 
 use purse_core::api::types::WithdrawalState;
 use purse_core::money::Money;
-use rusqlite::params;
 
+use super::conn::SqlRow;
 use super::rows::{currency, parsed};
-use super::tx::SqliteTx;
+use super::tx::SqlTx;
 use crate::ledger::tx::Result;
 use crate::ledger::withdrawals::*;
 
 const COLS: &str = "withdrawal_id, intent_id, account_id, source_id, amount, currency, state,
     transaction_id, created_at, settled_at";
 
-fn row(r: &rusqlite::Row) -> rusqlite::Result<WithdrawalRow> {
+fn row(r: &dyn SqlRow) -> Result<WithdrawalRow> {
     Ok(WithdrawalRow {
         withdrawal_id: r.get("withdrawal_id")?,
         intent_id: r.get("intent_id")?,
@@ -26,11 +26,11 @@ fn row(r: &rusqlite::Row) -> rusqlite::Result<WithdrawalRow> {
     })
 }
 
-impl WithdrawalReads for SqliteTx<'_> {
+impl WithdrawalReads for SqlTx<'_> {
     fn withdrawal(&mut self, account_id: &str, intent_id: &str) -> Result<Option<WithdrawalRow>> {
         self.one(
             &format!("SELECT {COLS} FROM withdrawals WHERE account_id = ? AND intent_id = ?"),
-            [account_id, intent_id],
+            params![account_id, intent_id],
             row,
         )
     }
@@ -47,7 +47,7 @@ impl WithdrawalReads for SqliteTx<'_> {
     }
 }
 
-impl WithdrawalWrites for SqliteTx<'_> {
+impl WithdrawalWrites for SqlTx<'_> {
     fn insert_withdrawal(&mut self, w: &WithdrawalRow) -> Result<()> {
         self.execute(
             &format!("INSERT INTO withdrawals ({COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
