@@ -59,6 +59,15 @@ fi
 echo "==> Kotlin bindings: compiled with kotlinc, tested on the JVM"
 ./scripts/kotlin-test.sh
 
+# The store's conformance suite and every end-to-end test again, on PostgreSQL: a throwaway
+# server on a free loopback port, stopped and removed when this script ends.
+echo "==> tests on PostgreSQL (store conformance and end to end)"
+pgdir=$(mktemp -d /tmp/purse-pg.XXXXXX)
+trap 'scripts/postgres.sh stop "$pgdir"' EXIT
+pg_url=$(scripts/postgres.sh start "$pgdir")
+PURSE_TEST_POSTGRES=$pg_url cargo nextest run --workspace --all-features --locked \
+    --no-fail-fast -E 'package(purse-tests) | (package(purse-backend) & test(/^store::/))'
+
 # Last, so that its summary closes the output.
 echo "==> tests (unit and end to end)"
 cargo nextest run --workspace --all-features --locked --no-fail-fast

@@ -12,12 +12,12 @@ use crate::billers::{BillerSystem, Catalogue, FxTable, SandboxBillers};
 use crate::ledger::devices::recovery::RecoveryPolicy;
 use crate::ledger::limits::Maxima;
 use crate::ledger::rate::RateLimit;
-use crate::store::Store;
+use crate::store::{Database, Store};
 
 #[derive(Debug, Clone)]
 pub struct Config {
     pub listen: SocketAddr,
-    pub db: PathBuf,
+    pub db: Database,
     /// The public base URL (`https://api.example.com`) when behind a TLS-terminating proxy:
     /// signatures cover the URL the client used, so the server must know it.
     pub public_url: Option<String>,
@@ -83,10 +83,10 @@ impl Default for DeviceAttempts {
 
 impl Config {
     /// Defaults for everything but where to listen and the database file.
-    pub fn new(listen: SocketAddr, db: PathBuf) -> Self {
+    pub fn new(listen: SocketAddr, db: impl Into<Database>) -> Self {
         Config {
             listen,
-            db,
+            db: db.into(),
             public_url: None,
             max_per_payment_major: 5_000,
             max_per_day_major: 20_000,

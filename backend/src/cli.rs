@@ -3,14 +3,12 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use purse_core::calendar::{day_of, iso_date, parse_iso_date};
 
 use crate::clock::Clock;
 use crate::fund::{RateSchedule, accrue_through, job::BATCH};
-use crate::store::Store;
-use crate::store::sqlite::SqliteStore;
+use crate::store::Database;
 
 #[derive(clap::Args, Debug)]
 pub struct BackendArgs {
@@ -19,9 +17,10 @@ pub struct BackendArgs {
     /// Address to listen on; port 0 picks a free port (the bound address is printed).
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
-    /// SQLite database file; created if missing.
+    /// Where the rows are: a SQLite file (created if missing), or a PostgreSQL database
+    /// (`postgres://user:password@host:port/db`) that several backends may share.
     #[arg(long, default_value = "purse-backend.db", global = true)]
-    pub db: PathBuf,
+    pub db: Database,
     /// Public base URL when behind a TLS-terminating proxy (signatures cover it).
     #[arg(long)]
     pub public_url: Option<String>,
@@ -113,7 +112,7 @@ async fn accrue(args: &BackendArgs, through: &str, as_json: bool) -> anyhow::Res
             iso_date(day_of(now))
         );
     }
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&args.db).await?);
+    let store = args.db.open().await?;
     let days = accrue_through(&store, &args.rates()?, day, now, BATCH).await?;
     if as_json {
         let days: Vec<serde_json::Value> = days

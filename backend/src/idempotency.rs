@@ -126,7 +126,7 @@ impl Key {
 pub async fn write<E: Send + 'static>(
     store: &dyn Store,
     key: Option<Key>,
-    work: impl FnOnce(&mut dyn Tx) -> Result<(Reply, E), StoreError> + Send + 'static,
+    mut work: impl FnMut(&mut dyn Tx) -> Result<(Reply, E), StoreError> + Send + 'static,
 ) -> Result<Done<E>, ApiProblem> {
     let k = key.clone();
     let outcome = store

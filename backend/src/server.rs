@@ -10,7 +10,6 @@ use tokio::task::JoinHandle;
 
 use crate::app::{AppState, Config};
 use crate::billers::Catalogue;
-use crate::store::sqlite::SqliteStore;
 use crate::store::{IDEMPOTENCY_RETENTION_SECS, Store};
 
 /// A server running on a tokio task. Dropping it stops the server.
@@ -72,7 +71,7 @@ async fn load_catalogue(store: &Arc<dyn Store>, config: &Config) -> anyhow::Resu
 
 /// Opens the database, binds, and serves on a background task.
 pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&config.db).await?);
+    let store = config.db.open().await?;
     let listener = TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
     let newest = store.read(|r| r.newest_seq()).await?;

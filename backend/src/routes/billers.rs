@@ -316,7 +316,10 @@ pub async fn save_biller(
         created_at: state.now(),
     };
     let b = biller.clone();
-    let saved = state.store.write(move |tx| save(tx, &b, row)).await?;
+    let saved = state
+        .store
+        .write(move |tx| save(tx, &b, row.clone()))
+        .await?;
     match saved {
         Ok(row) => Ok((
             StatusCode::CREATED,

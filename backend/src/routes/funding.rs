@@ -96,7 +96,7 @@ async fn link(state: &AppState, row: FundingRow, fp: String) -> Result<FundingRo
                 return Ok(existing);
             }
             tx.insert_funding(&row, &fp)?;
-            Ok(row)
+            Ok(row.clone())
         })
         .await?)
 }

@@ -144,7 +144,7 @@ pub async fn key(
                 tx,
                 &device_id,
                 &account_id,
-                secret,
+                secret.clone(),
                 &mut || uniform_below(10u32.pow(INDEX_DIGITS)),
                 ttl,
                 now,
@@ -269,7 +269,10 @@ pub async fn create(State(state): State<AppState>, auth: Authed) -> Result<Respo
 async fn current(state: &AppState, c: ChargeRow) -> Result<ChargeRow, ApiProblem> {
     let now = state.now();
     if c.state == ChargeState::AwaitingConfirmation && now > c.expires_at {
-        return Ok(state.store.write(move |tx| cancel(tx, c, now)).await?);
+        return Ok(state
+            .store
+            .write(move |tx| cancel(tx, c.clone(), now))
+            .await?);
     }
     Ok(c)
 }
@@ -389,7 +392,7 @@ pub async fn confirm_charge(
     let tx_id = random_id("tx");
     let me = payer.account_id.clone();
     let done = idempotency::write(state.store.as_ref(), Some(key), move |tx| {
-        let result = confirm(tx, c, &payer, maxima, cap, &tx_id, now)?;
+        let result = confirm(tx, c.clone(), &payer, maxima, cap, &tx_id, now)?;
         let reply = match &result {
             Ok((c, _)) => Reply::json(StatusCode::OK, &view(tx, c, &me)?),
             Err(ConfirmRefusal::NotWaiting) => Reply::problem(&not_waiting()),
@@ -422,7 +425,7 @@ pub async fn decline(
     let v = state
         .store
         .write(move |tx| {
-            let c = cancel(tx, c, now)?;
+            let c = cancel(tx, c.clone(), now)?;
             view(tx, &c, &me)
         })
         .await?;

@@ -123,7 +123,7 @@ pub async fn create(
             if let Err(e) = requests::create(tx, &row, &label)? {
                 return Ok(Err(e));
             }
-            Ok(Ok(view(tx, row, now)?))
+            Ok(Ok(view(tx, row.clone(), now)?))
         })
         .await?
         .map_err(request_problem)?;

@@ -77,7 +77,7 @@ pub async fn create(State(state): State<AppState>, auth: Authed) -> Result<Respo
             TopupResult::Credited(row) => Reply::json(
                 StatusCode::CREATED,
                 &Topup {
-                    topup_id,
+                    topup_id: topup_id.clone(),
                     balance: present::balance_after(row),
                     transaction: row.transaction.clone(),
                 },

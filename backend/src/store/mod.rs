@@ -3,11 +3,16 @@
 //! are written once in [`crate::ledger`]; an engine implements only that interface, its
 //! schema and its migrations. SQLite is the embedded default.
 
+#[cfg(test)]
+mod conformance;
+pub mod postgres;
+pub mod scratch;
 #[macro_use]
 pub mod sql;
 pub mod sqlite;
 
 use std::future::Future;
+use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 
@@ -15,10 +20,74 @@ use crate::ledger::{LedgerAccount, Reads, StoreError, Tx};
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-/// A write: runs inside one transaction, committed only if it returns `Ok`.
-pub type WriteJob = Box<dyn FnOnce(&mut dyn Tx) -> Result<(), StoreError> + Send>;
+/// A write: runs inside one transaction, committed only if it returns `Ok`. An engine may run
+/// it more than once (a networked engine retries a transaction that collided with another),
+/// so it must not spend what it captured: only the run that commits takes effect.
+pub type WriteJob = Box<dyn FnMut(&mut dyn Tx) -> Result<(), StoreError> + Send>;
 /// A read: runs on a consistent snapshot.
 pub type ReadJob<'a> = Box<dyn FnOnce(&mut dyn Reads) -> Result<(), StoreError> + Send + 'a>;
+
+/// Which engine holds the rows, and where.
+#[derive(Debug, Clone)]
+pub enum Database {
+    /// A SQLite file, created if missing: the embedded default.
+    Sqlite(PathBuf),
+    /// A PostgreSQL database, shared by any number of backends.
+    Postgres(postgres::PgConfig),
+}
+
+impl Database {
+    /// A `postgres://` or `postgresql://` address, or else a SQLite file's path.
+    pub fn parse(target: &str) -> Database {
+        if target.starts_with("postgres://") || target.starts_with("postgresql://") {
+            Database::Postgres(postgres::PgConfig {
+                url: target.to_owned(),
+                pool_size: postgres::DEFAULT_POOL_SIZE,
+            })
+        } else {
+            Database::Sqlite(PathBuf::from(target))
+        }
+    }
+
+    /// Opens (creating or upgrading) the store.
+    pub async fn open(&self) -> Result<Arc<dyn Store>, StoreError> {
+        Ok(match self {
+            Database::Sqlite(path) => Arc::new(sqlite::SqliteStore::open(path).await?),
+            Database::Postgres(config) => Arc::new(postgres::PgStore::open(config).await?),
+        })
+    }
+}
+
+impl From<PathBuf> for Database {
+    fn from(path: PathBuf) -> Self {
+        Database::Sqlite(path)
+    }
+}
+
+impl std::str::FromStr for Database {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Database::parse(s))
+    }
+}
+
+impl std::fmt::Display for Database {
+    /// Where the rows are, without a password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Database::Sqlite(path) => write!(f, "{}", path.display()),
+            Database::Postgres(c) => match c.url.parse::<tokio_postgres::Config>() {
+                Ok(pg) => write!(
+                    f,
+                    "postgres database {:?} on {:?}",
+                    pg.get_dbname().unwrap_or(""),
+                    pg.get_hosts()
+                ),
+                Err(_) => f.write_str("postgres (unparsable address)"),
+            },
+        }
+    }
+}
 
 /// How long idempotency keys are kept: a phone can be offline for a week.
 pub const IDEMPOTENCY_RETENTION_SECS: i64 = 8 * 24 * 3600;
@@ -43,10 +112,11 @@ pub trait Store: Send + Sync + 'static {
 }
 
 impl dyn Store {
-    /// Runs `f` in one write transaction and returns what it returned, once committed.
+    /// Runs `f` in one write transaction and returns what it returned, once committed. `f`
+    /// may run more than once (see [`WriteJob`]).
     pub async fn write<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&mut dyn Tx) -> Result<T, StoreError> + Send + 'static,
+        mut f: impl FnMut(&mut dyn Tx) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {
         let slot = Arc::new(Mutex::new(None));
         let out = slot.clone();

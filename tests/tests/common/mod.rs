@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use purse_backend::store::scratch::scratch;
 use purse_backend::{Config, RunningServer};
 use purse_core::api::DeviceCredentials;
 use purse_core::keys::{
@@ -22,15 +23,10 @@ pub struct Backend {
 }
 
 impl Backend {
+    /// A backend on a new database of the engine the environment names (SQLite unless
+    /// `PURSE_TEST_POSTGRES` is set: see `purse_backend::store::scratch`).
     pub async fn start() -> Backend {
-        let dir = tempfile::tempdir().unwrap();
-        let server = purse_backend::start(Config::new(
-            "127.0.0.1:0".parse().unwrap(),
-            dir.path().join("backend.db"),
-        ))
-        .await
-        .unwrap();
-        Backend { server, _dir: dir }
+        Backend::start_with(|_| {}).await
     }
 
     pub fn url(&self) -> String {
@@ -169,7 +165,7 @@ impl Backend {
         let dir = tempfile::tempdir().unwrap();
         let mut cfg = Config::new(
             "127.0.0.1:0".parse().unwrap(),
-            dir.path().join("backend.db"),
+            scratch(dir.path(), "backend.db").await,
         );
         change(&mut cfg);
         let server = purse_backend::start(cfg).await.unwrap();

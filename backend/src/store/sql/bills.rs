@@ -125,7 +125,10 @@ impl BillReads for SqlTx<'_> {
         self.all(
             &format!(
                 "SELECT {PAYMENT_COLS} FROM bill_payments WHERE account_id = ?
-                 ORDER BY created_at DESC, rowid DESC LIMIT ?"
+                 ORDER BY created_at DESC,
+                    (SELECT t.seq FROM ledger_transactions t
+                     WHERE t.transaction_id = bill_payments.transaction_id) DESC
+                 LIMIT ?"
             ),
             params![account_id, limit],
             payment,
@@ -136,7 +139,7 @@ impl BillReads for SqlTx<'_> {
         self.all(
             &format!(
                 "SELECT {SAVED_COLS} FROM saved_billers WHERE account_id = ?
-                 ORDER BY created_at, rowid"
+                 ORDER BY created_at, position, saved_id"
             ),
             params![account_id],
             saved,
@@ -214,14 +217,19 @@ impl BillWrites for SqlTx<'_> {
 
     fn insert_saved_biller(&mut self, s: &SavedBillerRow) -> Result<()> {
         self.execute(
-            &format!("INSERT INTO saved_billers ({SAVED_COLS}) VALUES (?, ?, ?, ?, ?, ?)"),
+            &format!(
+                "INSERT INTO saved_billers ({SAVED_COLS}, position)
+                 SELECT ?, ?, ?, ?, ?, ?, COALESCE(MAX(position), 0) + 1
+                 FROM saved_billers WHERE account_id = ?"
+            ),
             params![
                 s.saved_id,
                 s.account_id,
                 s.biller_id,
                 s.reference,
                 s.nickname,
-                s.created_at
+                s.created_at,
+                s.account_id
             ],
         )?;
         Ok(())
