@@ -84,6 +84,7 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
         state.webhooks.clone(),
     ));
     let savings = tokio::spawn(crate::fund::scheduler(state.clone()));
+    let watcher = tokio::spawn(watch_store(state.clone()));
     let janitor = tokio::spawn(janitor(state));
     let task = tokio::spawn(async move {
         let served = axum::serve(
@@ -95,6 +96,7 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
         })
         .await;
         janitor.abort();
+        watcher.abort();
         savings.abort();
         deliverer.abort();
         if let Err(e) = served {
@@ -107,6 +109,35 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
         shutdown: Some(tx),
         task: Some(task),
     })
+}
+
+/// How often a backend looks for what other backends on the same database wrote.
+const WATCH_EVERY: Duration = Duration::from_millis(200);
+
+/// Wakes this backend's event-stream waiters for what any backend on the database wrote:
+/// a write through this backend wakes them at once; one through another backend sharing
+/// the database, within [`WATCH_EVERY`]. The database is the only thing backends share.
+async fn watch_store(state: AppState) {
+    let mut tick = tokio::time::interval(WATCH_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut notices: Option<i64> = None;
+    loop {
+        tick.tick().await;
+        match state
+            .store
+            .read(|r| Ok((r.newest_seq()?, r.newest_notice_seq()?)))
+            .await
+        {
+            Ok((seq, notice)) => {
+                state.ledger_moved(seq);
+                if notices.is_some_and(|seen| notice > seen) {
+                    state.stream_moved();
+                }
+                notices = Some(notice);
+            }
+            Err(e) => tracing::warn!("watching the store: {e}"),
+        }
+    }
 }
 
 /// Forgets expired nonces, old idempotency records, rate windows, and pairing codes and

@@ -56,6 +56,27 @@ pub fn queue(
     tx.queue_webhook(&message, now * 1000)
 }
 
+/// How long a deliverer holds the messages it took: longer than one attempt may last, so a
+/// message is sent by one deliverer at a time; one that died is replaced after it.
+pub const LEASE: Duration = Duration::from_secs(60);
+
+/// Takes up to `limit` due messages for this deliverer, in one write: they are due again
+/// only when the lease ends (or when the attempt is recorded), so deliverers of several
+/// backends on one database never send one message twice at once.
+pub fn claim(
+    tx: &mut dyn Tx,
+    now_ms: i64,
+    lease: Duration,
+    limit: u32,
+) -> Result<Vec<DeliveryRow>, StoreError> {
+    let due = tx.due_deliveries(now_ms, limit)?;
+    let until = now_ms + lease.as_millis() as i64;
+    for d in &due {
+        tx.lease_delivery(&d.message_id, until)?;
+    }
+    Ok(due)
+}
+
 /// Runs until the server stops: sends what is due, sleeps until woken or a second passes.
 pub async fn deliverer(state: AppState, wake: Arc<Notify>) {
     let http = match reqwest::Client::builder()
@@ -71,7 +92,14 @@ pub async fn deliverer(state: AppState, wake: Arc<Notify>) {
     };
     loop {
         let now = unix_now_ms();
-        match state.store.read(|r| r.due_deliveries(now, 32)).await {
+        // A read first: most turns find nothing due, and then write nothing.
+        let due = match state.store.read(|r| r.due_deliveries(now, 1)).await {
+            Ok(some) if !some.is_empty() => {
+                state.store.write(move |tx| claim(tx, now, LEASE, 32)).await
+            }
+            other => other,
+        };
+        match due {
             Ok(due) if !due.is_empty() => {
                 let mut sends = tokio::task::JoinSet::new();
                 for d in due {

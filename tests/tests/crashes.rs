@@ -118,7 +118,7 @@ async fn assert_settled_once_after_restart(b: &Backend, dir: &Path, intent_id: &
     // A second recovery changes nothing.
     assert!(w.reconcile().await.unwrap().is_empty());
     let account_id = w.account().unwrap().unwrap().account_id;
-    let ledger = ledger_of(b, &account_id).await;
+    let ledger = ledger_of(b.store(), &account_id).await;
     let paid: Vec<_> = ledger
         .iter()
         .filter(|t| t.intent_id.as_deref() == Some(intent_id))
@@ -127,7 +127,7 @@ async fn assert_settled_once_after_restart(b: &Backend, dir: &Path, intent_id: &
     let (balance, _) = b.server.store.balance(&account_id).await.unwrap();
     assert_eq!(balance, 10_000 - 1_234);
     b.assert_ledger_sound().await;
-    assert_recovered(b, &w, &[]).await;
+    assert_recovered(b.store(), &w, &[]).await;
 }
 
 #[tokio::test]
@@ -168,7 +168,7 @@ async fn a_client_killed_after_the_backend_paid_learns_of_it_on_restart() {
     child.kill().unwrap();
     child.wait().unwrap();
 
-    let intents_paid: Vec<_> = ledger_of(&b, &account_id)
+    let intents_paid: Vec<_> = ledger_of(b.store(), &account_id)
         .await
         .into_iter()
         .filter_map(|t| t.intent_id)

@@ -166,6 +166,9 @@ impl Reads for Memory {
     fn newest_seq(&mut self) -> Result<i64> {
         Ok(self.ledger.last().map_or(0, |(s, _, _)| *s))
     }
+    fn newest_notice_seq(&mut self) -> Result<i64> {
+        Ok(self.device_tables.notices.last().map_or(0, |n| n.seq))
+    }
     fn spent_on(&mut self, account_id: &str, day: i64) -> Result<i64> {
         Ok(*self.spent.get(&(account_id.to_owned(), day)).unwrap_or(&0))
     }
@@ -369,6 +372,9 @@ impl Tx for Memory {
     }
     fn queue_webhook(&mut self, m: &WebhookMessage, _due_ms: i64) -> Result<()> {
         self.webhooks.push(m.clone());
+        Ok(())
+    }
+    fn lease_delivery(&mut self, _id: &str, _until_ms: i64) -> Result<()> {
         Ok(())
     }
     fn record_delivery(

@@ -106,6 +106,8 @@ pub trait Reads:
     fn rate_count(&mut self, bucket: &str, window_start: i64) -> Result<i64>;
     /// The newest ledger sequence (0 for an empty ledger).
     fn newest_seq(&mut self) -> Result<i64>;
+    /// The newest device notice's sequence, of any account (0 when there is none).
+    fn newest_notice_seq(&mut self) -> Result<i64>;
     /// Paid by the account on UTC day `day` (Unix days), in its currency's minor units.
     fn spent_on(&mut self, account_id: &str, day: i64) -> Result<i64>;
     fn merchant(&mut self, merchant_id: &str) -> Result<Option<MerchantRow>>;
@@ -184,6 +186,9 @@ pub trait Tx:
     /// go below zero.
     fn post(&mut self, entry: &LedgerEntry) -> Result<Posted>;
     fn queue_webhook(&mut self, message: &WebhookMessage, due_ms: i64) -> Result<()>;
+    /// Makes a message due again only at `until_ms`: the deliverer that leased it sends it
+    /// meanwhile, and no other does.
+    fn lease_delivery(&mut self, message_id: &str, until_ms: i64) -> Result<()>;
     /// Records a delivery attempt: delivered, or due again at `next_attempt_ms` (`None`:
     /// given up).
     fn record_delivery(

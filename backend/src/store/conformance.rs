@@ -245,3 +245,72 @@ async fn concurrent_spends_of_one_balance_never_overdraw_it() {
         assert!(s.audit().await.unwrap().is_empty());
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_deliverers_take_each_webhook_message_once() {
+    use crate::ledger::rows::{MerchantRow, WebhookMessage};
+    use crate::webhooks::{LEASE, claim};
+    let (_d, stores) = stores().await;
+    for s in stores {
+        s.write(|tx| {
+            tx.insert_merchant(&MerchantRow {
+                merchant_id: "m1".into(),
+                account_id: "a1".into(),
+                display_name: "Shop".into(),
+                city: "Town".into(),
+                mcc: "5812".into(),
+                currency: cny(),
+                webhook_url: Some("https://shop.example/hook".into()),
+                webhook_secret: "whsec_x".into(),
+                static_payload: "p".into(),
+                created_at: 1,
+            })?;
+            for n in 0..60 {
+                tx.queue_webhook(
+                    &WebhookMessage {
+                        message_id: format!("msg_{n:02}"),
+                        merchant_id: "m1".into(),
+                        event_type: "payment.succeeded".into(),
+                        body: "{}".into(),
+                        created_at: 1,
+                    },
+                    1_000,
+                )?;
+            }
+            Ok(())
+        })
+        .await
+        .unwrap();
+        let mut deliverers = Vec::new();
+        for _ in 0..3 {
+            let s = s.clone();
+            deliverers.push(tokio::spawn(async move {
+                let mut taken = Vec::new();
+                loop {
+                    let batch = s.write(|tx| claim(tx, 2_000, LEASE, 7)).await.unwrap();
+                    if batch.is_empty() {
+                        return taken;
+                    }
+                    taken.extend(batch.into_iter().map(|d| d.message_id));
+                }
+            }));
+        }
+        let mut all = Vec::new();
+        for d in deliverers {
+            all.extend(d.await.unwrap());
+        }
+        all.sort();
+        let want: Vec<String> = (0..60).map(|n| format!("msg_{n:02}")).collect();
+        assert_eq!(all, want, "every message taken, none twice");
+        let after_lease = 2_000 + LEASE.as_millis() as i64;
+        let again = s
+            .read(move |r| r.due_deliveries(after_lease, 100))
+            .await
+            .unwrap();
+        assert_eq!(
+            again.len(),
+            60,
+            "an unrecorded lease ends and the message is due again"
+        );
+    }
+}

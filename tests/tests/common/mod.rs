@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use purse_backend::store::Store;
 use purse_backend::store::scratch::scratch;
 use purse_backend::{Config, RunningServer};
 use purse_core::api::DeviceCredentials;
@@ -14,6 +15,8 @@ use purse_core::keys::{
 use purse_core::{Currency, Wallet, WalletConfig};
 use tempfile::TempDir;
 
+pub mod attacker;
+pub mod cluster;
 pub mod proxy;
 pub mod recovery;
 
@@ -33,14 +36,23 @@ impl Backend {
         self.server.url()
     }
 
+    pub fn store(&self) -> &dyn Store {
+        self.server.store.as_ref()
+    }
+
     /// Asserts the ledger is sound: balanced transactions, consistent balances, money
     /// conserved.
     pub async fn assert_ledger_sound(&self) {
-        let problems = self.server.store.audit().await.unwrap();
-        assert!(problems.is_empty(), "ledger audit: {problems:?}");
-        for (currency, total) in self.server.store.total_by_currency().await.unwrap() {
-            assert_eq!(total, 0, "money created or destroyed in {currency}");
-        }
+        assert_sound(self.store()).await;
+    }
+}
+
+/// Asserts a ledger is sound: balanced transactions, consistent balances, money conserved.
+pub async fn assert_sound(store: &dyn Store) {
+    let problems = store.audit().await.unwrap();
+    assert!(problems.is_empty(), "ledger audit: {problems:?}");
+    for (currency, total) in store.total_by_currency().await.unwrap() {
+        assert_eq!(total, 0, "money created or destroyed in {currency}");
     }
 }
 
@@ -239,6 +251,11 @@ pub struct ReceivedWebhook {
 
 impl WebhookReceiver {
     pub async fn start(fail_first: usize) -> WebhookReceiver {
+        WebhookReceiver::answering_after(fail_first, std::time::Duration::ZERO).await
+    }
+
+    /// A receiver that takes `delay` to answer each message (a slow merchant).
+    pub async fn answering_after(fail_first: usize, delay: std::time::Duration) -> WebhookReceiver {
         use axum::http::{HeaderMap, StatusCode};
         let received: Arc<std::sync::Mutex<Vec<ReceivedWebhook>>> = Arc::default();
         let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
@@ -249,6 +266,7 @@ impl WebhookReceiver {
                 let rec = rec.clone();
                 let calls = calls.clone();
                 async move {
+                    tokio::time::sleep(delay).await;
                     let h = |n: &str| {
                         headers
                             .get(n)

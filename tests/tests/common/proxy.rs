@@ -5,9 +5,11 @@
 //!
 //! Every forwarded request goes to the backend on a connection of its own with
 //! `Connection: close`, so an answer is simply everything the backend sends until it closes.
+//! In front of several backends it is also their load balancer: each request (and each copy
+//! of a duplicated one) goes to the next backend in turn.
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -62,7 +64,8 @@ impl Rng {
 }
 
 struct Shared {
-    backend: SocketAddr,
+    backends: Vec<SocketAddr>,
+    turn: AtomicUsize,
     rng: Mutex<Rng>,
     /// Percentage of requests that meet a fault while faults are on.
     fault_percent: u64,
@@ -72,6 +75,8 @@ struct Shared {
     /// the answer's status line is sent on the channel once the backend gave it.
     hold: Mutex<Option<(String, mpsc::UnboundedSender<String>)>>,
     log: Mutex<Vec<(String, Fault)>>,
+    /// Each forwarded request's path and the index of the backend it went to.
+    routed: Mutex<Vec<(String, usize)>>,
 }
 
 pub struct FaultyProxy {
@@ -84,19 +89,35 @@ impl FaultyProxy {
     /// Starts a proxy to `backend_url` (`http://127.0.0.1:PORT`). `delay` should exceed the
     /// client's request timeout.
     pub async fn start(backend_url: &str, seed: u64, fault_percent: u64, delay: Duration) -> Self {
-        let backend: SocketAddr = backend_url
-            .trim_start_matches("http://")
-            .trim_end_matches('/')
-            .parse()
-            .expect("a loopback backend address");
+        Self::spread(&[backend_url.to_owned()], seed, fault_percent, delay).await
+    }
+
+    /// A proxy that sends each request to the next of `backend_urls` in turn.
+    pub async fn spread(
+        backend_urls: &[String],
+        seed: u64,
+        fault_percent: u64,
+        delay: Duration,
+    ) -> Self {
+        let backends = backend_urls
+            .iter()
+            .map(|u| {
+                u.trim_start_matches("http://")
+                    .trim_end_matches('/')
+                    .parse()
+                    .expect("a loopback backend address")
+            })
+            .collect();
         let shared = Arc::new(Shared {
-            backend,
+            backends,
+            turn: AtomicUsize::new(0),
             rng: Mutex::new(Rng::new(seed)),
             fault_percent,
             faulty: AtomicBool::new(true),
             delay,
             hold: Mutex::new(None),
             log: Mutex::new(Vec::new()),
+            routed: Mutex::new(Vec::new()),
         });
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
@@ -142,6 +163,19 @@ impl FaultyProxy {
     /// Every request seen, with the fault it met.
     pub fn log(&self) -> Vec<(String, Fault)> {
         self.shared.log.lock().unwrap().clone()
+    }
+
+    /// Which backend (by index) each forwarded request whose path starts with
+    /// `path_prefix` went to, in order.
+    pub fn routed(&self, path_prefix: &str) -> Vec<usize> {
+        self.shared
+            .routed
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(p, _)| p.starts_with(path_prefix))
+            .map(|(_, b)| *b)
+            .collect()
     }
 }
 
@@ -220,9 +254,15 @@ async fn read_request(conn: &mut TcpStream, buf: &mut Vec<u8>) -> Option<Request
     Some(Request { head, body })
 }
 
-/// Sends a request to the backend and reads its whole answer.
-async fn forward(backend: SocketAddr, req: &Request) -> std::io::Result<Vec<u8>> {
-    let mut up = TcpStream::connect(backend).await?;
+/// Sends a request to the next backend and reads its whole answer.
+async fn forward(shared: &Shared, req: &Request) -> std::io::Result<Vec<u8>> {
+    let at = shared.turn.fetch_add(1, Ordering::SeqCst) % shared.backends.len();
+    shared
+        .routed
+        .lock()
+        .unwrap()
+        .push((req.path().to_owned(), at));
+    let mut up = TcpStream::connect(shared.backends[at]).await?;
     up.write_all(&req.to_backend()).await?;
     let mut answer = Vec::new();
     up.read_to_end(&mut answer).await?;
@@ -247,7 +287,7 @@ async fn serve_client(mut conn: TcpStream, shared: Arc<Shared>) {
             .filter(|(prefix, _)| req.path().starts_with(prefix.as_str()))
             .map(|(_, tx)| tx.clone());
         if let Some(tx) = held {
-            if let Ok(answer) = forward(shared.backend, &req).await {
+            if let Ok(answer) = forward(&shared, &req).await {
                 let status = String::from_utf8_lossy(&answer)
                     .lines()
                     .next()
@@ -268,10 +308,10 @@ async fn serve_client(mut conn: TcpStream, shared: Arc<Shared>) {
         let answer = match fault {
             Fault::DropRequest => return,
             Fault::Duplicate => {
-                let _ = forward(shared.backend, &req).await;
-                forward(shared.backend, &req).await
+                let _ = forward(&shared, &req).await;
+                forward(&shared, &req).await
             }
-            _ => forward(shared.backend, &req).await,
+            _ => forward(&shared, &req).await,
         };
         let Ok(answer) = answer else { return };
         match fault {

@@ -2,23 +2,28 @@
 //! payer's wallet agrees with it after recovery, each intent paid at most once.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use std::time::Duration;
 
-use purse_core::Wallet;
+use purse_backend::store::Store;
+use purse_core::api::RetryPolicy;
 use purse_core::api::types::Transaction;
 use purse_core::cache::IntentState;
+use purse_core::keys::NoSecretStore;
+use purse_core::pay::PaymentOutcome;
+use purse_core::{Money, Wallet, WalletConfig};
 
+use super::proxy::{Fault, FaultyProxy, Rng};
 use super::*;
 
 /// Every transaction of an account on the backend, newest first.
-pub async fn ledger_of(b: &Backend, account_id: &str) -> Vec<Transaction> {
+pub async fn ledger_of(store: &dyn Store, account_id: &str) -> Vec<Transaction> {
     let mut all = Vec::new();
     let mut after: Option<String> = None;
     loop {
         let cursor = after.clone();
         let id = account_id.to_owned();
-        let (page, more) = b
-            .server
-            .store
+        let (page, more) = store
             .read(move |r| r.transactions(&id, 100, cursor.as_deref()))
             .await
             .unwrap();
@@ -39,9 +44,9 @@ pub enum Shown {
 }
 
 /// The checks every fault run ends with, for one payer after recovery.
-pub async fn assert_recovered(b: &Backend, w: &Wallet, shown: &[Shown]) {
+pub async fn assert_recovered(store: &dyn Store, w: &Wallet, shown: &[Shown]) {
     let account_id = w.account().unwrap().unwrap().account_id;
-    let ledger = ledger_of(b, &account_id).await;
+    let ledger = ledger_of(store, &account_id).await;
 
     // Each intent at most once on the backend.
     let mut paid_intents = BTreeMap::new();
@@ -99,11 +104,169 @@ pub async fn assert_recovered(b: &Backend, w: &Wallet, shown: &[Shown]) {
         .collect();
     assert_eq!(as_cached, as_ledger, "history differs from the ledger");
 
-    let (balance, _) = b.server.store.balance(&account_id).await.unwrap();
+    let (balance, _) = store.balance(&account_id).await.unwrap();
     assert!(balance >= 0, "balance below zero: {balance}");
     assert_eq!(
         w.cached_balance().unwrap().unwrap().balance.minor,
         balance,
         "the wallet's balance is not the backend's"
+    );
+}
+
+pub const CLIENT_TIMEOUT: Duration = Duration::from_millis(400);
+
+pub fn quick_retries() -> RetryPolicy {
+    RetryPolicy {
+        attempts: 3,
+        first_backoff: Duration::from_millis(5),
+        max_backoff: Duration::from_millis(20),
+    }
+}
+
+/// A funded payer whose every request goes through the proxy (faults off while set up).
+pub async fn payer_behind(proxy: &FaultyProxy, name: &str) -> (Arc<Wallet>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let wallet = Wallet::open(
+        WalletConfig::new(
+            dir.path(),
+            Arc::new(purse_core::keys::DecisionProtector::approving()),
+            Arc::new(NoSecretStore),
+        )
+        .backend(&proxy.url)
+        .network(CLIENT_TIMEOUT, quick_retries()),
+    )
+    .unwrap();
+    wallet.enroll(name, cny(), "phone").await.unwrap();
+    let card = wallet
+        .link_card("4242 4242 4242 4242", 12, 2030)
+        .await
+        .unwrap();
+    wallet
+        .topup(&card.source_id, money("200.00 CNY"))
+        .await
+        .unwrap();
+    (Arc::new(wallet), dir)
+}
+
+/// Four payers behind `proxy` pay a merchant (of `merchant_url`) 60 times each while the
+/// proxy loses, delays, repeats and resets; then the network heals and each wallet recovers
+/// as on its next start. Asserts that each intent was paid at most once, exactly once where
+/// success was shown, that every fault was met, and that the ledger in `store` is sound.
+pub async fn pay_through_faults(store: &dyn Store, merchant_url: &str, proxy: &FaultyProxy) {
+    proxy.set_faulty(false);
+    let (shop, merchant, _) = merchant_wallet(merchant_url, "Corner Shop", None).await;
+    let shop = Arc::new(shop);
+    let mut payers = Vec::new();
+    for i in 0..4 {
+        payers.push(payer_behind(proxy, &format!("Payer {i}")).await);
+    }
+    proxy.set_faulty(true);
+
+    const PER_PAYER: usize = 60;
+    let mut tasks = Vec::new();
+    for (i, (wallet, _)) in payers.iter().enumerate() {
+        let wallet = wallet.clone();
+        let shop = shop.clone();
+        let static_code = merchant.static_payload.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut rng = Rng::new(1000 + i as u64);
+            let mut shown = Vec::new();
+            let mut paid_orders: Vec<String> = Vec::new();
+            for _ in 0..PER_PAYER {
+                let amount = Money::new(50 + rng.below(750) as i64, cny());
+                let roll = rng.below(100);
+                let (payload, typed) = if roll < 5 && !paid_orders.is_empty() {
+                    // A code already paid: must be refused, never paid twice.
+                    let k = rng.below(paid_orders.len() as u64) as usize;
+                    (paid_orders[k].clone(), None)
+                } else if roll < 70 {
+                    let order = shop
+                        .wallet
+                        .create_order(amount, "fault test", None)
+                        .await
+                        .unwrap();
+                    (order.payload, None)
+                } else {
+                    (static_code.clone(), Some(amount))
+                };
+                let Ok(quote) = wallet.resolve_payload(&payload).await else {
+                    continue; // the quote never arrived: nothing was attempted
+                };
+                let outcome = wallet.pay(&quote, typed).await;
+                shown.push(match outcome {
+                    Ok(PaymentOutcome::Completed { payment: p }) => {
+                        if typed.is_none() {
+                            paid_orders.push(payload);
+                        }
+                        Shown::Success {
+                            intent_id: p.intent_id.clone(),
+                            amount: p.amount.minor,
+                        }
+                    }
+                    Ok(PaymentOutcome::Pending { .. }) => Shown::Pending,
+                    Err(_) => Shown::Failure,
+                });
+            }
+            shown
+        }));
+    }
+    let mut shown_by_payer = Vec::new();
+    for t in tasks {
+        shown_by_payer.push(t.await.unwrap());
+    }
+
+    // The network heals; each wallet recovers as it would on its next start.
+    proxy.set_faulty(false);
+    for (wallet, _) in &payers {
+        for (intent, r) in wallet.reconcile().await.unwrap() {
+            assert!(
+                !matches!(&r, Ok(o) if o.is_pending()),
+                "{intent} still unknown after the network healed: {r:?}"
+            );
+        }
+    }
+
+    assert_sound(store).await;
+    let mut successes = 0;
+    let mut pendings = 0;
+    for ((wallet, _), shown) in payers.iter().zip(&shown_by_payer) {
+        assert_recovered(store, wallet, shown).await;
+        successes += shown
+            .iter()
+            .filter(|s| matches!(s, Shown::Success { .. }))
+            .count();
+        pendings += shown.iter().filter(|s| matches!(s, Shown::Pending)).count();
+    }
+    let (merchant_balance, _) = store.balance(&merchant.account_id).await.unwrap();
+    assert!(merchant_balance > 0);
+
+    // The run really met every fault, and enough payments went through them to mean something.
+    let log = proxy.log();
+    for f in [
+        Fault::DropRequest,
+        Fault::DropResponse,
+        Fault::Delay,
+        Fault::Duplicate,
+        Fault::Reset,
+    ] {
+        let on_payments = log
+            .iter()
+            .filter(|(path, fault)| *fault == f && path.starts_with("/v1/payments"))
+            .count();
+        assert!(on_payments >= 3, "only {on_payments} payments met {f:?}");
+    }
+    let failures: usize = shown_by_payer
+        .iter()
+        .map(|s| s.iter().filter(|s| matches!(s, Shown::Failure)).count())
+        .sum();
+    eprintln!(
+        "{successes} shown success, {pendings} pending, {failures} failed; {} requests, {} faulty",
+        log.len(),
+        log.iter().filter(|(_, f)| *f != Fault::Pass).count()
+    );
+    assert!(successes >= 100, "only {successes} payments succeeded");
+    assert!(
+        pendings >= 1,
+        "no payment was left pending: faults too mild"
     );
 }

@@ -208,6 +208,16 @@ impl Reads for SqlTx<'_> {
             .unwrap_or(0))
     }
 
+    fn newest_notice_seq(&mut self) -> Result<i64> {
+        Ok(self
+            .one(
+                "SELECT COALESCE(MAX(seq), 0) FROM notices",
+                params![],
+                |r| r.get(0),
+            )?
+            .unwrap_or(0))
+    }
+
     fn spent_on(&mut self, account_id: &str, day: i64) -> Result<i64> {
         Ok(self
             .one(

@@ -316,6 +316,14 @@ impl Tx for SqlTx<'_> {
         Ok(())
     }
 
+    fn lease_delivery(&mut self, message_id: &str, until_ms: i64) -> Result<()> {
+        self.execute(
+            "UPDATE webhook_deliveries SET next_attempt_at = ? WHERE message_id = ?",
+            params![until_ms, message_id],
+        )?;
+        Ok(())
+    }
+
     fn record_delivery(
         &mut self,
         message_id: &str,
