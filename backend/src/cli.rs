@@ -88,6 +88,26 @@ impl BackendArgs {
     }
 }
 
+/// The `purse-backend` program as a whole: parses the process's arguments, logs to stderr
+/// (`RUST_LOG`, else `default_log`), and runs. Any binary that is the backend calls this.
+pub async fn main(default_log: &str) -> anyhow::Result<()> {
+    use clap::Parser;
+    #[derive(Parser)]
+    #[command(version, about = "The Purse reference backend")]
+    struct Program {
+        #[command(flatten)]
+        backend: BackendArgs,
+    }
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| default_log.into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    run(&Program::parse().backend).await
+}
+
 /// Serves until Ctrl-C, or runs the subcommand.
 pub async fn run(args: &BackendArgs) -> anyhow::Result<()> {
     match &args.command {

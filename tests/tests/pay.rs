@@ -160,28 +160,7 @@ async fn a_dynamic_order_is_paid_once_notified_and_refunded() {
 #[tokio::test]
 async fn a_waiting_poll_wakes_when_money_arrives() {
     let b = Backend::start().await;
-    let (shop, _, _) = merchant_wallet(&b.url(), "Noodle Bar", None).await;
-    let payer = funded_wallet(&b.url(), "Bo", "50.00 CNY").await;
-    shop.wallet.poll_events(0).await.unwrap();
-    let order = shop
-        .wallet
-        .create_order(money("8.00 CNY"), "", None)
-        .await
-        .unwrap();
-    let started = std::time::Instant::now();
-    let (events, _) = tokio::join!(shop.wallet.poll_events(10), async {
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        let q = payer.wallet.resolve_payload(&order.payload).await.unwrap();
-        payer.wallet.pay(&q, None).await.unwrap();
-    });
-    let events = events.unwrap().events;
-    assert!(
-        started.elapsed() < Duration::from_secs(8),
-        "woken, not timed out"
-    );
-    assert_eq!(events.len(), 1);
-    assert_eq!(events[0].transaction.amount, money("8.00 CNY"));
-    assert_eq!(events[0].transaction.counterparty, "Bo");
+    common::scenarios::a_waiting_poll_wakes_when_paid(&b.url(), &b.url()).await;
 }
 
 #[tokio::test]

@@ -14,39 +14,17 @@ use std::time::Duration;
 use common::attacker::{Attacker, now};
 use common::cluster::Cluster;
 use common::recovery::pay_through_faults;
+use common::scenarios::{a_hundred_transfers_from_ten, a_waiting_poll_wakes_when_paid};
 use common::*;
-use purse_core::WalletError;
 use purse_core::api::types::codes;
-use purse_core::pay::{PaymentOutcome, TransferOutcome};
+use purse_core::pay::PaymentOutcome;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hundred_transfers_spread_over_three_backends_spend_only_the_balance() {
     let Some(c) = Cluster::start(3, 1, 0).await else {
         return;
     };
-    let ada = Arc::new(funded_wallet(&c.url, "Ada", "10.00 CNY").await);
-    let bo = enrolled_wallet(&c.url, "Bo").await;
-    bo.wallet.set_handle("$bobo").await.unwrap();
-    let r = ada.wallet.find_recipient("$bobo").await.unwrap();
-    let mut tasks = Vec::new();
-    for _ in 0..100 {
-        let (ada, r) = (ada.clone(), r.clone());
-        tasks.push(tokio::spawn(async move {
-            ada.wallet.send(&r, money("1.00 CNY"), "").await
-        }));
-    }
-    let mut ok = 0;
-    for t in tasks {
-        match t.await.unwrap() {
-            Ok(TransferOutcome::Completed { .. }) => ok += 1,
-            Ok(other) => panic!("{other:?}"),
-            Err(WalletError::InsufficientFunds { .. }) => {}
-            Err(e) => panic!("{e}"),
-        }
-    }
-    assert_eq!(ok, 10);
-    assert_eq!(ada.wallet.balance().await.unwrap(), money("0.00 CNY"));
-    assert_eq!(bo.wallet.balance().await.unwrap(), money("10.00 CNY"));
+    a_hundred_transfers_from_ten(&c.url, c.store()).await;
     let spread = c.proxy.routed("/v1/transfers");
     for b in 0..3 {
         assert!(
@@ -54,7 +32,6 @@ async fn a_hundred_transfers_spread_over_three_backends_spend_only_the_balance()
             "backend {b} took no transfer: {spread:?}"
         );
     }
-    assert_sound(c.store()).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -157,25 +134,5 @@ async fn a_waiting_poll_on_one_backend_wakes_for_money_paid_through_another() {
     let Some(c) = Cluster::start(3, 5, 0).await else {
         return;
     };
-    let (shop, _, _) = merchant_wallet(&c.backends[0], "Noodle Bar", None).await;
-    let payer = funded_wallet(&c.backends[1], "Bo", "50.00 CNY").await;
-    shop.wallet.poll_events(0).await.unwrap();
-    let order = shop
-        .wallet
-        .create_order(money("8.00 CNY"), "", None)
-        .await
-        .unwrap();
-    let started = std::time::Instant::now();
-    let (events, _) = tokio::join!(shop.wallet.poll_events(10), async {
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        let q = payer.wallet.resolve_payload(&order.payload).await.unwrap();
-        payer.wallet.pay(&q, None).await.unwrap();
-    });
-    let events = events.unwrap().events;
-    assert!(
-        started.elapsed() < Duration::from_secs(5),
-        "woken by the other backend's write, not timed out"
-    );
-    assert_eq!(events.len(), 1);
-    assert_eq!(events[0].transaction.amount, money("8.00 CNY"));
+    a_waiting_poll_wakes_when_paid(&c.backends[0], &c.backends[1]).await;
 }

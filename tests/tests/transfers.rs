@@ -4,7 +4,6 @@
 
 mod common;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use common::*;
@@ -136,30 +135,7 @@ async fn each_refusal_has_its_own_code_and_moves_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hundred_transfers_at_once_from_a_wallet_that_covers_ten() {
     let b = Backend::start().await;
-    let ada = Arc::new(funded_wallet(&b.url(), "Ada", "10.00 CNY").await);
-    let bo = enrolled_wallet(&b.url(), "Bo").await;
-    bo.wallet.set_handle("$bobo").await.unwrap();
-    let r = ada.wallet.find_recipient("$bobo").await.unwrap();
-    let mut tasks = Vec::new();
-    for _ in 0..100 {
-        let (ada, r) = (ada.clone(), r.clone());
-        tasks.push(tokio::spawn(async move {
-            ada.wallet.send(&r, money("1.00 CNY"), "").await
-        }));
-    }
-    let mut ok = 0;
-    for t in tasks {
-        match t.await.unwrap() {
-            Ok(TransferOutcome::Completed { .. }) => ok += 1,
-            Ok(other) => panic!("{other:?}"),
-            Err(WalletError::InsufficientFunds { .. }) => {}
-            Err(e) => panic!("{e}"),
-        }
-    }
-    assert_eq!(ok, 10);
-    assert_eq!(ada.wallet.balance().await.unwrap(), money("0.00 CNY"));
-    assert_eq!(bo.wallet.balance().await.unwrap(), money("10.00 CNY"));
-    b.assert_ledger_sound().await;
+    common::scenarios::a_hundred_transfers_from_ten(&b.url(), b.store()).await;
 }
 
 #[tokio::test]

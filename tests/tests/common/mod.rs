@@ -19,6 +19,7 @@ pub mod attacker;
 pub mod cluster;
 pub mod proxy;
 pub mod recovery;
+pub mod scenarios;
 
 pub struct Backend {
     pub server: RunningServer,
