@@ -5,6 +5,7 @@
 
 #[cfg(test)]
 mod conformance;
+pub mod migrate;
 pub mod postgres;
 pub mod scratch;
 #[macro_use]
@@ -77,13 +78,17 @@ impl std::fmt::Display for Database {
         match self {
             Database::Sqlite(path) => write!(f, "{}", path.display()),
             Database::Postgres(c) => match c.url.parse::<tokio_postgres::Config>() {
-                Ok(pg) => write!(
-                    f,
-                    "postgres database {:?} on {:?}",
-                    pg.get_dbname().unwrap_or(""),
-                    pg.get_hosts()
-                ),
-                Err(_) => f.write_str("postgres (unparsable address)"),
+                Ok(pg) => {
+                    let host = match pg.get_hosts().first() {
+                        Some(tokio_postgres::config::Host::Tcp(h)) => h.clone(),
+                        Some(tokio_postgres::config::Host::Unix(p)) => p.display().to_string(),
+                        None => "localhost".into(),
+                    };
+                    let port = pg.get_ports().first().copied().unwrap_or(5432);
+                    let db = pg.get_dbname().unwrap_or("");
+                    write!(f, "postgres://{host}:{port}/{db}")
+                }
+                Err(_) => f.write_str("postgres (an address that does not parse)"),
             },
         }
     }

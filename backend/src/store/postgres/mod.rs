@@ -183,6 +183,20 @@ impl PgStore {
         result
     }
 
+    /// Runs `f` in one transaction of its own, committed when it returns `Ok`, never run
+    /// again: for tools that move a whole store, not for the rules.
+    pub(crate) fn in_transaction<T>(
+        &self,
+        f: impl FnOnce(&dyn crate::store::sql::Conn) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let client = self.connection()?;
+        let run = |sql: &str| block_on(client.batch_execute(sql)).map_err(|e| store_error(&e));
+        run("BEGIN ISOLATION LEVEL SERIALIZABLE")?;
+        let result = f(&PgConn::new(&client, false));
+        run(if result.is_ok() { "COMMIT" } else { "ROLLBACK" })?;
+        result
+    }
+
     fn with_connection<T>(
         &self,
         f: impl FnOnce(&PgConn) -> Result<T, StoreError>,
