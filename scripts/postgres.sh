@@ -4,6 +4,9 @@
 # (postgres://postgres@127.0.0.1:PORT/postgres); `scripts/postgres.sh stop DIR` stops it and
 # removes DIR. Installs Debian's postgresql package when it is missing. The cluster trusts
 # local connections and runs without fsync: it holds test data only, and dies with the run.
+# `start DIR --bench` keeps fsync on and only commits asynchronously (a crash may lose the
+# last commits, never corrupt), which is what SQLite's WAL with synchronous=NORMAL promises:
+# the setting the load figures compare on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/install.sh
@@ -28,8 +31,10 @@ start)
     as_pg "$bin/initdb" -D "$dir/data" -U postgres -A trust --no-sync -E UTF8 >"$dir/initdb.log" 2>&1 \
         || { cat "$dir/initdb.log" >&2; exit 1; }
     port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    [ "${3:-}" != "--bench" ] || durability="-c synchronous_commit=off -c shared_buffers=512MB"
     as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400" \
+        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 $durability -c max_connections=400" \
         start >&2 || { cat "$dir/server.log" >&2; exit 1; }
     echo "postgres://postgres@127.0.0.1:$port/postgres"
     ;;

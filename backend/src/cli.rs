@@ -21,6 +21,10 @@ pub struct BackendArgs {
     /// (`postgres://user:password@host:port/db`) that several backends may share.
     #[arg(long, default_value = "purse-backend.db", global = true)]
     pub db: Database,
+    /// PostgreSQL connections this backend keeps at most. Each is one transaction at a time;
+    /// more than the database has cores mostly adds collisions (see the README's load table).
+    #[arg(long, default_value_t = crate::store::postgres::DEFAULT_POOL_SIZE, global = true)]
+    pub db_pool: usize,
     /// Public base URL when behind a TLS-terminating proxy (signatures cover it).
     #[arg(long)]
     pub public_url: Option<String>,
@@ -87,6 +91,17 @@ impl BackendArgs {
         Clock::with_offset(self.fund_clock_days * 86_400)
     }
 
+    /// `--db` with `--db-pool` applied.
+    pub fn database(&self) -> Database {
+        match &self.db {
+            Database::Postgres(pg) => Database::Postgres(crate::store::postgres::PgConfig {
+                pool_size: self.db_pool,
+                ..pg.clone()
+            }),
+            sqlite => sqlite.clone(),
+        }
+    }
+
     pub fn config(&self) -> anyhow::Result<crate::Config> {
         Ok(crate::Config {
             public_url: self.public_url.clone(),
@@ -95,7 +110,7 @@ impl BackendArgs {
             savings_rates: self.rates()?,
             savings_instant_cap_major: self.savings_instant_cap,
             fund_clock: self.fund_clock(),
-            ..crate::Config::new(self.listen, self.db.clone())
+            ..crate::Config::new(self.listen, self.database())
         })
     }
 }
@@ -176,7 +191,7 @@ async fn accrue(args: &BackendArgs, through: &str, as_json: bool) -> anyhow::Res
             iso_date(day_of(now))
         );
     }
-    let store = args.db.open().await?;
+    let store = args.database().open().await?;
     let days = accrue_through(&store, &args.rates()?, day, now, BATCH).await?;
     if as_json {
         let days: Vec<serde_json::Value> = days

@@ -92,6 +92,17 @@ impl From<StoreError> for ApiProblem {
                 codes::INSUFFICIENT_FUNDS,
                 "the balance is too low",
             ),
+            StoreError::Conflict(why) => {
+                tracing::warn!("a write kept colliding: {why}");
+                ApiProblem {
+                    retry_after: Some(1),
+                    ..ApiProblem::new(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        codes::BUSY,
+                        "the server is busy; nothing was done, try again",
+                    )
+                }
+            }
             other => ApiProblem::internal(other),
         }
     }

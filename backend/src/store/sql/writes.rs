@@ -378,25 +378,34 @@ impl SqlTx<'_> {
         } else {
             "system"
         };
-        self.execute(
-            "INSERT INTO ledger_accounts (ledger_account, currency, kind) VALUES (?, ?, ?)
-             ON CONFLICT (ledger_account) DO NOTHING",
-            params![name, currency, kind],
-        )?;
-        let balance: i64 = self
-            .one(
+        let credit = || {
+            self.one(
                 "UPDATE ledger_accounts SET balance = balance + ?, last_seq = ?
                  WHERE ledger_account = ? AND currency = ? RETURNING balance",
                 params![p.amount.minor, seq, name, currency],
-                |r| r.get(0),
+                |r| r.get::<i64>(0),
             )
             .map_err(|e| match e {
                 StoreError::Constraint(_) => StoreError::NegativeBalance,
                 other => other,
-            })?
-            .ok_or(StoreError::Unbalanced(
-                "currency does not match the ledger account",
-            ))?;
+            })
+        };
+        // The account is made only when the update finds none: an insert-if-missing on an
+        // account that exists would, on a networked engine, collide with every concurrent
+        // posting to it (a shop's account takes many at once).
+        let balance = match credit()? {
+            Some(b) => b,
+            None => {
+                self.execute(
+                    "INSERT INTO ledger_accounts (ledger_account, currency, kind) VALUES (?, ?, ?)
+                     ON CONFLICT (ledger_account) DO NOTHING",
+                    params![name, currency, kind],
+                )?;
+                credit()?.ok_or(StoreError::Unbalanced(
+                    "currency does not match the ledger account",
+                ))?
+            }
+        };
         self.execute(
             "INSERT INTO postings
                 (seq, ledger_account, amount, currency, counterparty, balance_after)

@@ -530,6 +530,9 @@ pub mod codes {
     pub const AMOUNT_INVALID: &str = "amount_invalid";
     pub const INSUFFICIENT_FUNDS: &str = "insufficient_funds";
     pub const INTERNAL: &str = "internal_error";
+    /// The database kept colliding with concurrent writes: nothing was done; try again
+    /// (503 with `Retry-After`).
+    pub const BUSY: &str = "busy";
     pub const MERCHANT_EXISTS: &str = "merchant_exists";
     pub const NOT_A_MERCHANT: &str = "not_a_merchant";
     pub const WEBHOOK_URL_INVALID: &str = "webhook_url_invalid";
