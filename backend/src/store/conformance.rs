@@ -314,3 +314,31 @@ async fn three_deliverers_take_each_webhook_message_once() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panicking_write_is_an_error_and_undoes_what_it_wrote() {
+    let (_d, stores) = stores().await;
+    for s in stores {
+        let r: Result<(), _> = s
+            .write(|tx| {
+                tx.store_idempotent("a1", "k-panic", &answer(), 2)?;
+                panic!("a bug in a rule")
+            })
+            .await;
+        assert!(matches!(r, Err(StoreError::Corrupt(_))), "{r:?}");
+        assert!(
+            s.read(|r| r.idempotent("a1", "k-panic"))
+                .await
+                .unwrap()
+                .is_none(),
+            "undone"
+        );
+        // Every connection still works: none was handed back inside the failed transaction.
+        for n in 0..20 {
+            let key = format!("k-after-{n}");
+            s.write(move |tx| tx.store_idempotent("a1", &key, &answer(), 2))
+                .await
+                .unwrap();
+        }
+    }
+}

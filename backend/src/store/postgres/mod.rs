@@ -134,7 +134,7 @@ impl PgStore {
             let conn = PgConn::new(&client, careful);
             let result = self
                 .injected_collision()
-                .and_then(|()| job(&mut SqlTx::new(&conn)));
+                .and_then(|()| unwound(|| job(&mut SqlTx::new(&conn))));
             let failure = conn.failure();
             if conn.went_on() && !matches!(failure, Some(StoreError::Conflict(_))) {
                 // A rule handled a failed statement and went on, which PostgreSQL's
@@ -179,7 +179,7 @@ impl PgStore {
         let run = |sql: &str| block_on(client.batch_execute(sql)).map_err(|e| store_error(&e));
         run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?;
         let conn = PgConn::new(&client, false);
-        let result = job(&mut SqlTx::new(&conn));
+        let result = unwound(|| job(&mut SqlTx::new(&conn)));
         run(if result.is_ok() { "COMMIT" } else { "ROLLBACK" })?;
         result
     }
@@ -231,6 +231,13 @@ impl PgStore {
             .collisions
             .store(n, std::sync::atomic::Ordering::SeqCst);
     }
+}
+
+/// Runs a job, a panic in it turned into an error: the connection's transaction is then
+/// ended like any failed job's, never handed back to the pool still open.
+fn unwound<T>(job: impl FnOnce() -> Result<T, StoreError>) -> Result<T, StoreError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(job))
+        .unwrap_or_else(|_| Err(StoreError::Corrupt("a store operation panicked".into())))
 }
 
 /// The pause before run `attempt + 1`: doubling from 2 ms to at most 256 ms, with full jitter
