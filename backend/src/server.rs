@@ -84,7 +84,9 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
         state.webhooks.clone(),
     ));
     let savings = tokio::spawn(crate::fund::scheduler(state.clone()));
-    let watcher = tokio::spawn(watch_store(state.clone()));
+    let watcher = store
+        .shared()
+        .then(|| tokio::spawn(watch_store(state.clone())));
     let janitor = tokio::spawn(janitor(state));
     let task = tokio::spawn(async move {
         let served = axum::serve(
@@ -96,7 +98,9 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
         })
         .await;
         janitor.abort();
-        watcher.abort();
+        if let Some(w) = watcher {
+            w.abort();
+        }
         savings.abort();
         deliverer.abort();
         if let Err(e) = served {
@@ -114,9 +118,9 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
 /// How often a backend looks for what other backends on the same database wrote.
 const WATCH_EVERY: Duration = Duration::from_millis(200);
 
-/// Wakes this backend's event-stream waiters for what any backend on the database wrote:
-/// a write through this backend wakes them at once; one through another backend sharing
-/// the database, within [`WATCH_EVERY`]. The database is the only thing backends share.
+/// Wakes this backend's event-stream waiters for what another backend sharing the database
+/// wrote, within [`WATCH_EVERY`] (a write through this backend wakes them at once). Runs
+/// only on a store that others share: the database is the only thing backends share.
 async fn watch_store(state: AppState) {
     let mut tick = tokio::time::interval(WATCH_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);

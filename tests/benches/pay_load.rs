@@ -21,7 +21,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use base64::Engine;
-use purse_backend::store::scratch::{POSTGRES_VAR, scratch};
+use purse_backend::store::scratch::new_postgres;
 use purse_backend::store::{Database, Store};
 use purse_core::api::types::PaymentRequest;
 use purse_core::api::{ApiClient, DeviceCredentials, RetryPolicy};
@@ -181,11 +181,7 @@ fn main() {
     rt.block_on(async move {
         let dir = tempfile::tempdir().unwrap();
         let db = match &postgres {
-            Some(admin) => {
-                // SAFETY: set before any other thread of this program reads the environment.
-                unsafe { std::env::set_var(POSTGRES_VAR, admin) };
-                scratch(dir.path(), "unused.db").await
-            }
+            Some(admin) => Database::Postgres(new_postgres(admin).await),
             None => Database::Sqlite(dir.path().join("backend.db")),
         };
         let mut servers = Vec::new();

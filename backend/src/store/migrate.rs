@@ -1,7 +1,7 @@
 //! Moving a store from SQLite to PostgreSQL (`purse backend migrate --from FILE --to URL`):
 //! every table copied as it is, in the order the schema made them (so a row comes after what
-//! it refers to), in one PostgreSQL transaction; then each table read back from both sides
-//! and compared row for row, and the target's ledger audited. A target that holds rows
+//! it refers to), in one PostgreSQL transaction; each table read back from the target and
+//! compared row for row with what was read from the source, and the target's ledger audited. A target that holds rows
 //! already is refused: a move is into an empty database, never a merge.
 
 use std::path::Path;
@@ -136,24 +136,22 @@ pub async fn sqlite_to_postgres(from: &Path, to: &PgConfig) -> Result<Moved> {
         pg.in_transaction(|c| {
             let mut moved = Vec::new();
             for table in &tables {
-                if !dump_is_empty(c, table)? {
+                if !is_empty(c, table)? {
                     return Err(StoreError::Duplicate(
                         "the target database holds rows already: a move is into an empty one",
                     ));
                 }
                 let rows = dump(&source, table)?;
                 insert(c, table, &rows)?;
-                moved.push((table.name.clone(), rows.len()));
-            }
-            pg_identities_follow(c)?;
-            for table in &tables {
-                if dump(&source, table)? != dump(c, table)? {
+                if dump(c, table)? != rows {
                     return Err(StoreError::Corrupt(format!(
                         "{} differs after the copy",
                         table.name
                     )));
                 }
+                moved.push((table.name.clone(), rows.len()));
             }
+            pg_identities_follow(c)?;
             Ok(Moved { tables: moved })
         })
     })
@@ -169,7 +167,7 @@ pub async fn sqlite_to_postgres(from: &Path, to: &PgConfig) -> Result<Moved> {
     Ok(moved)
 }
 
-fn dump_is_empty(c: &dyn Conn, table: &Table) -> Result<bool> {
+fn is_empty(c: &dyn Conn, table: &Table) -> Result<bool> {
     let mut any = false;
     c.query(
         &format!("SELECT 1 FROM {} LIMIT 1", table.name),

@@ -114,6 +114,12 @@ pub trait Store: Send + Sync + 'static {
 
     /// Sum of every balance per currency: zero when no money was made or lost.
     fn total_by_currency(&self) -> BoxFuture<'_, Result<Vec<(String, i64)>, StoreError>>;
+
+    /// Whether other backends may write to the same rows (a networked engine): each backend
+    /// then looks for their writes, since only its own wake its waiters at once.
+    fn shared(&self) -> bool {
+        false
+    }
 }
 
 impl dyn Store {

@@ -11,12 +11,17 @@ use super::postgres::{DEFAULT_POOL_SIZE, PgConfig};
 /// The variable that names the PostgreSQL server tests run on.
 pub const POSTGRES_VAR: &str = "PURSE_TEST_POSTGRES";
 
+/// The server `PURSE_TEST_POSTGRES` names, if it names one.
+fn postgres_admin() -> Option<String> {
+    std::env::var(POSTGRES_VAR).ok().filter(|a| !a.is_empty())
+}
+
 /// A new, empty database: `dir/file` with SQLite, a database of its own on the server with
 /// PostgreSQL. Panics when the server cannot make one (a test cannot go on without it).
 pub async fn scratch(dir: &Path, file: &str) -> Database {
-    match std::env::var(POSTGRES_VAR) {
-        Ok(admin) if !admin.is_empty() => Database::Postgres(new_postgres(&admin).await),
-        _ => Database::Sqlite(dir.join(file)),
+    match postgres_admin() {
+        Some(admin) => Database::Postgres(new_postgres(&admin).await),
+        None => Database::Sqlite(dir.join(file)),
     }
 }
 
@@ -24,15 +29,15 @@ pub async fn scratch(dir: &Path, file: &str) -> Database {
 /// PostgreSQL when `PURSE_TEST_POSTGRES` is set.
 pub async fn each_engine(dir: &Path) -> Vec<Database> {
     let mut engines = vec![Database::Sqlite(dir.join("store.db"))];
-    if let Ok(admin) = std::env::var(POSTGRES_VAR)
-        && !admin.is_empty()
-    {
+    if let Some(admin) = postgres_admin() {
         engines.push(Database::Postgres(new_postgres(&admin).await));
     }
     engines
 }
 
-async fn new_postgres(admin: &str) -> PgConfig {
+/// A new, empty database on the PostgreSQL server `admin` names (a user that may create
+/// databases). Panics when it cannot be made.
+pub async fn new_postgres(admin: &str) -> PgConfig {
     use std::hash::{BuildHasher, RandomState};
     let name = format!(
         "purse_test_{:016x}",
@@ -40,12 +45,12 @@ async fn new_postgres(admin: &str) -> PgConfig {
     );
     let (client, connection) = tokio_postgres::connect(admin, tokio_postgres::NoTls)
         .await
-        .unwrap_or_else(|e| panic!("{POSTGRES_VAR}: cannot connect: {e}"));
+        .unwrap_or_else(|e| panic!("cannot connect to the PostgreSQL server: {e}"));
     let driver = tokio::spawn(connection);
     client
         .batch_execute(&format!("CREATE DATABASE {name}"))
         .await
-        .unwrap_or_else(|e| panic!("{POSTGRES_VAR}: cannot create a database: {e}"));
+        .unwrap_or_else(|e| panic!("cannot create a database: {e}"));
     drop(client);
     let _ = driver.await;
     PgConfig {

@@ -34,6 +34,26 @@ pub struct MerchantAccount {
     pub fields: Vec<(String, String)>,
 }
 
+impl MerchantAccount {
+    /// A template's sub-fields as an account: sub-tag 00 is the GUID, the rest its fields.
+    fn of_template(tag: &str, sub: Vec<(String, String)>) -> MerchantAccount {
+        let mut guid = None;
+        let mut fields = Vec::with_capacity(sub.len());
+        for (t, v) in sub {
+            if t == "00" && guid.is_none() {
+                guid = Some(v);
+            } else if t != "00" {
+                fields.push((t, v));
+            }
+        }
+        MerchantAccount {
+            tag: tag.to_owned(),
+            guid,
+            fields,
+        }
+    }
+}
+
 /// Tip or convenience fee (tag 55 and its 56/57).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -222,25 +242,18 @@ pub fn parse(payload: &str) -> Result<EmvcoCode, PaycodeError> {
             }),
             26..=51 => {
                 let sub = tlv(value).map_err(|_| invalid(format!("template {tag} is not TLV")))?;
-                let guid = sub.iter().find(|(t, _)| t == "00").map(|(_, v)| v.clone());
-                if guid.is_none() {
+                let account = MerchantAccount::of_template(tag, sub);
+                if account.guid.is_none() {
                     warnings.push(format!("template {tag} has no GUID (00)"));
                 }
-                accounts.push(MerchantAccount {
-                    tag: tag.clone(),
-                    guid,
-                    fields: sub.into_iter().filter(|(t, _)| t != "00").collect(),
-                });
+                accounts.push(account);
             }
             80..=99 => {
-                if let Ok(sub) = tlv(value)
-                    && let Some(guid) = sub.iter().find(|(t, _)| t == "00").map(|(_, v)| v.clone())
-                {
-                    accounts.push(MerchantAccount {
-                        tag: tag.clone(),
-                        guid: Some(guid),
-                        fields: sub.into_iter().filter(|(t, _)| t != "00").collect(),
-                    });
+                if let Ok(sub) = tlv(value) {
+                    let account = MerchantAccount::of_template(tag, sub);
+                    if account.guid.is_some() {
+                        accounts.push(account);
+                    }
                 }
                 unreserved.push((tag.clone(), value.clone()));
             }

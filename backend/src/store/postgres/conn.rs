@@ -6,7 +6,7 @@
 //! future; the connection's own I/O runs on the store's driver runtime, never on the thread
 //! that waits.
 
-use std::cell::Cell as Flag;
+use std::cell::{Cell as Flag, RefCell};
 use std::error::Error as StdError;
 
 use bytes::BytesMut;
@@ -76,7 +76,8 @@ pub struct PgConn<'c> {
     client: &'c ClientWrapper,
     /// Each statement in a savepoint of its own, undone alone when it fails.
     careful: bool,
-    failed: Flag<Option<StoreError>>,
+    /// The first statement that failed outside a savepoint, as the store saw it.
+    failed: RefCell<Option<StoreError>>,
     /// A statement was run after one failed.
     went_on: Flag<bool>,
 }
@@ -86,7 +87,7 @@ impl<'c> PgConn<'c> {
         PgConn {
             client,
             careful,
-            failed: Flag::new(None),
+            failed: RefCell::new(None),
             went_on: Flag::new(false),
         }
     }
@@ -114,11 +115,9 @@ impl<'c> PgConn<'c> {
     ) -> Result<T> {
         let savepoint =
             |sql: &str| block_on(self.client.batch_execute(sql)).map_err(|e| store_error(&e));
-        let earlier = self.failed.take();
-        if earlier.is_some() {
+        if self.failed.borrow().is_some() {
             self.went_on.set(true);
         }
-        self.failed.set(earlier);
         if self.careful {
             savepoint("SAVEPOINT stmt")?;
         }
@@ -133,10 +132,8 @@ impl<'c> PgConn<'c> {
                 let error = store_error(&e);
                 if self.careful && !matches!(error, StoreError::Conflict(_)) {
                     savepoint("ROLLBACK TO stmt; RELEASE stmt")?;
-                } else {
-                    let first = self.failed.take();
-                    self.failed
-                        .set(Some(first.unwrap_or_else(|| store_error(&e))));
+                } else if self.failed.borrow().is_none() {
+                    *self.failed.borrow_mut() = Some(store_error(&e));
                 }
                 Err(error)
             }

@@ -30,6 +30,9 @@ use crate::ledger::StoreError;
 use crate::store::sql::{self, SqlTx};
 use conn::{PgConn, block_on, store_error};
 
+/// How reads begin: one snapshot for every statement of the job, which never collides.
+const READ: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+
 /// Runs of one write before its collision is reported.
 const MAX_ATTEMPTS: u32 = 12;
 /// Connections each backend keeps at most: on the 2-core machine the figures come from, 8
@@ -174,36 +177,32 @@ impl PgStore {
         }
     }
 
-    fn read_now(&self, job: ReadJob<'_>) -> Result<(), StoreError> {
+    /// Runs `f` once in a transaction opened with `begin`, committed when it returns `Ok`
+    /// and rolled back otherwise (a panic included).
+    fn once<T>(
+        &self,
+        begin: &str,
+        f: impl FnOnce(&PgConn) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         let client = self.connection()?;
         let run = |sql: &str| block_on(client.batch_execute(sql)).map_err(|e| store_error(&e));
-        run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?;
-        let conn = PgConn::new(&client, false);
-        let result = unwound(|| job(&mut SqlTx::new(&conn)));
+        run(begin)?;
+        let result = unwound(|| f(&PgConn::new(&client, false)));
         run(if result.is_ok() { "COMMIT" } else { "ROLLBACK" })?;
         result
     }
 
-    /// Runs `f` in one transaction of its own, committed when it returns `Ok`, never run
-    /// again: for tools that move a whole store, not for the rules.
+    fn read_now(&self, job: ReadJob<'_>) -> Result<(), StoreError> {
+        self.once(READ, |c| job(&mut SqlTx::new(c)))
+    }
+
+    /// Runs `f` in one transaction of its own, never run again: for tools that move a whole
+    /// store, not for the rules.
     pub(crate) fn in_transaction<T>(
         &self,
         f: impl FnOnce(&dyn crate::store::sql::Conn) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let client = self.connection()?;
-        let run = |sql: &str| block_on(client.batch_execute(sql)).map_err(|e| store_error(&e));
-        run("BEGIN ISOLATION LEVEL SERIALIZABLE")?;
-        let result = f(&PgConn::new(&client, false));
-        run(if result.is_ok() { "COMMIT" } else { "ROLLBACK" })?;
-        result
-    }
-
-    fn with_connection<T>(
-        &self,
-        f: impl FnOnce(&PgConn) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
-        let client = self.connection()?;
-        f(&PgConn::new(&client, false))
+        self.once("BEGIN ISOLATION LEVEL SERIALIZABLE", |c| f(c))
     }
 
     #[cfg(not(test))]
@@ -274,13 +273,17 @@ impl Store for PgStore {
 
     fn audit(&self) -> BoxFuture<'_, Result<Vec<String>, StoreError>> {
         Box::pin(std::future::ready(blocking(|| {
-            self.with_connection(|c| sql::audit(c))
+            self.once(READ, |c| sql::audit(c))
         })))
+    }
+
+    fn shared(&self) -> bool {
+        true
     }
 
     fn total_by_currency(&self) -> BoxFuture<'_, Result<Vec<(String, i64)>, StoreError>> {
         Box::pin(std::future::ready(blocking(|| {
-            self.with_connection(|c| sql::total_by_currency(c))
+            self.once(READ, |c| sql::total_by_currency(c))
         })))
     }
 }
