@@ -481,7 +481,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             } else {
                 println!(
                     "Added {} from {}. Balance: {}",
-                    t.transaction.amount, t.transaction.counterparty, t.balance
+                    t.transaction.amount,
+                    purse_core::text::escape_shown(&t.transaction.counterparty),
+                    t.balance
                 );
             }
             Ok(())

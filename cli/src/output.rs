@@ -2,6 +2,7 @@
 
 use purse_core::api::ApiError;
 use purse_core::api::types::{Transaction, TransactionPage};
+use purse_core::text::escape_shown;
 use purse_core::{Money, WalletError};
 use serde_json::{Value, json};
 
@@ -46,21 +47,28 @@ pub fn history_json(page: &TransactionPage) -> Value {
     })
 }
 
+/// One transaction as `purse history` prints it. The counterparty and the description were
+/// written by another user (a payer's name, a merchant's order or refund reason), so they
+/// pass the core's escaper: nothing in them reaches the terminal as a control.
+pub fn history_line(t: &Transaction) -> String {
+    let sign = if t.amount.minor > 0 { "+" } else { "" };
+    format!(
+        "{:<20} {:>16}  {:<10} {:<28} {}",
+        t.transaction_id,
+        format!("{sign}{}", t.amount),
+        t.status.as_str(),
+        escape_shown(&t.counterparty),
+        escape_shown(&t.description)
+    )
+}
+
 pub fn print_history(page: &TransactionPage) {
     if page.data.is_empty() {
         println!("No transactions yet.");
         return;
     }
     for t in &page.data {
-        let sign = if t.amount.minor > 0 { "+" } else { "" };
-        println!(
-            "{:<20} {:>16}  {:<10} {:<28} {}",
-            t.transaction_id,
-            format!("{sign}{}", t.amount),
-            t.status.as_str(),
-            t.counterparty,
-            t.description
-        );
+        println!("{}", history_line(t));
     }
     if page.has_more {
         println!(
@@ -113,5 +121,32 @@ fn with_request_id(text: String, e: &WalletError) -> String {
     match e.request_id() {
         Some(id) => format!("{text} (request {id})"),
         None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use purse_core::api::types::{TransactionKind, TransactionStatus};
+
+    #[test]
+    fn another_users_text_cannot_drive_the_terminal_or_forge_a_line() {
+        let t = Transaction {
+            transaction_id: "tx_1".into(),
+            seq: 1,
+            kind: TransactionKind::Refund,
+            amount: Money::parse("2.34 CNY").unwrap(),
+            counterparty: "\u{1b}[2J\u{1b}[HTea House".into(),
+            description: "sorry\nBalance: 99999.00 CNY\u{202e}".into(),
+            status: TransactionStatus::Completed,
+            created_at: 0,
+            order_id: None,
+            intent_id: None,
+        };
+        let line = history_line(&t);
+        assert!(!line.chars().any(|c| c.is_control()), "{line:?}");
+        assert!(!line.contains('\u{202e}'));
+        assert!(line.contains("\\u{1b}[2J"), "{line}");
+        assert!(line.contains("sorry\\u{a}Balance"), "{line}");
     }
 }

@@ -9,6 +9,7 @@ use anyhow::{Context, bail};
 use purse_core::pay::{IntentOutcome, TransferOutcome};
 use purse_core::pay::{PayStage, PaymentOutcome};
 use purse_core::scan::{ScanOptions, scan_image};
+use purse_core::text::escape_shown;
 use purse_core::wallet::{PaymentUpdate, WatchPolicy};
 use purse_core::{Money, Wallet};
 use serde_json::json;
@@ -89,13 +90,14 @@ pub async fn run(
     if !as_json {
         eprintln!(
             "Merchant: {} ({}) — verified by the backend",
-            q.merchant_name, q.city
+            escape_shown(&q.merchant_name),
+            escape_shown(&q.city)
         );
         if quote.name_mismatch() {
             eprintln!(
-                "WARNING: the code calls itself {:?}; you would pay {:?}",
-                quote.claimed_name.as_deref().unwrap_or_default(),
-                q.merchant_name
+                "WARNING: the code calls itself \"{}\"; you would pay \"{}\"",
+                escape_shown(quote.claimed_name.as_deref().unwrap_or_default()),
+                escape_shown(&q.merchant_name)
             );
         }
         if quote.amount_mismatch() {
@@ -170,7 +172,9 @@ pub async fn run(
             } else {
                 println!(
                     "Paid {} to {}. Balance: {}",
-                    p.amount, p.merchant_name, p.balance
+                    p.amount,
+                    escape_shown(&p.merchant_name),
+                    p.balance
                 );
             }
             Ok(())
@@ -197,7 +201,7 @@ pub async fn events(wallet: &Wallet, follow: bool, as_json: bool) -> anyhow::Res
                 println!(
                     "{:<12} {} ({}){}",
                     n.kind.as_str(),
-                    purse_core::text::escape_shown(&n.device_name),
+                    escape_shown(&n.device_name),
                     n.device_id,
                     n.completes_at
                         .map(|at| format!(" completes at {at} unless cancelled"))
@@ -218,7 +222,7 @@ pub async fn events(wallet: &Wallet, follow: bool, as_json: bool) -> anyhow::Res
                     "{:<12} {:>14}  {:<24} balance {}",
                     t.kind.as_str(),
                     format!("{sign}{}", t.amount),
-                    purse_core::text::escape_shown(&t.counterparty),
+                    escape_shown(&t.counterparty),
                     e.balance
                 );
             }

@@ -95,10 +95,7 @@ pub const MAX_NOTE_CHARS: usize = 140;
 ///
 /// [`check_shown_text`]: crate::text::check_shown_text
 pub fn check_note(note: &str) -> Result<String, crate::text::TextError> {
-    if note.trim().is_empty() {
-        return Ok(String::new());
-    }
-    crate::text::check_shown_text(note, MAX_NOTE_CHARS)
+    crate::text::check_optional_shown_text(note, MAX_NOTE_CHARS)
 }
 
 /// How a person appears in another's history and on a confirm screen: the masked name and

@@ -5,6 +5,9 @@
 //! is not ("esuoH aeT" behind U+202E shows as "Tea House"); invisible characters make two
 //! names that look the same compare different. All three are refused, not stripped, so the
 //! user sees why and what is stored is what they typed.
+//!
+//! What passes is stored in Unicode's composed form (NFC): "é" typed as one character or as
+//! "e" plus a combining accent is one name, not two that look alike.
 
 /// Why a text was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -46,14 +49,13 @@ pub fn escape_shown(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-/// `text` trimmed, if it is 1 to `max_chars` characters with nothing that could deceive.
+/// `text` trimmed and composed (NFC), if it is 1 to `max_chars` characters with nothing that
+/// could deceive.
 pub fn check_shown_text(text: &str, max_chars: usize) -> Result<String, TextError> {
+    use unicode_normalization::UnicodeNormalization;
     let text = text.trim();
     if text.is_empty() {
         return Err(TextError::Empty);
-    }
-    if text.chars().count() > max_chars {
-        return Err(TextError::TooLong(max_chars));
     }
     for c in text.chars() {
         if c.is_control() {
@@ -63,7 +65,20 @@ pub fn check_shown_text(text: &str, max_chars: usize) -> Result<String, TextErro
             return Err(TextError::Invisible(u32::from(c)));
         }
     }
-    Ok(text.to_owned())
+    let composed: String = text.nfc().collect();
+    if composed.chars().count() > max_chars {
+        return Err(TextError::TooLong(max_chars));
+    }
+    Ok(composed)
+}
+
+/// Like [`check_shown_text`], for a text that may be left out (an order's description, a
+/// refund's reason): blank is `""`.
+pub fn check_optional_shown_text(text: &str, max_chars: usize) -> Result<String, TextError> {
+    if text.trim().is_empty() {
+        return Ok(String::new());
+    }
+    check_shown_text(text, max_chars)
 }
 
 #[cfg(test)]
@@ -81,6 +96,28 @@ mod tests {
         ] {
             assert_eq!(check_shown_text(&format!("  {name} "), 40).unwrap(), name);
         }
+    }
+
+    #[test]
+    fn two_spellings_of_one_name_are_stored_as_one() {
+        let decomposed = "Cafe\u{301} Zoe\u{308}";
+        assert_eq!(check_shown_text(decomposed, 40).unwrap(), "Café Zoë");
+        assert_eq!(
+            check_shown_text(decomposed, 40).unwrap(),
+            check_shown_text("Café Zoë", 40).unwrap()
+        );
+        // The limit counts what is stored, not the keystrokes.
+        assert!(check_shown_text(&"e\u{301}".repeat(10), 10).is_ok());
+    }
+
+    #[test]
+    fn an_optional_text_may_be_blank_but_not_deceiving() {
+        assert_eq!(check_optional_shown_text("  ", 200).unwrap(), "");
+        assert_eq!(check_optional_shown_text(" tea ", 200).unwrap(), "tea");
+        assert_eq!(
+            check_optional_shown_text("ok\nBalance: 9999.00 CNY", 200),
+            Err(TextError::Control)
+        );
     }
 
     #[test]

@@ -22,6 +22,8 @@ pub struct Memory {
     pub ledger: Vec<(i64, LedgerEntry, Vec<Money>)>,
     pub spent: HashMap<(String, i64), i64>,
     pub merchants: Vec<MerchantRow>,
+    /// Merchant id to its name's skeleton.
+    pub skeletons: HashMap<String, String>,
     pub orders: Vec<OrderRow>,
     pub payments: Vec<PaymentRow>,
     pub refunds: Vec<RefundRow>,
@@ -175,6 +177,22 @@ impl Reads for Memory {
     fn merchant(&mut self, id: &str) -> Result<Option<MerchantRow>> {
         Ok(self.merchants.iter().find(|m| m.merchant_id == id).cloned())
     }
+    fn merchant_named_like(&mut self, skeleton: &str) -> Result<Option<String>> {
+        Ok(self
+            .skeletons
+            .iter()
+            .find(|(_, s)| *s == skeleton)
+            .map(|(id, _)| id.clone()))
+    }
+    fn merchants_without_skeleton(&mut self, limit: u32) -> Result<Vec<(String, String)>> {
+        Ok(self
+            .merchants
+            .iter()
+            .filter(|m| !self.skeletons.contains_key(&m.merchant_id))
+            .take(limit as usize)
+            .map(|m| (m.merchant_id.clone(), m.display_name.clone()))
+            .collect())
+    }
     fn merchant_of_account(&mut self, account_id: &str) -> Result<Option<MerchantRow>> {
         Ok(self
             .merchants
@@ -315,11 +333,18 @@ impl Tx for Memory {
         *self.spent.entry((account_id.to_owned(), day)).or_default() += amount.minor;
         Ok(())
     }
-    fn insert_merchant(&mut self, m: &MerchantRow) -> Result<()> {
+    fn insert_merchant(&mut self, m: &MerchantRow, name_skeleton: &str) -> Result<()> {
         if self.merchant_of_account(&m.account_id)?.is_some() {
             return Err(StoreError::Duplicate("merchant"));
         }
         self.merchants.push(m.clone());
+        self.skeletons
+            .insert(m.merchant_id.clone(), name_skeleton.to_owned());
+        Ok(())
+    }
+    fn set_merchant_skeleton(&mut self, merchant_id: &str, name_skeleton: &str) -> Result<()> {
+        self.skeletons
+            .insert(merchant_id.to_owned(), name_skeleton.to_owned());
         Ok(())
     }
     fn insert_order(&mut self, o: &OrderRow) -> Result<()> {
@@ -407,18 +432,21 @@ pub fn shop() -> Memory {
         })
         .expect("fresh");
     }
-    m.insert_merchant(&MerchantRow {
-        merchant_id: "mch_1".into(),
-        account_id: "acct_shop".into(),
-        display_name: "Tea House".into(),
-        city: "Hangzhou".into(),
-        mcc: "5814".into(),
-        currency: cny,
-        webhook_url: None,
-        webhook_secret: String::new(),
-        static_payload: String::new(),
-        created_at: 0,
-    })
+    m.insert_merchant(
+        &MerchantRow {
+            merchant_id: "mch_1".into(),
+            account_id: "acct_shop".into(),
+            display_name: "Tea House".into(),
+            city: "Hangzhou".into(),
+            mcc: "5814".into(),
+            currency: cny,
+            webhook_url: None,
+            webhook_secret: String::new(),
+            static_payload: String::new(),
+            created_at: 0,
+        },
+        &super::merchants::name_skeleton("Tea House"),
+    )
     .expect("fresh");
     m.insert_order(&OrderRow {
         order_id: "ord_1".into(),

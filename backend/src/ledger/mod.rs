@@ -12,6 +12,7 @@ pub mod entry;
 pub mod limits;
 #[cfg(test)]
 pub mod memory;
+pub mod merchants;
 pub mod orders;
 pub mod paycodes;
 pub mod payments;

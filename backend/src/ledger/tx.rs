@@ -112,6 +112,10 @@ pub trait Reads:
     fn spent_on(&mut self, account_id: &str, day: i64) -> Result<i64>;
     fn merchant(&mut self, merchant_id: &str) -> Result<Option<MerchantRow>>;
     fn merchant_of_account(&mut self, account_id: &str) -> Result<Option<MerchantRow>>;
+    /// A merchant whose name has this confusable skeleton ([`super::merchants`]), if any.
+    fn merchant_named_like(&mut self, skeleton: &str) -> Result<Option<String>>;
+    /// Up to `limit` merchants stored before skeletons were kept: id and display name.
+    fn merchants_without_skeleton(&mut self, limit: u32) -> Result<Vec<(String, String)>>;
     fn order(&mut self, order_id: &str) -> Result<Option<OrderRow>>;
     fn orders(
         &mut self,
@@ -174,8 +178,10 @@ pub trait Tx:
         per_day: Option<Money>,
     ) -> Result<()>;
     fn add_spent(&mut self, account_id: &str, day: i64, amount: Money) -> Result<()>;
-    /// `Duplicate` if the account is a merchant already.
-    fn insert_merchant(&mut self, merchant: &MerchantRow) -> Result<()>;
+    /// `Duplicate` if the account is a merchant already. `name_skeleton` is the display
+    /// name's confusable skeleton ([`super::merchants::name_skeleton`]).
+    fn insert_merchant(&mut self, merchant: &MerchantRow, name_skeleton: &str) -> Result<()>;
+    fn set_merchant_skeleton(&mut self, merchant_id: &str, name_skeleton: &str) -> Result<()>;
     fn insert_order(&mut self, order: &OrderRow) -> Result<()>;
     /// Writes an order's state and what came with it (state, refunded amount, payment).
     fn update_order(&mut self, order: &OrderRow) -> Result<()>;

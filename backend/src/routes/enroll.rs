@@ -36,10 +36,7 @@ pub async fn enroll(
             &body.payment_key_proof,
         )
         .await?;
-    let name = body.name.trim();
-    if name.is_empty() || name.chars().count() > 80 {
-        return Err(ApiProblem::bad_request("name must be 1 to 80 characters"));
-    }
+    let name = shown_name("name", &body.name)?;
     let device_name = shown_name("device_name", &body.device_name)?;
     check_recovery_setup(&body.recovery)?;
 
@@ -49,7 +46,7 @@ pub async fn enroll(
     let now = state.now();
     let account = AccountRow {
         account_id: random_id("acct"),
-        name: name.to_owned(),
+        name,
         currency: body.currency,
         created_at: now,
         limit_per_payment: None,

@@ -15,8 +15,9 @@ use crate::app::AppState;
 use crate::auth::Authed;
 use crate::idempotency::{self, Done, Key, Reply};
 use crate::ids::random_id;
+use crate::ledger::merchants::{Registration, register as register_merchant};
 use crate::ledger::refunds::{RefundDraft, RefundRefusal, RefundResult, refund as settle_refund};
-use crate::ledger::{MerchantRow, OrderKind, OrderRow, StoreError};
+use crate::ledger::{MerchantRow, OrderKind, OrderRow};
 use crate::merchant_codes;
 use crate::present;
 use crate::problem::ApiProblem;
@@ -28,6 +29,13 @@ const DEFAULT_ORDER_TTL: i64 = 900;
 /// Names a customer is shown (on the code, in the prompt): the core's one validator.
 fn text(field: &str, value: &str, max: usize) -> Result<String, ApiProblem> {
     purse_core::text::check_shown_text(value, max)
+        .map_err(|e| ApiProblem::bad_request(format!("{field}: {e}")))
+}
+
+/// A text the other side reads that may be left out (an order's description in the payer's
+/// history, a refund's reason): the same validator, blank allowed.
+fn optional_text(field: &str, value: &str, max: usize) -> Result<String, ApiProblem> {
+    purse_core::text::check_optional_shown_text(value, max)
         .map_err(|e| ApiProblem::bad_request(format!("{field}: {e}")))
 }
 
@@ -73,16 +81,28 @@ pub async fn register(
         created_at: state.now(),
     };
     let new = row.clone();
-    match state.store.write(move |tx| tx.insert_merchant(&new)).await {
-        Ok(()) => {}
-        Err(StoreError::Duplicate(_)) => {
+    match state
+        .store
+        .write(move |tx| register_merchant(tx, &new))
+        .await?
+    {
+        Registration::Registered => {}
+        Registration::AlreadyMerchant => {
             return Err(ApiProblem::new(
                 StatusCode::CONFLICT,
                 codes::MERCHANT_EXISTS,
                 "this account is a merchant already",
             ));
         }
-        Err(e) => return Err(e.into()),
+        Registration::NameTooLike { merchant_id } => {
+            tracing::warn!(existing = %merchant_id, "merchant name too like a registered one");
+            return Err(ApiProblem::new(
+                StatusCode::CONFLICT,
+                codes::MERCHANT_NAME_TAKEN,
+                "a registered merchant has this name or one a payer could take for it; \
+                 choose a name that tells your shop apart (add the street or the city)",
+            ));
+        }
     }
     tracing::info!(merchant = %row.merchant_id, "merchant registered");
     Ok((
@@ -131,7 +151,7 @@ pub async fn create_order(
             "expires_in must be 1 to 86400 seconds",
         ));
     }
-    let description = req.description.trim().chars().take(200).collect::<String>();
+    let description = optional_text("description", &req.description, 200)?;
     let now = state.now();
     let order_id = random_id("ord");
     let payload = merchant_codes::order_payload(
@@ -295,13 +315,14 @@ pub async fn refund(
             format!("a refund is a positive amount in {}", m.currency),
         ));
     }
+    let reason = optional_text("reason", &req.reason, 200)?;
     let draft = RefundDraft {
         refund_id: random_id("re"),
         transaction_id: random_id("tx"),
         merchant: m,
         order_id,
         amount: req.amount,
-        reason: req.reason.trim().chars().take(200).collect(),
+        reason,
         now,
     };
     let message_id = random_id("msg");

@@ -253,18 +253,21 @@ async fn three_deliverers_take_each_webhook_message_once() {
     let (_d, stores) = stores().await;
     for s in stores {
         s.write(|tx| {
-            tx.insert_merchant(&MerchantRow {
-                merchant_id: "m1".into(),
-                account_id: "a1".into(),
-                display_name: "Shop".into(),
-                city: "Town".into(),
-                mcc: "5812".into(),
-                currency: cny(),
-                webhook_url: Some("https://shop.example/hook".into()),
-                webhook_secret: "whsec_x".into(),
-                static_payload: "p".into(),
-                created_at: 1,
-            })?;
+            tx.insert_merchant(
+                &MerchantRow {
+                    merchant_id: "m1".into(),
+                    account_id: "a1".into(),
+                    display_name: "Shop".into(),
+                    city: "Town".into(),
+                    mcc: "5812".into(),
+                    currency: cny(),
+                    webhook_url: Some("https://shop.example/hook".into()),
+                    webhook_secret: "whsec_x".into(),
+                    static_payload: "p".into(),
+                    created_at: 1,
+                },
+                "shop",
+            )?;
             for n in 0..60 {
                 tx.queue_webhook(
                     &WebhookMessage {

@@ -91,3 +91,68 @@ impl Attacker {
         (status, text)
     }
 }
+
+impl Attacker {
+    /// A device no account has yet, enrolling itself with whatever names it likes (the
+    /// backend's checks, without the wallet's). Returns the answer, and the device as an
+    /// attacker when it was enrolled.
+    pub async fn enroll(url: &str, name: &str, device_name: &str) -> ((u16, String), Attacker) {
+        use base64::Engine;
+        use base64::engine::general_purpose::STANDARD as B64;
+        use purse_core::api::types::{EnrollRequest, RecoveryKdf, RecoverySetup};
+        use purse_core::keys::{Argon2Cost, device_id_for, payment_key_proof_message};
+
+        let device = SigningKey::generate().unwrap();
+        let payment = SigningKey::generate().unwrap();
+        let device_id = device_id_for(&device.public_key());
+        let proof = payment
+            .sign(&payment_key_proof_message(
+                &device_id,
+                &payment.public_key(),
+            ))
+            .unwrap();
+        let cost = Argon2Cost::INSECURE_FAST;
+        let body = serde_json::to_vec(&EnrollRequest {
+            name: name.into(),
+            currency: purse_core::money::Currency::from_code("CNY").unwrap(),
+            device_public_key: device.public_key().to_base64(),
+            payment_public_key: payment.public_key().to_base64(),
+            payment_key_proof: B64.encode(proof),
+            device_name: device_name.into(),
+            recovery: RecoverySetup {
+                lookup: device_id
+                    .bytes()
+                    .cycle()
+                    .take(16)
+                    .map(|b| format!("{b:02x}"))
+                    .collect(),
+                public_key: B64.encode([7u8; 32]),
+                kdf: RecoveryKdf {
+                    algorithm: "argon2id".into(),
+                    memory_kib: cost.memory_kib,
+                    passes: cost.passes,
+                    salt: B64.encode([1u8; 16]),
+                },
+            },
+        })
+        .unwrap();
+        let attacker = Attacker {
+            url: url.to_owned(),
+            http: reqwest::Client::new(),
+            key: device,
+            device_id,
+        };
+        let raw = attacker.sign("POST", "/v1/enroll", &body, None, now(), &device_id_nonce());
+        (attacker.send(&raw).await, attacker)
+    }
+}
+
+fn device_id_nonce() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    format!(
+        "enroll-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
+}

@@ -236,6 +236,23 @@ impl Reads for SqlTx<'_> {
         )
     }
 
+    fn merchant_named_like(&mut self, skeleton: &str) -> Result<Option<String>> {
+        self.one(
+            "SELECT merchant_id FROM merchants WHERE name_skeleton = ? LIMIT 1",
+            params![skeleton],
+            |r| r.get("merchant_id"),
+        )
+    }
+
+    fn merchants_without_skeleton(&mut self, limit: u32) -> Result<Vec<(String, String)>> {
+        self.all(
+            "SELECT merchant_id, display_name FROM merchants WHERE name_skeleton IS NULL
+             ORDER BY merchant_id LIMIT ?",
+            params![limit],
+            |r| Ok((r.get("merchant_id")?, r.get("display_name")?)),
+        )
+    }
+
     fn merchant_of_account(&mut self, account_id: &str) -> Result<Option<MerchantRow>> {
         self.one(
             concat!("SELECT ", merchant_from!(), " WHERE m.account_id = ?"),

@@ -182,11 +182,11 @@ impl Tx for SqlTx<'_> {
         Ok(())
     }
 
-    fn insert_merchant(&mut self, m: &MerchantRow) -> Result<()> {
+    fn insert_merchant(&mut self, m: &MerchantRow, name_skeleton: &str) -> Result<()> {
         self.execute(
             "INSERT INTO merchants (merchant_id, account_id, display_name, city, mcc,
-                webhook_url, webhook_secret, static_payload, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                webhook_url, webhook_secret, static_payload, created_at, name_skeleton)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             params![
                 m.merchant_id,
                 m.account_id,
@@ -196,8 +196,17 @@ impl Tx for SqlTx<'_> {
                 m.webhook_url,
                 m.webhook_secret,
                 m.static_payload,
-                m.created_at
+                m.created_at,
+                name_skeleton
             ],
+        )?;
+        Ok(())
+    }
+
+    fn set_merchant_skeleton(&mut self, merchant_id: &str, name_skeleton: &str) -> Result<()> {
+        self.execute(
+            "UPDATE merchants SET name_skeleton = ? WHERE merchant_id = ?",
+            params![name_skeleton, merchant_id],
         )?;
         Ok(())
     }

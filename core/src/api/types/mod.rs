@@ -534,6 +534,9 @@ pub mod codes {
     /// (503 with `Retry-After`).
     pub const BUSY: &str = "busy";
     pub const MERCHANT_EXISTS: &str = "merchant_exists";
+    /// A registered merchant has this name or one a payer could take for it (Unicode TR39
+    /// confusables, case and spaces aside).
+    pub const MERCHANT_NAME_TAKEN: &str = "merchant_name_taken";
     pub const NOT_A_MERCHANT: &str = "not_a_merchant";
     pub const WEBHOOK_URL_INVALID: &str = "webhook_url_invalid";
     pub const ORDER_EXPIRED: &str = "order_expired";
