@@ -27,6 +27,8 @@ pub struct Config {
     pub max_per_day_major: i64,
     /// Waits between webhook attempts; after the last, a message is given up.
     pub webhook_retry: Vec<Duration>,
+    /// Where webhooks may go: public https addresses, and loopback only in development.
+    pub webhook_targets: crate::webhooks::Targets,
     /// From a proved recovery code to the new device's enrollment; every other device is
     /// told and may cancel meanwhile. SECURITY.md says why a day.
     pub recovery_cool_off_secs: i64,
@@ -91,6 +93,7 @@ impl Config {
             max_per_payment_major: 5_000,
             max_per_day_major: 20_000,
             webhook_retry: crate::webhooks::default_schedule(),
+            webhook_targets: crate::webhooks::Targets::default(),
             pairing_ttl_secs: crate::ledger::devices::pairing::PAIRING_TTL_SECS,
             recovery_cool_off_secs: 86_400,
             recovery_restricted_secs: 3 * 86_400,

@@ -28,6 +28,11 @@ pub struct BackendArgs {
     /// Public base URL when behind a TLS-terminating proxy (signatures cover it).
     #[arg(long)]
     pub public_url: Option<String>,
+    /// Lets merchants' webhooks go to this machine (loopback, plain http too): for
+    /// development and demos, where the merchant's endpoint runs beside the backend. Without
+    /// it webhooks go only to public https addresses.
+    #[arg(long)]
+    pub allow_loopback_webhooks: bool,
     /// Seconds a recovery waits before the new device joins; every other device of the
     /// account is told and may stop it meanwhile.
     #[arg(long, default_value_t = 86_400)]
@@ -106,6 +111,9 @@ impl BackendArgs {
         Ok(crate::Config {
             public_url: self.public_url.clone(),
             recovery_cool_off_secs: self.recovery_cool_off,
+            webhook_targets: crate::webhooks::Targets {
+                allow_loopback: self.allow_loopback_webhooks,
+            },
             biller_files: self.biller_files.clone(),
             savings_rates: self.rates()?,
             savings_instant_cap_major: self.savings_instant_cap,

@@ -231,6 +231,10 @@ pub async fn run() -> anyhow::Result<()> {
         // a deployment's default day cap for it (500.00) would stop the story.
         recovery_cap_major: 2_000,
         fund_clock: fund_clock.clone(),
+        // The demo's merchant receives its webhooks on loopback, beside the backend.
+        webhook_targets: purse_backend::webhooks::Targets {
+            allow_loopback: true,
+        },
         ..purse_backend::Config::new("127.0.0.1:0".parse()?, dir.path().join("backend.db"))
     })
     .await?;

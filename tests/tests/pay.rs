@@ -31,7 +31,11 @@ fn unix_now() -> i64 {
 #[tokio::test]
 async fn a_dynamic_order_is_paid_once_notified_and_refunded() {
     let hooks = WebhookReceiver::start(1).await; // the first delivery fails: retried
-    let b = Backend::start_with(|c| c.webhook_retry = vec![Duration::from_millis(200); 5]).await;
+    let b = Backend::start_with(|c| {
+        c.webhook_retry = vec![Duration::from_millis(200); 5];
+        c.webhook_targets.allow_loopback = true;
+    })
+    .await;
     let (shop, merchant, secret) =
         merchant_wallet(&b.url(), "Tea House", Some(hooks.url.clone())).await;
     let payer = funded_wallet(&b.url(), "Ada", "100.00 CNY").await;

@@ -54,7 +54,7 @@ pub async fn register(
         return Err(ApiProblem::bad_request("mcc must be 4 digits"));
     }
     if let Some(url) = &req.webhook_url {
-        purse_core::api::check_backend_url(url).map_err(|e| {
+        state.config.webhook_targets.check_url(url).map_err(|e| {
             ApiProblem::new(
                 StatusCode::BAD_REQUEST,
                 codes::WEBHOOK_URL_INVALID,

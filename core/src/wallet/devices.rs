@@ -143,9 +143,9 @@ pub(super) fn new_recovery_code(
     Ok((code, setup))
 }
 
-pub(super) fn shown_name(name: &str) -> Result<String, WalletError> {
+pub(super) fn shown_name(field: &str, name: &str) -> Result<String, WalletError> {
     crate::text::check_shown_text(name, 80)
-        .map_err(|e| WalletError::InvalidInput(format!("device name {e}")))
+        .map_err(|e| WalletError::InvalidInput(format!("{field} {e}")))
 }
 
 impl Wallet {
@@ -204,7 +204,7 @@ impl Wallet {
     /// [`Wallet::check_join`] until it says `Joined`.
     pub async fn start_pairing(&self, device_name: &str) -> Result<PairingOffer, WalletError> {
         self.require_not_enrolled()?;
-        let device_name = shown_name(device_name)?;
+        let device_name = shown_name("device name", device_name)?;
         let api = self.api(None)?;
         let new = self.new_device().await?;
         let code = PairingCode::generate()?;
@@ -463,7 +463,7 @@ impl Wallet {
     ) -> Result<Recovery, WalletError> {
         self.require_not_enrolled()?;
         let code = RecoveryCode::parse(recovery_code)?;
-        let device_name = shown_name(device_name)?;
+        let device_name = shown_name("device name", device_name)?;
         let api = self.api(None)?;
         let new = self.new_device().await?;
         let challenge = api

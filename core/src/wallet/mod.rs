@@ -189,13 +189,8 @@ impl Wallet {
         if self.account()?.is_some() {
             return Err(WalletError::AlreadyEnrolled);
         }
-        let name = name.trim();
-        if name.is_empty() || name.chars().count() > 80 {
-            return Err(WalletError::InvalidInput(
-                "a name of 1 to 80 characters".into(),
-            ));
-        }
-        let device_name = devices::shown_name(device_name)?;
+        let name = devices::shown_name("name", name)?;
+        let device_name = devices::shown_name("device name", device_name)?;
         let api = self.api(None)?;
         let (new, code, recovery) = {
             let protector = self.inner.cfg.protector.clone();
@@ -212,7 +207,7 @@ impl Wallet {
             .enroll(
                 &new.creds,
                 &EnrollRequest {
-                    name: name.to_owned(),
+                    name: name.clone(),
                     currency,
                     device_public_key: new.wrapped.device_public.to_base64(),
                     payment_public_key: new.wrapped.payment_public.to_base64(),
