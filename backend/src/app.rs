@@ -18,6 +18,9 @@ use crate::store::{Database, Store};
 pub struct Config {
     pub listen: SocketAddr,
     pub db: Database,
+    /// The backend's key file ([`crate::vault`]): beside a SQLite file (`FILE.key`) when
+    /// unset; required with PostgreSQL, where every backend must use the same one.
+    pub key_file: Option<PathBuf>,
     /// The public base URL (`https://api.example.com`) when behind a TLS-terminating proxy:
     /// signatures cover the URL the client used, so the server must know it.
     pub public_url: Option<String>,
@@ -89,6 +92,7 @@ impl Config {
         Config {
             listen,
             db: db.into(),
+            key_file: None,
             public_url: None,
             max_per_payment_major: 5_000,
             max_per_day_major: 20_000,
@@ -106,6 +110,22 @@ impl Config {
             fund_clock: crate::clock::Clock::default(),
             paycode_key_ttl_secs: crate::ledger::paycodes::KEY_TTL_SECS,
             paycode_confirm_secs: crate::ledger::paycodes::CONFIRM_SECS,
+        }
+    }
+
+    /// Where the backend's key file is: `key_file`, else beside the SQLite file.
+    pub fn key_path(&self) -> anyhow::Result<PathBuf> {
+        match (&self.key_file, &self.db) {
+            (Some(path), _) => Ok(path.clone()),
+            (None, Database::Sqlite(db)) => {
+                let mut name = db.as_os_str().to_owned();
+                name.push(".key");
+                Ok(PathBuf::from(name))
+            }
+            (None, Database::Postgres(_)) => anyhow::bail!(
+                "--key-file is required with PostgreSQL: every backend on the database must \
+                 use the same key file, and it must not live in the database"
+            ),
         }
     }
 
@@ -136,6 +156,8 @@ pub struct AppState {
     pub billers: Arc<dyn BillerSystem>,
     /// Exchange rates for payments to billers in another currency.
     pub fx: Arc<FxTable>,
+    /// The key outside the database: fingerprints and sealed secrets.
+    pub vault: Arc<crate::vault::Vault>,
 }
 
 impl AppState {
@@ -144,6 +166,7 @@ impl AppState {
         config: Config,
         newest_seq: i64,
         catalogue: &Catalogue,
+        vault: crate::vault::Vault,
     ) -> Self {
         AppState {
             store,
@@ -152,6 +175,7 @@ impl AppState {
             webhooks: Arc::new(Notify::new()),
             billers: Arc::new(SandboxBillers::new(catalogue.sandbox.clone())),
             fx: Arc::new(catalogue.fx.clone()),
+            vault: Arc::new(vault),
         }
     }
 

@@ -21,6 +21,12 @@ pub struct BackendArgs {
     /// (`postgres://user:password@host:port/db`) that several backends may share.
     #[arg(long, default_value = "purse-backend.db", global = true)]
     pub db: Database,
+    /// The backend's key file (created 0600 when missing): card fingerprints are keyed and
+    /// webhook and pay-code secrets sealed with it, so a copy of the database alone reveals
+    /// neither. Default: beside a SQLite file (`FILE.key`); required with PostgreSQL, the
+    /// same file for every backend on the database.
+    #[arg(long, global = true)]
+    pub key_file: Option<PathBuf>,
     /// PostgreSQL connections this backend keeps at most. Each is one transaction at a time;
     /// more than the database has cores mostly adds collisions (see the README's load table).
     #[arg(long, default_value_t = crate::store::postgres::DEFAULT_POOL_SIZE, global = true)]
@@ -110,6 +116,7 @@ impl BackendArgs {
     pub fn config(&self) -> anyhow::Result<crate::Config> {
         Ok(crate::Config {
             public_url: self.public_url.clone(),
+            key_file: self.key_file.clone(),
             recovery_cool_off_secs: self.recovery_cool_off,
             webhook_targets: crate::webhooks::Targets {
                 allow_loopback: self.allow_loopback_webhooks,

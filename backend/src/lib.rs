@@ -26,6 +26,7 @@ pub mod problem;
 pub mod routes;
 pub mod server;
 pub mod store;
+pub mod vault;
 pub mod webhooks;
 
 pub use app::Config;

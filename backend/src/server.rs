@@ -71,12 +71,13 @@ async fn load_catalogue(store: &Arc<dyn Store>, config: &Config) -> anyhow::Resu
 
 /// Opens the database, binds, and serves on a background task.
 pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
+    let vault = crate::vault::Vault::open_or_create(&config.key_path()?)?;
     let store = config.db.open().await?;
     let listener = TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
     let newest = store.read(|r| r.newest_seq()).await?;
     let catalogue = load_catalogue(&store, &config).await?;
-    let state = AppState::new(store.clone(), config, newest, &catalogue);
+    let state = AppState::new(store.clone(), config, newest, &catalogue, vault);
     let app = crate::routes::router(state.clone());
     let (tx, rx) = oneshot::channel::<()>();
     let deliverer = tokio::spawn(crate::webhooks::deliverer(

@@ -120,25 +120,13 @@ fn write_png(payload: &str, path: &Path) -> anyhow::Result<()> {
     std::fs::write(path, png).with_context(|| format!("writing {}", path.display()))
 }
 
+/// The shop's profile, owner-only like the rest of the data folder. The webhook secret is
+/// not in it: it is shown once, for the merchant's endpoint to keep.
 fn write_profile(dir: &Path, profile: &Value) -> anyhow::Result<()> {
     let path = dir.join(PROFILE_FILE);
     let text = serde_json::to_string_pretty(profile)?;
-    // The webhook secret is in it: owner-only.
-    #[cfg(unix)]
-    {
-        use std::io::Write;
-        use std::os::unix::fs::OpenOptionsExt;
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&path)?;
-        f.write_all(text.as_bytes())?;
-    }
-    #[cfg(not(unix))]
-    std::fs::write(&path, text)?;
-    Ok(())
+    purse_core::private_files::write_private(&path, text.as_bytes())
+        .with_context(|| format!("writing {}", path.display()))
 }
 
 pub async fn run(wallet: &Wallet, data_dir: &Path, action: &MerchantAction) -> anyhow::Result<()> {
@@ -170,11 +158,12 @@ pub async fn run(wallet: &Wallet, data_dir: &Path, action: &MerchantAction) -> a
                 "currency": reg.merchant.currency.code(),
                 "static_payload": reg.merchant.static_payload,
                 "webhook_url": reg.merchant.webhook_url,
-                "webhook_secret": reg.webhook_secret,
             });
             write_profile(data_dir, &profile)?;
             if *as_json {
-                println!("{profile}");
+                let mut shown = profile.clone();
+                shown["webhook_secret"] = json!(reg.webhook_secret);
+                println!("{shown}");
             } else {
                 println!(
                     "Merchant {} ({}) registered; profile in {}",
@@ -184,7 +173,8 @@ pub async fn run(wallet: &Wallet, data_dir: &Path, action: &MerchantAction) -> a
                 );
                 if reg.merchant.webhook_url.is_some() {
                     println!(
-                        "Webhook secret (verify deliveries with it): {}",
+                        "Webhook secret (verify deliveries with it; shown this once, not \
+                         saved): {}",
                         reg.webhook_secret
                     );
                 }

@@ -524,7 +524,8 @@ fn scan_reports_every_file_and_parse_describes_the_code() {
 #[test]
 fn merchant_orders_and_pay_by_image() {
     let tmp = tempfile::tempdir().unwrap();
-    let backend = BackendProcess::start(&tmp.path().join("b.db"));
+    let backend =
+        BackendProcess::start_with(&tmp.path().join("b.db"), &["--allow-loopback-webhooks"]);
     let (shop, payer) = (tmp.path().join("shop"), tmp.path().join("payer"));
     let url = backend.url.as_str();
     let shop_pw = Some("shop pass phrase");
@@ -534,10 +535,33 @@ fn merchant_orders_and_pay_by_image() {
         &shop,
         url,
         shop_pw,
-        &["merchant", "init", "--name", "Tea House", "--json"],
+        &[
+            "merchant",
+            "init",
+            "--name",
+            "Tea House",
+            "--webhook",
+            "http://127.0.0.1:9/hook",
+            "--json",
+        ],
     ));
     assert!(m["merchant_id"].as_str().unwrap().starts_with("mch_"));
+    // The secret is shown once and not kept in the profile.
+    let secret = m["webhook_secret"].as_str().unwrap();
+    assert!(secret.starts_with("whsec_"));
+    let profile = std::fs::read_to_string(shop.join("merchant.json")).unwrap();
+    assert!(!profile.contains(secret) && !profile.contains("webhook_secret"));
     assert!(shop.join("merchant.json").is_file());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&shop), 0o700, "the data folder is owner-only");
+        assert_eq!(mode(&shop.join("wallet.db")), 0o600);
+        assert_eq!(mode(&shop.join("merchant.json")), 0o600);
+        assert_eq!(mode(&tmp.path().join("b.db")), 0o600);
+        assert_eq!(mode(&tmp.path().join("b.db.key")), 0o600);
+    }
     let png = tmp.path().join("order.png");
     let o = ok_json(purse(
         &shop,

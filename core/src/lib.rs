@@ -15,6 +15,7 @@ pub mod money;
 pub mod pay;
 pub mod paycode;
 pub mod people;
+pub mod private_files;
 pub mod savings;
 pub mod sign;
 pub mod text;

@@ -187,10 +187,10 @@ fn main() {
         let mut servers = Vec::new();
         for _ in 0..backends {
             servers.push(
-                purse_backend::start(purse_backend::Config::new(
-                    "127.0.0.1:0".parse().unwrap(),
-                    db.clone(),
-                ))
+                purse_backend::start(purse_backend::Config {
+                    key_file: Some(dir.path().join("backend.key")),
+                    ..purse_backend::Config::new("127.0.0.1:0".parse().unwrap(), db.clone())
+                })
                 .await
                 .unwrap(),
             );

@@ -91,10 +91,11 @@ async fn a_moved_store_keeps_every_balance_history_and_idempotent_answer() {
         "a second move is refused: {again}"
     );
 
-    let on_postgres = purse_backend::start(purse_backend::Config::new(
-        "127.0.0.1:0".parse().unwrap(),
-        Database::Postgres(target),
-    ))
+    // The key file moves with the store: the SQLite backend's, beside its file.
+    let on_postgres = purse_backend::start(purse_backend::Config {
+        key_file: Some(dir.path().join("backend.db.key")),
+        ..purse_backend::Config::new("127.0.0.1:0".parse().unwrap(), Database::Postgres(target))
+    })
     .await
     .unwrap();
     assert_eq!(ledger(on_postgres.store.as_ref(), &accounts).await, before);
@@ -112,6 +113,19 @@ async fn a_moved_store_keeps_every_balance_history_and_idempotent_answer() {
     };
     let e = api.topup(&creds, &other, "moved-key").await.unwrap_err();
     assert_eq!(e.code(), Some(codes::IDEMPOTENCY_KEY_REUSED));
+    // The card's keyed fingerprint moved with the key file: linking it again finds it.
+    let again = api
+        .link_card(
+            &creds,
+            &purse_core::api::types::LinkCardRequest {
+                number: "4242424242424242".into(),
+                exp_month: 12,
+                exp_year: 2034,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(again.source_id, visa.source_id);
 
     // And the moved store goes on: a new payment gets a new place in the ledger.
     let shop = merchant_wallet(&on_postgres.url(), "Noodle Bar", None)

@@ -40,7 +40,7 @@ pub async fn link_card(
         behaviour: card.behaviour,
         created_at: state.now(),
     };
-    let fp = fingerprint(auth.account_id(), &req.number);
+    let fp = fingerprint(&state, auth.account_id(), &req.number);
     Ok(Json(present::funding_source(link(&state, row, fp).await?)))
 }
 
@@ -67,7 +67,7 @@ pub async fn link_bank(
         behaviour: iban.behaviour,
         created_at: state.now(),
     };
-    let fp = fingerprint(auth.account_id(), &req.iban.to_ascii_uppercase());
+    let fp = fingerprint(&state, auth.account_id(), &req.iban.to_ascii_uppercase());
     Ok(Json(present::funding_source(link(&state, row, fp).await?)))
 }
 
@@ -102,11 +102,10 @@ async fn link(state: &AppState, row: FundingRow, fp: String) -> Result<FundingRo
 }
 
 /// A per-account fingerprint of a card number or IBAN: lets the same source link once
-/// without keeping the number.
-fn fingerprint(account_id: &str, number: &str) -> String {
-    let d = ring::digest::digest(
-        &ring::digest::SHA256,
-        format!("purse-funding-fp:v1:{account_id}:{number}").as_bytes(),
-    );
-    hex::encode(d.as_ref())
+/// without keeping the number, keyed by the backend's key file (a copy of the database
+/// cannot test candidate numbers against it).
+fn fingerprint(state: &AppState, account_id: &str, number: &str) -> String {
+    state
+        .vault
+        .fingerprint(&["funding-source", account_id, number])
 }

@@ -76,7 +76,9 @@ pub async fn register(
         mcc,
         currency: account.currency,
         webhook_url: req.webhook_url,
-        webhook_secret: secret.clone(),
+        webhook_secret: state
+            .vault
+            .seal(crate::vault::Purpose::WebhookSecret, secret.as_bytes()),
         static_payload,
         created_at: state.now(),
     };

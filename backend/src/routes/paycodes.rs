@@ -21,8 +21,8 @@ use crate::auth::Authed;
 use crate::idempotency::{self, Done, Key, Reply};
 use crate::ids::{random_id, secret_bytes, uniform_below};
 use crate::ledger::paycodes::{
-    CEILING_MAJOR, ChargeDraft, ChargeRefusal, ChargeResult, ChargeRow, ConfirmRefusal, cancel,
-    charge, confirm, issue, limit_of,
+    CEILING_MAJOR, ChargeDraft, ChargeRefusal, ChargeResult, ChargeRow, ConfirmRefusal,
+    SecretOpener, cancel, charge, confirm, issue, limit_of,
 };
 use crate::ledger::rate::{self, RateLimit};
 use crate::ledger::{Reads, StoreError};
@@ -31,6 +31,7 @@ use crate::routes::extract::{
     SignedAuthorization, check_signed, device_cap, mismatch, overspend_problem, own_account,
     own_merchant,
 };
+use crate::vault::Purpose;
 
 /// Failed charges a merchant may make a minute before it is throttled, and a device's codes
 /// may take a minute before they are refused for the rest of it (README: the guessing
@@ -136,6 +137,10 @@ pub async fn key(
     let device_id = auth.device.device_id.clone();
     let account_id = auth.account_id().to_owned();
     let secret = secret_bytes::<32>().to_vec();
+    let sealed = state
+        .vault
+        .seal(Purpose::PayCodeSecret, &secret)
+        .into_bytes();
     let ttl = state.config.paycode_key_ttl_secs;
     let k = state
         .store
@@ -144,7 +149,7 @@ pub async fn key(
                 tx,
                 &device_id,
                 &account_id,
-                secret.clone(),
+                sealed.clone(),
                 &mut || uniform_below(10u32.pow(INDEX_DIGITS)),
                 ttl,
                 now,
@@ -153,7 +158,7 @@ pub async fn key(
         .await?;
     Ok(Json(PayCodeKey {
         device_index: k.device_index,
-        secret: B64.encode(&k.secret),
+        secret: B64.encode(&secret),
         issued_at: k.issued_at,
         expires_at: k.expires_at,
     }))
@@ -231,6 +236,12 @@ pub async fn create(State(state): State<AppState>, auth: Authed) -> Result<Respo
         restricted_cap: Money::from_major(state.config.recovery_cap_major, req.amount.currency)
             .unwrap_or(Money::zero(req.amount.currency)),
         now,
+        secrets: {
+            let vault = state.vault.clone();
+            SecretOpener(std::sync::Arc::new(move |stored: &[u8]| {
+                vault.open_bytes(Purpose::PayCodeSecret, stored).ok()
+            }))
+        },
     };
     let merchant_account_id = auth.account_id().to_owned();
     let done = idempotency::write(state.store.as_ref(), Some(key), move |tx| {

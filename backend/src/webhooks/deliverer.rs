@@ -21,6 +21,7 @@ use super::{Claim, LEASE, claim_each};
 use crate::app::AppState;
 use crate::clock::unix_now_ms;
 use crate::ledger::{DeliveryRow, StoreError};
+use crate::vault::Purpose;
 
 /// Time to open a connection to a merchant's endpoint.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
@@ -222,8 +223,13 @@ impl Endpoint {
         // Checked again: the URL may have been stored before the rule, and an address
         // literal never reaches the resolver.
         let url = self.targets.check_url(url).map_err(|e| e.to_string())?;
+        let secret = self
+            .state
+            .vault
+            .open_text(Purpose::WebhookSecret, &d.secret)
+            .map_err(|e| e.to_string())?;
         let ts = unix_now_ms() / 1000;
-        let sig = webhook::sign(&d.secret, &d.message_id, ts, d.body.as_bytes())
+        let sig = webhook::sign(&secret, &d.message_id, ts, d.body.as_bytes())
             .map_err(|e| e.to_string())?;
         let answer = self
             .http

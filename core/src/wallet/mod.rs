@@ -125,10 +125,15 @@ pub const CACHE_FILE: &str = "wallet.db";
 
 impl Wallet {
     pub fn open(cfg: WalletConfig) -> Result<Self, WalletError> {
-        std::fs::create_dir_all(&cfg.data_dir).map_err(|e| {
-            WalletError::InvalidInput(format!("cannot create {}: {e}", cfg.data_dir.display()))
-        })?;
-        let cache = Cache::open(&cfg.data_dir.join(CACHE_FILE))?;
+        // Owner-only: the cache holds the wrapped keys, the history and the failed-unlock
+        // counter.
+        let cache_path = cfg.data_dir.join(CACHE_FILE);
+        crate::private_files::private_dir(&cfg.data_dir)
+            .and_then(|()| crate::private_files::private_file(&cache_path))
+            .map_err(|e| {
+                WalletError::InvalidInput(format!("cannot create {}: {e}", cfg.data_dir.display()))
+            })?;
+        let cache = Cache::open(&cache_path)?;
         Ok(Wallet {
             inner: Arc::new(Inner {
                 cfg,

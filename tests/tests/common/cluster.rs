@@ -44,6 +44,8 @@ impl Cluster {
         for _ in 0..n {
             let mut child = Command::new(env!("CARGO_BIN_EXE_backend_process"))
                 .args(["--listen", "127.0.0.1:0", "--db", &db.url])
+                .arg("--key-file")
+                .arg(dir.path().join("backend.key"))
                 // The tests' webhook receivers run on loopback.
                 .arg("--allow-loopback-webhooks")
                 .stdout(Stdio::piped())

@@ -180,6 +180,7 @@ impl Backend {
             "127.0.0.1:0".parse().unwrap(),
             scratch(dir.path(), "backend.db").await,
         );
+        cfg.key_file = Some(dir.path().join("backend.key"));
         change(&mut cfg);
         let server = purse_backend::start(cfg).await.unwrap();
         Backend { server, _dir: dir }

@@ -47,6 +47,26 @@ pub fn limit_of(tx: &mut dyn Tx, account: &AccountRow) -> Result<Money> {
     })
 }
 
+/// Opens a device's pay-code secret as stored (sealed with the backend's key, see
+/// `crate::vault`); `None` when it cannot be opened.
+#[derive(Clone)]
+pub struct SecretOpener(pub std::sync::Arc<OpenSecret>);
+
+pub type OpenSecret = dyn Fn(&[u8]) -> Option<Vec<u8>> + Send + Sync;
+
+impl SecretOpener {
+    /// For secrets stored as they are (the rules' unit tests).
+    pub fn plain() -> Self {
+        SecretOpener(std::sync::Arc::new(|s: &[u8]| Some(s.to_vec())))
+    }
+}
+
+impl std::fmt::Debug for SecretOpener {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretOpener(..)")
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct ChargeDraft {
     pub charge_id: String,
@@ -63,6 +83,7 @@ pub struct ChargeDraft {
     /// is held to it as a signing device is).
     pub restricted_cap: Money,
     pub now: i64,
+    pub secrets: SecretOpener,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -152,8 +173,12 @@ pub fn charge(tx: &mut dyn Tx, d: &ChargeDraft) -> Result<ChargeResult> {
         return refuse(ChargeRefusal::Invalid, None);
     };
     let device = Some(key.device_id.as_str());
-    let Some(counter) = d.code.matching_counter(&key.secret, d.now) else {
-        if d.code.stale_counter(&key.secret, d.now).is_some() {
+    let Some(secret) = (d.secrets.0)(&key.secret) else {
+        tracing::error!(device = %key.device_id, "a pay-code secret could not be opened");
+        return refuse(ChargeRefusal::Invalid, device);
+    };
+    let Some(counter) = d.code.matching_counter(&secret, d.now) else {
+        if d.code.stale_counter(&secret, d.now).is_some() {
             return refuse(ChargeRefusal::Stale, device);
         }
         return refuse(ChargeRefusal::Invalid, device);
@@ -286,8 +311,9 @@ pub fn cancel_expired(tx: &mut dyn Tx, now: i64) -> Result<usize> {
     Ok(n)
 }
 
-/// Issues a device's pay-code secret: its index stays once it has one; a new device gets an
-/// unused index from `candidates` (random in the route, so indexes are not enumerable).
+/// Issues a device's pay-code secret (`secret` as it is stored: sealed by the route): its
+/// index stays once it has one; a new device gets an unused index from `candidates` (random
+/// in the route, so indexes are not enumerable).
 pub fn issue(
     tx: &mut dyn Tx,
     device_id: &str,

@@ -65,6 +65,7 @@ fn draft(m: &mut Memory, code: &str, minor: i64, now: i64, id: &str) -> ChargeDr
         confirm_secs: CONFIRM_SECS,
         restricted_cap: Money::new(50_000, m.account("acct_payer").unwrap().unwrap().currency),
         now,
+        secrets: super::SecretOpener::plain(),
     }
 }
 

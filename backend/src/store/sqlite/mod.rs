@@ -50,6 +50,9 @@ impl SqliteStore {
         let conn = tokio::task::spawn_blocking({
             let path = path.clone();
             move || -> Result<Connection, StoreError> {
+                // Owner-only, and so its -wal and -shm files: it holds every account.
+                purse_core::private_files::private_file(&path)
+                    .map_err(|e| StoreError::Engine(format!("{}: {e}", path.display())))?;
                 let mut conn = Connection::open(&path)?;
                 conn.pragma_update(None, "journal_mode", "WAL")?;
                 configure(&conn)?;
