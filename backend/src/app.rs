@@ -21,9 +21,10 @@ pub struct Config {
     /// The backend's key file ([`crate::vault`]): beside a SQLite file (`FILE.key`) when
     /// unset; required with PostgreSQL, where every backend must use the same one.
     pub key_file: Option<PathBuf>,
-    /// The public base URL (`https://api.example.com`) when behind a TLS-terminating proxy:
-    /// signatures cover the URL the client used, so the server must know it.
-    pub public_url: Option<String>,
+    /// The base URLs clients use (`https://api.example.com`) when behind a TLS-terminating
+    /// proxy or load balancer: signatures cover the URL the client used, so the server must
+    /// know it. The listen address is known besides ([`crate::public_address`]).
+    pub public_urls: Vec<String>,
     /// The most an account may pay at once and per UTC day, in major units of its currency;
     /// an account may choose lower limits.
     pub max_per_payment_major: i64,
@@ -93,7 +94,7 @@ impl Config {
             listen,
             db: db.into(),
             key_file: None,
-            public_url: None,
+            public_urls: Vec::new(),
             max_per_payment_major: 5_000,
             max_per_day_major: 20_000,
             webhook_retry: crate::webhooks::default_schedule(),
@@ -158,6 +159,8 @@ pub struct AppState {
     pub fx: Arc<FxTable>,
     /// The key outside the database: fingerprints and sealed secrets.
     pub vault: Arc<crate::vault::Vault>,
+    /// The addresses this backend answers for (signatures cover them).
+    pub public: Arc<crate::public_address::PublicAddresses>,
 }
 
 impl AppState {
@@ -167,6 +170,7 @@ impl AppState {
         newest_seq: i64,
         catalogue: &Catalogue,
         vault: crate::vault::Vault,
+        public: crate::public_address::PublicAddresses,
     ) -> Self {
         AppState {
             store,
@@ -176,6 +180,7 @@ impl AppState {
             billers: Arc::new(SandboxBillers::new(catalogue.sandbox.clone())),
             fx: Arc::new(catalogue.fx.clone()),
             vault: Arc::new(vault),
+            public: Arc::new(public),
         }
     }
 

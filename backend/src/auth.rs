@@ -90,6 +90,16 @@ fn sign_problem(e: SignError) -> ApiProblem {
     }
 }
 
+/// Headers a signed request may carry once only.
+const SINGLE_HEADERS: &[&str] = &[
+    "host",
+    "signature",
+    "signature-input",
+    "content-digest",
+    "content-type",
+    "idempotency-key",
+];
+
 /// Reads the body and checks everything that needs no key: structure, coverage, digest and
 /// time window.
 pub async fn read_signed(state: &AppState, req: Request) -> Result<SignedRequest, ApiProblem> {
@@ -107,6 +117,16 @@ pub async fn read_signed(state: &AppState, req: Request) -> Result<SignedRequest
             .to_str()
             .map_err(|_| ApiProblem::bad_request(format!("header {name} is not ASCII")))?;
         headers.push((name.as_str().to_owned(), value.to_owned()));
+    }
+    // Two of a header that must be one leave it open which one was signed and which one is
+    // acted on: refused rather than guessed.
+    for name in SINGLE_HEADERS {
+        if parts.headers.get_all(*name).iter().count() > 1 {
+            return Err(ApiProblem::unauthorized(
+                codes::SIGNATURE_MALFORMED,
+                format!("the {name} header must appear once"),
+            ));
+        }
     }
     let signature = parse_signature(&headers, LABEL).map_err(sign_problem)?;
     let idempotency_key = parts
@@ -161,20 +181,24 @@ pub async fn read_signed(state: &AppState, req: Request) -> Result<SignedRequest
             "signature is from the future; check the device clock",
         ));
     }
-    let host = parts
-        .headers
-        .get("host")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
     let path = parts
         .uri
         .path_and_query()
         .map(|p| p.as_str())
         .unwrap_or("/");
-    let target_uri = match &state.config.public_url {
-        Some(base) => format!("{}{path}", base.trim_end_matches('/')),
-        None => format!("http://{host}{path}"),
+    let host = parts
+        .headers
+        .get("host")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let Some(base) = state.public.base_for(host) else {
+        return Err(ApiProblem::new(
+            StatusCode::MISDIRECTED_REQUEST,
+            codes::WRONG_HOST,
+            "this backend does not answer for that host; sign for the URL it serves",
+        ));
     };
+    let target_uri = format!("{base}{path}");
     Ok(SignedRequest {
         method: parts.method.as_str().to_owned(),
         target_uri,

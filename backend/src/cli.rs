@@ -31,9 +31,12 @@ pub struct BackendArgs {
     /// more than the database has cores mostly adds collisions (see the README's load table).
     #[arg(long, default_value_t = crate::store::postgres::DEFAULT_POOL_SIZE, global = true)]
     pub db_pool: usize,
-    /// Public base URL when behind a TLS-terminating proxy (signatures cover it).
-    #[arg(long)]
-    pub public_url: Option<String>,
+    /// The base URL clients use when behind a TLS-terminating proxy or load balancer
+    /// (`https://api.example.com`; signatures cover it); repeatable. Requests naming any
+    /// other host are refused. The listen address is always known, unless it is every
+    /// interface (`0.0.0.0`), which then needs this.
+    #[arg(long = "public-url", value_name = "URL")]
+    pub public_urls: Vec<String>,
     /// Lets merchants' webhooks go to this machine (loopback, plain http too): for
     /// development and demos, where the merchant's endpoint runs beside the backend. Without
     /// it webhooks go only to public https addresses.
@@ -115,7 +118,7 @@ impl BackendArgs {
 
     pub fn config(&self) -> anyhow::Result<crate::Config> {
         Ok(crate::Config {
-            public_url: self.public_url.clone(),
+            public_urls: self.public_urls.clone(),
             key_file: self.key_file.clone(),
             recovery_cool_off_secs: self.recovery_cool_off,
             webhook_targets: crate::webhooks::Targets {

@@ -23,6 +23,7 @@ pub mod ledger;
 pub mod merchant_codes;
 pub mod present;
 pub mod problem;
+pub mod public_address;
 pub mod routes;
 pub mod server;
 pub mod store;

@@ -75,9 +75,10 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
     let store = config.db.open().await?;
     let listener = TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
+    let public = crate::public_address::PublicAddresses::new(&config.public_urls, addr)?;
     let newest = store.read(|r| r.newest_seq()).await?;
     let catalogue = load_catalogue(&store, &config).await?;
-    let state = AppState::new(store.clone(), config, newest, &catalogue, vault);
+    let state = AppState::new(store.clone(), config, newest, &catalogue, vault, public);
     let app = crate::routes::router(state.clone());
     let (tx, rx) = oneshot::channel::<()>();
     let deliverer = tokio::spawn(crate::webhooks::deliverer(

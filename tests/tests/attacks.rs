@@ -253,3 +253,106 @@ async fn openapi_document_is_served_and_describes_the_api() {
     assert!(doc["components"]["schemas"]["Biller"].is_object());
     assert!(doc["components"]["schemas"]["SavingsMove"].is_object());
 }
+
+#[tokio::test]
+async fn a_request_signed_for_another_server_is_refused() {
+    let (b, _w, at) = setup().await;
+    // Signed for another server, sent here naming it: refused before any key is looked at.
+    let elsewhere = Attacker {
+        url: "http://wallet.other.example".into(),
+        http: at.http.clone(),
+        key: SigningKey::from_pkcs8(at.key.pkcs8()).unwrap(),
+        device_id: at.device_id.clone(),
+    };
+    let mut raw = elsewhere.sign("GET", "/v1/balance", b"", None, now(), "host-1");
+    raw.headers
+        .push(("host".to_owned(), "wallet.other.example".to_owned()));
+    assert_eq!(at.send(&raw).await, (421, codes::WRONG_HOST.to_owned()));
+    // Signed for another server, sent with this one's name: the signature does not cover
+    // the URL this server rebuilds from its own address.
+    let raw = elsewhere.sign("GET", "/v1/balance", b"", None, now(), "host-2");
+    assert_eq!(
+        at.send(&raw).await,
+        (401, codes::SIGNATURE_INVALID.to_owned())
+    );
+    // A port of this machine that is not this backend's is another server too.
+    let port = b.server.addr.port();
+    let mut raw = at.sign("GET", "/v1/balance", b"", None, now(), "host-3");
+    raw.headers
+        .push(("host".to_owned(), format!("127.0.0.1:{}", port + 1)));
+    assert_eq!(at.send(&raw).await, (421, codes::WRONG_HOST.to_owned()));
+}
+
+#[tokio::test]
+async fn two_of_a_header_that_must_be_one_are_refused() {
+    let (_b, _w, at) = setup().await;
+    for header in [
+        "signature",
+        "signature-input",
+        "content-digest",
+        "idempotency-key",
+    ] {
+        let body = br#"{"x":1}"#;
+        let mut raw = at.sign(
+            "PUT",
+            "/v1/account/limits",
+            body,
+            Some("idem-dup"),
+            now(),
+            header,
+        );
+        let first = raw.headers.iter().position(|(k, _)| k == header).unwrap();
+        // A bent copy first, the genuine one last: the last one used to win.
+        let genuine = raw.headers.remove(first);
+        raw.headers
+            .push((header.to_owned(), format!("{}x", genuine.1)));
+        raw.headers.push(genuine);
+        assert_eq!(
+            at.send(&raw).await,
+            (401, codes::SIGNATURE_MALFORMED.to_owned()),
+            "{header}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_zero_or_negative_amount_is_an_amount_error_not_a_signature_error() {
+    use purse_core::sign::{Authorization, PaymentAuthorization};
+    let backend = Backend::start().await;
+    let url = backend.url();
+    let (_shop, merchant, _) = merchant_wallet(&url, "Tea House", None).await;
+    let ((status, body), at, payment_key) = Attacker::enroll(&url, "Eve", "phone").await;
+    assert_eq!(status, 201, "{body}");
+    let account: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let account_id = account["account"]["account_id"].as_str().unwrap();
+    for (n, minor) in [0i64, -100].into_iter().enumerate() {
+        let intent = format!("int_nonpositive_{n}");
+        let authorization = PaymentAuthorization {
+            intent_id: intent.clone(),
+            account_id: account_id.into(),
+            payee_id: merchant.merchant_id.clone(),
+            order_id: None,
+            amount: purse_core::Money::new(minor, cny()),
+            expires_at: now() + 60,
+        };
+        // Signed as no wallet would: the fields break the authorization's own rules.
+        let signature = payment_key.sign(&authorization.signing_bytes()).unwrap();
+        let request = purse_core::api::types::PaymentRequest {
+            payee_id: merchant.merchant_id.clone(),
+            order_id: None,
+            amount: authorization.amount,
+            authorization,
+            authorization_signature: {
+                use base64::Engine;
+                base64::engine::general_purpose::STANDARD.encode(signature)
+            },
+        };
+        let body = serde_json::to_vec(&request).unwrap();
+        let raw = at.sign("POST", "/v1/payments", &body, Some(&intent), now(), &intent);
+        assert_eq!(
+            at.send(&raw).await,
+            (400, codes::AMOUNT_INVALID.to_owned()),
+            "{minor}"
+        );
+    }
+}

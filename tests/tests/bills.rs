@@ -384,8 +384,7 @@ async fn saved_billers_and_the_due_now_list() {
 
 #[tokio::test]
 async fn a_lost_answer_leaves_the_bill_pending_and_it_is_paid_once() {
-    let b = Backend::start().await;
-    let proxy = common::proxy::FaultyProxy::start(&b.url(), 1, 0, std::time::Duration::ZERO).await;
+    let (b, proxy) = Backend::behind_proxy(1, 0, std::time::Duration::ZERO).await;
     let (ada, _dir) = impatient_funded(&proxy.url, "100.00 CNY").await;
     let gas = ada.biller("cn_city_gas").await.unwrap();
 

@@ -8,7 +8,6 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::proxy::FaultyProxy;
 use common::recovery::*;
 use common::*;
 use purse_core::cache::IntentState;
@@ -154,8 +153,7 @@ async fn a_client_killed_after_committing_the_intent_pays_once_on_restart() {
 
 #[tokio::test]
 async fn a_client_killed_after_the_backend_paid_learns_of_it_on_restart() {
-    let b = Backend::start().await;
-    let proxy = FaultyProxy::start(&b.url(), 1, 0, Duration::ZERO).await;
+    let (b, proxy) = Backend::behind_proxy(1, 0, Duration::ZERO).await;
     let mut answered = proxy.hold_answers("/v1/payments");
     let (dir, account_id, payload) = payer_and_order(&b).await;
 

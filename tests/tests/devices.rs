@@ -308,8 +308,8 @@ async fn a_rotated_recovery_code_replaces_the_old_one() {
 /// old outbox; the old phone, found again, can no longer ask.
 #[tokio::test]
 async fn a_payment_pending_on_the_lost_phone_counts_once_after_recovery() {
-    let b = Backend::start_with(|c| c.recovery_cool_off_secs = 1).await;
-    let proxy = common::proxy::FaultyProxy::start(&b.url(), 1, 0, Duration::ZERO).await;
+    let (b, proxy) =
+        Backend::behind_proxy_with(|c| c.recovery_cool_off_secs = 1, 1, 0, Duration::ZERO).await;
     let (shop, _, _) = merchant_wallet(&b.url(), "Kiosk", None).await;
     let (lost, _dir) = impatient_wallet(&proxy.url);
     let code = lost

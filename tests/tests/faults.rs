@@ -25,8 +25,7 @@ async fn watched(w: &Wallet, intent_id: &str, policy: WatchPolicy) -> Vec<Paymen
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hundreds_of_payments_through_a_faulty_network_settle_exactly_once() {
-    let b = Backend::start().await;
-    let proxy = FaultyProxy::start(&b.url(), 0x5eed_f00d, 35, Duration::from_millis(600)).await;
+    let (b, proxy) = Backend::behind_proxy(0x5eed_f00d, 35, Duration::from_millis(600)).await;
     pay_through_faults(b.store(), &b.url(), &proxy).await;
 }
 
@@ -51,8 +50,7 @@ async fn order_behind(
 /// the intent with its key while the outcome is unknown, then answers from the outbox.
 #[tokio::test]
 async fn a_pending_payment_settles_when_asked_again() {
-    let b = Backend::start().await;
-    let proxy = FaultyProxy::start(&b.url(), 1, 0, Duration::ZERO).await;
+    let (b, proxy) = Backend::behind_proxy(1, 0, Duration::ZERO).await;
     let (shop, payer, _dir, quote) = order_behind(&b, &proxy, "3.00 CNY").await;
 
     let mut answered = proxy.hold_answers("/v1/payments");
@@ -125,8 +123,8 @@ async fn a_pending_payment_settles_when_asked_again() {
 /// The command line waits a few seconds for a lost answer before it says "pending".
 #[tokio::test]
 async fn a_patient_caller_gets_the_answer_once_the_network_is_back() {
-    let b = Backend::start().await;
-    let proxy = Arc::new(FaultyProxy::start(&b.url(), 1, 0, Duration::ZERO).await);
+    let (b, proxy) = Backend::behind_proxy(1, 0, Duration::ZERO).await;
+    let proxy = Arc::new(proxy);
     let (_shop, payer, _dir, quote) = order_behind(&b, &proxy, "1.50 CNY").await;
     let _answered = proxy.hold_answers("/v1/payments");
     let PaymentOutcome::Pending { intent_id } = payer.pay(&quote, None).await.unwrap() else {

@@ -22,14 +22,14 @@ async fn names_that_could_drive_a_screen_or_read_backwards_are_refused_at_enroll
         ("Eve", "\u{1b}]0;pwned\u{7}"),
         ("Eve", "my\u{2066}phone"),
     ] {
-        let ((status, code), _) = Attacker::enroll(&url, name, device).await;
+        let ((status, code), _, _) = Attacker::enroll(&url, name, device).await;
         assert_eq!(
             (status, code.as_str()),
             (400, codes::INVALID_REQUEST),
             "{name:?} / {device:?}"
         );
     }
-    let ((status, body), _) = Attacker::enroll(&url, "Zoe\u{308} Cafe\u{301}", "phone").await;
+    let ((status, body), _, _) = Attacker::enroll(&url, "Zoe\u{308} Cafe\u{301}", "phone").await;
     assert_eq!(status, 201, "{body}");
     let account: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(

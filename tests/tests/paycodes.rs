@@ -12,7 +12,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
-use common::proxy::FaultyProxy;
 use common::*;
 use purse_core::api::types::{ChargeState, NoticeKind, PayCodeCharge, codes};
 use purse_core::keys::{Argon2Cost, DecisionProtector, KeyringSecrets};
@@ -310,8 +309,7 @@ async fn one_code_submitted_at_once_from_many_tills_charges_once() {
 
 #[tokio::test]
 async fn codes_made_with_the_backend_unreachable_are_charged_after() {
-    let b = Backend::start().await;
-    let proxy = FaultyProxy::start(&b.url(), 7, 0, Duration::from_millis(0)).await;
+    let (b, proxy) = Backend::behind_proxy(7, 0, Duration::from_millis(0)).await;
     let ada = phone(&proxy.url);
     let w = &ada.t.wallet;
     w.enroll("Ada", cny(), "phone").await.unwrap();

@@ -202,8 +202,7 @@ async fn redemptions_are_instant_up_to_the_cap_and_standard_beyond_it() {
 
 #[tokio::test]
 async fn a_lost_answer_leaves_a_move_pending_and_it_happens_once() {
-    let b = Backend::start().await;
-    let proxy = common::proxy::FaultyProxy::start(&b.url(), 1, 0, Duration::ZERO).await;
+    let (b, proxy) = Backend::behind_proxy(1, 0, Duration::ZERO).await;
     let (ada, _dir) = impatient_funded(&proxy.url, "100.00 CNY").await;
     let mut answered = proxy.hold_answers("/v1/savings/moves");
     let outcome = ada.savings_in(money("40.00 CNY")).await.unwrap();

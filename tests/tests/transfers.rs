@@ -140,8 +140,7 @@ async fn a_hundred_transfers_at_once_from_a_wallet_that_covers_ten() {
 
 #[tokio::test]
 async fn a_lost_answer_is_pending_and_settles_once() {
-    let b = Backend::start().await;
-    let proxy = common::proxy::FaultyProxy::start(&b.url(), 1, 0, Duration::ZERO).await;
+    let (b, proxy) = Backend::behind_proxy(1, 0, Duration::ZERO).await;
     let (ada, _dir) = impatient_funded(&proxy.url, "20.00 CNY").await;
     let bo = enrolled_wallet(&b.url(), "Bo").await;
     bo.wallet.set_handle("$bob").await.unwrap();

@@ -155,6 +155,19 @@ pub fn check_signed(
             detail.to_owned(),
         )
     };
+    // What is wrong with the fields themselves is said as such, before the signature (which
+    // could not be right over fields no wallet signs).
+    match authorization.validate() {
+        Ok(()) => {}
+        Err(purse_core::sign::AuthorizationError::NotPositive) => {
+            return Err(ApiProblem::new(
+                StatusCode::BAD_REQUEST,
+                codes::AMOUNT_INVALID,
+                format!("the {} amount must be more than zero", a.what),
+            ));
+        }
+        Err(e) => return Err(invalid(&e.to_string())),
+    }
     if a.expires_at > now + MAX_AUTHORIZATION_SECS {
         return Err(invalid("the authorization is valid for too long"));
     }

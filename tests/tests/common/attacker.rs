@@ -94,9 +94,13 @@ impl Attacker {
 
 impl Attacker {
     /// A device no account has yet, enrolling itself with whatever names it likes (the
-    /// backend's checks, without the wallet's). Returns the answer, and the device as an
-    /// attacker when it was enrolled.
-    pub async fn enroll(url: &str, name: &str, device_name: &str) -> ((u16, String), Attacker) {
+    /// backend's checks, without the wallet's). Returns the answer, the device as an
+    /// attacker, and its payment key (to sign authorizations no wallet would).
+    pub async fn enroll(
+        url: &str,
+        name: &str,
+        device_name: &str,
+    ) -> ((u16, String), Attacker, SigningKey) {
         use base64::Engine;
         use base64::engine::general_purpose::STANDARD as B64;
         use purse_core::api::types::{EnrollRequest, RecoveryKdf, RecoverySetup};
@@ -143,7 +147,7 @@ impl Attacker {
             device_id,
         };
         let raw = attacker.sign("POST", "/v1/enroll", &body, None, now(), &device_id_nonce());
-        (attacker.send(&raw).await, attacker)
+        (attacker.send(&raw).await, attacker, payment)
     }
 }
 

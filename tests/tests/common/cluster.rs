@@ -11,7 +11,7 @@ use purse_backend::store::{Database, Store};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
-use super::proxy::FaultyProxy;
+use super::proxy::{FaultyProxy, ProxyAddress};
 
 pub struct Cluster {
     /// Where clients send requests: the proxy in front of every backend.
@@ -39,11 +39,14 @@ impl Cluster {
         };
         // The schema is made once before the backends start (they would also agree on it).
         let store = Database::Postgres(db.clone()).open().await.unwrap();
+        // The load balancer's address, which every backend is told (as in a deployment).
+        let address = ProxyAddress::bind().await;
         let mut processes = Vec::new();
         let mut backends = Vec::new();
         for _ in 0..n {
             let mut child = Command::new(env!("CARGO_BIN_EXE_backend_process"))
                 .args(["--listen", "127.0.0.1:0", "--db", &db.url])
+                .args(["--public-url", &address.url])
                 .arg("--key-file")
                 .arg(dir.path().join("backend.key"))
                 // The tests' webhook receivers run on loopback.
@@ -67,8 +70,14 @@ impl Cluster {
             backends.push(url);
             processes.push(child);
         }
-        let proxy =
-            FaultyProxy::spread(&backends, seed, fault_percent, Duration::from_millis(600)).await;
+        let proxy = FaultyProxy::spread(
+            address,
+            &backends,
+            seed,
+            fault_percent,
+            Duration::from_millis(600),
+        )
+        .await;
         proxy.set_faulty(false);
         Some(Cluster {
             url: proxy.url.clone(),

@@ -173,6 +173,34 @@ pub async fn enrolled_with_credentials(
 }
 
 impl Backend {
+    /// A backend behind a proxy that faults `fault_percent` of requests (`proxy`): the
+    /// proxy's address is bound first and given to the backend as a public URL, as a load
+    /// balancer's is.
+    pub async fn behind_proxy(
+        seed: u64,
+        fault_percent: u64,
+        delay: std::time::Duration,
+    ) -> (Backend, proxy::FaultyProxy) {
+        Backend::behind_proxy_with(|_| {}, seed, fault_percent, delay).await
+    }
+
+    pub async fn behind_proxy_with(
+        change: impl FnOnce(&mut Config),
+        seed: u64,
+        fault_percent: u64,
+        delay: std::time::Duration,
+    ) -> (Backend, proxy::FaultyProxy) {
+        let address = proxy::ProxyAddress::bind().await;
+        let url = address.url.clone();
+        let b = Backend::start_with(|c| {
+            c.public_urls.push(url);
+            change(c)
+        })
+        .await;
+        let proxy = proxy::FaultyProxy::start(address, &b.url(), seed, fault_percent, delay).await;
+        (b, proxy)
+    }
+
     /// A backend with a changed configuration (limits, webhook schedule).
     pub async fn start_with(change: impl FnOnce(&mut Config)) -> Backend {
         let dir = tempfile::tempdir().unwrap();

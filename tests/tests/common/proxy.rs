@@ -85,15 +85,45 @@ pub struct FaultyProxy {
     _stop: tokio::sync::oneshot::Sender<()>,
 }
 
+/// A proxy's address, bound before the backends start so that they can be told it (a
+/// backend answers only for the addresses it knows, as behind a real load balancer).
+pub struct ProxyAddress {
+    listener: TcpListener,
+    pub url: String,
+}
+
+impl ProxyAddress {
+    pub async fn bind() -> ProxyAddress {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        ProxyAddress { listener, url }
+    }
+}
+
 impl FaultyProxy {
     /// Starts a proxy to `backend_url` (`http://127.0.0.1:PORT`). `delay` should exceed the
-    /// client's request timeout.
-    pub async fn start(backend_url: &str, seed: u64, fault_percent: u64, delay: Duration) -> Self {
-        Self::spread(&[backend_url.to_owned()], seed, fault_percent, delay).await
+    /// client's request timeout. The backend must know the proxy's address
+    /// (`Config::public_urls`): bind it first with [`ProxyAddress::bind`].
+    pub async fn start(
+        address: ProxyAddress,
+        backend_url: &str,
+        seed: u64,
+        fault_percent: u64,
+        delay: Duration,
+    ) -> Self {
+        Self::spread(
+            address,
+            &[backend_url.to_owned()],
+            seed,
+            fault_percent,
+            delay,
+        )
+        .await
     }
 
     /// A proxy that sends each request to the next of `backend_urls` in turn.
     pub async fn spread(
+        address: ProxyAddress,
         backend_urls: &[String],
         seed: u64,
         fault_percent: u64,
@@ -119,8 +149,7 @@ impl FaultyProxy {
             log: Mutex::new(Vec::new()),
             routed: Mutex::new(Vec::new()),
         });
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
+        let ProxyAddress { listener, url } = address;
         let (tx, mut rx) = tokio::sync::oneshot::channel::<()>();
         let s = shared.clone();
         tokio::spawn(async move {

@@ -534,6 +534,9 @@ pub mod codes {
     /// (503 with `Retry-After`).
     pub const BUSY: &str = "busy";
     pub const MERCHANT_EXISTS: &str = "merchant_exists";
+    /// The request named a host this backend does not serve (421): a request signed for
+    /// another server.
+    pub const WRONG_HOST: &str = "wrong_host";
     /// A registered merchant has this name or one a payer could take for it (Unicode TR39
     /// confusables, case and spaces aside).
     pub const MERCHANT_NAME_TAKEN: &str = "merchant_name_taken";
