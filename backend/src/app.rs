@@ -31,6 +31,9 @@ pub struct Config {
     pub max_per_day_major: i64,
     /// Waits between webhook attempts; after the last, a message is given up.
     pub webhook_retry: Vec<Duration>,
+    /// Request rate limits ([`crate::throttle`]); `None` turns them off (benchmarks, and
+    /// tests that are not about them).
+    pub rate_limits: Option<crate::throttle::Limits>,
     /// Where webhooks may go: public https addresses, and loopback only in development.
     pub webhook_targets: crate::webhooks::Targets,
     /// From a proved recovery code to the new device's enrollment; every other device is
@@ -99,6 +102,7 @@ impl Config {
             max_per_day_major: 20_000,
             webhook_retry: crate::webhooks::default_schedule(),
             webhook_targets: crate::webhooks::Targets::default(),
+            rate_limits: Some(crate::throttle::Limits::default()),
             pairing_ttl_secs: crate::ledger::devices::pairing::PAIRING_TTL_SECS,
             recovery_cool_off_secs: 86_400,
             recovery_restricted_secs: 3 * 86_400,
@@ -161,6 +165,8 @@ pub struct AppState {
     pub vault: Arc<crate::vault::Vault>,
     /// The addresses this backend answers for (signatures cover them).
     pub public: Arc<crate::public_address::PublicAddresses>,
+    /// Request rate limits, when on.
+    pub throttle: Option<Arc<crate::throttle::Throttle>>,
 }
 
 impl AppState {
@@ -172,6 +178,10 @@ impl AppState {
         vault: crate::vault::Vault,
         public: crate::public_address::PublicAddresses,
     ) -> Self {
+        let throttle = config
+            .rate_limits
+            .as_ref()
+            .map(|l| Arc::new(crate::throttle::Throttle::new(l)));
         AppState {
             store,
             config: Arc::new(config),
@@ -181,6 +191,7 @@ impl AppState {
             fx: Arc::new(catalogue.fx.clone()),
             vault: Arc::new(vault),
             public: Arc::new(public),
+            throttle,
         }
     }
 

@@ -41,6 +41,8 @@ pub struct SignedRequest {
     pub nonce: String,
     pub expires: i64,
     pub idempotency_key: Option<String>,
+    /// The TCP peer's address, for per-address limits.
+    pub client_ip: String,
 }
 
 /// A request from a registered device.
@@ -104,6 +106,10 @@ const SINGLE_HEADERS: &[&str] = &[
 /// time window.
 pub async fn read_signed(state: &AppState, req: Request) -> Result<SignedRequest, ApiProblem> {
     let (parts, body) = req.into_parts();
+    let client_ip = client_ip_of(&parts);
+    if let Some(t) = &state.throttle {
+        t.signatures_blocked(&client_ip).map_err(throttled)?;
+    }
     let body = axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| {
         ApiProblem::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -209,10 +215,31 @@ pub async fn read_signed(state: &AppState, req: Request) -> Result<SignedRequest
         body,
         signature,
         idempotency_key,
+        client_ip,
     })
 }
 
+/// `429 rate_limited` with how long to wait.
+pub fn throttled(t: crate::throttle::Throttled) -> ApiProblem {
+    ApiProblem::rate_limited(t.retry_after_secs())
+}
+
 impl SignedRequest {
+    /// A signature that did not verify (or named no known key), counted against the
+    /// client's address: past its limit the answer is `429`, not the refusal itself.
+    pub fn failed(&self, state: &AppState, refusal: ApiProblem) -> ApiProblem {
+        match &state.throttle {
+            Some(t) => match t.failed_signature(&self.client_ip) {
+                Ok(()) => refusal,
+                Err(limited) => {
+                    tracing::warn!(client = %self.client_ip, "too many failed signatures");
+                    throttled(limited)
+                }
+            },
+            None => refusal,
+        }
+    }
+
     /// Verifies the signature with `key`, then records the nonce (refusing a replay).
     pub async fn verify_with(&self, state: &AppState, key: &PublicKey) -> Result<(), ApiProblem> {
         let view = MessageView {
@@ -221,7 +248,9 @@ impl SignedRequest {
             status: None,
             headers: &self.headers,
         };
-        self.signature.verify(&view, key).map_err(sign_problem)?;
+        if let Err(e) = self.signature.verify(&view, key) {
+            return Err(self.failed(state, sign_problem(e)));
+        }
         let (device, nonce, expires) = (self.keyid.clone(), self.nonce.clone(), self.expires);
         if !state
             .store
@@ -319,13 +348,16 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientIp {
         parts: &mut axum::http::request::Parts,
         _: &S,
     ) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(
-            parts
-                .extensions
-                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string()),
-        ))
+        Ok(ClientIp(client_ip_of(parts)))
     }
+}
+
+/// The TCP peer's address ("unknown" without connection info).
+pub fn client_ip_of(parts: &axum::http::request::Parts) -> String {
+    parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string())
 }
 
 fn url_path(uri: &str) -> String {
@@ -341,11 +373,11 @@ impl FromRequest<AppState> for Authed {
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiProblem> {
         let signed = read_signed(state, req).await?;
-        let device = state
-            .store
-            .read(|r| r.device(&signed.keyid))
-            .await?
-            .ok_or_else(|| ApiProblem::unauthorized(codes::UNKNOWN_KEY, "unknown device key"))?;
+        let device = state.store.read(|r| r.device(&signed.keyid)).await?;
+        let Some(device) = device else {
+            let refusal = ApiProblem::unauthorized(codes::UNKNOWN_KEY, "unknown device key");
+            return Err(signed.failed(state, refusal));
+        };
         if device.revoked_at.is_some() {
             return Err(ApiProblem::new(
                 StatusCode::FORBIDDEN,
@@ -356,6 +388,11 @@ impl FromRequest<AppState> for Authed {
         let key = PublicKey::from_base64(&device.public_key).map_err(ApiProblem::internal)?;
         signed.verify_with(state, &key).await?;
         let path = signed.path();
+        if let Some(t) = &state.throttle {
+            let class = crate::throttle::Class::of(&signed.method, &path);
+            t.signed(class, &device.device_id, &device.account_id)
+                .map_err(throttled)?;
+        }
         Ok(Authed {
             device,
             body: signed.body,

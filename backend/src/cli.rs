@@ -42,6 +42,9 @@ pub struct BackendArgs {
     /// it webhooks go only to public https addresses.
     #[arg(long)]
     pub allow_loopback_webhooks: bool,
+    /// Turns the request rate limits off (load benchmarks; see the README for the limits).
+    #[arg(long)]
+    pub no_rate_limits: bool,
     /// Seconds a recovery waits before the new device joins; every other device of the
     /// account is told and may stop it meanwhile.
     #[arg(long, default_value_t = 86_400)]
@@ -120,6 +123,7 @@ impl BackendArgs {
         Ok(crate::Config {
             public_urls: self.public_urls.clone(),
             key_file: self.key_file.clone(),
+            rate_limits: (!self.no_rate_limits).then(crate::throttle::Limits::default),
             recovery_cool_off_secs: self.recovery_cool_off,
             webhook_targets: crate::webhooks::Targets {
                 allow_loopback: self.allow_loopback_webhooks,

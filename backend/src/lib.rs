@@ -27,6 +27,7 @@ pub mod public_address;
 pub mod routes;
 pub mod server;
 pub mod store;
+pub mod throttle;
 pub mod vault;
 pub mod webhooks;
 

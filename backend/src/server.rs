@@ -171,6 +171,9 @@ async fn janitor(state: AppState) {
         {
             tracing::warn!("pay-code charge expiry failed: {e}");
         }
+        if let Some(t) = &state.throttle {
+            t.forget_idle();
+        }
         let day_ago = now - 86_400;
         if let Err(e) = state
             .store

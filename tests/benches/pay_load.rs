@@ -189,6 +189,7 @@ fn main() {
             servers.push(
                 purse_backend::start(purse_backend::Config {
                     key_file: Some(dir.path().join("backend.key")),
+                    rate_limits: None,
                     ..purse_backend::Config::new("127.0.0.1:0".parse().unwrap(), db.clone())
                 })
                 .await

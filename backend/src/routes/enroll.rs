@@ -27,6 +27,10 @@ pub async fn enroll(
     req: Request,
 ) -> Result<(StatusCode, Json<EnrollResponse>), ApiProblem> {
     let signed = read_signed(&state, req).await?;
+    if let Some(t) = &state.throttle {
+        t.enrollment(&signed.client_ip)
+            .map_err(crate::auth::throttled)?;
+    }
     let body: EnrollRequest = parse_json(&signed.body)?;
     let device_id = signed
         .verify_new_device(

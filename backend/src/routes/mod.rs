@@ -24,6 +24,7 @@ pub mod withdrawals;
 
 use axum::Json;
 use axum::Router;
+use axum::extract::State;
 use axum::routing::{get, post, put};
 use utoipa::OpenApi;
 
@@ -259,8 +260,35 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/payments", post(payments::pay))
         .route("/v1/payments/{intent_id}", get(payments::get_payment))
         .fallback(|| async { crate::problem::ApiProblem::not_found("endpoint") })
+        .method_not_allowed_fallback(|| async {
+            crate::problem::ApiProblem::new(
+                axum::http::StatusCode::METHOD_NOT_ALLOWED,
+                purse_core::api::types::codes::INVALID_REQUEST,
+                "this endpoint does not take that method",
+            )
+        })
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            per_address,
+        ))
         .layer(axum::middleware::from_fn(crate::problem::request_id))
         .with_state(state)
+}
+
+/// Counts every request against its client address (`throttle::Limits::requests`).
+async fn per_address(
+    State(state): State<AppState>,
+    crate::auth::ClientIp(ip): crate::auth::ClientIp,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if let Some(t) = &state.throttle
+        && let Err(limited) = t.request(&ip)
+    {
+        return crate::auth::throttled(limited).into_response();
+    }
+    next.run(req).await
 }
 
 async fn health() -> &'static str {

@@ -20,6 +20,9 @@ use crate::sign::sign_request;
 /// until its signature expires.
 const SIGNATURE_TTL_SECS: i64 = 120;
 
+/// The longest `Retry-After` a request waits out by itself before trying again.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(5);
+
 /// When to try again. Only requests that are safe to repeat are retried: reads, and writes
 /// that carry an `Idempotency-Key` (the backend answers a repeat with the first answer).
 #[derive(Debug, Clone, Copy)]
@@ -155,8 +158,16 @@ impl ApiClient {
                         && (e.is_retryable() || e.code() == Some(codes::NONCE_REPLAYED))
                         && attempt < self.retry.attempts =>
                 {
-                    tracing::debug!(%e, attempt, path, "retrying");
-                    tokio::time::sleep(jitter(backoff)).await;
+                    // A server that says how long to wait is believed: waited out when it
+                    // is short, else the caller hears it (a rate limit of a minute is the
+                    // user's to wait, not a hidden spinner's).
+                    let wait = match e.retry_after() {
+                        Some(asked) if asked > MAX_RETRY_AFTER => return Err(e),
+                        Some(asked) => asked + jitter(backoff) / 4,
+                        None => jitter(backoff),
+                    };
+                    tracing::debug!(%e, attempt, path, ?wait, "retrying");
+                    tokio::time::sleep(wait).await;
                     backoff = (backoff * 2).min(self.retry.max_backoff);
                     attempt += 1;
                 }

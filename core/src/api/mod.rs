@@ -91,6 +91,16 @@ impl ApiError {
         }
     }
 
+    /// How long the backend asked to wait before trying again (`429`, `503`).
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        match self {
+            ApiError::Problem(p) if p.status == 429 || p.status == 503 => p
+                .retry_after
+                .map(|s| std::time::Duration::from_secs(s.clamp(0, 86_400) as u64)),
+            _ => None,
+        }
+    }
+
     /// The backend's stable error code, if it answered with one.
     pub fn code(&self) -> Option<&str> {
         match self {

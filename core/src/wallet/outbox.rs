@@ -22,9 +22,12 @@ pub(super) fn new_intent_id() -> Result<String, WalletError> {
 
 /// Whether an error from sending an intent is the backend's final word on it. Only a
 /// refusal of the movement itself is: lost answers, server errors and refusals of the
-/// request's envelope (signature, clock, device) leave the outcome unknown.
+/// request's envelope (signature, clock, device) leave the outcome unknown. A rate limit
+/// (`429 rate_limited`) is final too: it is answered before anything is done, and a payment
+/// sent by itself minutes later, when the limit allows, is not what the user asked for.
 fn is_final(e: &ApiError) -> bool {
     match e {
+        ApiError::Problem(p) if p.status == 429 => p.code == codes::RATE_LIMITED,
         ApiError::Problem(p) => {
             matches!(p.status, 400 | 402 | 404 | 409 | 422)
                 && p.code != codes::IDEMPOTENCY_KEY_REUSED

@@ -51,6 +51,8 @@ impl Cluster {
                 .arg(dir.path().join("backend.key"))
                 // The tests' webhook receivers run on loopback.
                 .arg("--allow-loopback-webhooks")
+                // The scenarios send a hundred transfers from one wallet at once.
+                .arg("--no-rate-limits")
                 .stdout(Stdio::piped())
                 .kill_on_drop(true)
                 .spawn()

@@ -209,6 +209,8 @@ impl Backend {
             scratch(dir.path(), "backend.db").await,
         );
         cfg.key_file = Some(dir.path().join("backend.key"));
+        // Tests hammer one backend from one address; rate_limits.rs turns the limits on.
+        cfg.rate_limits = None;
         change(&mut cfg);
         let server = purse_backend::start(cfg).await.unwrap();
         Backend { server, _dir: dir }
@@ -241,6 +243,21 @@ pub async fn funded_wallet(backend: &str, name: &str, amount: &str) -> TestWalle
         .await
         .unwrap();
     w
+}
+
+/// The shop makes an order of `amount` and the payer pays it (resolve, then pay).
+pub async fn pay_order(
+    shop: &TestWallet,
+    payer: &TestWallet,
+    amount: &str,
+) -> Result<purse_core::pay::PaymentOutcome, purse_core::WalletError> {
+    let order = shop
+        .wallet
+        .create_order(money(amount), "", None)
+        .await
+        .unwrap();
+    let quote = payer.wallet.resolve_payload(&order.payload).await?;
+    payer.wallet.pay(&quote, None).await
 }
 
 /// An enrolled wallet registered as a merchant; returns it with its webhook secret.

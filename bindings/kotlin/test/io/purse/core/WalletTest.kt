@@ -480,7 +480,7 @@ class WalletTest {
         val ada = fundedWallet(SoftwareKeyProtector(), "Ada", cny(50_000))
         val till = newWallet()
         till.enroll("Tea House Ltd", "CNY", "till")
-        till.registerMerchant("Tea House", "Hangzhou", null)
+        till.registerMerchant("Jade Tea Till", "Hangzhou", null)
 
         val shown = ada.payCode()
         assertEquals(18, shown.digits.length)
@@ -489,7 +489,7 @@ class WalletTest {
         assertTrue(shown.secondsLeft in 1..30)
         val charged = till.chargePayCode(shown.qrText, cny(800), "table 4")
         assertEquals(ChargeState.COMPLETED, charged.state)
-        assertEquals("Tea House", charged.merchantName)
+        assertEquals("Jade Tea Till", charged.merchantName)
         try {
             till.chargePayCode(shown.digits, cny(800), "table 4")
             fail("a code was charged twice")

@@ -227,7 +227,7 @@ class ViewModelTest {
         val ada = funded(50_000)
         val till = Wallet.open(backend.walletDir(), backend.url, SoftwareKeyProtector())
         till.enroll("Tea House Ltd", "CNY", "till")
-        till.registerMerchant("Tea House", "Hangzhou", null)
+        till.registerMerchant("Lotus Tea Till", "Hangzhou", null)
         val vm = PayCodeViewModel(ada, scope, Locale.US, java.time.ZoneOffset.UTC)
         vm.start()
         val first = (vm.state.await("shown") { it is PayCodeState.Showing || it is PayCodeState.Failed } as PayCodeState.Showing).code
@@ -249,13 +249,13 @@ class ViewModelTest {
         val ask = vm.state.await("asking") { it is PayCodeState.Asking || it is PayCodeState.Failed }
             .let { it as? PayCodeState.Asking ?: fail("not asking: $it") as PayCodeState.Asking }
         assertEquals(big.chargeId, ask.charge.chargeId)
-        assertEquals("Pay CN¥120.00 to Tea House?", ask.charge.question)
+        assertEquals("Pay CN¥120.00 to Lotus Tea Till?", ask.charge.question)
         assertTrue(ask.charge.spoken.contains("120.00 Chinese Yuan"))
         vm.confirm(ask.charge.chargeId)
         val paid = vm.state.await("answered") { it is PayCodeState.Answered || it is PayCodeState.Failed }
             .let { it as? PayCodeState.Answered ?: fail("not answered: $it") as PayCodeState.Answered }
         assertTrue(paid.paid)
-        assertEquals("Paid CN¥120.00 to Tea House", paid.message)
+        assertEquals("Paid CN¥120.00 to Lotus Tea Till", paid.message)
         assertEquals(cny(50_000 - 800 - 12_000), ada.balance())
         vm.dismiss()
         val after = vm.state.await("the code again") { it is PayCodeState.Showing && it.code.digits != next.digits }
