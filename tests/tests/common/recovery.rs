@@ -93,7 +93,17 @@ pub async fn assert_recovered(store: &dyn Store, w: &Wallet, shown: &[Shown]) {
     }
 
     // The wallet's history, as recovery left it (no full re-sync), is the ledger.
-    let cached = w.history(10_000, None).unwrap().data;
+    let mut cached = Vec::new();
+    loop {
+        let after = cached
+            .last()
+            .map(|t: &Transaction| t.transaction_id.clone());
+        let page = w.history(500, after.as_deref()).unwrap();
+        cached.extend(page.data);
+        if !page.has_more {
+            break;
+        }
+    }
     let as_cached: Vec<(String, i64, i64)> = cached
         .iter()
         .map(|t| (t.transaction_id.clone(), t.seq, t.amount.minor))
@@ -102,7 +112,22 @@ pub async fn assert_recovered(store: &dyn Store, w: &Wallet, shown: &[Shown]) {
         .iter()
         .map(|t| (t.transaction_id.clone(), t.seq, t.amount.minor))
         .collect();
-    assert_eq!(as_cached, as_ledger, "history differs from the ledger");
+    if as_cached != as_ledger {
+        let only_cached: Vec<_> = as_cached
+            .iter()
+            .filter(|t| !as_ledger.contains(t))
+            .collect();
+        let only_ledger: Vec<_> = as_ledger
+            .iter()
+            .filter(|t| !as_cached.contains(t))
+            .collect();
+        panic!(
+            "history differs from the ledger: only in the wallet {only_cached:?}, only on the \
+             ledger {only_ledger:?} ({} and {} rows)",
+            as_cached.len(),
+            as_ledger.len()
+        );
+    }
 
     let (balance, _) = store.balance(&account_id).await.unwrap();
     assert!(balance >= 0, "balance below zero: {balance}");
