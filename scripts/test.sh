@@ -40,6 +40,13 @@ cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
 echo "==> doc tests"
 cargo test --workspace --all-features --doc --locked --quiet
 
+echo "==> supply chain: cargo deny (licenses, bans, duplicate versions, sources)"
+if ! command -v cargo-deny >/dev/null 2>&1; then
+    echo "==> installing cargo-deny"
+    retry cargo install cargo-deny --locked
+fi
+cargo deny --offline check licenses bans sources
+
 echo "==> bindings: Kotlin and Swift generated from the built library"
 ./scripts/bindings.sh
 grep -q "public func scanLumaFrame" target/bindings/swift/PurseCore.swift
@@ -58,6 +65,9 @@ fi
 
 echo "==> Kotlin bindings: compiled with kotlinc, tested on the JVM"
 ./scripts/kotlin-test.sh
+
+echo "==> API conformance: schemathesis against the running backend"
+./scripts/api-conformance.sh 20
 
 # The store's conformance suite and every end-to-end test again, on PostgreSQL: a throwaway
 # server on a free loopback port, stopped and removed when this script ends.

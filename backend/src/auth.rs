@@ -65,6 +65,13 @@ impl Authed {
 }
 
 pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiProblem> {
+    // Every request body is a JSON object; serde would also fill a struct from an array
+    // (`[null, null]`), which no client means.
+    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(ApiProblem::bad_request(
+            "request body: must be a JSON object",
+        ));
+    }
     serde_json::from_slice(body).map_err(|e| {
         let mut msg = e.to_string();
         msg.truncate(200);

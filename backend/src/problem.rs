@@ -125,6 +125,56 @@ impl IntoResponse for ApiProblem {
     }
 }
 
+/// An error answer the framework wrote itself (a query string that does not parse, a
+/// method the route does not take, a body too large) as problem+json, its text as the
+/// detail and its headers (`Allow`) kept: every refusal has one shape.
+async fn as_problem(resp: Response) -> Response {
+    let (parts, body) = resp.into_parts();
+    let text = axum::body::to_bytes(body, 4096)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
+    let code = if parts.status.is_server_error() {
+        codes::INTERNAL
+    } else {
+        codes::INVALID_REQUEST
+    };
+    let detail = if text.trim().is_empty() {
+        parts
+            .status
+            .canonical_reason()
+            .unwrap_or("refused")
+            .to_owned()
+    } else {
+        text
+    };
+    let mut problem = ApiProblem::new(parts.status, code, detail).into_response();
+    for (name, value) in &parts.headers {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            problem.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    problem
+}
+
+/// A problem body written before (a replayed answer), given this request's id.
+async fn with_request_id(resp: Response, id: &str) -> Response {
+    let (parts, body) = resp.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return Response::from_parts(parts, Body::empty());
+    };
+    let body = match serde_json::from_slice::<Problem>(&bytes) {
+        Ok(mut p) => {
+            p.request_id = id.to_owned();
+            serde_json::to_vec(&p).unwrap_or_else(|_| bytes.to_vec())
+        }
+        Err(_) => bytes.to_vec(),
+    };
+    let mut parts = parts;
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(body))
+}
+
 /// Gives every response an `x-request-id`, and writes problem bodies with it.
 pub async fn request_id(req: Request, next: Next) -> Response {
     let id = format!(
@@ -134,6 +184,18 @@ pub async fn request_id(req: Request, next: Next) -> Response {
             .unwrap_or("0")
     );
     let mut resp = next.run(req).await;
+    let written_as_problem = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+    if written_as_problem {
+        // A stored refusal replayed for a repeated request: the repeat has an id of its own.
+        resp = with_request_id(resp, &id).await;
+    } else if resp.extensions().get::<Problem>().is_none()
+        && (resp.status().is_client_error() || resp.status().is_server_error())
+    {
+        resp = as_problem(resp).await;
+    }
     if let Some(mut p) = resp.extensions_mut().remove::<Problem>() {
         p.request_id = id.clone();
         *resp.body_mut() = Body::from(serde_json::to_vec(&p).unwrap_or_default());

@@ -317,7 +317,6 @@ async fn two_of_a_header_that_must_be_one_are_refused() {
 
 #[tokio::test]
 async fn a_zero_or_negative_amount_is_an_amount_error_not_a_signature_error() {
-    use purse_core::sign::{Authorization, PaymentAuthorization};
     let backend = Backend::start().await;
     let url = backend.url();
     let (_shop, merchant, _) = merchant_wallet(&url, "Tea House", None).await;
@@ -327,27 +326,13 @@ async fn a_zero_or_negative_amount_is_an_amount_error_not_a_signature_error() {
     let account_id = account["account"]["account_id"].as_str().unwrap();
     for (n, minor) in [0i64, -100].into_iter().enumerate() {
         let intent = format!("int_nonpositive_{n}");
-        let authorization = PaymentAuthorization {
-            intent_id: intent.clone(),
-            account_id: account_id.into(),
-            payee_id: merchant.merchant_id.clone(),
-            order_id: None,
-            amount: purse_core::Money::new(minor, cny()),
-            expires_at: now() + 60,
-        };
-        // Signed as no wallet would: the fields break the authorization's own rules.
-        let signature = payment_key.sign(&authorization.signing_bytes()).unwrap();
-        let request = purse_core::api::types::PaymentRequest {
-            payee_id: merchant.merchant_id.clone(),
-            order_id: None,
-            amount: authorization.amount,
-            authorization,
-            authorization_signature: {
-                use base64::Engine;
-                base64::engine::general_purpose::STANDARD.encode(signature)
-            },
-        };
-        let body = serde_json::to_vec(&request).unwrap();
+        let body = payment_body(
+            account_id,
+            &merchant.merchant_id,
+            &intent,
+            minor,
+            &payment_key,
+        );
         let raw = at.sign("POST", "/v1/payments", &body, Some(&intent), now(), &intent);
         assert_eq!(
             at.send(&raw).await,
@@ -355,4 +340,111 @@ async fn a_zero_or_negative_amount_is_an_amount_error_not_a_signature_error() {
             "{minor}"
         );
     }
+}
+
+/// A payment request signed by `payment_key`, whatever its amount.
+fn payment_body(
+    account_id: &str,
+    payee_id: &str,
+    intent: &str,
+    minor: i64,
+    payment_key: &SigningKey,
+) -> Vec<u8> {
+    use base64::Engine;
+    use purse_core::sign::{Authorization, PaymentAuthorization};
+    let authorization = PaymentAuthorization {
+        intent_id: intent.into(),
+        account_id: account_id.into(),
+        payee_id: payee_id.into(),
+        order_id: None,
+        amount: purse_core::Money::new(minor, cny()),
+        expires_at: now() + 60,
+    };
+    // Signed as no wallet would sign a non-positive amount: the fields' own rules skipped.
+    let signature = payment_key.sign(&authorization.signing_bytes()).unwrap();
+    serde_json::to_vec(&purse_core::api::types::PaymentRequest {
+        payee_id: payee_id.into(),
+        order_id: None,
+        amount: authorization.amount,
+        authorization,
+        authorization_signature: base64::engine::general_purpose::STANDARD.encode(signature),
+    })
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_refusal_is_answered_the_same_to_every_repeat() {
+    let backend = Backend::start().await;
+    let url = backend.url();
+    let (_shop, merchant, _) = merchant_wallet(&url, "Tea House", None).await;
+    let ((_, body), at, payment_key) = Attacker::enroll(&url, "Eve", "phone").await;
+    let account: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let account_id = account["account"]["account_id"].as_str().unwrap();
+    let body = payment_body(
+        account_id,
+        &merchant.merchant_id,
+        "int_broke",
+        100,
+        &payment_key,
+    );
+    let mut answers = Vec::new();
+    for nonce in ["first", "again"] {
+        let raw = at.sign(
+            "POST",
+            "/v1/payments",
+            &body,
+            Some("int_broke"),
+            now(),
+            nonce,
+        );
+        answers.push(at.send(&raw).await);
+    }
+    assert_eq!(answers[0], (402, codes::INSUFFICIENT_FUNDS.to_owned()));
+    assert_eq!(answers[1], answers[0]);
+}
+
+#[tokio::test]
+async fn every_refusal_is_problem_json_even_the_frameworks_own() {
+    let b = Backend::start().await;
+    let http = reqwest::Client::new();
+    let problem = |r: &reqwest::Response| r.headers()["content-type"].to_str().unwrap().to_owned();
+    // A method the route does not take: 405 with Allow, as problem+json.
+    let r = http
+        .request(reqwest::Method::TRACE, format!("{}/v1/account", b.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 405);
+    assert_eq!(r.headers()["allow"], "GET,HEAD");
+    assert_eq!(problem(&r), "application/problem+json");
+    let p: Problem = r.json().await.unwrap();
+    assert!(p.request_id.starts_with("req_"));
+    // A query string the framework cannot read.
+    let r = http
+        .get(format!("{}/v1/events?limit=many", b.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(problem(&r), "application/problem+json");
+    let p: Problem = r.json().await.unwrap();
+    assert_eq!(p.code, codes::INVALID_REQUEST);
+    assert!(p.detail.contains("limit"), "{}", p.detail);
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_an_object_is_refused() {
+    let (_b, _w, at) = setup().await;
+    let raw = at.sign(
+        "PUT",
+        "/v1/account/limits",
+        b"[null, null]",
+        None,
+        now(),
+        "arr",
+    );
+    assert_eq!(
+        at.send(&raw).await,
+        (400, codes::INVALID_REQUEST.to_owned())
+    );
 }

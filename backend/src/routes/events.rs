@@ -26,6 +26,7 @@ pub struct EventParams {
     /// 1 to 500; 100 when absent.
     pub limit: Option<u32>,
     /// Seconds to wait for an event when there is none yet (0 to 30).
+    #[param(minimum = 0, maximum = 30)]
     pub wait: Option<u64>,
 }
 
@@ -42,7 +43,13 @@ pub async fn poll(
     if !(1..=500).contains(&limit) {
         return Err(ApiProblem::bad_request("limit must be 1 to 500"));
     }
-    let wait = Duration::from_secs(q.wait.unwrap_or(0).min(MAX_WAIT_SECS));
+    let wait = q.wait.unwrap_or(0);
+    if wait > MAX_WAIT_SECS {
+        return Err(ApiProblem::bad_request(format!(
+            "wait must be 0 to {MAX_WAIT_SECS} seconds"
+        )));
+    }
+    let wait = Duration::from_secs(wait);
     let deadline = tokio::time::Instant::now() + wait;
     // Subscribe before the first read, so nothing committed in between is missed.
     let mut moved = state.ledger.subscribe();

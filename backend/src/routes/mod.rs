@@ -131,9 +131,59 @@ use crate::app::AppState;
         (name = "bills", description = "Billers, bills, phone top-up, saved billers"),
         (name = "savings", description = "A money-market fund beside the wallet, with a daily yield"),
         (name = "paycodes", description = "Codes the customer shows at a till, charged once, even made offline"),
-    )
+    ),
+    modifiers(&ProblemAnswers)
 )]
 pub struct ApiDoc;
+
+/// Every refusal is `application/problem+json` (RFC 9457) with a stable `code`: the
+/// document says so on each error answer an operation lists, and adds a `default` answer
+/// for the ones every operation may give (a bad signature, a rate limit, a busy store).
+struct ProblemAnswers;
+
+impl utoipa::Modify for ProblemAnswers {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+        const PROBLEM_JSON: &str = "application/problem+json";
+        let problem = ContentBuilder::new()
+            .schema(Some(Ref::from_schema_name("Problem")))
+            .build();
+        for item in doc.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for op in operations.into_iter().flatten() {
+                for (status, answer) in op.responses.responses.iter_mut() {
+                    let is_error = status.starts_with('4') || status.starts_with('5');
+                    if let (true, RefOr::T(answer)) = (is_error, answer)
+                        && let Some(json) = answer.content.shift_remove("application/json")
+                    {
+                        answer.content.insert(PROBLEM_JSON.to_owned(), json);
+                    }
+                }
+                op.responses
+                    .responses
+                    .entry("default".to_owned())
+                    .or_insert_with(|| {
+                        RefOr::T(
+                            ResponseBuilder::new()
+                                .description(
+                                    "A refusal: a bad or missing signature, an unknown or \
+                                     revoked device, a rate limit (with Retry-After), a busy \
+                                     store, or the operation's own refusals",
+                                )
+                                .content(PROBLEM_JSON, problem.clone())
+                                .build(),
+                        )
+                    });
+            }
+        }
+    }
+}
 
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -260,13 +310,6 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/payments", post(payments::pay))
         .route("/v1/payments/{intent_id}", get(payments::get_payment))
         .fallback(|| async { crate::problem::ApiProblem::not_found("endpoint") })
-        .method_not_allowed_fallback(|| async {
-            crate::problem::ApiProblem::new(
-                axum::http::StatusCode::METHOD_NOT_ALLOWED,
-                purse_core::api::types::codes::INVALID_REQUEST,
-                "this endpoint does not take that method",
-            )
-        })
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             per_address,

@@ -166,7 +166,11 @@ pub fn mark_paid(
 }
 
 /// The payer will not hear from `blocked` again; its open requests are declined.
+/// `NotFound` when no account has the id.
 pub fn block(tx: &mut dyn Tx, blocker: &str, blocked: &str, label: &str, now: i64) -> Result<()> {
+    if tx.account(blocked)?.is_none() {
+        return Err(super::StoreError::NotFound);
+    }
     if !tx.is_blocked(blocker, blocked)? {
         tx.insert_block(blocker, blocked, now)?;
     }
