@@ -15,6 +15,11 @@ pub enum PurseError {
     /// is pending, never failed; `reconcile` settles it.
     #[error("network: {reason}")]
     Network { reason: String },
+    /// The backend's TLS certificate is not trusted (no trusted root, or no pinned key in
+    /// it): the network may be intercepted. Nothing was sent; retrying on this network will
+    /// not help.
+    #[error("untrusted server: {reason}")]
+    UntrustedServer { reason: String },
     /// The user backed out of the biometric prompt. Show nothing alarming.
     #[error("cancelled by the user")]
     Cancelled,
@@ -207,6 +212,7 @@ fn from_api(e: ApiError) -> PurseError {
         }
         ApiError::InsecureUrl(_) | ApiError::InvalidUrl(_) => PurseError::InvalidInput { reason },
         ApiError::Sign(_) => PurseError::Internal { reason },
+        ApiError::UntrustedServer(_) => PurseError::UntrustedServer { reason },
     }
 }
 

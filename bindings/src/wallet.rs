@@ -53,11 +53,31 @@ impl Wallet {
         backend_url: Option<String>,
         protector: Arc<dyn KeyProtector>,
     ) -> Result<Arc<Self>, PurseError> {
+        Self::open_pinned(data_dir, backend_url, protector, Vec::new(), None)
+    }
+
+    /// [`Wallet::open`], trusting the backend's TLS as an operator set it up: `pinned_keys`
+    /// (`sha256/BASE64` of the SubjectPublicKeyInfo of the backend's key and a backup key;
+    /// a certificate without one of them is refused, `UntrustedServer`), and
+    /// `extra_roots_pem` for a private CA.
+    #[uniffi::constructor]
+    pub fn open_pinned(
+        data_dir: String,
+        backend_url: Option<String>,
+        protector: Arc<dyn KeyProtector>,
+        pinned_keys: Vec<String>,
+        extra_roots_pem: Option<String>,
+    ) -> Result<Arc<Self>, PurseError> {
+        let tls = purse_core::api::tls::TlsPolicy::new(&pinned_keys, extra_roots_pem.as_deref())
+            .map_err(|e| PurseError::InvalidInput {
+                reason: e.to_string(),
+            })?;
         let mut cfg = WalletConfig::new(
             data_dir,
             Arc::new(ForeignProtector(protector)),
             Arc::new(NoSecretStore),
-        );
+        )
+        .tls(tls);
         if let Some(url) = backend_url {
             cfg = cfg.backend(url);
         }

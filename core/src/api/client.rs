@@ -90,20 +90,32 @@ impl ApiClient {
         timeout: Duration,
         retry: RetryPolicy,
     ) -> Result<Self, ApiError> {
+        Self::with_tls(base_url, timeout, retry, &super::tls::TlsPolicy::default())
+    }
+
+    /// A client that trusts the backend's TLS as `tls` says (extra roots, pinned keys).
+    pub fn with_tls(
+        base_url: &str,
+        timeout: Duration,
+        retry: RetryPolicy,
+        tls: &super::tls::TlsPolicy,
+    ) -> Result<Self, ApiError> {
         let mut base = check_backend_url(base_url)?;
         if !base.path().ends_with('/') {
             base.set_path(&format!("{}/", base.path()));
         }
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5).min(timeout))
             .timeout(timeout)
             .https_only(base.scheme() == "https")
-            .user_agent(concat!("purse-core/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| ApiError::Network {
-                message: e.to_string(),
-                retryable: false,
-            })?;
+            .user_agent(concat!("purse-core/", env!("CARGO_PKG_VERSION")));
+        if let Some(config) = tls.client_config()? {
+            builder = builder.use_preconfigured_tls(config);
+        }
+        let http = builder.build().map_err(|e| ApiError::Network {
+            message: e.to_string(),
+            retryable: false,
+        })?;
         Ok(ApiClient { base, http, retry })
     }
 

@@ -7,6 +7,7 @@ mod endpoints;
 mod paycodes;
 mod people;
 mod savings;
+pub mod tls;
 pub mod types;
 mod withdrawals;
 
@@ -39,6 +40,10 @@ pub enum ApiError {
     Decode(String),
     #[error("could not sign the request: {0}")]
     Sign(String),
+    /// The TLS connection was refused: a certificate no trusted root vouches for, or one
+    /// whose keys match no pinned key. Nothing was sent; trying again will not help.
+    #[error("the backend's certificate is not trusted: {0}")]
+    UntrustedServer(String),
 }
 
 fn problem_text(p: &Problem) -> String {
@@ -57,8 +62,26 @@ fn problem_text(p: &Problem) -> String {
     s
 }
 
+/// rustls's refusal inside an error, which arrives wrapped in io::Errors (whose `source()`
+/// skips what they wrap).
+fn tls_error<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+    if let Some(tls) = e.downcast_ref::<rustls::Error>() {
+        return Some(tls);
+    }
+    let inner = e.downcast_ref::<std::io::Error>()?.get_ref()?;
+    tls_error(inner)
+}
+
 impl ApiError {
     fn from_reqwest(e: reqwest::Error) -> Self {
+        use std::error::Error;
+        let mut cause = e.source();
+        while let Some(c) = cause {
+            if let Some(tls) = tls_error(c) {
+                return ApiError::UntrustedServer(tls.to_string());
+            }
+            cause = c.source();
+        }
         if e.is_timeout() {
             ApiError::Timeout
         } else {

@@ -64,6 +64,8 @@ pub struct WalletConfig {
     pub retry: RetryPolicy,
     /// Argon2id cost of the recovery key (SECURITY.md says why the default).
     pub recovery_cost: Argon2Cost,
+    /// Which TLS certificates the backend may present (extra roots, pinned keys).
+    pub tls: crate::api::tls::TlsPolicy,
 }
 
 impl WalletConfig {
@@ -83,7 +85,14 @@ impl WalletConfig {
             request_timeout: Duration::from_secs(15),
             retry: RetryPolicy::default(),
             recovery_cost: Argon2Cost::RECOVERY,
+            tls: crate::api::tls::TlsPolicy::default(),
         }
+    }
+
+    /// Trusts the backend's TLS as `tls` says: roots for a private CA, pinned keys.
+    pub fn tls(mut self, tls: crate::api::tls::TlsPolicy) -> Self {
+        self.tls = tls;
+        self
     }
 
     /// Changes the recovery key's Argon2id cost (tests make it cheap).
@@ -175,7 +184,7 @@ impl Wallet {
             return Ok(client.clone());
         }
         let cfg = &self.inner.cfg;
-        let client = ApiClient::with_options(url, cfg.request_timeout, cfg.retry)?;
+        let client = ApiClient::with_tls(url, cfg.request_timeout, cfg.retry, &cfg.tls)?;
         *kept = Some((url.to_owned(), client.clone()));
         Ok(client)
     }

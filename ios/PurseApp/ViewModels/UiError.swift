@@ -19,6 +19,8 @@ struct UiError: Equatable {
         switch e {
         case .Network:
             return UiError(title: "No connection", detail: "Check the network and try again.", canRetry: true, scanAgain: false)
+        case .UntrustedServer:
+            return UiError(title: "Connection not trusted", detail: "This network may be listening in. Nothing was sent; try another network.", canRetry: false, scanAgain: false)
         case let .InsufficientFunds(reason, requestId):
             return UiError(title: "Not enough money", detail: reason, canRetry: false, scanAgain: false, reference: requestId)
         case let .LimitReached(_, reason, requestId):

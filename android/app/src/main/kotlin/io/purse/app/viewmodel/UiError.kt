@@ -19,6 +19,7 @@ data class UiError(
     companion object {
         fun of(e: Throwable): UiError = when (e) {
             is PurseException.Network -> UiError("No connection", "Check the network and try again.", canRetry = true, scanAgain = false)
+            is PurseException.UntrustedServer -> UiError("Connection not trusted", "This network may be listening in. Nothing was sent; try another network.", canRetry = false, scanAgain = false)
             is PurseException.InsufficientFunds -> UiError("Not enough money", e.reason, canRetry = false, scanAgain = false, reference = e.requestId)
             is PurseException.LimitReached -> UiError("Limit reached", e.reason, canRetry = false, scanAgain = false, reference = e.requestId)
             is PurseException.PaymentRefused -> UiError("Payment refused", e.reason, canRetry = false, scanAgain = true, reference = e.requestId)
