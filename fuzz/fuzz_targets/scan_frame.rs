@@ -15,7 +15,16 @@ fuzz_target!(|data: &[u8]| {
     let height = usize::from(data[1]) + 1;
     let row_stride = width + usize::from(data[2] % 16);
     let rotation = Rotation::from_degrees(u32::from(data[3] >> 1 & 3) * 90).unwrap_or_default();
-    let frame = LumaFrame { data: &data[4..], width, height, row_stride, rotation };
-    let opts = ScanOptions { budget: Duration::from_millis(20), first_only: data[3] & 1 == 1 };
+    let frame = LumaFrame {
+        data: &data[4..],
+        width,
+        height,
+        row_stride,
+        rotation,
+    };
+    let opts = ScanOptions {
+        budget: Duration::from_millis(20),
+        first_only: data[3] & 1 == 1,
+    };
     let _ = scan_frame(frame, opts);
 });

@@ -233,13 +233,29 @@ impl ApiClient {
             .unwrap_or_default()
             .to_owned();
         let bytes = resp.bytes().await.map_err(ApiError::from_reqwest)?;
-        if status.is_success() {
-            return serde_json::from_slice(&bytes).map_err(|e| {
-                ApiError::Decode(format!("unexpected response body from {}: {e}", url.path()))
-            });
-        }
-        Err(problem_from(status, &bytes, request_id))
+        read_answer(status.as_u16(), &bytes, request_id).map_err(|e| match e {
+            ApiError::Decode(why) => ApiError::Decode(format!("from {}: {why}", url.path())),
+            other => other,
+        })
     }
+}
+
+/// What the backend answered, as the client reads it: the body of a success as `T`, any
+/// other status as the problem it carries (or says it does not). Whatever the bytes, an
+/// answer or a typed error, never a panic (fuzzed: `fuzz/fuzz_targets/api_answer.rs`).
+pub fn read_answer<T: DeserializeOwned>(
+    status: u16,
+    bytes: &[u8],
+    request_id: String,
+) -> Result<T, ApiError> {
+    let Ok(status) = StatusCode::from_u16(status) else {
+        return Err(ApiError::Decode(format!("status {status} is not HTTP")));
+    };
+    if status.is_success() {
+        return serde_json::from_slice(bytes)
+            .map_err(|e| ApiError::Decode(format!("unexpected response body: {e}")));
+    }
+    Err(problem_from(status, bytes, request_id))
 }
 
 fn problem_from(status: StatusCode, bytes: &[u8], request_id: String) -> ApiError {

@@ -13,7 +13,7 @@ mod withdrawals;
 
 pub(crate) use client::unix_now;
 pub use client::{
-    ApiClient, DeviceCredentials, RetryPolicy, check_backend_url, new_idempotency_key,
+    ApiClient, DeviceCredentials, RetryPolicy, check_backend_url, new_idempotency_key, read_answer,
 };
 
 use types::Problem;
