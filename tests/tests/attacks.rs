@@ -448,3 +448,62 @@ async fn a_body_that_is_not_an_object_is_refused() {
         (400, codes::INVALID_REQUEST.to_owned())
     );
 }
+
+#[tokio::test]
+async fn another_accounts_objects_are_out_of_reach() {
+    use purse_core::api::ApiClient;
+    let b = Backend::start().await;
+    let url = b.url();
+    let (shop, _, _) = merchant_wallet(&url, "Tea House", None).await;
+    let (bob, bob_creds) = enrolled_with_credentials(&url, "Bob").await;
+    let (mallory, mallory_creds) = enrolled_with_credentials(&url, "Mallory").await;
+    let bobs_card = bob
+        .wallet
+        .link_card("4242424242424242", 12, 2034)
+        .await
+        .unwrap();
+    bob.wallet
+        .topup(&bobs_card.source_id, money("20.00 CNY"))
+        .await
+        .unwrap();
+    let order = shop
+        .wallet
+        .create_order(money("5.00 CNY"), "", None)
+        .await
+        .unwrap();
+    let quote = bob.wallet.resolve_payload(&order.payload).await.unwrap();
+    let paid = match bob.wallet.pay(&quote, None).await.unwrap() {
+        purse_core::pay::PaymentOutcome::Completed { payment } => payment,
+        other => panic!("{other:?}"),
+    };
+
+    // Bob's card cannot fund Mallory; Bob's payment and the shop's order are not hers to see.
+    let e = mallory
+        .wallet
+        .topup(&bobs_card.source_id, money("1.00 CNY"))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some(codes::NOT_FOUND), "{e}");
+    let api = ApiClient::new(&url).unwrap();
+    let e = api
+        .payment(&mallory_creds, &paid.intent_id)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some(codes::NOT_FOUND), "{e}");
+    assert!(api.payment(&bob_creds, &paid.intent_id).await.is_ok());
+    // Not a merchant: no merchant operation, not even reading an order.
+    let e = mallory.wallet.order(&order.order_id).await.unwrap_err();
+    assert_eq!(e.code(), Some(codes::NOT_A_MERCHANT), "{e}");
+    // Another merchant cannot read, close or refund the shop's order.
+    let (other, _, _) = merchant_wallet(&url, "Book Nook", None).await;
+    let e = other.wallet.order(&order.order_id).await.unwrap_err();
+    assert_eq!(e.code(), Some(codes::NOT_FOUND), "{e}");
+    let e = other
+        .wallet
+        .refund(&order.order_id, money("5.00 CNY"), "")
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some(codes::NOT_FOUND), "{e}");
+    assert_eq!(mallory.wallet.balance().await.unwrap(), money("0.00 CNY"));
+    assert_eq!(shop.wallet.balance().await.unwrap(), money("5.00 CNY"));
+}
