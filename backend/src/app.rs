@@ -31,6 +31,9 @@ pub struct Config {
     pub max_per_day_major: i64,
     /// Waits between webhook attempts; after the last, a message is given up.
     pub webhook_retry: Vec<Duration>,
+    /// Proxies whose `X-Forwarded-For` names the client for per-address limits (a load
+    /// balancer's addresses); from anyone else the header is ignored.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Request rate limits ([`crate::throttle`]); `None` turns them off (benchmarks, and
     /// tests that are not about them).
     pub rate_limits: Option<crate::throttle::Limits>,
@@ -103,6 +106,7 @@ impl Config {
             webhook_retry: crate::webhooks::default_schedule(),
             webhook_targets: crate::webhooks::Targets::default(),
             rate_limits: Some(crate::throttle::Limits::default()),
+            trusted_proxies: Vec::new(),
             pairing_ttl_secs: crate::ledger::devices::pairing::PAIRING_TTL_SECS,
             recovery_cool_off_secs: 86_400,
             recovery_restricted_secs: 3 * 86_400,

@@ -113,7 +113,7 @@ const SINGLE_HEADERS: &[&str] = &[
 /// time window.
 pub async fn read_signed(state: &AppState, req: Request) -> Result<SignedRequest, ApiProblem> {
     let (parts, body) = req.into_parts();
-    let client_ip = client_ip_of(&parts);
+    let client_ip = client_ip_of(&parts, &state.config.trusted_proxies);
     if let Some(t) = &state.throttle {
         t.signatures_blocked(&client_ip).map_err(throttled)?;
     }
@@ -344,27 +344,52 @@ fn check_payment_key_proof(
     Ok(())
 }
 
-/// The address a request came from, for per-address rate limits ("unknown" when the
-/// server runs without connection info, as in-process tests may).
+/// The address a request came from, for per-address rate limits: the TCP peer's, or, when
+/// the peer is a trusted proxy (`--trusted-proxy`), the nearest address in
+/// `X-Forwarded-For` that is not one ("unknown" when the server runs without connection
+/// info).
 pub struct ClientIp(pub String);
 
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientIp {
+impl axum::extract::FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(
         parts: &mut axum::http::request::Parts,
-        _: &S,
+        state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(client_ip_of(parts)))
+        Ok(ClientIp(client_ip_of(parts, &state.config.trusted_proxies)))
     }
 }
 
-/// The TCP peer's address ("unknown" without connection info).
-pub fn client_ip_of(parts: &axum::http::request::Parts) -> String {
-    parts
+/// See [`ClientIp`]. An `X-Forwarded-For` from anyone but a trusted proxy is ignored: a
+/// client cannot choose which address its requests count against.
+pub fn client_ip_of(parts: &axum::http::request::Parts, trusted: &[std::net::IpAddr]) -> String {
+    let Some(peer) = parts
         .extensions
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string())
+        .map(|c| c.0.ip())
+    else {
+        return "unknown".to_owned();
+    };
+    if !trusted.contains(&peer) {
+        return peer.to_string();
+    }
+    // Proxies append the address they received from: read from the right, past every
+    // trusted hop, to the first address a trusted proxy vouches for.
+    let forwarded: Vec<std::net::IpAddr> = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse().ok())
+        .collect();
+    forwarded
+        .iter()
+        .rev()
+        .find(|a| !trusted.contains(a))
+        .unwrap_or(&peer)
+        .to_string()
 }
 
 fn url_path(uri: &str) -> String {
@@ -412,6 +437,45 @@ impl FromRequest<AppState> for Authed {
 
 #[cfg(test)]
 mod tests {
+    fn parts(peer: &str, forwarded: &[&str]) -> axum::http::request::Parts {
+        let mut req = axum::http::Request::builder();
+        for f in forwarded {
+            req = req.header("x-forwarded-for", *f);
+        }
+        let (mut parts, _) = req.body(()).unwrap().into_parts();
+        let peer: std::net::SocketAddr = format!("{peer}:5000").parse().unwrap();
+        parts.extensions.insert(axum::extract::ConnectInfo(peer));
+        parts
+    }
+
+    #[test]
+    fn the_client_is_the_peer_unless_a_trusted_proxy_names_it() {
+        let lb: std::net::IpAddr = "10.0.0.2".parse().unwrap();
+        let ip = |peer, fwd: &[&str], trusted: &[std::net::IpAddr]| {
+            super::client_ip_of(&parts(peer, fwd), trusted)
+        };
+        // Anyone's own header is ignored.
+        assert_eq!(ip("203.0.113.9", &["1.2.3.4"], &[lb]), "203.0.113.9");
+        assert_eq!(ip("203.0.113.9", &["1.2.3.4"], &[]), "203.0.113.9");
+        // Through the balancer: the address it appended, not what the client claimed
+        // before it.
+        assert_eq!(
+            ip("10.0.0.2", &["6.6.6.6, 198.51.100.7"], &[lb]),
+            "198.51.100.7"
+        );
+        assert_eq!(
+            ip("10.0.0.2", &["6.6.6.6", "198.51.100.7"], &[lb]),
+            "198.51.100.7"
+        );
+        // Two trusted hops are skipped; nothing usable leaves the peer.
+        let inner: std::net::IpAddr = "10.0.0.3".parse().unwrap();
+        assert_eq!(
+            ip("10.0.0.2", &["198.51.100.7, 10.0.0.3"], &[lb, inner]),
+            "198.51.100.7"
+        );
+        assert_eq!(ip("10.0.0.2", &["garbage"], &[lb]), "10.0.0.2");
+    }
+
     #[test]
     fn path_of_target_uri() {
         assert_eq!(super::url_path("http://h:1/v1/x?a=b"), "/v1/x?a=b");

@@ -42,6 +42,10 @@ pub struct BackendArgs {
     /// it webhooks go only to public https addresses.
     #[arg(long)]
     pub allow_loopback_webhooks: bool,
+    /// A proxy (load balancer) address whose `X-Forwarded-For` names the client for
+    /// per-address limits; repeatable. From any other peer the header is ignored.
+    #[arg(long = "trusted-proxy", value_name = "IP")]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Turns the request rate limits off (load benchmarks; see the README for the limits).
     #[arg(long)]
     pub no_rate_limits: bool,
@@ -124,6 +128,7 @@ impl BackendArgs {
             public_urls: self.public_urls.clone(),
             key_file: self.key_file.clone(),
             rate_limits: (!self.no_rate_limits).then(crate::throttle::Limits::default),
+            trusted_proxies: self.trusted_proxies.clone(),
             recovery_cool_off_secs: self.recovery_cool_off,
             webhook_targets: crate::webhooks::Targets {
                 allow_loopback: self.allow_loopback_webhooks,

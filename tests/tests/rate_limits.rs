@@ -194,3 +194,42 @@ async fn every_request_counts_against_its_address_with_retry_after() {
     assert_eq!(p["code"], codes::RATE_LIMITED);
     assert!(p["request_id"].as_str().unwrap().starts_with("req_"));
 }
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_counts_for_itself_and_no_one_else_can_say_so() {
+    let http = reqwest::Client::new();
+    let get = |url: String, client: &'static str| {
+        let http = http.clone();
+        async move {
+            http.get(format!("{url}/v1/health"))
+                .header("x-forwarded-for", client)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    // The test is the proxy: it is trusted, so the address it forwards counts.
+    let trusted = Backend::start_with(|c| {
+        c.rate_limits = Some(limits(|l| l.requests = limit(2, 600)));
+        c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    })
+    .await;
+    for _ in 0..2 {
+        assert_eq!(get(trusted.url(), "198.51.100.1").await, 200);
+    }
+    assert_eq!(get(trusted.url(), "198.51.100.1").await, 429);
+    assert_eq!(
+        get(trusted.url(), "198.51.100.2").await,
+        200,
+        "another client"
+    );
+
+    // Not trusted: a client cannot spread itself over made-up addresses.
+    let plain =
+        Backend::start_with(|c| c.rate_limits = Some(limits(|l| l.requests = limit(2, 600)))).await;
+    assert_eq!(get(plain.url(), "198.51.100.1").await, 200);
+    assert_eq!(get(plain.url(), "198.51.100.2").await, 200);
+    assert_eq!(get(plain.url(), "198.51.100.3").await, 429);
+}
