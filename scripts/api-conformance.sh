@@ -45,7 +45,7 @@ target/debug/purse backend --listen 127.0.0.1:0 --no-rate-limits --db "$work/bac
     >"$work/backend.out" 2>"$work/backend.err" &
 pids+=($!)
 backend=$(first_line "$work/backend.out")
-target/debug/signing_proxy "$backend" >"$work/proxy.out" 2>"$work/proxy.err" &
+target/debug/signing_proxy "$backend" "$work/wallet" >"$work/proxy.out" 2>"$work/proxy.err" &
 pids+=($!)
 proxy=$(first_line "$work/proxy.out")
 

@@ -113,7 +113,7 @@ const SINGLE_HEADERS: &[&str] = &[
 /// time window.
 pub async fn read_signed(state: &AppState, req: Request) -> Result<SignedRequest, ApiProblem> {
     let (parts, body) = req.into_parts();
-    let client_ip = client_ip_of(&parts, &state.config.trusted_proxies);
+    let client_ip = client_ip(&parts, state);
     if let Some(t) = &state.throttle {
         t.signatures_blocked(&client_ip).map_err(throttled)?;
     }
@@ -314,13 +314,6 @@ impl SignedRequest {
     }
 }
 
-/// A name one user gives that another sees (a device's, an account's), checked by the one
-/// validator.
-pub fn shown_name(field: &str, text: &str) -> Result<String, ApiProblem> {
-    purse_core::text::check_shown_text(text, 80)
-        .map_err(|e| ApiProblem::bad_request(format!("{field} {e}")))
-}
-
 /// Checks the payment key's proof that the new device `device_id` holds it (the signature
 /// over `payment_key_proof_message`).
 fn check_payment_key_proof(
@@ -348,6 +341,9 @@ fn check_payment_key_proof(
 /// the peer is a trusted proxy (`--trusted-proxy`), the nearest address in
 /// `X-Forwarded-For` that is not one ("unknown" when the server runs without connection
 /// info).
+/// Worked out once per request (the per-address limit's middleware keeps it in the
+/// request's extensions for the handlers).
+#[derive(Debug, Clone)]
 pub struct ClientIp(pub String);
 
 impl axum::extract::FromRequestParts<AppState> for ClientIp {
@@ -357,7 +353,15 @@ impl axum::extract::FromRequestParts<AppState> for ClientIp {
         parts: &mut axum::http::request::Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(client_ip_of(parts, &state.config.trusted_proxies)))
+        Ok(ClientIp(client_ip(parts, state)))
+    }
+}
+
+/// The request's client address: the one the middleware kept, else worked out now.
+fn client_ip(parts: &axum::http::request::Parts, state: &AppState) -> String {
+    match parts.extensions.get::<ClientIp>() {
+        Some(kept) => kept.0.clone(),
+        None => client_ip_of(parts, &state.config.trusted_proxies),
     }
 }
 

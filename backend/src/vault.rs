@@ -17,6 +17,7 @@ use std::path::Path;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
+use purse_core::private_files;
 use ring::{aead, hkdf, hmac};
 
 /// Why the key file could not be used, or a sealed value not opened.
@@ -101,15 +102,14 @@ impl Vault {
         };
         let text = match std::fs::read_to_string(path) {
             Ok(text) => {
-                check_private(path).map_err(|e| match e {
-                    Some(e) => file_error(e),
-                    None => VaultError::TooOpen(shown.clone()),
-                })?;
+                if !private_files::is_private(path).map_err(file_error)? {
+                    return Err(VaultError::TooOpen(shown));
+                }
                 text
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let text = hex::encode(crate::ids::secret_bytes::<32>()) + "\n";
-                match write_private(path, &text) {
+                match private_files::create_new_private(path, text.as_bytes()) {
                     Ok(()) => {
                         tracing::info!(path = %shown, "created the backend's key file");
                         text
@@ -189,50 +189,6 @@ impl Vault {
     pub fn open_text(&self, purpose: Purpose, stored: &str) -> Result<String, VaultError> {
         String::from_utf8(self.open(purpose, stored)?).map_err(|_| VaultError::Unreadable)
     }
-}
-
-/// Writes `text` to a new file readable by this user only, in one step: written to a
-/// temporary file first and linked into place, so a backend starting at the same moment
-/// reads a whole key or finds none (and then reads the winner's: `AlreadyExists`).
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".purse-key")
-        .permissions(private_permissions())
-        .tempfile_in(dir.unwrap_or(Path::new(".")))?;
-    tmp.write_all(text.as_bytes())?;
-    tmp.as_file().sync_all()?;
-    std::fs::hard_link(tmp.path(), path)
-}
-
-#[cfg(unix)]
-fn private_permissions() -> std::fs::Permissions {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::Permissions::from_mode(0o600)
-}
-
-#[cfg(not(unix))]
-fn private_permissions() -> std::fs::Permissions {
-    std::fs::metadata(".")
-        .expect("the working folder")
-        .permissions()
-}
-
-/// `Err(None)` when group or others may read the file.
-#[cfg(unix)]
-fn check_private(path: &Path) -> Result<(), Option<std::io::Error>> {
-    use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(path).map_err(Some)?.permissions().mode();
-    if mode & 0o077 != 0 {
-        return Err(None);
-    }
-    Ok(())
-}
-
-#[cfg(not(unix))]
-fn check_private(_: &Path) -> Result<(), Option<std::io::Error>> {
-    Ok(())
 }
 
 #[cfg(test)]

@@ -39,12 +39,7 @@ async fn topup_body(w: &TestWallet) -> String {
 async fn setup() -> (Backend, TestWallet, Attacker) {
     let backend = Backend::start().await;
     let (w, creds) = enrolled_with_credentials(&backend.url(), "Victim").await;
-    let attacker = Attacker {
-        url: backend.url(),
-        http: reqwest::Client::new(),
-        key: std::sync::Arc::into_inner(creds.key).expect("the only handle"),
-        device_id: creds.device_id,
-    };
+    let attacker = Attacker::for_device(&backend.url(), creds);
     (backend, w, attacker)
 }
 
@@ -320,10 +315,8 @@ async fn a_zero_or_negative_amount_is_an_amount_error_not_a_signature_error() {
     let backend = Backend::start().await;
     let url = backend.url();
     let (_shop, merchant, _) = merchant_wallet(&url, "Tea House", None).await;
-    let ((status, body), at, payment_key) = Attacker::enroll(&url, "Eve", "phone").await;
-    assert_eq!(status, 201, "{body}");
-    let account: serde_json::Value = serde_json::from_str(&body).unwrap();
-    let account_id = account["account"]["account_id"].as_str().unwrap();
+    let (at, payment_key, account_id) = eve(&url).await;
+    let account_id = account_id.as_str();
     for (n, minor) in [0i64, -100].into_iter().enumerate() {
         let intent = format!("int_nonpositive_{n}");
         let body = payment_body(
@@ -340,6 +333,18 @@ async fn a_zero_or_negative_amount_is_an_amount_error_not_a_signature_error() {
             "{minor}"
         );
     }
+}
+
+/// Eve, enrolled by hand: her device as an attacker, her payment key, her account id.
+async fn eve(url: &str) -> (Attacker, SigningKey, String) {
+    let ((status, body), at, payment_key) = Attacker::enroll(url, "Eve", "phone").await;
+    assert_eq!(status, 201, "{body}");
+    let account: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let account_id = account["account"]["account_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    (at, payment_key, account_id)
 }
 
 /// A payment request signed by `payment_key`, whatever its amount.
@@ -377,9 +382,8 @@ async fn a_refusal_is_answered_the_same_to_every_repeat() {
     let backend = Backend::start().await;
     let url = backend.url();
     let (_shop, merchant, _) = merchant_wallet(&url, "Tea House", None).await;
-    let ((_, body), at, payment_key) = Attacker::enroll(&url, "Eve", "phone").await;
-    let account: serde_json::Value = serde_json::from_str(&body).unwrap();
-    let account_id = account["account"]["account_id"].as_str().unwrap();
+    let (at, payment_key, account_id) = eve(&url).await;
+    let account_id = account_id.as_str();
     let body = payment_body(
         account_id,
         &merchant.merchant_id,
@@ -466,15 +470,9 @@ async fn another_accounts_objects_are_out_of_reach() {
         .topup(&bobs_card.source_id, money("20.00 CNY"))
         .await
         .unwrap();
-    let order = shop
-        .wallet
-        .create_order(money("5.00 CNY"), "", None)
-        .await
-        .unwrap();
-    let quote = bob.wallet.resolve_payload(&order.payload).await.unwrap();
-    let paid = match bob.wallet.pay(&quote, None).await.unwrap() {
-        purse_core::pay::PaymentOutcome::Completed { payment } => payment,
-        other => panic!("{other:?}"),
+    let (order, paid) = pay_order(&shop, &bob, "5.00 CNY").await.unwrap();
+    let purse_core::pay::PaymentOutcome::Completed { payment: paid } = paid else {
+        panic!("{paid:?}")
     };
 
     // Bob's card cannot fund Mallory; Bob's payment and the shop's order are not hers to see.

@@ -9,66 +9,28 @@
 mod common;
 
 use std::path::Path;
-use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
+use common::cluster::backend_process;
 use common::proxy::Rng;
 use common::recovery::*;
 use common::*;
 use purse_backend::store::Database;
 use purse_core::money::Money;
-use purse_core::pay::PaymentOutcome;
-use purse_core::{Wallet, WalletConfig};
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
+use tokio::process::Child;
 
 /// A backend process on `db`, listening on `listen`; returns it with its address.
 async fn start_backend(db: &Path, listen: &str) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_backend_process"))
-        .args(["--listen", listen, "--no-rate-limits", "--db"])
-        .arg(db)
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("the backend starts");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
-        .await
-        .expect("the backend says where it listens")
-        .unwrap()
-        .unwrap_or_default();
-    let url = line
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
-        .trim()
-        .to_owned();
-    (child, url)
-}
-
-async fn payer(url: &str, name: &str) -> (Arc<Wallet>, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let wallet = Wallet::open(
-        WalletConfig::new(
-            dir.path(),
-            Arc::new(purse_core::keys::DecisionProtector::approving()),
-            Arc::new(purse_core::keys::NoSecretStore),
-        )
-        .backend(url)
-        .network(CLIENT_TIMEOUT, quick_retries()),
-    )
-    .unwrap();
-    wallet.enroll(name, cny(), "phone").await.unwrap();
-    let card = wallet
-        .link_card("4242 4242 4242 4242", 12, 2030)
-        .await
-        .unwrap();
-    wallet
-        .topup(&card.source_id, money("500.00 CNY"))
-        .await
-        .unwrap();
-    (Arc::new(wallet), dir)
+    backend_process(&[
+        "--listen",
+        listen,
+        "--no-rate-limits",
+        "--db",
+        &db.to_string_lossy(),
+    ])
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -86,7 +48,7 @@ async fn payments_survive_the_backend_killed_under_load() {
     let (_shop, merchant, _) = merchant_wallet(&url, "Corner Shop", None).await;
     let mut payers = Vec::new();
     for i in 0..4 {
-        payers.push(payer(&url, &format!("Payer {i}")).await);
+        payers.push(quick_payer(&url, &format!("Payer {i}"), "500.00 CNY").await);
     }
 
     let stop = Arc::new(AtomicBool::new(false));
@@ -104,17 +66,11 @@ async fn payments_survive_the_backend_killed_under_load() {
                     tokio::time::sleep(Duration::from_millis(20)).await;
                     continue; // no quote: nothing was attempted
                 };
-                shown.push(match wallet.pay(&quote, Some(amount)).await {
-                    Ok(PaymentOutcome::Completed { payment: p }) => {
-                        acknowledged.fetch_add(1, Ordering::Relaxed);
-                        Shown::Success {
-                            intent_id: p.intent_id.clone(),
-                            amount: p.amount.minor,
-                        }
-                    }
-                    Ok(PaymentOutcome::Pending { .. }) => Shown::Pending,
-                    Err(_) => Shown::Failure,
-                });
+                let outcome = Shown::of(&wallet.pay(&quote, Some(amount)).await);
+                if matches!(outcome, Shown::Success { .. }) {
+                    acknowledged.fetch_add(1, Ordering::Relaxed);
+                }
+                shown.push(outcome);
             }
             shown
         }));
@@ -139,15 +95,7 @@ async fn payments_survive_the_backend_killed_under_load() {
         shown_by_payer.push(t.await.unwrap());
     }
 
-    // Each wallet settles what it did not hear the end of, as on its next start.
-    for (wallet, _) in &payers {
-        for (intent, r) in wallet.reconcile().await.unwrap() {
-            assert!(
-                !matches!(&r, Ok(o) if o.is_pending()),
-                "{intent} still unknown with the backend up: {r:?}"
-            );
-        }
-    }
+    reconcile_all(&payers).await;
     backend.start_kill().unwrap();
     backend.wait().await.unwrap();
 

@@ -135,12 +135,7 @@ async fn an_address_that_keeps_failing_signatures_is_shut_out() {
     })
     .await;
     let (_w, creds) = enrolled_with_credentials(&b.url(), "Victim").await;
-    let at = Attacker {
-        url: b.url(),
-        http: reqwest::Client::new(),
-        key: std::sync::Arc::into_inner(creds.key).expect("the only handle"),
-        device_id: creds.device_id,
-    };
+    let at = Attacker::for_device(&b.url(), creds);
     // Signing as the victim's device with a key that is not its own.
     let guess = Attacker {
         url: at.url.clone(),

@@ -8,7 +8,6 @@
 
 mod common;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use common::attacker::{Attacker, now};
@@ -83,12 +82,7 @@ async fn a_request_replayed_to_another_backend_is_refused() {
         return;
     };
     let (_w, creds) = enrolled_with_credentials(&c.url, "Victim").await;
-    let at = Attacker {
-        url: c.url.clone(),
-        http: reqwest::Client::new(),
-        key: Arc::into_inner(creds.key).expect("the only handle"),
-        device_id: creds.device_id,
-    };
+    let at = Attacker::for_device(&c.url, creds);
     let raw = at.sign("GET", "/v1/balance", b"", None, now(), "across-1");
     assert_eq!(at.send(&raw).await.0, 200);
     assert_eq!(at.send(&raw).await, (401, codes::NONCE_REPLAYED.into()));

@@ -8,12 +8,13 @@ use base64::engine::general_purpose::STANDARD as B64;
 use purse_core::api::types::{EnrollRequest, EnrollResponse, RecoverySetup, codes};
 
 use crate::app::AppState;
-use crate::auth::{parse_json, read_signed, shown_name};
+use crate::auth::{parse_json, read_signed};
 use crate::ids::random_id;
 use crate::ledger::devices::recovery;
 use crate::ledger::{AccountRow, DeviceRow, StoreError};
 use crate::present;
 use crate::problem::ApiProblem;
+use crate::routes::extract::shown_text;
 
 /// Enrollment is signed by the key it registers (keyid = the device id derived from
 /// `device_public_key`), which proves the caller holds it; the payment key proves itself with
@@ -40,8 +41,8 @@ pub async fn enroll(
             &body.payment_key_proof,
         )
         .await?;
-    let name = shown_name("name", &body.name)?;
-    let device_name = shown_name("device_name", &body.device_name)?;
+    let name = shown_text("name", &body.name, 80)?;
+    let device_name = shown_text("device_name", &body.device_name, 80)?;
     check_recovery_setup(&body.recovery)?;
 
     if let Some(existing) = state.store.read(|r| r.device(&device_id)).await? {

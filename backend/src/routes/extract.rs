@@ -267,3 +267,20 @@ pub fn joined_account(
         None => Ok(None),
     }
 }
+
+/// Text one user writes that another sees (a name, a description, a reference), through the
+/// core's one validator: trimmed and composed, or `400` saying which field and why.
+pub fn shown_text(field: &str, value: &str, max_chars: usize) -> Result<String, ApiProblem> {
+    purse_core::text::check_shown_text(value, max_chars)
+        .map_err(|e| ApiProblem::bad_request(format!("{field}: {e}")))
+}
+
+/// [`shown_text`] for a field that may be left blank (`""`).
+pub fn optional_shown_text(
+    field: &str,
+    value: &str,
+    max_chars: usize,
+) -> Result<String, ApiProblem> {
+    purse_core::text::check_optional_shown_text(value, max_chars)
+        .map_err(|e| ApiProblem::bad_request(format!("{field}: {e}")))
+}

@@ -21,23 +21,12 @@ use crate::ledger::{MerchantRow, OrderKind, OrderRow};
 use crate::merchant_codes;
 use crate::present;
 use crate::problem::ApiProblem;
-use crate::routes::extract::{PageParams, own_account, own_merchant};
+use crate::routes::extract::{
+    PageParams, optional_shown_text, own_account, own_merchant, shown_text,
+};
 use crate::webhooks;
 
 const DEFAULT_ORDER_TTL: i64 = 900;
-
-/// Names a customer is shown (on the code, in the prompt): the core's one validator.
-fn text(field: &str, value: &str, max: usize) -> Result<String, ApiProblem> {
-    purse_core::text::check_shown_text(value, max)
-        .map_err(|e| ApiProblem::bad_request(format!("{field}: {e}")))
-}
-
-/// A text the other side reads that may be left out (an order's description in the payer's
-/// history, a refund's reason): the same validator, blank allowed.
-fn optional_text(field: &str, value: &str, max: usize) -> Result<String, ApiProblem> {
-    purse_core::text::check_optional_shown_text(value, max)
-        .map_err(|e| ApiProblem::bad_request(format!("{field}: {e}")))
-}
 
 /// Registers the signing account as a merchant. The webhook secret is in this answer only.
 #[utoipa::path(post, path = "/v1/merchant", tag = "merchants", request_body = RegisterMerchantRequest,
@@ -47,8 +36,8 @@ pub async fn register(
     auth: Authed,
 ) -> Result<(StatusCode, Json<MerchantRegistration>), ApiProblem> {
     let req: RegisterMerchantRequest = auth.json()?;
-    let display_name = text("display_name", &req.display_name, 80)?;
-    let city = text("city", &req.city, 40)?;
+    let display_name = shown_text("display_name", &req.display_name, 80)?;
+    let city = shown_text("city", &req.city, 40)?;
     let mcc = req.mcc.unwrap_or_else(|| "5999".into());
     if mcc.len() != 4 || !mcc.bytes().all(|b| b.is_ascii_digit()) {
         return Err(ApiProblem::bad_request("mcc must be 4 digits"));
@@ -153,7 +142,7 @@ pub async fn create_order(
             "expires_in must be 1 to 86400 seconds",
         ));
     }
-    let description = optional_text("description", &req.description, 200)?;
+    let description = optional_shown_text("description", &req.description, 200)?;
     let now = state.now();
     let order_id = random_id("ord");
     let payload = merchant_codes::order_payload(
@@ -317,7 +306,7 @@ pub async fn refund(
             format!("a refund is a positive amount in {}", m.currency),
         ));
     }
-    let reason = optional_text("reason", &req.reason, 200)?;
+    let reason = optional_shown_text("reason", &req.reason, 200)?;
     let draft = RefundDraft {
         refund_id: random_id("re"),
         transaction_id: random_id("tx"),

@@ -321,16 +321,17 @@ pub fn router(state: AppState) -> Router {
 /// Counts every request against its client address (`throttle::Limits::requests`).
 async fn per_address(
     State(state): State<AppState>,
-    crate::auth::ClientIp(ip): crate::auth::ClientIp,
-    req: axum::extract::Request,
+    ip: crate::auth::ClientIp,
+    mut req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
     if let Some(t) = &state.throttle
-        && let Err(limited) = t.request(&ip)
+        && let Err(limited) = t.request(&ip.0)
     {
         return crate::auth::throttled(limited).into_response();
     }
+    req.extensions_mut().insert(ip);
     next.run(req).await
 }
 

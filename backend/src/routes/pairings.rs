@@ -12,13 +12,14 @@ use purse_core::api::types::{
 };
 
 use crate::app::AppState;
-use crate::auth::{Authed, ClientIp, parse_json, read_signed, shown_name};
+use crate::auth::{Authed, ClientIp, parse_json, read_signed};
 use crate::idempotency::{self, Done, Key, Reply};
 use crate::ledger::StoreError;
 use crate::ledger::devices::PairingRow;
 use crate::ledger::devices::pairing::{self, Approval, PairingRefusal};
 use crate::present;
 use crate::problem::ApiProblem;
+use crate::routes::extract::shown_text;
 use crate::routes::extract::{joined_account, limit_attempts, own_account};
 
 fn refusal_problem(r: PairingRefusal) -> ApiProblem {
@@ -86,7 +87,7 @@ pub async fn create(
             "pairing_id and secret are not a pairing code's",
         ));
     }
-    let device_name = shown_name("device_name", &body.device_name)?;
+    let device_name = shown_text("device_name", &body.device_name, 80)?;
     let limits = state.config.device_attempts;
     limit_attempts(&state, vec![(format!("pair-offer:ip:{ip}"), limits.per_ip)]).await?;
     let device_id = signed

@@ -182,8 +182,7 @@ pub async fn create(State(state): State<AppState>, auth: Authed) -> Result<Respo
     if !req.amount.is_positive() {
         return Err(ApiProblem::bad_request("the amount must be positive"));
     }
-    let reference = purse_core::text::check_shown_text(&req.reference, 64)
-        .map_err(|e| ApiProblem::bad_request(format!("reference: {e}")))?;
+    let reference = crate::routes::extract::shown_text("reference", &req.reference, 64)?;
     let merchant = own_merchant(&state, &auth).await?;
     if req.amount.currency != merchant.currency {
         return Err(ApiProblem::new(

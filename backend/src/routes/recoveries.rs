@@ -14,13 +14,14 @@ use purse_core::api::types::{
 };
 
 use crate::app::AppState;
-use crate::auth::{Authed, ClientIp, parse_json, read_signed, shown_name};
+use crate::auth::{Authed, ClientIp, parse_json, read_signed};
 use crate::idempotency::{self, Done, Key, Reply};
 use crate::ids::random_id;
 use crate::ledger::devices::recovery::{self, Claim, RecoveryRefusal};
 use crate::present;
 use crate::problem::ApiProblem;
 use crate::routes::enroll::check_recovery_setup;
+use crate::routes::extract::shown_text;
 use crate::routes::extract::{joined_account, limit_attempts, own_account};
 
 fn refusal_problem(r: RecoveryRefusal) -> ApiProblem {
@@ -118,7 +119,7 @@ pub async fn start(
 ) -> Result<(StatusCode, Json<Recovery>), ApiProblem> {
     let signed = read_signed(&state, req).await?;
     let body: StartRecoveryRequest = parse_json(&signed.body)?;
-    let device_name = shown_name("device_name", &body.device_name)?;
+    let device_name = shown_text("device_name", &body.device_name, 80)?;
     let account_id = {
         let lookup = body.lookup.clone();
         state

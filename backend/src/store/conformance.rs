@@ -249,7 +249,7 @@ async fn concurrent_spends_of_one_balance_never_overdraw_it() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_deliverers_take_each_webhook_message_once() {
     use crate::ledger::rows::{MerchantRow, WebhookMessage};
-    use crate::webhooks::{LEASE, claim};
+    use crate::webhooks::{Claim, LEASE, claim_each};
     let (_d, stores) = stores().await;
     for s in stores {
         s.write(|tx| {
@@ -290,7 +290,11 @@ async fn three_deliverers_take_each_webhook_message_once() {
             deliverers.push(tokio::spawn(async move {
                 let mut taken = Vec::new();
                 loop {
-                    let batch = s.write(|tx| claim(tx, 2_000, LEASE, 7)).await.unwrap();
+                    let until = 2_000 + LEASE.as_millis() as i64;
+                    let batch = s
+                        .write(move |tx| claim_each(tx, 2_000, 7, |_| Claim::Take { until }))
+                        .await
+                        .unwrap();
                     if batch.is_empty() {
                         return taken;
                     }

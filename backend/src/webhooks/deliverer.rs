@@ -84,7 +84,6 @@ pub async fn deliverer(state: AppState, wake: Arc<Notify>) {
                     let ctx = Endpoint {
                         state: state.clone(),
                         http: http.clone(),
-                        targets,
                         breakers: breakers.clone(),
                     };
                     endpoints.spawn(async move {
@@ -145,7 +144,6 @@ fn by_merchant(due: Vec<DeliveryRow>) -> Vec<(String, Vec<DeliveryRow>)> {
 struct Endpoint {
     state: AppState,
     http: reqwest::Client,
-    targets: Targets,
     breakers: Arc<Mutex<Breakers>>,
 }
 
@@ -222,7 +220,12 @@ impl Endpoint {
         let url = d.url.as_deref().ok_or("no webhook URL")?;
         // Checked again: the URL may have been stored before the rule, and an address
         // literal never reaches the resolver.
-        let url = self.targets.check_url(url).map_err(|e| e.to_string())?;
+        let url = self
+            .state
+            .config
+            .webhook_targets
+            .check_url(url)
+            .map_err(|e| e.to_string())?;
         let secret = self
             .state
             .vault

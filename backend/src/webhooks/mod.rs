@@ -61,19 +61,6 @@ pub fn queue(
 /// message is sent by one deliverer at a time; one that died is replaced after it.
 pub const LEASE: Duration = Duration::from_secs(60);
 
-/// Takes up to `limit` due messages for this deliverer, in one write: they are due again
-/// only when the lease ends (or when the attempt is recorded), so deliverers of several
-/// backends on one database never send one message twice at once.
-pub fn claim(
-    tx: &mut dyn Tx,
-    now_ms: i64,
-    lease: Duration,
-    limit: u32,
-) -> Result<Vec<DeliveryRow>, StoreError> {
-    let until = now_ms + lease.as_millis() as i64;
-    claim_each(tx, now_ms, limit, |_| Claim::Take { until })
-}
-
 /// What a deliverer does with a due message it looked at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Claim {
@@ -83,8 +70,10 @@ pub enum Claim {
     Postpone { until: i64 },
 }
 
-/// Like [`claim`], deciding per message: returns the taken ones, and postpones the others in
-/// the same write.
+/// Looks at up to `limit` due messages for this deliverer, in one write, and decides each:
+/// the taken ones are returned, held until their lease ends (or their attempt is recorded),
+/// so deliverers of several backends on one database never send one message twice at once;
+/// the postponed ones wait without an attempt counted.
 pub fn claim_each(
     tx: &mut dyn Tx,
     now_ms: i64,

@@ -2,8 +2,8 @@
 //! as an enrolled device (RFC 9421, as the wallet signs), so that a tool that knows nothing
 //! of Purse's signatures (schemathesis) reaches every operation past authentication.
 //!
-//! `signing_proxy BACKEND_URL` enrolls a wallet (funded, and a merchant), then prints
-//! `listening on URL` and serves until killed. An `Idempotency-Key` the caller sends is
+//! `signing_proxy BACKEND_URL WALLET_DIR` enrolls a wallet in WALLET_DIR (funded, and a
+//! merchant), then prints `listening on URL` and serves until killed. An `Idempotency-Key` the caller sends is
 //! signed with the request.
 
 use std::sync::Arc;
@@ -25,12 +25,14 @@ struct Signer {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let backend = std::env::args()
-        .nth(1)
-        .ok_or_else(|| anyhow::anyhow!("usage: signing_proxy BACKEND_URL"))?
+    let usage = || anyhow::anyhow!("usage: signing_proxy BACKEND_URL WALLET_DIR");
+    let mut args = std::env::args().skip(1);
+    let backend = args
+        .next()
+        .ok_or_else(usage)?
         .trim_end_matches('/')
         .to_owned();
-    let dir = tempfile_dir()?;
+    let dir = args.next().ok_or_else(usage)?;
     let protector = Arc::new(DecisionProtector::approving());
     let wallet = Wallet::open(
         WalletConfig::new(&dir, protector.clone(), Arc::new(NoSecretStore)).backend(&backend),
@@ -69,12 +71,6 @@ async fn main() -> anyhow::Result<()> {
     println!("listening on http://{}", listener.local_addr()?);
     axum::serve(listener, app).await?;
     Ok(())
-}
-
-fn tempfile_dir() -> anyhow::Result<std::path::PathBuf> {
-    let dir = std::env::temp_dir().join(format!("purse-signing-proxy-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
-    Ok(dir)
 }
 
 async fn forward(

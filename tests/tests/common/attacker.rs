@@ -29,6 +29,16 @@ pub fn now() -> i64 {
 }
 
 impl Attacker {
+    /// Signs as the enrolled device of `creds` (its key taken over: the only handle).
+    pub fn for_device(url: &str, creds: purse_core::api::DeviceCredentials) -> Attacker {
+        Attacker {
+            url: url.to_owned(),
+            http: reqwest::Client::new(),
+            key: std::sync::Arc::into_inner(creds.key).expect("the only handle"),
+            device_id: creds.device_id,
+        }
+    }
+
     pub fn sign(
         &self,
         method: &str,

@@ -25,6 +25,29 @@ pub struct Cluster {
     _dir: tempfile::TempDir,
 }
 
+/// A backend process (`purse-backend`'s command line with `args`), killed when dropped, and
+/// the address it says it listens on.
+pub async fn backend_process(args: &[&str]) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_backend_process"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the backend process starts");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+        .await
+        .expect("the backend says where it listens")
+        .unwrap()
+        .unwrap_or_default();
+    let url = line
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
+        .trim()
+        .to_owned();
+    (child, url)
+}
+
 impl Cluster {
     /// `n` backend processes on a new database behind a proxy with `fault_percent` faults
     /// (chosen from `seed`; off at first); `None` when the environment offers no server.
@@ -44,31 +67,21 @@ impl Cluster {
         let mut processes = Vec::new();
         let mut backends = Vec::new();
         for _ in 0..n {
-            let mut child = Command::new(env!("CARGO_BIN_EXE_backend_process"))
-                .args(["--listen", "127.0.0.1:0", "--db", &db.url])
-                .args(["--public-url", &address.url])
-                .arg("--key-file")
-                .arg(dir.path().join("backend.key"))
+            let (child, url) = backend_process(&[
+                "--listen",
+                "127.0.0.1:0",
+                "--db",
+                &db.url,
+                "--public-url",
+                &address.url,
+                "--key-file",
+                &dir.path().join("backend.key").to_string_lossy(),
                 // The tests' webhook receivers run on loopback.
-                .arg("--allow-loopback-webhooks")
+                "--allow-loopback-webhooks",
                 // The scenarios send a hundred transfers from one wallet at once.
-                .arg("--no-rate-limits")
-                .stdout(Stdio::piped())
-                .kill_on_drop(true)
-                .spawn()
-                .expect("the backend process starts");
-            let stdout = child.stdout.take().unwrap();
-            let mut lines = BufReader::new(stdout).lines();
-            let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
-                .await
-                .expect("the backend says where it listens")
-                .unwrap()
-                .unwrap_or_default();
-            let url = line
-                .strip_prefix("listening on ")
-                .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
-                .trim()
-                .to_owned();
+                "--no-rate-limits",
+            ])
+            .await;
             backends.push(url);
             processes.push(child);
         }

@@ -245,19 +245,27 @@ pub async fn funded_wallet(backend: &str, name: &str, amount: &str) -> TestWalle
     w
 }
 
-/// The shop makes an order of `amount` and the payer pays it (resolve, then pay).
+/// The shop makes an order of `amount` and the payer pays it (resolve, then pay): the
+/// order, and how the payment ended.
 pub async fn pay_order(
     shop: &TestWallet,
     payer: &TestWallet,
     amount: &str,
-) -> Result<purse_core::pay::PaymentOutcome, purse_core::WalletError> {
+) -> Result<
+    (
+        purse_core::api::types::Order,
+        purse_core::pay::PaymentOutcome,
+    ),
+    purse_core::WalletError,
+> {
     let order = shop
         .wallet
         .create_order(money(amount), "", None)
         .await
         .unwrap();
     let quote = payer.wallet.resolve_payload(&order.payload).await?;
-    payer.wallet.pay(&quote, None).await
+    let outcome = payer.wallet.pay(&quote, None).await?;
+    Ok((order, outcome))
 }
 
 /// An enrolled wallet registered as a merchant; returns it with its webhook secret.

@@ -43,6 +43,33 @@ pub enum Shown {
     Failure,
 }
 
+impl Shown {
+    /// What a payment's outcome showed the user.
+    pub fn of(outcome: &Result<PaymentOutcome, purse_core::WalletError>) -> Shown {
+        match outcome {
+            Ok(PaymentOutcome::Completed { payment: p }) => Shown::Success {
+                intent_id: p.intent_id.clone(),
+                amount: p.amount.minor,
+            },
+            Ok(PaymentOutcome::Pending { .. }) => Shown::Pending,
+            Err(_) => Shown::Failure,
+        }
+    }
+}
+
+/// Each wallet settles what it did not hear the end of, as on its next start; with the
+/// backend reachable again, nothing may stay unknown.
+pub async fn reconcile_all(payers: &[(Arc<Wallet>, tempfile::TempDir)]) {
+    for (wallet, _) in payers {
+        for (intent, r) in wallet.reconcile().await.unwrap() {
+            assert!(
+                !matches!(&r, Ok(o) if o.is_pending()),
+                "{intent} still unknown with the backend reachable: {r:?}"
+            );
+        }
+    }
+}
+
 /// The checks every fault run ends with, for one payer after recovery.
 pub async fn assert_recovered(store: &dyn Store, w: &Wallet, shown: &[Shown]) {
     let account_id = w.account().unwrap().unwrap().account_id;
@@ -150,6 +177,13 @@ pub fn quick_retries() -> RetryPolicy {
 
 /// A funded payer whose every request goes through the proxy (faults off while set up).
 pub async fn payer_behind(proxy: &FaultyProxy, name: &str) -> (Arc<Wallet>, tempfile::TempDir) {
+    quick_payer(&proxy.url, name, "200.00 CNY").await
+}
+
+/// A payer of `url`, enrolled and topped up with `amount`, that gives up on an answer
+/// quickly ([`CLIENT_TIMEOUT`], [`quick_retries`]): a payment caught by a fault is shown
+/// pending soon.
+pub async fn quick_payer(url: &str, name: &str, amount: &str) -> (Arc<Wallet>, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let wallet = Wallet::open(
         WalletConfig::new(
@@ -157,7 +191,7 @@ pub async fn payer_behind(proxy: &FaultyProxy, name: &str) -> (Arc<Wallet>, temp
             Arc::new(purse_core::keys::DecisionProtector::approving()),
             Arc::new(NoSecretStore),
         )
-        .backend(&proxy.url)
+        .backend(url)
         .network(CLIENT_TIMEOUT, quick_retries()),
     )
     .unwrap();
@@ -166,10 +200,7 @@ pub async fn payer_behind(proxy: &FaultyProxy, name: &str) -> (Arc<Wallet>, temp
         .link_card("4242 4242 4242 4242", 12, 2030)
         .await
         .unwrap();
-    wallet
-        .topup(&card.source_id, money("200.00 CNY"))
-        .await
-        .unwrap();
+    wallet.topup(&card.source_id, money(amount)).await.unwrap();
     (Arc::new(wallet), dir)
 }
 
@@ -217,20 +248,11 @@ pub async fn pay_through_faults(store: &dyn Store, merchant_url: &str, proxy: &F
                 let Ok(quote) = wallet.resolve_payload(&payload).await else {
                     continue; // the quote never arrived: nothing was attempted
                 };
-                let outcome = wallet.pay(&quote, typed).await;
-                shown.push(match outcome {
-                    Ok(PaymentOutcome::Completed { payment: p }) => {
-                        if typed.is_none() {
-                            paid_orders.push(payload);
-                        }
-                        Shown::Success {
-                            intent_id: p.intent_id.clone(),
-                            amount: p.amount.minor,
-                        }
-                    }
-                    Ok(PaymentOutcome::Pending { .. }) => Shown::Pending,
-                    Err(_) => Shown::Failure,
-                });
+                let outcome = Shown::of(&wallet.pay(&quote, typed).await);
+                if typed.is_none() && matches!(outcome, Shown::Success { .. }) {
+                    paid_orders.push(payload);
+                }
+                shown.push(outcome);
             }
             shown
         }));
@@ -242,14 +264,7 @@ pub async fn pay_through_faults(store: &dyn Store, merchant_url: &str, proxy: &F
 
     // The network heals; each wallet recovers as it would on its next start.
     proxy.set_faulty(false);
-    for (wallet, _) in &payers {
-        for (intent, r) in wallet.reconcile().await.unwrap() {
-            assert!(
-                !matches!(&r, Ok(o) if o.is_pending()),
-                "{intent} still unknown after the network healed: {r:?}"
-            );
-        }
-    }
+    reconcile_all(&payers).await;
 
     assert_sound(store).await;
     let mut successes = 0;
