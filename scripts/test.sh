@@ -6,10 +6,12 @@ cd "$(dirname "$0")/.."
 
 . scripts/install.sh
 
-# A C compiler for the bundled SQLite and for ring.
+# A C compiler for the bundled SQLite and for ring; OpenSSL's headers and libcrypto for
+# SQLCipher, which encrypts the wallet cache.
 missing=()
 command -v cc >/dev/null 2>&1 || missing+=(build-essential)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+[ -e /usr/include/openssl/evp.h ] || missing+=(libssl-dev)
 [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 
 command -v cargo >/dev/null 2>&1 || { echo "Rust is required: https://rustup.rs" >&2; exit 1; }
@@ -45,6 +47,9 @@ if ! command -v cargo-deny >/dev/null 2>&1; then
     echo "==> installing cargo-deny"
     retry cargo install cargo-deny --locked
 fi
+# Every target's crates (the Android-only OpenSSL source included) must be here for
+# cargo deny to read their metadata offline.
+retry cargo fetch --locked --quiet
 cargo deny --offline check licenses bans sources
 
 echo "==> bindings: Kotlin and Swift generated from the built library"

@@ -18,7 +18,8 @@ use purse_core::{Currency, Money, WalletConfig};
 use crate::devices::{Enrollment, JoinProgress};
 use crate::error::PurseError;
 use crate::platform::{
-    EventListener, ForeignListener, ForeignProtector, KeyProtector, PaymentListener,
+    EventListener, ForeignListener, ForeignProtector, ForeignSecrets, KeyProtector,
+    PaymentListener, SecureStore,
 };
 use crate::prepared::PreparedPayment;
 use crate::records::{ScannedCode, WalletAccount};
@@ -46,38 +47,50 @@ impl Wallet {
 impl Wallet {
     /// Opens (or creates) the wallet stored in `data_dir`. `backend_url` overrides the
     /// backend the wallet enrolled with (`None`: use that one). Keys are protected by the
-    /// platform's `protector`; the session stays in memory.
-    #[uniffi::constructor]
+    /// platform's `protector`, which also unwraps the database's key (`KeyKind.STORAGE`, no
+    /// prompt). `secure_store` keeps the failed-unlock counter and the session out of the
+    /// app's files; without one the counter lives beside the database and the session ends
+    /// with the process.
+    #[uniffi::constructor(default(secure_store = None))]
     pub fn open(
         data_dir: String,
         backend_url: Option<String>,
         protector: Arc<dyn KeyProtector>,
+        secure_store: Option<Arc<dyn SecureStore>>,
     ) -> Result<Arc<Self>, PurseError> {
-        Self::open_pinned(data_dir, backend_url, protector, Vec::new(), None)
+        Self::open_pinned(
+            data_dir,
+            backend_url,
+            protector,
+            Vec::new(),
+            None,
+            secure_store,
+        )
     }
 
     /// [`Wallet::open`], trusting the backend's TLS as an operator set it up: `pinned_keys`
     /// (`sha256/BASE64` of the SubjectPublicKeyInfo of the backend's key and a backup key;
     /// a certificate without one of them is refused, `UntrustedServer`), and
     /// `extra_roots_pem` for a private CA.
-    #[uniffi::constructor]
+    #[uniffi::constructor(default(secure_store = None))]
     pub fn open_pinned(
         data_dir: String,
         backend_url: Option<String>,
         protector: Arc<dyn KeyProtector>,
         pinned_keys: Vec<String>,
         extra_roots_pem: Option<String>,
+        secure_store: Option<Arc<dyn SecureStore>>,
     ) -> Result<Arc<Self>, PurseError> {
         let tls = purse_core::api::tls::TlsPolicy::new(&pinned_keys, extra_roots_pem.as_deref())
             .map_err(|e| PurseError::InvalidInput {
                 reason: e.to_string(),
             })?;
-        let mut cfg = WalletConfig::new(
-            data_dir,
-            Arc::new(ForeignProtector(protector)),
-            Arc::new(NoSecretStore),
-        )
-        .tls(tls);
+        let secrets: Arc<dyn purse_core::keys::SecretStore> = match secure_store {
+            Some(store) => Arc::new(ForeignSecrets(store)),
+            None => Arc::new(NoSecretStore),
+        };
+        let mut cfg =
+            WalletConfig::new(data_dir, Arc::new(ForeignProtector(protector)), secrets).tls(tls);
         if let Some(url) = backend_url {
             cfg = cfg.backend(url);
         }

@@ -344,8 +344,16 @@ fn default_data_dir() -> PathBuf {
     }
 }
 
-fn open_wallet(cli: &Cli, confirm: bool) -> anyhow::Result<Wallet> {
+/// Opens the wallet. `create` is for the commands that make one (init, joining by pairing or
+/// recovery, merchant init): they ask for the new passphrase twice. Any other command on a
+/// folder without a wallet says so, rather than create one under whatever passphrase it
+/// was given.
+fn open_wallet(cli: &Cli, create: bool) -> anyhow::Result<Wallet> {
     let dir = cli.data_dir.clone().unwrap_or_else(default_data_dir);
+    if !create && !Wallet::exists(&dir) {
+        return Err(purse_core::WalletError::NotEnrolled.into());
+    }
+    let confirm = create && !Wallet::exists(&dir);
     let protector = Arc::new(PassphraseProtector::new(Arc::new(CliPassphrase::new(
         confirm,
     ))));

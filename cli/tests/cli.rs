@@ -91,7 +91,8 @@ fn init_topup_balance_history_whoami() {
     let init = ok_json(out);
     assert!(init["account_id"].as_str().unwrap().starts_with("acct_"));
 
-    let who = ok_json(purse(&data, b, None, &["whoami", "--json"]));
+    // Reading the wallet needs its key: the passphrase here (no keyring in tests).
+    let who = ok_json(purse(&data, b, pw, &["whoami", "--json"]));
     assert_eq!(who["account_id"], init["account_id"]);
     assert_eq!(who["device_id"], init["device_id"]);
     let pem = who["device_public_key_pem"].as_str().unwrap();

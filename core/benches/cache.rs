@@ -6,7 +6,7 @@
 mod common;
 
 use purse_core::api::types::{Transaction, TransactionKind, TransactionStatus};
-use purse_core::cache::Cache;
+use purse_core::cache::{Cache, CacheKey};
 use purse_core::{Currency, Money};
 
 const ROWS: i64 = 100_000;
@@ -15,8 +15,9 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("wallet.db");
     let cny = Currency::from_code("CNY").unwrap();
+    let key = CacheKey::generate().unwrap();
     {
-        let mut cache = Cache::open(&path).unwrap();
+        let mut cache = Cache::open(&path, &key).unwrap();
         let txs: Vec<Transaction> = (1..=ROWS)
             .map(|seq| Transaction {
                 transaction_id: format!("tx_{seq:024x}"),
@@ -47,13 +48,13 @@ fn main() {
         }
         assert_eq!(cache.transaction_count().unwrap(), ROWS);
     }
-    println!("purse-core wallet cache ({ROWS} cached transactions, WAL, on disk)");
+    println!("purse-core wallet cache ({ROWS} cached transactions, WAL, on disk, SQLCipher)");
     let open = common::measure(200, || {
-        std::hint::black_box(Cache::open(&path).unwrap());
+        std::hint::black_box(Cache::open(&path, &key).unwrap());
     });
     common::report("open cache (incl. schema check)", &open);
 
-    let cache = Cache::open(&path).unwrap();
+    let cache = Cache::open(&path, &key).unwrap();
     let first = common::measure(2000, || {
         std::hint::black_box(cache.history_page(50, None).unwrap());
     });

@@ -21,7 +21,10 @@ struct PurseApp: App {
         let dir = FileManager.default.urls(for: .applicationSupportDirectory, in: .userDomainMask)[0]
             .appendingPathComponent("wallet")
         // A wallet that cannot open is a broken installation: nothing useful can be shown.
-        wallet = try! Wallet.open(dataDir: dir.path, backendUrl: Self.backendURL, protector: KeychainKeyProtector())
+        wallet = try! Wallet.open(
+            dataDir: dir.path, backendUrl: Self.backendURL, protector: KeychainKeyProtector(),
+            secureStore: KeychainSecureStore()
+        )
         _enrolled = State(initialValue: (try? wallet.account()) != nil)
     }
 

@@ -101,3 +101,58 @@ async fn a_copy_of_the_database_reveals_no_card_number_or_secret() {
         assert_eq!(mode, 0o600);
     }
 }
+
+#[tokio::test]
+async fn a_copy_of_the_wallet_shows_no_amount_name_or_token() {
+    let backend = Backend::start().await;
+    let url = backend.url();
+    let payer = funded_wallet(&url, "Philippa Quarrington", "987.65 CNY").await;
+    let (shop, _, _) = merchant_wallet(&url, "Zanzibar Teahouse", None).await;
+    let (order, _) = pay_order(&shop, &payer, "123.45 CNY").await.unwrap();
+    payer.wallet.sync_history().await.unwrap();
+    let page = payer.wallet.history(50, None).unwrap();
+    assert_eq!(
+        page.data.len(),
+        2,
+        "the cache holds the payment and the top-up"
+    );
+    let account = payer.wallet.account().unwrap().unwrap();
+
+    let cache = payer.dir.path().join(purse_core::wallet::CACHE_FILE);
+    let bytes = database_bytes(&cache);
+    assert!(bytes.len() > 8192, "the rows are written");
+    assert!(
+        !contains(&bytes, b"SQLite format 3"),
+        "an unencrypted SQLite file"
+    );
+    let mut secrets: Vec<Vec<u8>> = vec![
+        b"Philippa".to_vec(),
+        b"Zanzibar".to_vec(),
+        b"98765".to_vec(),
+        b"12345".to_vec(),
+        b"4242".to_vec(),
+        order.order_id.clone().into_bytes(),
+        account.account_id.clone().into_bytes(),
+        account.device_id.clone().into_bytes(),
+        account.device_public_key.clone().into_bytes(),
+        url.clone().into_bytes(),
+    ];
+    for tx in &page.data {
+        secrets.push(tx.transaction_id.clone().into_bytes());
+        if let Some(intent) = &tx.intent_id {
+            secrets.push(intent.clone().into_bytes());
+        }
+    }
+    for needle in &secrets {
+        assert!(
+            !contains(&bytes, needle),
+            "{:?} is in the cache in the clear",
+            String::from_utf8_lossy(needle)
+        );
+    }
+    // Nor in the key file, which holds only the wrapped key and a random id.
+    let key_file = std::fs::read(payer.dir.path().join(purse_core::wallet::KEY_FILE)).unwrap();
+    for needle in &secrets {
+        assert!(!contains(&key_file, needle));
+    }
+}

@@ -300,30 +300,67 @@ async fn session_resumes_from_the_keyring_and_ends_when_idle() {
     assert_eq!(protector.prompts(), 3, "locked: asked again");
 }
 
+/// The passphrase a test's user types, changed on cue.
+struct Typed(std::sync::Mutex<String>);
+
+impl Typed {
+    fn new(p: &str) -> Arc<Self> {
+        Arc::new(Typed(std::sync::Mutex::new(p.to_owned())))
+    }
+    fn set(&self, p: &str) {
+        *self.0.lock().unwrap() = p.to_owned();
+    }
+}
+
+/// The config of a wallet in `dir` whose user types what `typed` holds.
+fn typed_config(
+    dir: &std::path::Path,
+    typed: &Arc<Typed>,
+    secrets: Arc<dyn purse_core::keys::SecretStore>,
+    backend: &str,
+) -> WalletConfig {
+    let protector = Arc::new(PassphraseProtector::with_cost(
+        typed.clone(),
+        Argon2Cost::INSECURE_FAST,
+    ));
+    WalletConfig::new(dir, protector, secrets).backend(backend)
+}
+
+impl purse_core::keys::PassphraseSource for Typed {
+    fn passphrase(
+        &self,
+        _reason: &str,
+    ) -> Result<zeroize::Zeroizing<String>, purse_core::keys::ProtectorError> {
+        Ok(zeroize::Zeroizing::new(self.0.lock().unwrap().clone()))
+    }
+}
+
 #[tokio::test]
 async fn wrong_passphrases_lock_the_wallet_for_a_growing_delay() {
     let backend = Backend::start().await;
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(AtomicI64::new(1_800_000_000));
-    let open = |passphrase: &str| {
+    let typed = Typed::new("right");
+    let open = || {
         let c = clock.clone();
-        let protector = Arc::new(PassphraseProtector::fixed(
-            passphrase,
-            Argon2Cost::INSECURE_FAST,
-        ));
-        let mut cfg = WalletConfig::new(dir.path(), protector, Arc::new(NoSecretStore))
-            .backend(backend.url());
+        let mut cfg = typed_config(dir.path(), &typed, Arc::new(NoSecretStore), &backend.url());
         cfg.clock = Arc::new(move || c.load(Ordering::SeqCst));
         cfg.lockout = LockoutPolicy::default();
-        Wallet::open(cfg).unwrap()
+        Wallet::open(cfg)
     };
-    open("right").enroll("Eve", cny(), "laptop").await.unwrap();
-    let wrong = open("wrong");
+    open()
+        .unwrap()
+        .enroll("Eve", cny(), "laptop")
+        .await
+        .unwrap();
+    // Opened with the right passphrase, then a wrong one typed to unlock the device key.
+    let wallet = open().unwrap();
+    typed.set("wrong");
     for _ in 0..3 {
-        let e = wrong.balance().await.unwrap_err();
+        let e = wallet.balance().await.unwrap_err();
         assert!(matches!(e, WalletError::VerificationFailed(_)), "{e:?}");
     }
-    let e = wrong.balance().await.unwrap_err();
+    let e = wallet.balance().await.unwrap_err();
     assert!(
         matches!(
             e,
@@ -333,23 +370,76 @@ async fn wrong_passphrases_lock_the_wallet_for_a_growing_delay() {
         ),
         "{e:?}"
     );
-    // Even the right passphrase waits: the lock is persisted, not per process.
-    let right = open("right");
+    // The lock is persisted, not per process, and guards opening the encrypted cache too:
+    // even the right passphrase waits.
+    assert!(matches!(open(), Err(WalletError::LockedOut { .. })));
+    typed.set("right");
+    assert!(matches!(open(), Err(WalletError::LockedOut { .. })));
+    clock.fetch_add(31, Ordering::SeqCst);
+    let right = open().unwrap();
+    right.balance().await.unwrap();
+    // Success resets the count; a wrong passphrase at opening counts like any other.
+    typed.set("wrong");
+    for _ in 0..3 {
+        let e = open().err().unwrap();
+        assert!(matches!(e, WalletError::VerificationFailed(_)), "{e:?}");
+    }
+    assert!(matches!(open(), Err(WalletError::LockedOut { .. })));
+}
+
+#[tokio::test]
+async fn putting_back_a_copy_of_the_wallet_does_not_reset_the_lockout() {
+    let backend = Backend::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let keyring = Arc::new(KeyringSecrets::mock("purse-test").unwrap());
+    let typed = Typed::new("right");
+    let open = || {
+        Wallet::open(typed_config(
+            dir.path(),
+            &typed,
+            keyring.clone(),
+            &backend.url(),
+        ))
+    };
+    open()
+        .unwrap()
+        .enroll("Eve", cny(), "laptop")
+        .await
+        .unwrap();
+    let copy = tempfile::tempdir().unwrap();
+    copy_folder(dir.path(), copy.path());
+
+    let wallet = open().unwrap();
+    wallet.lock().unwrap();
+    typed.set("wrong");
+    for _ in 0..3 {
+        assert!(matches!(
+            wallet.balance().await,
+            Err(WalletError::VerificationFailed(_))
+        ));
+    }
     assert!(matches!(
-        right.balance().await,
+        wallet.balance().await,
         Err(WalletError::LockedOut { .. })
     ));
-    clock.fetch_add(31, Ordering::SeqCst);
-    right.balance().await.unwrap();
-    // Success resets the count.
+    drop(wallet);
+    // The attacker puts back every file as it was before the failures.
+    std::fs::remove_dir_all(dir.path()).unwrap();
+    copy_folder(copy.path(), dir.path());
+    typed.set("guess");
+    let again = open().unwrap();
     assert!(matches!(
-        wrong.balance().await,
-        Err(WalletError::VerificationFailed(_))
+        again.balance().await,
+        Err(WalletError::LockedOut { .. })
     ));
-    assert!(matches!(
-        wrong.balance().await,
-        Err(WalletError::VerificationFailed(_))
-    ));
+}
+
+fn copy_folder(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+    }
 }
 
 #[tokio::test]

@@ -273,12 +273,13 @@ mod tests {
     fn an_intent_is_committed_once_and_survives_reopening() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("w.db");
+        let key = crate::cache::CacheKey::generate().unwrap();
         {
-            let c = Cache::open(&path).unwrap();
+            let c = Cache::open(&path, &key).unwrap();
             c.insert_intent(&intent("pi_1", 1)).unwrap();
             assert!(c.insert_intent(&intent("pi_1", 2)).is_err());
         }
-        let c = Cache::open(&path).unwrap();
+        let c = Cache::open(&path, &key).unwrap();
         assert_eq!(c.pending_intents().unwrap(), vec![intent("pi_1", 1)]);
     }
 

@@ -4,11 +4,13 @@
 //! It is a cache: the backend's ledger is the truth, and everything here but the wrapped
 //! keys can be fetched again. No secret is stored in clear.
 
+mod encryption;
 mod intents;
 mod joining;
 mod paycode;
 mod schema;
 
+pub use encryption::{CacheKey, encrypt_in_place, is_plaintext};
 pub use intents::{IntentKind, IntentRecord, IntentState};
 pub use joining::{JoinKind, JoiningRecord};
 pub use paycode::PayCodeKeyRecord;
@@ -18,7 +20,6 @@ use std::path::Path;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::api::types::{Transaction, TransactionKind, TransactionPage, TransactionStatus};
-use crate::keys::LockoutState;
 use crate::money::{Currency, Money};
 
 pub use schema::VERSION as SCHEMA_VERSION;
@@ -33,6 +34,11 @@ pub enum CacheError {
     TooNew { found: u32, supported: u32 },
     #[error("wallet cache holds an invalid value: {0}")]
     Corrupt(String),
+    /// The key does not open this cache (another wallet's key file, or not a cache at all).
+    #[error("the wallet cache cannot be opened with this key")]
+    WrongKey,
+    #[error("wallet cache key: {0}")]
+    Key(String),
 }
 
 /// The enrolled account as this device knows it.
@@ -62,8 +68,11 @@ pub struct Cache {
 }
 
 impl Cache {
-    pub fn open(path: &Path) -> Result<Self, CacheError> {
+    /// Opens (or creates) the cache at `path`, encrypted under `key`. An unencrypted cache
+    /// must first go through [`encrypt_in_place`].
+    pub fn open(path: &Path, key: &CacheKey) -> Result<Self, CacheError> {
         let conn = Connection::open(path)?;
+        encryption::apply(&conn, key)?;
         Self::init(conn)
     }
 
@@ -317,27 +326,6 @@ impl Cache {
         Ok(TransactionPage { data, has_more })
     }
 
-    pub fn lockout(&self) -> Result<LockoutState, CacheError> {
-        Ok(self.conn.query_row(
-            "SELECT failed_unlocks, locked_until FROM security WHERE id = 1",
-            [],
-            |r| {
-                Ok(LockoutState {
-                    failures: r.get(0)?,
-                    locked_until: r.get(1)?,
-                })
-            },
-        )?)
-    }
-
-    pub fn set_lockout(&self, s: LockoutState) -> Result<(), CacheError> {
-        self.conn.execute(
-            "UPDATE security SET failed_unlocks = ?1, locked_until = ?2 WHERE id = 1",
-            params![s.failures, s.locked_until],
-        )?;
-        Ok(())
-    }
-
     /// The sealed session blob and when it was last used.
     pub fn session(&self) -> Result<Option<(Vec<u8>, i64)>, CacheError> {
         Ok(self
@@ -463,26 +451,15 @@ mod tests {
     }
 
     #[test]
-    fn lockout_and_session_state_persist() {
+    fn session_state_persists() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("w.db");
+        let key = CacheKey::generate().unwrap();
         {
-            let c = Cache::open(&path).unwrap();
-            c.set_lockout(LockoutState {
-                failures: 4,
-                locked_until: 99,
-            })
-            .unwrap();
+            let c = Cache::open(&path, &key).unwrap();
             c.set_session(Some(b"sealed"), 42).unwrap();
         }
-        let c = Cache::open(&path).unwrap();
-        assert_eq!(
-            c.lockout().unwrap(),
-            LockoutState {
-                failures: 4,
-                locked_until: 99
-            }
-        );
+        let c = Cache::open(&path, &key).unwrap();
         assert_eq!(c.session().unwrap(), Some((b"sealed".to_vec(), 42)));
         c.set_session(None, 0).unwrap();
         assert_eq!(c.session().unwrap(), None);

@@ -7,7 +7,7 @@ use rusqlite::Connection;
 
 use super::CacheError;
 
-pub const VERSION: u32 = 7;
+pub const VERSION: u32 = 8;
 
 /// `MIGRATIONS[n]` upgrades a cache from version `n` to `n + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -160,6 +160,11 @@ const MIGRATIONS: &[&str] = &[
         shown_counter INTEGER,
         used_counter INTEGER
     );",
+    // 7 -> 8: the failed-unlock counter leaves the cache (a copy of the file put back would
+    // reset it, and the cache cannot be read before an unlock now that it is encrypted); the
+    // wallet keeps it in the key store (`wallet::lockout_store`).
+    "ALTER TABLE security DROP COLUMN failed_unlocks;
+    ALTER TABLE security DROP COLUMN locked_until;",
 ];
 
 /// Brings a cache of any older version up to [`VERSION`], one step per transaction.

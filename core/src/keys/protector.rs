@@ -24,6 +24,11 @@ use super::aead;
 pub enum KeyPurpose {
     Device,
     Payment,
+    /// The wallet cache's encryption key. Needed whenever the wallet opens, background work
+    /// included, so a platform protects it without a biometric (an Android Keystore key
+    /// without user authentication, a Keychain item readable after first unlock); it keeps
+    /// a copy of the files useless off the device, not a person holding the unlocked phone.
+    Storage,
 }
 
 impl KeyPurpose {
@@ -31,6 +36,7 @@ impl KeyPurpose {
         match self {
             KeyPurpose::Device => "device",
             KeyPurpose::Payment => "payment",
+            KeyPurpose::Storage => "storage",
         }
     }
 }
@@ -174,7 +180,10 @@ impl PassphraseProtector {
 
 impl KeyProtector for PassphraseProtector {
     fn wrap(&self, purpose: KeyPurpose, secret: &[u8]) -> Result<Vec<u8>, ProtectorError> {
-        let passphrase = self.source.passphrase("Protect your new wallet keys")?;
+        let passphrase = self.source.passphrase(match purpose {
+            KeyPurpose::Storage => "Protect your new wallet",
+            _ => "Protect your new wallet keys",
+        })?;
         let salt: [u8; SALT_LEN] =
             aead::random_bytes().map_err(|e| ProtectorError::Unavailable(e.to_string()))?;
         let kek = Self::kek(&passphrase, &salt, self.cost)?;
@@ -230,7 +239,8 @@ pub enum Decision {
 pub type DecideFn = Box<dyn Fn(KeyPurpose, &str) -> Decision + Send + Sync>;
 
 /// A test stand-in for a biometric: the KEK is random and lives in memory, and each unwrap
-/// asks a decision function, as a real prompt would ask the user.
+/// asks a decision function, as a real prompt would ask the user; except the storage key,
+/// which a platform releases without a prompt.
 pub struct DecisionProtector {
     kek: Zeroizing<[u8; 32]>,
     decide: DecideFn,
@@ -268,8 +278,13 @@ impl KeyProtector for DecisionProtector {
         wrapped: &[u8],
         reason: &str,
     ) -> Result<Zeroizing<Vec<u8>>, ProtectorError> {
-        self.prompts.fetch_add(1, Ordering::SeqCst);
-        match (self.decide)(purpose, reason) {
+        let decision = if purpose == KeyPurpose::Storage {
+            Decision::Approve
+        } else {
+            self.prompts.fetch_add(1, Ordering::SeqCst);
+            (self.decide)(purpose, reason)
+        };
+        match decision {
             Decision::Approve => aead::open(&self.kek, purpose.as_str().as_bytes(), wrapped)
                 .ok_or(ProtectorError::Corrupt),
             Decision::Deny => Err(ProtectorError::Denied("biometric not recognised".into())),
@@ -341,10 +356,16 @@ mod tests {
     fn decision_protector_follows_the_user() {
         let p = DecisionProtector::new(|purpose, _| match purpose {
             KeyPurpose::Device => Decision::Approve,
-            KeyPurpose::Payment => Decision::Cancel,
+            KeyPurpose::Payment | KeyPurpose::Storage => Decision::Cancel,
         });
         let d = p.wrap(KeyPurpose::Device, b"d").unwrap();
         let k = p.wrap(KeyPurpose::Payment, b"k").unwrap();
+        let s = p.wrap(KeyPurpose::Storage, b"s").unwrap();
+        // The storage key opens the wallet without a prompt, as a platform's does.
+        assert_eq!(
+            p.unwrap(KeyPurpose::Storage, &s, "x").unwrap().as_slice(),
+            b"s"
+        );
         assert_eq!(
             p.unwrap(KeyPurpose::Device, &d, "x").unwrap().as_slice(),
             b"d"

@@ -7,8 +7,10 @@
 
 mod account;
 mod bills;
+mod cache_key;
 mod devices;
 mod error;
+mod lockout_store;
 mod merchant;
 mod outbox;
 mod pay;
@@ -28,9 +30,11 @@ use std::time::Duration;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 
+pub use cache_key::KEY_FILE;
 use devices::NewDevice;
 pub use devices::{Enrolled, JoinProgress, PairingOffer, PairingRequest};
 pub use error::WalletError;
+pub use lockout_store::LOCKOUT_FILE;
 pub use pay::Polled;
 pub use paycodes::{REFRESH_BEFORE_SECS, ShownPayCode};
 pub use people::{PersonQuote, ReceivePayload};
@@ -40,8 +44,8 @@ use crate::api::types::*;
 use crate::api::{ApiClient, DeviceCredentials, RetryPolicy, new_idempotency_key, unix_now};
 use crate::cache::{AccountRecord, Cache, CachedBalance};
 use crate::keys::{
-    Argon2Cost, KeyProtector, KeyPurpose, LockoutPolicy, ProtectorError, SecretStore, SigningKey,
-    device_id_for, generate_device_keys, unwrap_key,
+    Argon2Cost, KeyProtector, KeyPurpose, LockoutPolicy, SecretStore, SigningKey, device_id_for,
+    generate_device_keys, unwrap_key,
 };
 use crate::money::{Currency, Money};
 use session::Session;
@@ -122,6 +126,8 @@ pub struct Wallet {
 struct Inner {
     cfg: WalletConfig,
     cache: Mutex<Cache>,
+    /// The failed-unlock counter, kept out of the cache.
+    lockout: lockout_store::LockoutStore,
     session: Mutex<Option<Session>>,
     /// The client of the backend last talked to, kept so connections are reused.
     api: Mutex<Option<(String, ApiClient)>>,
@@ -133,20 +139,35 @@ struct Inner {
 pub const CACHE_FILE: &str = "wallet.db";
 
 impl Wallet {
+    /// Whether `data_dir` holds a wallet already; [`Wallet::open`] would create one if not
+    /// (and with a passphrase protector, choose its passphrase).
+    pub fn exists(data_dir: &std::path::Path) -> bool {
+        cache_key::Opener::exists(data_dir, &data_dir.join(CACHE_FILE))
+    }
+
+    /// Opens (or creates) the wallet in `cfg.data_dir`. The cache is encrypted: its key is
+    /// unwrapped through the protector (a new wallet's is made and wrapped), which with a
+    /// passphrase protector asks for the passphrase.
     pub fn open(cfg: WalletConfig) -> Result<Self, WalletError> {
-        // Owner-only: the cache holds the wrapped keys, the history and the failed-unlock
-        // counter.
+        // Owner-only, though encrypted: the folder also holds the key file.
         let cache_path = cfg.data_dir.join(CACHE_FILE);
-        crate::private_files::private_dir(&cfg.data_dir)
-            .and_then(|()| crate::private_files::private_file(&cache_path))
-            .map_err(|e| {
-                WalletError::InvalidInput(format!("cannot create {}: {e}", cfg.data_dir.display()))
-            })?;
-        let cache = Cache::open(&cache_path)?;
+        crate::private_files::private_dir(&cfg.data_dir).map_err(|e| {
+            WalletError::InvalidInput(format!("cannot create {}: {e}", cfg.data_dir.display()))
+        })?;
+        let opened = cache_key::Opener {
+            data_dir: &cfg.data_dir,
+            cache_path: &cache_path,
+            protector: &*cfg.protector,
+            secrets: cfg.secrets.clone(),
+            policy: cfg.lockout,
+            now: (cfg.clock)(),
+        }
+        .open()?;
         Ok(Wallet {
             inner: Arc::new(Inner {
                 cfg,
-                cache: Mutex::new(cache),
+                cache: Mutex::new(opened.cache),
+                lockout: opened.lockout,
                 session: Mutex::new(None),
                 api: Mutex::new(None),
                 joining: Mutex::new(None),
@@ -435,32 +456,19 @@ impl Inner {
         purpose: KeyPurpose,
         reason: &str,
     ) -> Result<SigningKey, WalletError> {
-        let policy = self.cfg.lockout;
-        let now = (self.cfg.clock)();
-        let state = self.cache()?.lockout()?;
-        policy
-            .check(state, now)
-            .map_err(|s| WalletError::LockedOut {
-                retry_after_secs: s,
-            })?;
         let wrapped = match purpose {
             KeyPurpose::Device => &account.device_key_wrapped,
             KeyPurpose::Payment => &account.payment_key_wrapped,
+            KeyPurpose::Storage => {
+                return Err(WalletError::Internal(
+                    "the storage key signs nothing".into(),
+                ));
+            }
         };
-        match unwrap_key(&*self.cfg.protector, purpose, wrapped, reason) {
-            Ok(key) => {
-                if state.failures > 0 {
-                    self.cache()?.set_lockout(policy.after_success())?;
-                }
-                Ok(key)
-            }
-            Err(crate::keys::KeyError::Protector(ProtectorError::Denied(m))) => {
-                let next = policy.after_failure(state, now);
-                self.cache()?.set_lockout(next)?;
-                tracing::info!(failures = next.failures, "failed unlock");
-                Err(WalletError::VerificationFailed(m))
-            }
-            Err(e) => Err(e.into()),
-        }
+        let pkcs8 =
+            cache_key::verified(self.cfg.lockout, &self.lockout, (self.cfg.clock)(), || {
+                self.cfg.protector.unwrap(purpose, wrapped, reason)
+            })?;
+        Ok(SigningKey::from_pkcs8(&pkcs8)?)
     }
 }

@@ -8,18 +8,24 @@ import Security
 /// `.biometryCurrentSet`: reading it shows Face ID / Touch ID, and enrolling a new face or
 /// finger makes it unreadable (the wallet must be set up again). The core calls this off the
 /// main thread and waits; the system shows the prompt.
+///
+/// The storage key (the wallet database's) is the exception: its Keychain item is readable
+/// after the first unlock since boot, on this device only, with no prompt, so the wallet
+/// opens for background work; it keeps a copy of the app's files useless off this phone.
 final class KeychainKeyProtector: KeyProtector, @unchecked Sendable {
     private func account(_ kind: KeyKind) -> String { "io.purse.wrapping.\(kind)" }
 
     private func wrappingKey(_ kind: KeyKind, reason: String) throws -> SymmetricKey {
-        let context = LAContext()
-        context.localizedReason = reason
-        let query: [String: Any] = [
+        var query: [String: Any] = [
             kSecClass as String: kSecClassGenericPassword,
             kSecAttrAccount as String: account(kind),
             kSecReturnData as String: true,
-            kSecUseAuthenticationContext as String: context,
         ]
+        if kind != .storage {
+            let context = LAContext()
+            context.localizedReason = reason
+            query[kSecUseAuthenticationContext as String] = context
+        }
         var item: CFTypeRef?
         switch SecItemCopyMatching(query as CFDictionary, &item) {
         case errSecSuccess:
@@ -37,20 +43,24 @@ final class KeychainKeyProtector: KeyProtector, @unchecked Sendable {
     }
 
     private func createKey(_ kind: KeyKind) throws -> SymmetricKey {
-        var error: Unmanaged<CFError>?
-        guard let access = SecAccessControlCreateWithFlags(
-            nil, kSecAttrAccessibleWhenPasscodeSetThisDeviceOnly, .biometryCurrentSet, &error
-        ) else {
-            throw ProtectorFailure.Unavailable(reason: "no biometrics on this device")
-        }
         let key = SymmetricKey(size: .bits256)
         let data = key.withUnsafeBytes { Data($0) }
-        let add: [String: Any] = [
+        var add: [String: Any] = [
             kSecClass as String: kSecClassGenericPassword,
             kSecAttrAccount as String: account(kind),
-            kSecAttrAccessControl as String: access,
             kSecValueData as String: data,
         ]
+        if kind == .storage {
+            add[kSecAttrAccessible as String] = kSecAttrAccessibleAfterFirstUnlockThisDeviceOnly
+        } else {
+            var error: Unmanaged<CFError>?
+            guard let access = SecAccessControlCreateWithFlags(
+                nil, kSecAttrAccessibleWhenPasscodeSetThisDeviceOnly, .biometryCurrentSet, &error
+            ) else {
+                throw ProtectorFailure.Unavailable(reason: "no biometrics on this device")
+            }
+            add[kSecAttrAccessControl as String] = access
+        }
         let status = SecItemAdd(add as CFDictionary, nil)
         guard status == errSecSuccess else {
             throw ProtectorFailure.Unavailable(reason: "keychain error \(status)")

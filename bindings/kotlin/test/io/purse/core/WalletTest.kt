@@ -2,6 +2,7 @@ package io.purse.core
 
 import io.purse.model.*
 import io.purse.testing.LiveBackendRule
+import io.purse.testing.MemorySecureStore
 import io.purse.testing.SoftwareKeyProtector
 import java.util.concurrent.CountDownLatch
 import java.util.concurrent.LinkedBlockingQueue
@@ -66,6 +67,44 @@ class WalletTest {
         val card = w.linkCard("4242 4242 4242 4242", 12u, 2030u)
         w.topup(card.sourceId, amount)
         return w
+    }
+
+    @Test
+    fun failedUnlocksAreCountedWhereACopyOfTheFolderCannotResetThem() = runBlocking {
+        val protector = SoftwareKeyProtector()
+        val store = MemorySecureStore()
+        val dir = backend.walletDir()
+        val wallet = Wallet.open(dir, backend.url, protector, store)
+        wallet.enroll("Lin", "CNY", "JVM test phone")
+        val card = wallet.linkCard("4242 4242 4242 4242", 12u, 2030u)
+        wallet.topup(card.sourceId, cny(1_000))
+        val before = java.io.File(backend.walletDir())
+        java.io.File(dir).copyRecursively(before, overwrite = true)
+        val (png, _) = orderPng("1.00 CNY")
+        val prepared = wallet.resolve(wallet.scanImage(png.readBytes())[0].payload)
+
+        protector.decision = SoftwareKeyProtector.Decision.DENY
+        repeat(3) {
+            try {
+                prepared.pay(null)
+                fail("an unrecognised biometric paid")
+            } catch (e: PurseException.Authentication) {
+            }
+        }
+        assertTrue(store.values.keys.any { it.startsWith("lockout:") })
+        // The folder as it was before the failures, put back, and the app started again.
+        wallet.close()
+        java.io.File(dir).deleteRecursively()
+        before.copyRecursively(java.io.File(dir))
+        protector.decision = SoftwareKeyProtector.Decision.APPROVE
+        val again = Wallet.open(dir, backend.url, protector, store)
+        val retry = again.resolve(again.scanImage(png.readBytes())[0].payload)
+        try {
+            retry.pay(null)
+            fail("the lockout was reset by a copy of the folder")
+        } catch (e: PurseException.LockedOut) {
+            assertTrue(e.retryAfterSecs > 0)
+        }
     }
 
     @Test

@@ -12,7 +12,8 @@ import javax.crypto.spec.GCMParameterSpec
 
 /**
  * A stand-in for the Android Keystore: AES-256-GCM under a key that never leaves this
- * object, and a simulated user whose [decision] a test sets before each prompt.
+ * object, and a simulated user whose [decision] a test sets before each prompt. The storage
+ * key is released without a prompt, as the Keystore's key without user authentication is.
  */
 class SoftwareKeyProtector : KeyProtector {
     enum class Decision { APPROVE, CANCEL, DENY }
@@ -30,11 +31,13 @@ class SoftwareKeyProtector : KeyProtector {
     }
 
     override fun unwrap(kind: KeyKind, wrapped: ByteArray, reason: String): ByteArray {
-        prompts.add(reason)
-        when (decision) {
-            Decision.CANCEL -> throw ProtectorFailure.Cancelled()
-            Decision.DENY -> throw ProtectorFailure.Denied("fingerprint not recognised")
-            Decision.APPROVE -> {}
+        if (kind != KeyKind.STORAGE) {
+            prompts.add(reason)
+            when (decision) {
+                Decision.CANCEL -> throw ProtectorFailure.Cancelled()
+                Decision.DENY -> throw ProtectorFailure.Denied("fingerprint not recognised")
+                Decision.APPROVE -> {}
+            }
         }
         val c = Cipher.getInstance("AES/GCM/NoPadding")
         c.init(Cipher.DECRYPT_MODE, key, GCMParameterSpec(128, wrapped, 0, 12))

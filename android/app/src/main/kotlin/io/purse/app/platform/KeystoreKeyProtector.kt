@@ -18,6 +18,10 @@ import javax.crypto.spec.GCMParameterSpec
  * each use. A new fingerprint or face enrolled on the phone invalidates them: the wallet
  * must then be enrolled again, which is what a payment app wants.
  *
+ * The storage key (the wallet database's) is the exception: its Keystore key needs no user
+ * authentication, so the wallet opens for background work without a prompt; it keeps a copy
+ * of the app's files useless off this phone.
+ *
  * Blob layout: IV (12 bytes) || ciphertext+tag.
  */
 class KeystoreKeyProtector(private val gate: BiometricGate) : KeyProtector {
@@ -27,23 +31,28 @@ class KeystoreKeyProtector(private val gate: BiometricGate) : KeyProtector {
 
     private fun key(kind: KeyKind): SecretKey {
         (keyStore.getKey(alias(kind), null) as? SecretKey)?.let { return it }
-        val spec = KeyGenParameterSpec.Builder(alias(kind), KeyProperties.PURPOSE_ENCRYPT or KeyProperties.PURPOSE_DECRYPT)
+        val builder = KeyGenParameterSpec.Builder(alias(kind), KeyProperties.PURPOSE_ENCRYPT or KeyProperties.PURPOSE_DECRYPT)
             .setBlockModes(KeyProperties.BLOCK_MODE_GCM)
             .setEncryptionPaddings(KeyProperties.ENCRYPTION_PADDING_NONE)
             .setKeySize(256)
-            .setUserAuthenticationRequired(true)
-            .setUserAuthenticationParameters(0, KeyProperties.AUTH_BIOMETRIC_STRONG)
-            .setInvalidatedByBiometricEnrollment(true)
-            .build()
+        if (kind != KeyKind.STORAGE) {
+            builder.setUserAuthenticationRequired(true)
+                .setUserAuthenticationParameters(0, KeyProperties.AUTH_BIOMETRIC_STRONG)
+                .setInvalidatedByBiometricEnrollment(true)
+        }
         return KeyGenerator.getInstance(KeyProperties.KEY_ALGORITHM_AES, "AndroidKeyStore")
-            .apply { init(spec) }
+            .apply { init(builder.build()) }
             .generateKey()
     }
 
     override fun wrap(kind: KeyKind, secret: ByteArray): ByteArray {
         val cipher = Cipher.getInstance("AES/GCM/NoPadding")
         cipher.init(Cipher.ENCRYPT_MODE, key(kind))
-        val authed = gate.authenticate(cipher, "Protect your wallet", "Confirm it is you to keep your keys safe")
+        val authed = if (kind == KeyKind.STORAGE) {
+            cipher
+        } else {
+            gate.authenticate(cipher, "Protect your wallet", "Confirm it is you to keep your keys safe")
+        }
         return authed.iv + authed.doFinal(secret)
     }
 
@@ -55,7 +64,7 @@ class KeystoreKeyProtector(private val gate: BiometricGate) : KeyProtector {
         } catch (e: KeyPermanentlyInvalidatedException) {
             throw ProtectorFailure.Unavailable("biometrics changed on this phone: set up the wallet again")
         }
-        val authed = gate.authenticate(cipher, "Confirm", reason)
+        val authed = if (kind == KeyKind.STORAGE) cipher else gate.authenticate(cipher, "Confirm", reason)
         return authed.doFinal(wrapped, 12, wrapped.size - 12)
     }
 }
