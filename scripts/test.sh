@@ -71,6 +71,9 @@ fi
 echo "==> Kotlin bindings: compiled with kotlinc, tested on the JVM"
 ./scripts/kotlin-test.sh
 
+echo "==> merchant console: Playwright in Chromium, axe-core on every page"
+./scripts/console-test.sh
+
 echo "==> fuzzing: every parser of outside input, 10 s each (scripts/fuzz.sh for longer)"
 ./scripts/fuzz.sh 10
 

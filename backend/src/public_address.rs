@@ -57,6 +57,17 @@ impl PublicAddresses {
         Ok(PublicAddresses { known })
     }
 
+    /// Whether a browser reaches this backend only over plain http on loopback (development),
+    /// where a Secure cookie would never come back.
+    pub fn loopback_only(&self) -> bool {
+        self.known.iter().all(|(authority, base)| {
+            base.starts_with("http:")
+                && (authority.starts_with("127.")
+                    || authority.starts_with("localhost")
+                    || authority.starts_with("[::1]"))
+        })
+    }
+
     /// The base URL for a request that named `host` (its `Host` header), if that is one of
     /// this backend's addresses. An explicit default port (`:443` on https, `:80` on http)
     /// names the same address.

@@ -218,7 +218,7 @@ pub(crate) fn step(n: u32, text: &str) {
     println!("\n[{n}] {text}");
 }
 
-pub async fn run() -> anyhow::Result<()> {
+pub async fn run(console: bool) -> anyhow::Result<()> {
     let started = Instant::now();
     let dir = tempfile::tempdir()?;
     step(1, "Starting the reference backend on loopback");
@@ -513,6 +513,17 @@ pub async fn run() -> anyhow::Result<()> {
         }
     );
 
+    if console {
+        let link = shop.console_link(120).await?;
+        println!(
+            "\nThe shop's console (the link works once, for 2 minutes):\n    {link}\n\
+             A new link: PURSE_PASSPHRASE='shop passphrase' PURSE_NO_KEYRING=1 purse --data-dir {} \
+             --backend {} merchant console\nCtrl-C stops the backend.",
+            dir.path().join("merchant").display(),
+            server.url()
+        );
+        tokio::signal::ctrl_c().await?;
+    }
     server.stop().await;
     println!(
         "\nDone in {:.1} s. Everything ran on 127.0.0.1 and is gone now.",

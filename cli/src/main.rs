@@ -51,7 +51,12 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the whole story on one machine: a backend, a wallet, top-ups, history.
-    Demo,
+    Demo {
+        /// Afterwards keep the backend running and print a sign-in link to the shop's web
+        /// console (Ctrl-C stops it).
+        #[arg(long)]
+        console: bool,
+    },
     /// Create a wallet: new device keys, registered with the backend.
     Init {
         #[arg(long)]
@@ -385,7 +390,7 @@ fn parse_exp(exp: &str) -> anyhow::Result<(u8, u16)> {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match &cli.command {
-        Command::Demo => demo::run().await,
+        Command::Demo { console } => demo::run(*console).await,
         Command::Scan {
             files,
             budget_ms,

@@ -30,6 +30,15 @@ pub enum MerchantAction {
         #[arg(long)]
         json: bool,
     },
+    /// Print a one-time link that signs you in to the backend's web console (2 minutes,
+    /// one use): today's sales, orders with their codes, refunds, the poster.
+    Console {
+        /// Seconds the link works, 1 to 120.
+        #[arg(long, default_value_t = 120, value_parser = clap::value_parser!(i64).range(1..=120))]
+        valid_for: i64,
+        #[arg(long)]
+        json: bool,
+    },
     /// Create an order: a dynamic code with the amount in it.
     Order {
         /// e.g. "12.34 CNY"
@@ -277,6 +286,17 @@ pub async fn run(wallet: &Wallet, data_dir: &Path, action: &MerchantAction) -> a
             charge_id,
             json: as_json,
         } => crate::paycode::print_charge(&wallet.pay_code_charge(charge_id).await?, *as_json),
+        MerchantAction::Console {
+            valid_for,
+            json: as_json,
+        } => {
+            let link = wallet.console_link(*valid_for).await?;
+            if *as_json {
+                println!("{}", json!({ "link": link, "valid_for": valid_for }));
+            } else {
+                println!("Open within {valid_for} s (it works once):\n{link}");
+            }
+        }
         MerchantAction::Code { png, json: as_json } => {
             let m = wallet.merchant().await?;
             if let Some(p) = png {

@@ -6,27 +6,21 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use purse_core::api::types::{
-    CreateOrderRequest, Merchant, MerchantRegistration, Order, OrderList, OrderState, Problem,
-    Refund, RefundRequest, RegisterMerchantRequest, codes,
+    CreateOrderRequest, Merchant, MerchantRegistration, Order, OrderList, Problem, RefundRequest,
+    RegisterMerchantRequest, codes,
 };
-use purse_core::money::Money;
 
 use crate::app::AppState;
 use crate::auth::Authed;
-use crate::idempotency::{self, Done, Key, Reply};
+use crate::idempotency::Key;
 use crate::ids::random_id;
 use crate::ledger::merchants::{Registration, register as register_merchant};
-use crate::ledger::refunds::{RefundDraft, RefundRefusal, RefundResult, refund as settle_refund};
-use crate::ledger::{MerchantRow, OrderKind, OrderRow};
+use crate::ledger::{MerchantRow, OrderRow};
 use crate::merchant_codes;
+use crate::merchant_orders;
 use crate::present;
 use crate::problem::ApiProblem;
-use crate::routes::extract::{
-    PageParams, optional_shown_text, own_account, own_merchant, shown_text,
-};
-use crate::webhooks;
-
-const DEFAULT_ORDER_TTL: i64 = 900;
+use crate::routes::extract::{PageParams, own_account, own_merchant, shown_text};
 
 /// Registers the signing account as a merchant. The webhook secret is in this answer only.
 #[utoipa::path(post, path = "/v1/merchant", tag = "merchants", request_body = RegisterMerchantRequest,
@@ -121,64 +115,11 @@ pub async fn create_order(
 ) -> Result<Response, ApiProblem> {
     let m = own_merchant(&state, &auth).await?;
     let req: CreateOrderRequest = auth.json()?;
-    if req.amount.currency != m.currency {
-        return Err(ApiProblem::new(
-            StatusCode::BAD_REQUEST,
-            codes::CURRENCY_MISMATCH,
-            format!("this merchant takes {}", m.currency),
-        ));
-    }
-    let (max, _) = state.config.maxima().in_currency(m.currency);
-    if !req.amount.is_positive() || req.amount.minor > max.minor {
-        return Err(ApiProblem::new(
-            StatusCode::BAD_REQUEST,
-            codes::AMOUNT_INVALID,
-            format!("an order must be more than zero and at most {max}"),
-        ));
-    }
-    let ttl = req.expires_in.unwrap_or(DEFAULT_ORDER_TTL);
-    if !(1..=86_400).contains(&ttl) {
-        return Err(ApiProblem::bad_request(
-            "expires_in must be 1 to 86400 seconds",
-        ));
-    }
-    let description = optional_shown_text("description", &req.description, 200)?;
-    let now = state.now();
-    let order_id = random_id("ord");
-    let payload = merchant_codes::order_payload(
-        &m.merchant_id,
-        &m.display_name,
-        &m.city,
-        &m.mcc,
-        &order_id,
-        req.amount,
-    )
-    .map_err(ApiProblem::internal)?;
-    let row = OrderRow {
-        order_id,
-        merchant_id: m.merchant_id.clone(),
-        amount: req.amount,
-        description,
-        kind: OrderKind::Dynamic,
-        state: OrderState::Waiting,
-        amount_refunded: Money::zero(m.currency),
-        payload,
-        created_at: now,
-        expires_at: now + ttl,
-        paid_at: None,
-        payment_id: None,
-        payer_account_id: None,
-    };
-    let key = Key::optional(&auth, now)?;
-    let done = idempotency::write(state.store.as_ref(), key, move |tx| {
-        tx.insert_order(&row)?;
-        Ok((
-            Reply::json(StatusCode::CREATED, &present::order(&row, now)),
-            (),
-        ))
-    })
-    .await?;
-    Ok(done.into_response())
+    let row = merchant_orders::new_order(&state, &m, req.amount, &req.description, req.expires_in)?;
+    let key = Key::optional(&auth, state.now())?;
+    Ok(merchant_orders::insert_order(&state, row, key)
+        .await?
+        .into_response())
 }
 
 /// The merchant's orders, newest first.
@@ -262,27 +203,6 @@ pub async fn close_order(
     Ok(Json(present::order(&o, now)))
 }
 
-fn refund_problem(r: &RefundRefusal) -> ApiProblem {
-    match r {
-        RefundRefusal::OrderNotFound => ApiProblem::not_found("order"),
-        RefundRefusal::NotPaid => ApiProblem::new(
-            StatusCode::CONFLICT,
-            codes::ORDER_NOT_PAID,
-            "only a paid order can be refunded",
-        ),
-        RefundRefusal::Exceeds { refundable } => ApiProblem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            codes::REFUND_EXCEEDS_PAYMENT,
-            format!("at most {refundable} of this order can still be refunded"),
-        ),
-        RefundRefusal::InsufficientFunds => ApiProblem::new(
-            StatusCode::PAYMENT_REQUIRED,
-            codes::INSUFFICIENT_FUNDS,
-            "the merchant's balance is too low for this refund",
-        ),
-    }
-}
-
 /// Refunds part or all of a paid order to the payer, exactly once per `Idempotency-Key`.
 /// The payer sees it in their history and event stream; the merchant gets `order.refunded`.
 #[utoipa::path(post, path = "/v1/merchant/orders/{order_id}/refunds", tag = "merchants",
@@ -295,59 +215,12 @@ pub async fn refund(
     Path(order_id): Path<String>,
     auth: Authed,
 ) -> Result<Response, ApiProblem> {
-    let now = state.now();
-    let key = Key::required(&auth, now)?;
+    let key = Key::required(&auth, state.now())?;
     let m = own_merchant(&state, &auth).await?;
     let req: RefundRequest = auth.json()?;
-    if req.amount.currency != m.currency || !req.amount.is_positive() {
-        return Err(ApiProblem::new(
-            StatusCode::BAD_REQUEST,
-            codes::AMOUNT_INVALID,
-            format!("a refund is a positive amount in {}", m.currency),
-        ));
-    }
-    let reason = optional_shown_text("reason", &req.reason, 200)?;
-    let draft = RefundDraft {
-        refund_id: random_id("re"),
-        transaction_id: random_id("tx"),
-        merchant: m,
-        order_id,
-        amount: req.amount,
-        reason,
-        now,
-    };
-    let message_id = random_id("msg");
-    let done = idempotency::write(state.store.as_ref(), Some(key), move |tx| {
-        let result = settle_refund(tx, &draft)?;
-        let reply = match &result {
-            RefundResult::Refused(r) => Reply::problem(&refund_problem(r)),
-            RefundResult::Refunded { order, merchant_tx } => {
-                let order = present::order(order, now);
-                webhooks::queue(
-                    tx,
-                    &draft.merchant,
-                    &message_id,
-                    "order.refunded",
-                    now,
-                    &order,
-                )?;
-                Reply::json(
-                    StatusCode::CREATED,
-                    &Refund {
-                        refund_id: draft.refund_id.clone(),
-                        order,
-                        balance: present::balance_after(merchant_tx),
-                        transaction: merchant_tx.transaction.clone(),
-                    },
-                )
-            }
-        };
-        Ok((reply, result))
-    })
-    .await?;
-    if let Done::Fresh(_, RefundResult::Refunded { merchant_tx, .. }) = &done {
-        state.ledger_moved(merchant_tx.transaction.seq);
-        state.webhooks.notify_one();
-    }
-    Ok(done.into_response())
+    Ok(
+        merchant_orders::refund(&state, m, order_id, req.amount, &req.reason, key)
+            .await?
+            .into_response(),
+    )
 }

@@ -22,7 +22,7 @@ pub use crc::crc16_ccitt_false;
 pub use emvco::{EmvcoCode, Initiation, MerchantCodeSpec};
 pub use epc::EpcTransfer;
 pub use receive::{country_of, receive_payload};
-pub use render::{render_luma, render_png, render_terminal};
+pub use render::{render_luma, render_png, render_svg, render_terminal};
 pub use swiss::{SwissQrBill, qr_bill_text};
 pub use upi::UpiLink;
 

@@ -41,6 +41,32 @@ pub fn render_luma(payload: &str, module_px: u32) -> Result<(u32, Vec<u8>), Payc
     Ok((side, pixels))
 }
 
+/// The code as an SVG square `(side, markup)` in module units, quiet zone included: one
+/// path of dark modules, for pages and posters that scale it to any size. The markup holds
+/// nothing from `payload` but the modules.
+pub fn render_svg(payload: &str) -> Result<(u32, String), PaycodeError> {
+    let code = QrCode::with_error_correction_level(payload.as_bytes(), EcLevel::M)
+        .map_err(|e| invalid(e.to_string()))?;
+    let n = code.width() as u32;
+    let side = n + 8;
+    let mut path = String::with_capacity((n * n * 6) as usize);
+    for (i, c) in code.to_colors().iter().enumerate() {
+        if *c == Color::Dark {
+            let (x, y) = (i as u32 % n + 4, i as u32 / n + 4);
+            path.push_str(&format!("M{x} {y}h1v1h-1z"));
+        }
+    }
+    Ok((
+        side,
+        format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {side} {side}\" \
+             shape-rendering=\"crispEdges\" role=\"img\" aria-label=\"Payment code\">\
+             <rect width=\"{side}\" height=\"{side}\" fill=\"#fff\"/>\
+             <path fill=\"#000\" d=\"{path}\"/></svg>"
+        ),
+    ))
+}
+
 /// The code as text for a terminal: two modules per character cell (upper and lower half
 /// blocks), with a quiet zone.
 pub fn render_terminal(payload: &str) -> Result<String, PaycodeError> {

@@ -10,6 +10,7 @@
 mod authorization;
 mod base;
 mod bill;
+pub mod console;
 mod digest;
 mod paycode;
 mod request;

@@ -21,6 +21,33 @@ impl Wallet {
             .map_err(WalletError::from_api)
     }
 
+    /// A one-time link that signs the merchant in to the backend's web console: signed by
+    /// the device key, good for `valid_for_secs` (1 to
+    /// [`crate::sign::console::MAX_LIFETIME_SECS`]) and one use. Open it in a browser on a
+    /// screen the merchant trusts; it is as good as the device until then.
+    pub async fn console_link(&self, valid_for_secs: i64) -> Result<String, WalletError> {
+        let (account, creds) = self.credentials().await?;
+        let claims = crate::sign::console::ConsoleSignIn::valid_for(
+            &account.device_id,
+            self.now(),
+            valid_for_secs,
+        )
+        .map_err(|e| WalletError::Internal(e.to_string()))?;
+        let token = claims
+            .sign(&creds.key)
+            .map_err(|e| WalletError::Internal(e.to_string()))?;
+        let base = self
+            .inner
+            .cfg
+            .backend_url
+            .clone()
+            .unwrap_or(account.backend_url);
+        Ok(format!(
+            "{}/console/sign-in?token={token}",
+            base.trim_end_matches('/')
+        ))
+    }
+
     pub async fn merchant(&self) -> Result<Merchant, WalletError> {
         let (account, creds) = self.credentials().await?;
         self.api(Some(&account))?

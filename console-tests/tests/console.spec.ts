@@ -1,0 +1,112 @@
+import fs from 'node:fs';
+import { test, expect } from '@playwright/test';
+import { backendUrl, cli, expectAccessible, signIn, signInLink } from './purse';
+
+test('a fresh link signs in; a reused or expired one is refused', async ({ page, browser }) => {
+  const link = signInLink();
+  await page.goto(link);
+  await expect(page.getByRole('heading', { level: 1, name: 'Today' })).toBeVisible();
+  await expect(page.getByText('Tea House').first()).toBeVisible();
+  await expectAccessible(page);
+
+  const other = await browser.newContext();
+  const stranger = await other.newPage();
+  const reused = await stranger.goto(link);
+  expect(reused!.status()).toBe(403);
+  await expect(stranger.getByText('used already')).toBeVisible();
+  await expectAccessible(stranger);
+
+  const short = signInLink(1);
+  await new Promise((r) => setTimeout(r, 2_500));
+  const expired = await stranger.goto(short);
+  expect(expired!.status()).toBe(403);
+  await expect(stranger.getByText('has expired')).toBeVisible();
+  const inside = await stranger.goto(`${backendUrl}/console`);
+  expect(inside!.status()).toBe(401);
+  await other.close();
+});
+
+test('keyboard first: the skip link, then the console', async ({ page }) => {
+  await signIn(page);
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('link', { name: 'Skip to content' })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('link', { name: 'Today' })).toBeFocused();
+});
+
+test('an order is made, paid from a wallet, turns paid live, and is refunded in part', async ({ page }) => {
+  await signIn(page);
+  await page.getByRole('link', { name: 'Orders' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Orders' })).toBeVisible();
+  await expectAccessible(page);
+  await page.getByLabel('Amount (CNY)').fill('12.34');
+  await page.getByLabel('Description (optional)').fill('Green tea');
+  await page.getByRole('button', { name: 'Create order' }).click();
+  await expect(page).toHaveURL(/\/console\/orders\/ord_/);
+  const state = page.locator('#order-state');
+  await expect(state).toHaveText('Waiting for payment');
+  await expect(page.locator('figure.code svg')).toBeVisible();
+  await expectAccessible(page);
+
+  // Paid from the payer's CLI wallet; the page turns without a reload.
+  let navigations = 0;
+  page.on('framenavigated', (f) => {
+    if (f === page.mainFrame()) navigations += 1;
+  });
+  const orderId = page.url().split('/').pop()!;
+  const order = cli('shop', 'merchant', 'show', orderId);
+  cli('payer', 'pay', order.payload, '--yes');
+  await expect(state).toHaveText('Paid', { timeout: 15_000 });
+  expect(navigations).toBe(0);
+  await page.reload();
+
+  // Refund part, with a confirmation step; the payer sees it with the reason.
+  await page.getByLabel(/^Amount \(CNY, at most/).fill('2.34');
+  await page.getByLabel('Reason (the payer sees it)').fill('Cup was cold');
+  await page.getByRole('button', { name: 'Review refund' }).click();
+  await expect(page.getByRole('heading', { name: 'Refund 2.34 CNY?' })).toBeVisible();
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Refund 2.34 CNY' }).click();
+  await expect(page.getByRole('status')).toContainText('Refunded');
+  await expect(state).toHaveText('Refunded');
+  const history = cli('payer', 'history');
+  const refund = history.data.find((t: any) => t.kind === 'refund');
+  expect(refund.amount.minor).toBe(234);
+  expect(refund.description).toContain('Cup was cold');
+
+  // Today shows the sale and the refund.
+  await page.getByRole('link', { name: 'Today' }).click();
+  await expect(page.getByRole('cell', { name: '12.34 CNY' })).toBeVisible();
+  await expect(page.getByRole('cell', { name: '-2.34 CNY' })).toBeVisible();
+  await expectAccessible(page);
+  if (process.env.PURSE_CONSOLE_SCREENSHOT) {
+    await page.getByRole('link', { name: 'Orders' }).click();
+    await page.screenshot({ path: process.env.PURSE_CONSOLE_SCREENSHOT, fullPage: true });
+  }
+});
+
+test('the poster downloads with the shop name under the code', async ({ page }) => {
+  await signIn(page);
+  await page.getByRole('link', { name: 'Poster' }).click();
+  await expect(page.getByRole('img', { name: /payment code/ })).toBeVisible();
+  await expectAccessible(page);
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Download the poster (SVG)' }).click();
+  const svg = fs.readFileSync((await (await download).path())!, 'utf8');
+  expect(svg).toContain('<svg');
+  expect(svg).toContain('Tea House');
+});
+
+test('a forged form post without the CSRF token is refused and makes nothing', async ({ page }) => {
+  await signIn(page);
+  const before = cli('shop', 'merchant', 'orders').data.length;
+  const forged = await page.request.post(`${backendUrl}/console/orders`, {
+    form: { amount: '99.00', description: 'forged' },
+  });
+  expect(forged.status()).toBe(403);
+  const wrong = await page.request.post(`${backendUrl}/console/orders`, {
+    form: { csrf: 'forged', amount: '99.00' },
+  });
+  expect(wrong.status()).toBe(403);
+  expect(cli('shop', 'merchant', 'orders').data.length).toBe(before);
+});

@@ -1,0 +1,291 @@
+//! The merchant console over plain HTTP, as a browser would use it: sign-in links (fresh,
+//! reused, expired, forged), the session cookie, CSRF on every form, orders turning paid,
+//! a refund once per confirmation, the poster. The browser itself is tested by
+//! `console/tests` (Playwright, Chromium).
+
+mod common;
+
+use common::*;
+use purse_core::sign::console::ConsoleSignIn;
+use reqwest::StatusCode;
+use reqwest::redirect::Policy;
+
+struct Browser {
+    http: reqwest::Client,
+    base: String,
+    cookie: Option<String>,
+}
+
+impl Browser {
+    fn new(base: &str) -> Browser {
+        Browser {
+            http: reqwest::Client::builder()
+                .redirect(Policy::none())
+                .build()
+                .unwrap(),
+            base: base.to_owned(),
+            cookie: None,
+        }
+    }
+
+    fn keep_cookie(&mut self, res: &reqwest::Response) {
+        if let Some(c) = res.headers().get("set-cookie") {
+            let pair = c.to_str().unwrap().split(';').next().unwrap().to_owned();
+            self.cookie = Some(pair);
+        }
+    }
+
+    async fn get(&mut self, path: &str) -> (StatusCode, reqwest::header::HeaderMap, String) {
+        let mut req = self.http.get(format!("{}{path}", self.base));
+        if let Some(c) = &self.cookie {
+            req = req.header("cookie", c);
+        }
+        let res = req.send().await.unwrap();
+        self.keep_cookie(&res);
+        (
+            res.status(),
+            res.headers().clone(),
+            res.text().await.unwrap(),
+        )
+    }
+
+    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> (StatusCode, String, String) {
+        let mut req = self.http.post(format!("{}{path}", self.base)).form(form);
+        if let Some(c) = &self.cookie {
+            req = req.header("cookie", c);
+        }
+        let res = req.send().await.unwrap();
+        self.keep_cookie(&res);
+        let location = res
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        (res.status(), location, res.text().await.unwrap())
+    }
+}
+
+/// The value of the first `name="csrf"` field of a page.
+fn csrf(page: &str) -> String {
+    let at = page
+        .find("name=\"csrf\" value=\"")
+        .expect("a form with a CSRF token");
+    let rest = &page[at + 19..];
+    rest[..rest.find('"').unwrap()].to_owned()
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+fn path_of(link: &str, base: &str) -> String {
+    link.strip_prefix(base).unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn sign_in_links_work_once_within_two_minutes_and_only_when_signed() {
+    let backend = Backend::start().await;
+    let url = backend.url();
+    let (shop, _, _) = merchant_wallet(&url, "Lotus Tea", None).await;
+    let link = shop.wallet.console_link(120).await.unwrap();
+    assert!(link.starts_with(&format!("{url}/console/sign-in?token=v1.")));
+
+    let mut browser = Browser::new(&url);
+    let (status, _, _) = browser.get("/console").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "no session yet");
+    let (status, headers, _) = browser.get(&path_of(&link, &url)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let cookie = headers.get("set-cookie").unwrap().to_str().unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    assert!(cookie.contains("Path=/console"), "{cookie}");
+    let (status, headers, page) = browser.get("/console").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Lotus Tea"));
+    let csp = headers
+        .get("content-security-policy")
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"));
+
+    // The same link again, from another browser: spent.
+    let mut other = Browser::new(&url);
+    let (status, _, page) = other.get(&path_of(&link, &url)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(page.contains("used already"));
+
+    // Expired, forged and tampered links are refused, and a refused link opens nothing.
+    let (_, creds) = enrolled_with_credentials(&url, "Mallory").await;
+    let old = ConsoleSignIn::new(&creds.device_id, now() - 600)
+        .unwrap()
+        .sign(&creds.key)
+        .unwrap();
+    let (status, _, page) = other.get(&format!("/console/sign-in?token={old}")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(page.contains("expired"));
+    let account = shop.wallet.account().unwrap().unwrap();
+    let forged = ConsoleSignIn::new(&account.device_id, now())
+        .unwrap()
+        .sign(&creds.key)
+        .unwrap();
+    let (status, _, page) = other.get(&format!("/console/sign-in?token={forged}")).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "signed by another device's key"
+    );
+    assert!(page.contains("not valid"));
+    let own = ConsoleSignIn::new(&creds.device_id, now())
+        .unwrap()
+        .sign(&creds.key)
+        .unwrap();
+    let (status, _, page) = other.get(&format!("/console/sign-in?token={own}")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a payer is not a merchant");
+    assert!(page.contains("not registered as a merchant"));
+    let (status, _, _) = other.get("/console/sign-in?token=v1.x.y.1.AAAA").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = other.get("/console").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // Signing out needs the form's token, and ends the session.
+    let (_, _, page) = browser.get("/console").await;
+    let (status, _, _) = browser
+        .post("/console/sign-out", &[("csrf", "forged")])
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = browser
+        .post("/console/sign-out", &[("csrf", &csrf(&page))])
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _, _) = browser.get("/console").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn an_order_made_in_the_console_is_paid_and_refunded_once() {
+    let backend = Backend::start().await;
+    let url = backend.url();
+    let (shop, _, _) = merchant_wallet(&url, "Lotus Tea <b>", None).await;
+    let payer = funded_wallet(&url, "Ann", "100.00 CNY").await;
+    let mut browser = Browser::new(&url);
+    let link = shop.wallet.console_link(120).await.unwrap();
+    browser.get(&path_of(&link, &url)).await;
+    let (_, _, page) = browser.get("/console/orders").await;
+    assert!(page.contains("Lotus Tea &#60;b&#62;") || page.contains("Lotus Tea &lt;b&gt;"));
+    let token = csrf(&page);
+
+    // A form without the session's token is refused, and makes nothing.
+    let (status, _, _) = browser
+        .post("/console/orders", &[("csrf", "x"), ("amount", "12.34")])
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(shop.wallet.orders(10, None).await.unwrap().data.is_empty());
+    let (status, _, page) = browser
+        .post("/console/orders", &[("csrf", &token), ("amount", "twelve")])
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("is not an amount"));
+
+    let (status, location, _) = browser
+        .post(
+            "/console/orders",
+            &[
+                ("csrf", &token),
+                ("amount", "1,234.50"),
+                ("description", "Oolong"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let order_id = location.rsplit('/').next().unwrap().to_owned();
+    let (_, _, page) = browser.get(&location).await;
+    assert!(page.contains("<svg") && page.contains("1,234.50 CNY"));
+    let (_, _, badge) = browser.get(&format!("{location}/state")).await;
+    assert!(badge.contains("Waiting for payment") && badge.contains("hx-get"));
+
+    let order = shop.wallet.order(&order_id).await.unwrap();
+    assert_eq!(order.amount, money("1234.50 CNY"));
+    assert_eq!(order.description, "Oolong");
+    let rich = funded_wallet(&url, "Bo", "5000.00 CNY").await;
+    let quote = rich.wallet.resolve_payload(&order.payload).await.unwrap();
+    rich.wallet.pay(&quote, None).await.unwrap();
+    let (_, _, badge) = browser.get(&format!("{location}/state")).await;
+    assert!(
+        badge.contains("Paid") && !badge.contains("hx-get"),
+        "stops polling: {badge}"
+    );
+    drop(payer);
+
+    // Refund part: a confirmation page, then the refund, once however often it is sent.
+    let (_, _, page) = browser.get(&location).await;
+    let (status, _, confirm) = browser
+        .post(
+            &format!("{location}/refund"),
+            &[
+                ("csrf", &token),
+                ("amount", "34.50"),
+                ("reason", "One cup short"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(confirm.contains("Refund 34.50 CNY?"));
+    assert!(page.contains("Refund"));
+    let key = {
+        let at = confirm.find("name=\"key\" value=\"").unwrap() + 18;
+        confirm[at..at + confirm[at..].find('"').unwrap()].to_owned()
+    };
+    let form = [
+        ("csrf", token.as_str()),
+        ("amount", "34.50"),
+        ("reason", "One cup short"),
+        ("key", key.as_str()),
+    ];
+    for _ in 0..2 {
+        let (status, location, _) = browser
+            .post(&format!("/console/orders/{order_id}/refunds"), &form)
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert!(location.ends_with("?done=refunded"));
+    }
+    let order = shop.wallet.order(&order_id).await.unwrap();
+    assert_eq!(order.amount_refunded, money("34.50 CNY"), "refunded once");
+    rich.wallet.sync_history().await.unwrap();
+    let history = rich.wallet.history(10, None).unwrap();
+    assert!(
+        history
+            .data
+            .iter()
+            .any(|t| t.amount == money("34.50 CNY") && t.description.contains("One cup short")),
+        "{history:?}"
+    );
+    let (_, _, live) = browser.get("/console/today/payments").await;
+    assert!(
+        live.contains("1,234.50 CNY") && live.contains("-34.50 CNY"),
+        "{live}"
+    );
+
+    // More than is left is refused with the reason, and nothing moves.
+    let (status, _, page) = browser
+        .post(
+            &format!("/console/orders/{order_id}/refunds"),
+            &[("csrf", &token), ("amount", "5000"), ("key", "another")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("can still be refunded"), "{page}");
+
+    // The poster: the code with the name under it, escaped.
+    let (status, headers, svg) = browser.get("/console/poster.svg").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers.get("content-type").unwrap(), "image/svg+xml");
+    assert!(svg.contains("Lotus Tea &lt;b&gt;") && !svg.contains("<b>"));
+    let (status, _, _) = browser.get("/console/poster.png").await;
+    assert_eq!(status, StatusCode::OK);
+}
