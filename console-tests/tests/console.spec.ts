@@ -110,3 +110,19 @@ test('a forged form post without the CSRF token is refused and makes nothing', a
   expect(wrong.status()).toBe(403);
   expect(cli('shop', 'merchant', 'orders').data.length).toBe(before);
 });
+
+test('the developers page: an inward address refused, a new secret shown once', async ({ page }) => {
+  await signIn(page);
+  await page.getByRole('link', { name: 'Developers' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Developers' })).toBeVisible();
+  await expectAccessible(page);
+  await page.getByLabel('Address (https; empty for none)').fill('https://10.0.0.1/hooks');
+  await page.getByRole('button', { name: 'Save address' }).click();
+  await expect(page.getByRole('alert')).toContainText('cannot take webhooks');
+  await page.getByRole('button', { name: 'Make a new secret' }).click();
+  const secret = page.locator('#new-secret');
+  await expect(secret).toHaveText(/^whsec_/);
+  await expectAccessible(page);
+  await page.getByRole('link', { name: 'Developers' }).click();
+  await expect(page.locator('#new-secret')).toHaveCount(0);
+});

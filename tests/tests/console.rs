@@ -289,3 +289,81 @@ async fn an_order_made_in_the_console_is_paid_and_refunded_once() {
     let (status, _, _) = browser.get("/console/poster.png").await;
     assert_eq!(status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn the_developers_page_moves_the_endpoint_rotates_the_secret_and_resends() {
+    use purse_core::sign::webhook;
+    let backend = Backend::start_with(|c| c.webhook_targets.allow_loopback = true).await;
+    let url = backend.url();
+    let hooks = WebhookReceiver::start(0).await;
+    let (shop, _, old_secret) = merchant_wallet(&url, "Lotus Tea", Some(hooks.url.clone())).await;
+    let payer = funded_wallet(&url, "Ann", "100.00 CNY").await;
+    pay_order(&shop, &payer, "5.00 CNY").await.unwrap();
+    let first = hooks.wait_for(1).await;
+
+    let mut browser = Browser::new(&url);
+    let link = shop.wallet.console_link(120).await.unwrap();
+    browser.get(&path_of(&link, &url)).await;
+    let (status, _, page) = browser.get("/console/developers").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("order.paid"));
+    assert!(page.contains(&hooks.url), "the current address is shown");
+    assert!(
+        !page.contains(&old_secret),
+        "the secret is never shown again"
+    );
+    let token = csrf(&page);
+
+    // Resend: the same message again, however it went the first time.
+    let resend = format!("/console/developers/deliveries/{}/resend", first[0].id);
+    let (status, _, _) = browser.post(&resend, &[("csrf", "x")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, location, _) = browser.post(&resend, &[("csrf", &token)]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(location.ends_with("done=resent"));
+    let again = hooks.wait_for(2).await;
+    assert_eq!(again[1].id, first[0].id);
+    assert_eq!(again[1].body, first[0].body);
+    let (status, _, _) = browser
+        .post(
+            "/console/developers/deliveries/msg_nothere/resend",
+            &[("csrf", &token)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // A new secret, shown once; what is sent next is signed with it, not the old one.
+    let (status, _, page) = browser
+        .post("/console/developers/secret", &[("csrf", &token)])
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let at = page.find("whsec_").expect("the new secret is shown");
+    let new_secret = page[at..at + page[at..].find('<').unwrap()].to_owned();
+    assert_ne!(new_secret, old_secret);
+    pay_order(&shop, &payer, "6.00 CNY").await.unwrap();
+    let m = hooks.wait_for(3).await.pop().unwrap();
+    let now = now();
+    webhook::verify(&new_secret, &m.id, &m.timestamp, &m.signature, &m.body, now).unwrap();
+    assert!(webhook::verify(&old_secret, &m.id, &m.timestamp, &m.signature, &m.body, now).is_err());
+    let (_, _, page) = browser.get("/console/developers").await;
+    assert!(!page.contains(&new_secret), "shown once");
+
+    // The address: checked as the API checks it; empty turns webhooks off.
+    let (status, _, page) = browser
+        .post(
+            "/console/developers/webhook",
+            &[("csrf", &token), ("url", "https://10.0.0.1/hook")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("cannot take webhooks"));
+    let (status, _, _) = browser
+        .post(
+            "/console/developers/webhook",
+            &[("csrf", &token), ("url", "")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, _, page) = browser.get("/console/developers").await;
+    assert!(!page.contains(&hooks.url), "no address now");
+}

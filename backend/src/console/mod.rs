@@ -1,6 +1,6 @@
 //! The merchant console: server-rendered pages under `/console` for the shop (today's
 //! takings as they arrive, orders with their codes turning paid live, refunds with a
-//! confirmation step, the printable poster).
+//! confirmation step, the printable poster, and the developers page for webhooks).
 //!
 //! Sign-in is a one-time link the merchant's device signs (`purse merchant console`), so
 //! the backend keeps no password. Pages are askama templates (every value escaped); the
@@ -11,6 +11,8 @@
 //! Sessions are kept in each backend's memory: behind a load balancer, a browser must stick
 //! to one backend (or sign in again).
 
+#[allow(clippy::result_large_err)]
+mod developers;
 mod locale;
 // A console handler's error is the page to show instead (sign in, refused), made once per
 // request and handed straight to axum: boxing it would buy nothing.
@@ -62,6 +64,16 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
         .route("/console/poster", get(pages::poster))
         .route("/console/poster.svg", get(pages::poster_download_svg))
         .route("/console/poster.png", get(pages::poster_download_png))
+        .route("/console/developers", get(developers::developers))
+        .route("/console/developers/webhook", post(developers::set_webhook))
+        .route(
+            "/console/developers/secret",
+            post(developers::rotate_secret),
+        )
+        .route(
+            "/console/developers/deliveries/{message_id}/resend",
+            post(developers::resend),
+        )
         .route("/console/sign-in", get(session::sign_in))
         .route("/console/sign-out", post(session::sign_out))
         .layer(sessions)

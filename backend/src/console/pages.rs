@@ -30,7 +30,7 @@ const ORDERS_SCAN: usize = 500;
 /// refused, not found); either way a page, so `?` reads as "or show that".
 pub type Page = Result<Response, Response>;
 
-fn render(status: StatusCode, page: &impl Template) -> Page {
+pub(super) fn render(status: StatusCode, page: &impl Template) -> Page {
     match page.render() {
         Ok(html) => Ok((status, Html(html)).into_response()),
         Err(e) => {
@@ -58,7 +58,7 @@ pub fn message(status: StatusCode, title: &str, text: &str) -> Response {
     }
 }
 
-fn locale(headers: &HeaderMap) -> Locale {
+pub(super) fn locale(headers: &HeaderMap) -> Locale {
     Locale::from_accept_language(
         headers
             .get(header::ACCEPT_LANGUAGE)
@@ -66,7 +66,7 @@ fn locale(headers: &HeaderMap) -> Locale {
     )
 }
 
-fn utc(unix: i64, with_date: bool) -> String {
+pub(super) fn utc(unix: i64, with_date: bool) -> String {
     let (days, secs) = (unix.div_euclid(86_400), unix.rem_euclid(86_400));
     let (h, m) = (secs / 3600, secs % 3600 / 60);
     if with_date {

@@ -399,6 +399,28 @@ impl Tx for Memory {
         self.webhooks.push(m.clone());
         Ok(())
     }
+    fn set_merchant_webhook(
+        &mut self,
+        merchant_id: &str,
+        url: Option<&str>,
+        secret: &str,
+    ) -> Result<()> {
+        if let Some(m) = self
+            .merchants
+            .iter_mut()
+            .find(|m| m.merchant_id == merchant_id)
+        {
+            m.webhook_url = url.map(str::to_owned);
+            m.webhook_secret = secret.to_owned();
+        }
+        Ok(())
+    }
+    fn redeliver(&mut self, merchant_id: &str, message_id: &str, _now_ms: i64) -> Result<bool> {
+        Ok(self
+            .webhooks
+            .iter()
+            .any(|w| w.merchant_id == merchant_id && w.message_id == message_id))
+    }
     fn lease_delivery(&mut self, _id: &str, _until_ms: i64) -> Result<()> {
         Ok(())
     }

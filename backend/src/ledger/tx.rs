@@ -192,6 +192,18 @@ pub trait Tx:
     /// go below zero.
     fn post(&mut self, entry: &LedgerEntry) -> Result<Posted>;
     fn queue_webhook(&mut self, message: &WebhookMessage, due_ms: i64) -> Result<()>;
+    /// Points a merchant's webhooks at `url` (`None`: nowhere), signed with `secret` (as the
+    /// vault sealed it); messages not yet delivered go to the new address with the new secret.
+    fn set_merchant_webhook(
+        &mut self,
+        merchant_id: &str,
+        url: Option<&str>,
+        secret: &str,
+    ) -> Result<()>;
+    /// Makes one of the merchant's messages due at `now_ms`, delivered or not (a resend: the
+    /// same message id, which receivers use to drop a repeat). False if it has no such
+    /// message.
+    fn redeliver(&mut self, merchant_id: &str, message_id: &str, now_ms: i64) -> Result<bool>;
     /// Makes a message due again only at `until_ms`: the deliverer that leased it sends it
     /// meanwhile, and no other does.
     fn lease_delivery(&mut self, message_id: &str, until_ms: i64) -> Result<()>;

@@ -333,6 +333,28 @@ impl Tx for SqlTx<'_> {
         Ok(())
     }
 
+    fn set_merchant_webhook(
+        &mut self,
+        merchant_id: &str,
+        url: Option<&str>,
+        secret: &str,
+    ) -> Result<()> {
+        self.execute(
+            "UPDATE merchants SET webhook_url = ?, webhook_secret = ? WHERE merchant_id = ?",
+            params![url, secret, merchant_id],
+        )?;
+        Ok(())
+    }
+
+    fn redeliver(&mut self, merchant_id: &str, message_id: &str, now_ms: i64) -> Result<bool> {
+        let changed = self.execute(
+            "UPDATE webhook_deliveries SET delivered_at = NULL, next_attempt_at = ?,
+                last_error = NULL WHERE message_id = ? AND merchant_id = ?",
+            params![now_ms, message_id, merchant_id],
+        )?;
+        Ok(changed == 1)
+    }
+
     fn record_delivery(
         &mut self,
         message_id: &str,

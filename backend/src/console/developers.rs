@@ -1,0 +1,224 @@
+//! The developers page: where the shop's webhooks go, their signing secret (rotated here,
+//! shown once), and the messages sent with their status, each one resendable.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use super::pages::{Page, locale, render};
+use super::session::{SignedIn, internal, signed_in};
+use crate::app::AppState;
+use crate::ledger::{DeliveryRow, MerchantRow};
+
+/// How many of the newest messages the page lists.
+const DELIVERIES_SHOWN: u32 = 50;
+
+struct DeliveryView {
+    message_id: String,
+    event_type: String,
+    created: String,
+    status: &'static str,
+    attempts: i64,
+    last_error: String,
+}
+
+fn delivery_view(d: &DeliveryRow) -> DeliveryView {
+    let status = match (d.delivered_at, d.attempts) {
+        (Some(_), _) => "Delivered",
+        (None, 0) => "Waiting",
+        (None, _) => "Failing, retried",
+    };
+    DeliveryView {
+        message_id: d.message_id.clone(),
+        event_type: d.event_type.clone(),
+        created: super::pages::utc(d.created_at, true),
+        status,
+        attempts: d.attempts,
+        last_error: d.last_error.clone().unwrap_or_default(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "console/developers.html")]
+struct DevelopersPage {
+    lang: &'static str,
+    shop: String,
+    csrf: String,
+    section: &'static str,
+    webhook_url: String,
+    new_secret: Option<String>,
+    notice: Option<&'static str>,
+    error: Option<String>,
+    deliveries: Vec<DeliveryView>,
+}
+
+struct Shown {
+    new_secret: Option<String>,
+    notice: Option<&'static str>,
+    error: Option<String>,
+}
+
+async fn page(
+    state: &AppState,
+    signed: SignedIn,
+    m: MerchantRow,
+    headers: &HeaderMap,
+    shown: Shown,
+) -> Page {
+    let merchant_id = m.merchant_id.clone();
+    let deliveries = state
+        .store
+        .read(move |r| r.deliveries(&merchant_id, DELIVERIES_SHOWN))
+        .await
+        .map_err(internal)?;
+    let status = if shown.error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    render(
+        status,
+        &DevelopersPage {
+            lang: locale(headers).lang,
+            shop: m.display_name,
+            csrf: signed.csrf,
+            section: "developers",
+            webhook_url: m.webhook_url.unwrap_or_default(),
+            new_secret: shown.new_secret,
+            notice: shown.notice,
+            error: shown.error,
+            deliveries: deliveries.iter().map(delivery_view).collect(),
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct DoneQuery {
+    done: Option<String>,
+}
+
+/// `GET /console/developers`
+pub async fn developers(
+    State(state): State<AppState>,
+    session: Session,
+    headers: HeaderMap,
+    Query(q): Query<DoneQuery>,
+) -> Page {
+    let (signed, m) = signed_in(&state, &session, None).await?;
+    let notice = match q.done.as_deref() {
+        Some("resent") => Some("The message is due again: it goes out within seconds."),
+        Some("saved") => Some("Saved: webhooks go to the new address."),
+        _ => None,
+    };
+    let shown = Shown {
+        new_secret: None,
+        notice,
+        error: None,
+    };
+    page(&state, signed, m, &headers, shown).await
+}
+
+#[derive(Deserialize)]
+pub struct WebhookForm {
+    /// Missing reads as empty, which no session's token is: refused as forged.
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    url: String,
+}
+
+/// `POST /console/developers/webhook`: a new address (empty: none), checked as the API
+/// checks one (https, a public address).
+pub async fn set_webhook(
+    State(state): State<AppState>,
+    session: Session,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<WebhookForm>,
+) -> Page {
+    let (signed, m) = signed_in(&state, &session, Some(&form.csrf)).await?;
+    let url = form.url.trim();
+    let url = if url.is_empty() {
+        None
+    } else if let Err(e) = state.config.webhook_targets.check_url(url) {
+        let shown = Shown {
+            new_secret: None,
+            notice: None,
+            error: Some(format!("This address cannot take webhooks: {e}")),
+        };
+        return page(&state, signed, m, &headers, shown).await;
+    } else {
+        Some(url.to_owned())
+    };
+    let (merchant_id, secret) = (m.merchant_id.clone(), m.webhook_secret.clone());
+    state
+        .store
+        .write(move |tx| tx.set_merchant_webhook(&merchant_id, url.as_deref(), &secret))
+        .await
+        .map_err(internal)?;
+    tracing::info!(merchant = %m.merchant_id, "webhook address changed in the console");
+    Ok(Redirect::to("/console/developers?done=saved").into_response())
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    /// Missing reads as empty, which no session's token is: refused as forged.
+    #[serde(default)]
+    csrf: String,
+}
+
+/// `POST /console/developers/secret`: a new signing secret, shown on this answer only; the
+/// old one stops at once (messages not yet delivered are signed with the new one).
+pub async fn rotate_secret(
+    State(state): State<AppState>,
+    session: Session,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<CsrfForm>,
+) -> Page {
+    let (signed, m) = signed_in(&state, &session, Some(&form.csrf)).await?;
+    let secret = purse_core::sign::webhook::new_secret().map_err(internal)?;
+    let sealed = state
+        .vault
+        .seal(crate::vault::Purpose::WebhookSecret, secret.as_bytes());
+    let (merchant_id, url) = (m.merchant_id.clone(), m.webhook_url.clone());
+    state
+        .store
+        .write(move |tx| tx.set_merchant_webhook(&merchant_id, url.as_deref(), &sealed))
+        .await
+        .map_err(internal)?;
+    tracing::info!(merchant = %m.merchant_id, "webhook secret rotated in the console");
+    let shown = Shown {
+        new_secret: Some(secret),
+        notice: None,
+        error: None,
+    };
+    page(&state, signed, m, &headers, shown).await
+}
+
+/// `POST /console/developers/deliveries/{message_id}/resend`
+pub async fn resend(
+    State(state): State<AppState>,
+    session: Session,
+    Path(message_id): Path<String>,
+    axum::Form(form): axum::Form<CsrfForm>,
+) -> Page {
+    let (_, m) = signed_in(&state, &session, Some(&form.csrf)).await?;
+    let now_ms = crate::clock::unix_now_ms();
+    let merchant_id = m.merchant_id.clone();
+    let found = state
+        .store
+        .write(move |tx| tx.redeliver(&merchant_id, &message_id, now_ms))
+        .await
+        .map_err(internal)?;
+    if !found {
+        return Err(super::pages::message(
+            StatusCode::NOT_FOUND,
+            "No such message",
+            "This shop sent no such message.",
+        ));
+    }
+    state.webhooks.notify_one();
+    Ok(Redirect::to("/console/developers?done=resent").into_response())
+}
