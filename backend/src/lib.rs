@@ -23,6 +23,7 @@ pub mod ids;
 pub mod ledger;
 pub mod merchant_codes;
 pub mod merchant_orders;
+pub mod paycode_charges;
 pub mod present;
 pub mod problem;
 pub mod public_address;

@@ -126,3 +126,24 @@ test('the developers page: an inward address refused, a new secret shown once', 
   await page.getByRole('link', { name: 'Developers' }).click();
   await expect(page.locator('#new-secret')).toHaveCount(0);
 });
+
+test('the till charges the code a customer shows, and follows their confirmation live', async ({ page }) => {
+  await signIn(page);
+  await page.getByRole('link', { name: 'Till' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Till' })).toBeVisible();
+  await expectAccessible(page);
+  const shown = cli('payer', 'paycode');
+  await page.getByLabel('Amount (CNY)').fill('120.00');
+  await page.getByLabel('Your reference (optional)').fill('Table 7');
+  // A USB scanner types the code and presses Enter.
+  await page.getByLabel("Customer's pay code (type it, or scan it)").pressSequentially(shown.digits);
+  await page.keyboard.press('Enter');
+  const state = page.locator('#charge-state');
+  await expect(state).toContainText('Waiting for the customer');
+  await expectAccessible(page);
+  const waiting = cli('payer', 'paycode', 'waiting').data;
+  expect(waiting).toHaveLength(1);
+  expect(waiting[0].reference).toBe('Table 7');
+  cli('payer', 'paycode', 'confirm', waiting[0].charge_id);
+  await expect(state).toHaveText('Paid', { timeout: 15_000 });
+});

@@ -65,13 +65,16 @@ impl Browser {
     }
 }
 
-/// The value of the first `name="csrf"` field of a page.
+/// The value of the first field called `name` of a page's forms.
+fn field(page: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let at = page.find(&marker).expect("a form with this field") + marker.len();
+    page[at..at + page[at..].find('"').unwrap()].to_owned()
+}
+
+/// The page's CSRF token.
 fn csrf(page: &str) -> String {
-    let at = page
-        .find("name=\"csrf\" value=\"")
-        .expect("a form with a CSRF token");
-    let rest = &page[at + 19..];
-    rest[..rest.find('"').unwrap()].to_owned()
+    field(page, "csrf")
 }
 
 fn now() -> i64 {
@@ -237,10 +240,7 @@ async fn an_order_made_in_the_console_is_paid_and_refunded_once() {
     assert_eq!(status, StatusCode::OK);
     assert!(confirm.contains("Refund 34.50 CNY?"));
     assert!(page.contains("Refund"));
-    let key = {
-        let at = confirm.find("name=\"key\" value=\"").unwrap() + 18;
-        confirm[at..at + confirm[at..].find('"').unwrap()].to_owned()
-    };
+    let key = field(&confirm, "key");
     let form = [
         ("csrf", token.as_str()),
         ("amount", "34.50"),
@@ -366,4 +366,92 @@ async fn the_developers_page_moves_the_endpoint_rotates_the_secret_and_resends()
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, _, page) = browser.get("/console/developers").await;
     assert!(!page.contains(&hooks.url), "no address now");
+}
+
+#[tokio::test]
+async fn the_till_charges_a_pay_code_once_and_follows_a_confirmation() {
+    let backend = Backend::start().await;
+    let url = backend.url();
+    let (shop, _, _) = merchant_wallet(&url, "Lotus Tea", None).await;
+    let payer = funded_wallet(&url, "Ann", "500.00 CNY").await;
+    let mut browser = Browser::new(&url);
+    let link = shop.wallet.console_link(120).await.unwrap();
+    browser.get(&path_of(&link, &url)).await;
+    let (_, _, page) = browser.get("/console/till").await;
+    let token = csrf(&page);
+    let key = field(&page, "key");
+
+    // A code charged at once; the same sale sent again (a double Enter) charges nothing more.
+    let code = payer.wallet.pay_code().await.unwrap();
+    let sale = [
+        ("csrf", token.as_str()),
+        ("key", key.as_str()),
+        ("amount", "8.00"),
+        ("reference", "Table 4"),
+        ("code", code.digits.as_str()),
+    ];
+    let (status, _, page) = browser.post("/console/till", &sale).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(
+        page.contains("8.00 CNY · Table 4") && page.contains(">Paid<"),
+        "{page}"
+    );
+    let (_, _, page) = browser.post("/console/till", &sale).await;
+    assert!(page.contains("sent already"));
+    assert_eq!(payer.wallet.balance().await.unwrap(), money("492.00 CNY"));
+
+    // Above the customer's limit: waiting, followed live until they confirm on the phone.
+    payer.wallet.poll_events(0).await.unwrap();
+    let code = payer.wallet.pay_code().await.unwrap();
+    let (status, _, page) = browser
+        .post(
+            "/console/till",
+            &[
+                ("csrf", &token),
+                ("key", &field(&page, "key")),
+                ("amount", "120.00"),
+                ("code", &code.digits),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("Waiting for the customer") && page.contains("hx-get"));
+    let waiting = payer.wallet.waiting_charges().await.unwrap();
+    assert_eq!(waiting.len(), 1);
+    let state_path = format!("/console/till/charges/{}/state", waiting[0].charge_id);
+    payer
+        .wallet
+        .confirm_charge(&waiting[0].charge_id)
+        .await
+        .unwrap();
+    let (_, _, badge) = browser.get(&state_path).await;
+    assert!(
+        badge.contains("Paid") && !badge.contains("hx-get"),
+        "{badge}"
+    );
+
+    // A code that is not one, and a forged sale, are refused; nothing moves.
+    let (status, _, page) = browser
+        .post(
+            "/console/till",
+            &[
+                ("csrf", &token),
+                ("key", "k2"),
+                ("amount", "1.00"),
+                ("code", "123"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("not a pay code of now"), "{page}");
+    let (status, _, _) = browser
+        .post(
+            "/console/till",
+            &[("key", "k3"), ("amount", "1.00"), ("code", "123")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(payer.wallet.balance().await.unwrap(), money("372.00 CNY"));
+    let (status, _, _) = browser.get("/console/till/charges/chg_nothere/state").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }

@@ -1,6 +1,7 @@
 //! The merchant console: server-rendered pages under `/console` for the shop (today's
 //! takings as they arrive, orders with their codes turning paid live, refunds with a
-//! confirmation step, the printable poster, and the developers page for webhooks).
+//! confirmation step, the till charging customers' pay codes, the printable poster, and the
+//! developers page for webhooks).
 //!
 //! Sign-in is a one-time link the merchant's device signs (`purse merchant console`), so
 //! the backend keeps no password. Pages are askama templates (every value escaped); the
@@ -20,6 +21,8 @@ mod locale;
 pub mod pages;
 #[allow(clippy::result_large_err)]
 mod session;
+#[allow(clippy::result_large_err)]
+mod till;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
@@ -64,6 +67,11 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
         .route("/console/poster", get(pages::poster))
         .route("/console/poster.svg", get(pages::poster_download_svg))
         .route("/console/poster.png", get(pages::poster_download_png))
+        .route("/console/till", get(till::till).post(till::charge))
+        .route(
+            "/console/till/charges/{charge_id}/state",
+            get(till::charge_state),
+        )
         .route("/console/developers", get(developers::developers))
         .route("/console/developers/webhook", post(developers::set_webhook))
         .route(

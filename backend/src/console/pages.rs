@@ -52,7 +52,7 @@ struct MessagePage<'a> {
 }
 
 /// A page with a title and a sentence: refusals, sign-out, errors.
-pub fn message(status: StatusCode, title: &str, text: &str) -> Response {
+pub(super) fn message(status: StatusCode, title: &str, text: &str) -> Response {
     match render(status, &MessagePage { title, text }) {
         Ok(r) | Err(r) => r,
     }

@@ -14,18 +14,16 @@ use purse_core::api::types::{
     PayCodeLimit, Problem, codes,
 };
 use purse_core::money::Money;
-use purse_core::paycode::consumer::{INDEX_DIGITS, PresentedCode};
+use purse_core::paycode::consumer::INDEX_DIGITS;
 
 use crate::app::AppState;
 use crate::auth::Authed;
 use crate::idempotency::{self, Done, Key, Reply};
 use crate::ids::{random_id, secret_bytes, uniform_below};
 use crate::ledger::paycodes::{
-    CEILING_MAJOR, ChargeDraft, ChargeRefusal, ChargeResult, ChargeRow, ConfirmRefusal,
-    SecretOpener, cancel, charge, confirm, issue, limit_of,
+    CEILING_MAJOR, ChargeRow, ConfirmRefusal, cancel, confirm, issue, limit_of,
 };
-use crate::ledger::rate::{self, RateLimit};
-use crate::ledger::{Reads, StoreError};
+use crate::paycode_charges::{self, Sale, current, view};
 use crate::problem::ApiProblem;
 use crate::routes::extract::{
     SignedAuthorization, check_signed, device_cap, mismatch, overspend_problem, own_account,
@@ -33,100 +31,6 @@ use crate::routes::extract::{
 };
 use crate::vault::Purpose;
 
-/// Failed charges a merchant may make a minute before it is throttled, and a device's codes
-/// may take a minute before they are refused for the rest of it (README: the guessing
-/// arithmetic).
-pub const MERCHANT_FAILURES: RateLimit = RateLimit {
-    max: 5,
-    window_secs: 60,
-};
-pub const DEVICE_FAILURES: RateLimit = RateLimit {
-    max: 10,
-    window_secs: 60,
-};
-/// And a day: what bounds a patient guesser's odds against one device (README).
-pub const DEVICE_DAILY_FAILURES: RateLimit = RateLimit {
-    max: 50,
-    window_secs: 86_400,
-};
-
-fn merchant_bucket(merchant_id: &str) -> String {
-    format!("paycode:merchant:{merchant_id}")
-}
-
-/// The device's buckets of failed codes, with their limits.
-fn device_buckets(device_id: &str) -> [(String, RateLimit); 2] {
-    [
-        (format!("paycode:device:{device_id}"), DEVICE_FAILURES),
-        (
-            format!("paycode:device-day:{device_id}"),
-            DEVICE_DAILY_FAILURES,
-        ),
-    ]
-}
-
-fn refusal_problem(r: ChargeRefusal) -> ApiProblem {
-    let p = |status, code, detail: &str| ApiProblem::new(status, code, detail.to_owned());
-    match r {
-        ChargeRefusal::Invalid => p(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            codes::PAYCODE_INVALID,
-            "not a pay code of now; ask the customer to show the code again",
-        ),
-        ChargeRefusal::Used => p(
-            StatusCode::CONFLICT,
-            codes::PAYCODE_USED,
-            "this code was charged already; ask the customer for the next one",
-        ),
-        ChargeRefusal::Stale => p(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            codes::PAYCODE_EXPIRED,
-            "this code has expired; ask the customer for the code on the screen now",
-        ),
-        ChargeRefusal::Expired => p(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            codes::PAYCODE_EXPIRED,
-            "the customer's phone must go online to refresh its pay codes",
-        ),
-        ChargeRefusal::Revoked => p(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            codes::DEVICE_REVOKED,
-            "this phone was removed from its account",
-        ),
-        ChargeRefusal::SelfCharge => p(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            codes::SELF_CHARGE,
-            "a merchant cannot charge its own account",
-        ),
-        ChargeRefusal::Over(o) => overspend_problem(o, "payment"),
-    }
-}
-
-/// A charge as `account_id` (the merchant's or the customer's) sees it.
-fn view(r: &mut dyn Reads, c: &ChargeRow, account_id: &str) -> Result<PayCodeCharge, StoreError> {
-    let merchant_name = r
-        .merchant(&c.merchant_id)?
-        .map(|m| m.display_name)
-        .unwrap_or_default();
-    let transaction = match &c.transaction_id {
-        Some(id) => r.transaction_of(account_id, id)?.map(|t| t.transaction),
-        None => None,
-    };
-    Ok(PayCodeCharge {
-        charge_id: c.charge_id.clone(),
-        merchant_id: c.merchant_id.clone(),
-        merchant_name,
-        reference: c.reference.clone(),
-        amount: c.amount,
-        state: c.state,
-        transaction,
-        created_at: c.created_at,
-        expires_at: c.expires_at,
-        settled_at: c.settled_at,
-    })
-}
-
-/// Issues this device's pay-code secret (7 days), replacing the last; the index stays.
 #[utoipa::path(post, path = "/v1/paycode/key", tag = "paycodes",
     responses((status = 200, body = PayCodeKey)))]
 pub async fn key(
@@ -179,112 +83,18 @@ pub async fn create(State(state): State<AppState>, auth: Authed) -> Result<Respo
         return Ok(replayed);
     }
     let req: ChargeRequest = auth.json()?;
-    if !req.amount.is_positive() {
-        return Err(ApiProblem::bad_request("the amount must be positive"));
-    }
-    let reference = crate::routes::extract::shown_text("reference", &req.reference, 64)?;
     let merchant = own_merchant(&state, &auth).await?;
-    if req.amount.currency != merchant.currency {
-        return Err(ApiProblem::new(
-            StatusCode::BAD_REQUEST,
-            codes::CURRENCY_MISMATCH,
-            format!("this merchant is paid in {}", merchant.currency),
-        ));
-    }
-    let bucket = merchant_bucket(&merchant.merchant_id);
-    let code = PresentedCode::parse(&req.code);
-    let (wait, device_locked) = {
-        let bucket = bucket.clone();
-        let index = code.as_ref().ok().map(|c| c.device_index);
-        state
-            .store
-            .read(move |r| {
-                let wait = rate::full(r, &bucket, MERCHANT_FAILURES, now)?;
-                let mut locked = None;
-                if let Some(k) = index.map(|i| r.paycode_key(i)).transpose()?.flatten() {
-                    for (bucket, limit) in device_buckets(&k.device_id) {
-                        locked = locked.or(rate::full(r, &bucket, limit, now)?);
-                    }
-                }
-                Ok((wait, locked))
-            })
-            .await?
-    };
-    if let Some(secs) = wait.or(device_locked) {
-        tracing::warn!(merchant = %merchant.merchant_id, "pay-code charges throttled after failed codes");
-        return Err(ApiProblem::rate_limited(secs));
-    }
-    let Ok(code) = code else {
-        state
-            .store
-            .write(move |tx| rate::take(tx, &bucket, MERCHANT_FAILURES, now).map(|_| ()))
-            .await?;
-        return Err(refusal_problem(ChargeRefusal::Invalid));
-    };
     let merchant_account = own_account(&state, &auth).await?;
-    let draft = ChargeDraft {
-        charge_id: random_id(purse_core::api::types::CHARGE_ID_PREFIX),
-        transaction_id: random_id("tx"),
-        merchant,
-        merchant_account,
-        code,
+    let sale = Sale {
+        code: req.code,
         amount: req.amount,
-        reference,
-        maxima: state.config.maxima(),
-        confirm_secs: state.config.paycode_confirm_secs,
-        restricted_cap: Money::from_major(state.config.recovery_cap_major, req.amount.currency)
-            .unwrap_or(Money::zero(req.amount.currency)),
-        now,
-        secrets: {
-            let vault = state.vault.clone();
-            SecretOpener(std::sync::Arc::new(move |stored: &[u8]| {
-                vault.open_bytes(Purpose::PayCodeSecret, stored).ok()
-            }))
-        },
+        reference: req.reference,
     };
-    let merchant_account_id = auth.account_id().to_owned();
-    let done = idempotency::write(state.store.as_ref(), Some(key), move |tx| {
-        let result = charge(tx, &draft)?;
-        let reply = match &result {
-            ChargeResult::Charged { charge, .. } | ChargeResult::Awaiting { charge } => {
-                Reply::json(
-                    StatusCode::CREATED,
-                    &view(tx, charge, &merchant_account_id)?,
-                )
-            }
-            ChargeResult::Refused { refusal, device_id } => {
-                if refusal.is_failed_guess() {
-                    rate::take(tx, &bucket, MERCHANT_FAILURES, now)?.ok();
-                    if let Some(d) = device_id {
-                        for (bucket, limit) in device_buckets(d) {
-                            rate::take(tx, &bucket, limit, now)?.ok();
-                        }
-                    }
-                }
-                Reply::problem(&refusal_problem(*refusal))
-            }
-        };
-        Ok((reply, result))
-    })
-    .await?;
-    match &done {
-        Done::Fresh(_, ChargeResult::Charged { tx, .. }) => state.ledger_moved(tx.transaction.seq),
-        Done::Fresh(_, ChargeResult::Awaiting { .. }) => state.stream_moved(),
-        _ => {}
-    }
-    Ok(done.into_response())
-}
-
-/// Cancels `c` if its minute ran out; the charge as it now stands.
-async fn current(state: &AppState, c: ChargeRow) -> Result<ChargeRow, ApiProblem> {
-    let now = state.now();
-    if c.state == ChargeState::AwaitingConfirmation && now > c.expires_at {
-        return Ok(state
-            .store
-            .write(move |tx| cancel(tx, c.clone(), now))
-            .await?);
-    }
-    Ok(c)
+    Ok(
+        paycode_charges::charge(&state, merchant, merchant_account, sale, key)
+            .await?
+            .into_response(),
+    )
 }
 
 /// One charge, for its merchant or its customer.

@@ -1,0 +1,228 @@
+//! The till: the amount, then the customer's pay code typed or scanned (a USB scanner types
+//! like a keyboard and ends with Enter), charged at once or waiting for the customer's
+//! confirmation on their phone, which the page follows live.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use purse_core::api::types::ChargeState;
+
+use super::locale::Locale;
+use super::pages::{Page, locale, message, render};
+use super::session::{SignedIn, internal, signed_in};
+use crate::app::AppState;
+use crate::idempotency::{Done, Key};
+use crate::ledger::MerchantRow;
+use crate::ledger::paycodes::{ChargeResult, ChargeRow};
+use crate::paycode_charges::{self, Sale};
+
+/// A charge as the till shows it.
+struct ChargeView {
+    charge_id: String,
+    amount: String,
+    reference: String,
+    state: &'static str,
+    state_code: &'static str,
+    waiting: bool,
+}
+
+fn charge_view(c: &ChargeRow, loc: Locale) -> ChargeView {
+    let (state, state_code) = match c.state {
+        ChargeState::Completed => ("Paid", "paid"),
+        ChargeState::AwaitingConfirmation => (
+            "Waiting for the customer to confirm on their phone",
+            "waiting",
+        ),
+        ChargeState::Canceled => (
+            "Not paid: the customer declined, or the minute ran out",
+            "closed",
+        ),
+    };
+    ChargeView {
+        charge_id: c.charge_id.clone(),
+        amount: loc.money(c.amount),
+        reference: c.reference.clone(),
+        state,
+        state_code,
+        waiting: c.state == ChargeState::AwaitingConfirmation,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "console/till.html")]
+struct TillPage {
+    lang: &'static str,
+    shop: String,
+    csrf: String,
+    section: &'static str,
+    currency: String,
+    /// One per form shown: a sale sent twice (a double Enter) is charged once.
+    key: String,
+    error: Option<String>,
+    charge: Option<ChargeView>,
+}
+
+#[derive(Template)]
+#[template(path = "console/till_state.html")]
+struct ChargeStateFragment {
+    charge: ChargeView,
+}
+
+fn till_page(
+    signed: SignedIn,
+    m: MerchantRow,
+    loc: Locale,
+    error: Option<String>,
+    charge: Option<ChargeView>,
+) -> Page {
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    render(
+        status,
+        &TillPage {
+            lang: loc.lang,
+            shop: m.display_name,
+            csrf: signed.csrf,
+            section: "till",
+            currency: m.currency.to_string(),
+            key: crate::ids::random_id("sale"),
+            error,
+            charge,
+        },
+    )
+}
+
+/// `GET /console/till`
+pub async fn till(State(state): State<AppState>, session: Session, headers: HeaderMap) -> Page {
+    let (signed, m) = signed_in(&state, &session, None).await?;
+    till_page(signed, m, locale(&headers), None, None)
+}
+
+#[derive(Deserialize)]
+pub struct SaleForm {
+    /// Missing reads as empty, which no session's token is: refused as forged.
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    reference: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    key: String,
+}
+
+/// `POST /console/till`: charges the code.
+pub async fn charge(
+    State(state): State<AppState>,
+    session: Session,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<SaleForm>,
+) -> Page {
+    let (signed, m) = signed_in(&state, &session, Some(&form.csrf)).await?;
+    let loc = locale(&headers);
+    let Some(amount) = loc
+        .parse(&form.amount, m.currency)
+        .filter(|a| a.is_positive())
+    else {
+        let e = format!("enter the amount in {}", m.currency);
+        return till_page(signed, m, loc, Some(e), None);
+    };
+    if form.key.is_empty() || form.key.len() > 64 {
+        return Err(message(
+            StatusCode::BAD_REQUEST,
+            "Refused",
+            "Send the sale from the till's page.",
+        ));
+    }
+    let account_id = m.account_id.clone();
+    let merchant_account = state
+        .store
+        .read(move |r| r.account(&account_id))
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| internal("the merchant's account is missing"))?;
+    let code = form.code.trim().to_owned();
+    // The reference is the sale's name on both sides' statements: the till's by default.
+    let reference = match form.reference.trim() {
+        "" => "Till".to_owned(),
+        r => r.to_owned(),
+    };
+    let key = Key {
+        account_id: m.account_id.clone(),
+        key: format!("console-till:{}", form.key),
+        request_hash: crate::idempotency::hash_parts(&[
+            b"console-till",
+            code.as_bytes(),
+            amount.to_string().as_bytes(),
+            reference.as_bytes(),
+        ]),
+        now: state.now(),
+    };
+    let sale = Sale {
+        code,
+        amount,
+        reference,
+    };
+    let done = paycode_charges::charge(&state, m.clone(), merchant_account, sale, key).await;
+    let charge = match done {
+        Ok(Done::Fresh(_, ChargeResult::Charged { charge, .. }))
+        | Ok(Done::Fresh(_, ChargeResult::Awaiting { charge })) => charge,
+        Ok(Done::Fresh(_, ChargeResult::Refused { refusal, .. })) => {
+            let e = paycode_charges::refusal_problem(refusal).detail;
+            return till_page(signed, m, loc, Some(e), None);
+        }
+        Ok(Done::Replayed(_)) => {
+            return till_page(
+                signed,
+                m,
+                loc,
+                Some("This sale was sent already; see Today for how it went.".into()),
+                None,
+            );
+        }
+        Err(p) => return till_page(signed, m, loc, Some(p.detail), None),
+    };
+    let view = charge_view(&charge, loc);
+    till_page(signed, m, loc, None, Some(view))
+}
+
+/// `GET /console/till/charges/{charge_id}/state`: the charge's state, polled while the
+/// customer confirms.
+pub async fn charge_state(
+    State(state): State<AppState>,
+    session: Session,
+    headers: HeaderMap,
+    Path(charge_id): Path<String>,
+) -> Page {
+    let (_, m) = signed_in(&state, &session, None).await?;
+    let found = state
+        .store
+        .read(move |r| r.charge(&charge_id))
+        .await
+        .map_err(internal)?
+        .filter(|c| c.merchant_id == m.merchant_id)
+        .ok_or_else(|| {
+            message(
+                StatusCode::NOT_FOUND,
+                "No such charge",
+                "This shop made no such charge.",
+            )
+        })?;
+    let c = paycode_charges::current(&state, found)
+        .await
+        .map_err(|p| internal(p.detail))?;
+    render(
+        StatusCode::OK,
+        &ChargeStateFragment {
+            charge: charge_view(&c, locale(&headers)),
+        },
+    )
+}
