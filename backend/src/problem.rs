@@ -188,10 +188,16 @@ pub async fn request_id(req: Request, next: Next) -> Response {
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+    // A page (the console's refusals are pages for a person) stays a page.
+    let page = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
     if written_as_problem {
         // A stored refusal replayed for a repeated request: the repeat has an id of its own.
         resp = with_request_id(resp, &id).await;
-    } else if resp.extensions().get::<Problem>().is_none()
+    } else if !page
+        && resp.extensions().get::<Problem>().is_none()
         && (resp.status().is_client_error() || resp.status().is_server_error())
     {
         resp = as_problem(resp).await;

@@ -80,8 +80,7 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
     let catalogue = load_catalogue(&store, &config).await?;
     let secure_cookies = !public.loopback_only();
     let state = AppState::new(store.clone(), config, newest, &catalogue, vault, public);
-    let app = crate::routes::router(state.clone())
-        .merge(crate::console::router(state.clone(), secure_cookies));
+    let app = crate::routes::router(state.clone(), secure_cookies);
     let (tx, rx) = oneshot::channel::<()>();
     let deliverer = tokio::spawn(crate::webhooks::deliverer(
         state.clone(),

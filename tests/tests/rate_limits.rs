@@ -161,6 +161,23 @@ async fn an_address_that_keeps_failing_signatures_is_shut_out() {
 }
 
 #[tokio::test]
+async fn console_sign_in_attempts_count_against_the_address_too() {
+    let b =
+        Backend::start_with(|c| c.rate_limits = Some(limits(|l| l.requests = limit(3, 600)))).await;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let forged = format!("{}/console/sign-in?token=v1.dev_x.00.1.AAAA", b.url());
+    for _ in 0..3 {
+        assert_eq!(http.get(&forged).send().await.unwrap().status(), 403);
+    }
+    let r = http.get(&forged).send().await.unwrap();
+    assert_eq!(r.status(), 429, "a guesser of sign-in links is slowed down");
+    assert!(r.headers().contains_key("retry-after"));
+}
+
+#[tokio::test]
 async fn every_request_counts_against_its_address_with_retry_after() {
     let b =
         Backend::start_with(|c| c.rate_limits = Some(limits(|l| l.requests = limit(5, 600)))).await;

@@ -40,9 +40,11 @@ const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-
 const HTMX: &[u8] = include_bytes!("../../assets/htmx-2.0.11.min.js");
 const CSS: &[u8] = include_bytes!("../../assets/console.css");
 
-/// The console's routes. `secure_cookies` is false only when every address the backend
-/// serves is loopback (development), where browsers refuse Secure cookies over http.
-pub fn router(state: AppState, secure_cookies: bool) -> Router {
+/// The console's routes, to merge into the API's router (whose layers then count console
+/// requests against the client's address too). `secure_cookies` is false only when every
+/// address the backend serves is loopback (development), where browsers refuse Secure
+/// cookies over http.
+pub fn router(secure_cookies: bool) -> Router<AppState> {
     let sessions = SessionManagerLayer::new(MemoryStore::default())
         .with_name("purse_console")
         .with_http_only(true)
@@ -94,7 +96,6 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
             get(|| async { asset("text/css", CSS) }),
         )
         .layer(axum::middleware::map_response(security_headers))
-        .with_state(state)
 }
 
 fn asset(content_type: &'static str, body: &'static [u8]) -> axum::response::Response {

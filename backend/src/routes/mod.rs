@@ -185,8 +185,11 @@ impl utoipa::Modify for ProblemAnswers {
     }
 }
 
-pub fn router(state: AppState) -> Router {
+/// The API and the merchant console behind one set of layers (per-address limits, request
+/// ids). `secure_cookies`: see [`crate::console::router`].
+pub fn router(state: AppState, secure_cookies: bool) -> Router {
     Router::new()
+        .merge(crate::console::router(secure_cookies))
         .route("/v1/health", get(health))
         .route("/v1/openapi.json", get(openapi))
         .route("/v1/enroll", post(enroll::enroll))
