@@ -98,6 +98,20 @@ impl Key {
         }))
     }
 
+    /// For a request that came as a web form (the console): `sent` is the key the form
+    /// carried, kept apart from the API's keys by `scope`, which the request hash covers
+    /// with the form's `fields`.
+    pub fn for_form(account_id: &str, scope: &str, sent: &str, fields: &[&[u8]], now: i64) -> Key {
+        let mut parts = vec![scope.as_bytes()];
+        parts.extend_from_slice(fields);
+        Key {
+            account_id: account_id.to_owned(),
+            key: format!("{scope}:{sent}"),
+            request_hash: hash_parts(&parts),
+            now,
+        }
+    }
+
     /// The stored answer, if this key was used before: read before any work, so a repeat
     /// costs one indexed read.
     pub async fn replayed(&self, store: &dyn Store) -> Result<Option<Response>, ApiProblem> {
@@ -166,7 +180,7 @@ pub async fn write<E: Send + 'static>(
 /// What makes two requests "the same" for an idempotency key: method, path and body.
 /// The hash of a request that did not come through the signed API (a console form): its
 /// fields, each length-prefixed so no two lists hash alike.
-pub fn hash_parts(parts: &[&[u8]]) -> String {
+fn hash_parts(parts: &[&[u8]]) -> String {
     let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
     for p in parts {
         ctx.update(&(p.len() as u64).to_be_bytes());

@@ -355,10 +355,11 @@ fn default_data_dir() -> PathBuf {
 /// was given.
 fn open_wallet(cli: &Cli, create: bool) -> anyhow::Result<Wallet> {
     let dir = cli.data_dir.clone().unwrap_or_else(default_data_dir);
-    if !create && !Wallet::exists(&dir) {
+    let exists = Wallet::exists(&dir);
+    if !create && !exists {
         return Err(purse_core::WalletError::NotEnrolled.into());
     }
-    let confirm = create && !Wallet::exists(&dir);
+    let confirm = create && !exists;
     let protector = Arc::new(PassphraseProtector::new(Arc::new(CliPassphrase::new(
         confirm,
     ))));

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::pages::{Page, locale, render};
+use super::pages::{Frame, Page, locale, render};
 use super::session::{SignedIn, internal, signed_in};
 use crate::app::AppState;
 use crate::ledger::{DeliveryRow, MerchantRow};
@@ -44,10 +44,7 @@ fn delivery_view(d: &DeliveryRow) -> DeliveryView {
 #[derive(Template)]
 #[template(path = "console/developers.html")]
 struct DevelopersPage {
-    lang: &'static str,
-    shop: String,
-    csrf: String,
-    section: &'static str,
+    frame: Frame,
     webhook_url: String,
     new_secret: Option<String>,
     notice: Option<&'static str>,
@@ -55,6 +52,7 @@ struct DevelopersPage {
     deliveries: Vec<DeliveryView>,
 }
 
+#[derive(Default)]
 struct Shown {
     new_secret: Option<String>,
     notice: Option<&'static str>,
@@ -82,10 +80,7 @@ async fn page(
     render(
         status,
         &DevelopersPage {
-            lang: locale(headers).lang,
-            shop: m.display_name,
-            csrf: signed.csrf,
-            section: "developers",
+            frame: Frame::new(&signed, &m, locale(headers), "developers"),
             webhook_url: m.webhook_url.unwrap_or_default(),
             new_secret: shown.new_secret,
             notice: shown.notice,
@@ -113,12 +108,17 @@ pub async fn developers(
         Some("saved") => Some("Saved: webhooks go to the new address."),
         _ => None,
     };
-    let shown = Shown {
-        new_secret: None,
-        notice,
-        error: None,
-    };
-    page(&state, signed, m, &headers, shown).await
+    page(
+        &state,
+        signed,
+        m,
+        &headers,
+        Shown {
+            notice,
+            ..Default::default()
+        },
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -144,9 +144,8 @@ pub async fn set_webhook(
         None
     } else if let Err(e) = state.config.webhook_targets.check_url(url) {
         let shown = Shown {
-            new_secret: None,
-            notice: None,
             error: Some(format!("This address cannot take webhooks: {e}")),
+            ..Default::default()
         };
         return page(&state, signed, m, &headers, shown).await;
     } else {
@@ -191,8 +190,7 @@ pub async fn rotate_secret(
     tracing::info!(merchant = %m.merchant_id, "webhook secret rotated in the console");
     let shown = Shown {
         new_secret: Some(secret),
-        notice: None,
-        error: None,
+        ..Default::default()
     };
     page(&state, signed, m, &headers, shown).await
 }

@@ -20,8 +20,9 @@ use crate::ledger::refunds::RefundResult;
 use crate::ledger::{MerchantRow, OrderRow};
 use crate::merchant_orders;
 
-/// How many of the newest transactions "today" reads at most.
+/// How many of the newest transactions "today" reads at most, and a page at a time.
 const TODAY_SCAN: u32 = 500;
+const TODAY_PAGE: u32 = 50;
 const ORDERS_PER_PAGE: usize = 20;
 /// How many orders a filtered list reads at most to fill one page.
 const ORDERS_SCAN: usize = 500;
@@ -77,6 +78,31 @@ pub(super) fn utc(unix: i64, with_date: bool) -> String {
     }
 }
 
+/// What every page shows around its content (`base.html`): the language, the shop, the
+/// sign-out form's token, and where in the console the page is.
+pub(super) struct Frame {
+    pub(super) lang: &'static str,
+    pub(super) shop: String,
+    pub(super) csrf: String,
+    pub(super) section: &'static str,
+}
+
+impl Frame {
+    pub(super) fn new(
+        signed: &SignedIn,
+        m: &MerchantRow,
+        loc: Locale,
+        section: &'static str,
+    ) -> Frame {
+        Frame {
+            lang: loc.lang,
+            shop: m.display_name.clone(),
+            csrf: signed.csrf.clone(),
+            section,
+        }
+    }
+}
+
 struct PaymentLine {
     time: String,
     kind: &'static str,
@@ -87,10 +113,7 @@ struct PaymentLine {
 #[derive(Template)]
 #[template(path = "console/today.html")]
 struct TodayPage {
-    lang: &'static str,
-    shop: String,
-    csrf: String,
-    section: &'static str,
+    frame: Frame,
     sales: String,
     count: usize,
     refunds: String,
@@ -110,46 +133,57 @@ struct Today {
     rows: Vec<PaymentLine>,
 }
 
-/// The merchant account's payments and refunds since 00:00 UTC, newest first.
+/// The merchant account's payments and refunds since 00:00 UTC, newest first: read a page
+/// at a time until one reaches yesterday (the list is polled every few seconds, and most
+/// days fit in the first page).
 async fn today(state: &AppState, m: &MerchantRow, loc: Locale) -> Result<Today, Response> {
     let start = state.now().div_euclid(86_400) * 86_400;
-    let account_id = m.account_id.clone();
-    let (txs, _) = state
-        .store
-        .read(move |r| r.transactions(&account_id, TODAY_SCAN, None))
-        .await
-        .map_err(internal)?;
     let mut t = Today {
         sales: Money::zero(m.currency),
         refunds: Money::zero(m.currency),
         count: 0,
         rows: Vec::new(),
     };
-    for tx in txs.iter().map(|r| &r.transaction) {
-        if tx.created_at < start {
-            break;
+    let mut after: Option<String> = None;
+    let mut read = 0;
+    loop {
+        let (account_id, from) = (m.account_id.clone(), after.clone());
+        let (txs, more) = state
+            .store
+            .read(move |r| r.transactions(&account_id, TODAY_PAGE, from.as_deref()))
+            .await
+            .map_err(internal)?;
+        read += txs.len() as u32;
+        for tx in txs.iter().map(|r| &r.transaction) {
+            if tx.created_at < start {
+                t.rows.truncate(50);
+                return Ok(t);
+            }
+            after = Some(tx.transaction_id.clone());
+            let kind = match tx.kind {
+                TransactionKind::Payment if tx.amount.is_positive() => {
+                    t.sales = t.sales.checked_add(tx.amount).map_err(internal)?;
+                    t.count += 1;
+                    "Payment"
+                }
+                TransactionKind::Refund => {
+                    t.refunds = t.refunds.checked_sub(tx.amount).map_err(internal)?;
+                    "Refund"
+                }
+                _ => continue,
+            };
+            t.rows.push(PaymentLine {
+                time: utc(tx.created_at, false),
+                kind,
+                counterparty: tx.counterparty.clone(),
+                amount: loc.money(tx.amount),
+            });
         }
-        let kind = match tx.kind {
-            TransactionKind::Payment if tx.amount.is_positive() => {
-                t.sales = t.sales.checked_add(tx.amount).map_err(internal)?;
-                t.count += 1;
-                "Payment"
-            }
-            TransactionKind::Refund => {
-                t.refunds = t.refunds.checked_sub(tx.amount).map_err(internal)?;
-                "Refund"
-            }
-            _ => continue,
-        };
-        t.rows.push(PaymentLine {
-            time: utc(tx.created_at, false),
-            kind,
-            counterparty: tx.counterparty.clone(),
-            amount: loc.money(tx.amount),
-        });
+        if !more || read >= TODAY_SCAN {
+            t.rows.truncate(50);
+            return Ok(t);
+        }
     }
-    t.rows.truncate(50);
-    Ok(t)
 }
 
 /// `GET /console`
@@ -164,10 +198,7 @@ pub async fn today_page(
     render(
         StatusCode::OK,
         &TodayPage {
-            lang: loc.lang,
-            shop: m.display_name,
-            csrf: signed.csrf,
-            section: "today",
+            frame: Frame::new(&signed, &m, loc, "today"),
             sales: loc.money(t.sales),
             count: t.count,
             refunds: loc.money(t.refunds),
@@ -234,10 +265,7 @@ fn order_view(o: &OrderRow, now: i64, loc: Locale) -> OrderView {
 #[derive(Template)]
 #[template(path = "console/orders.html")]
 struct OrdersPage {
-    lang: &'static str,
-    shop: String,
-    csrf: String,
-    section: &'static str,
+    frame: Frame,
     currency: String,
     error: Option<String>,
     states: Vec<FilterOption>,
@@ -326,10 +354,7 @@ async fn orders_response(
     render(
         status,
         &OrdersPage {
-            lang: loc.lang,
-            shop: m.display_name.clone(),
-            csrf: signed.csrf,
-            section: "orders",
+            frame: Frame::new(&signed, &m, loc, "orders"),
             currency: m.currency.to_string(),
             error,
             states: FILTERS
@@ -403,10 +428,7 @@ pub async fn create_order(
 #[derive(Template)]
 #[template(path = "console/order.html")]
 struct OrderPage {
-    lang: &'static str,
-    shop: String,
-    csrf: String,
-    section: &'static str,
+    frame: Frame,
     currency: String,
     order: OrderView,
     qr_svg: String,
@@ -468,10 +490,7 @@ async fn order_response(
     render(
         status,
         &OrderPage {
-            lang: loc.lang,
-            shop: m.display_name.clone(),
-            csrf: signed.csrf,
-            section: "orders",
+            frame: Frame::new(&signed, &m, loc, "orders"),
             currency: m.currency.to_string(),
             order: order_view(&o, state.now(), loc),
             qr_svg,
@@ -527,13 +546,26 @@ pub struct RefundForm {
     key: String,
 }
 
+/// The idempotency key a form carried (one per form shown: sent twice, done once), for
+/// `scope`; a form without one did not come from its page (`refusal` says which).
+pub(super) fn form_key(
+    m: &MerchantRow,
+    scope: &str,
+    sent: &str,
+    fields: &[&[u8]],
+    now: i64,
+    refusal: &str,
+) -> Result<Key, Response> {
+    if sent.is_empty() || sent.len() > 64 {
+        return Err(message(StatusCode::BAD_REQUEST, "Refused", refusal));
+    }
+    Ok(Key::for_form(&m.account_id, scope, sent, fields, now))
+}
+
 #[derive(Template)]
 #[template(path = "console/refund_confirm.html")]
 struct RefundConfirmPage {
-    lang: &'static str,
-    shop: String,
-    csrf: String,
-    section: &'static str,
+    frame: Frame,
     order_id: String,
     order_short_id: String,
     amount: String,
@@ -575,10 +607,7 @@ pub async fn review_refund(
     render(
         StatusCode::OK,
         &RefundConfirmPage {
-            lang: loc.lang,
-            shop: m.display_name.clone(),
-            csrf: signed.csrf,
-            section: "orders",
+            frame: Frame::new(&signed, &m, loc, "orders"),
             order_short_id: o.order_id.chars().take(12).collect(),
             order_id: o.order_id,
             amount: loc.money(amount),
@@ -603,25 +632,18 @@ pub async fn refund(
         Ok(v) => v,
         Err(e) => return order_response(&state, signed, m, &order_id, loc, None, Some(e)).await,
     };
-    if form.key.is_empty() || form.key.len() > 64 {
-        return Err(message(
-            StatusCode::BAD_REQUEST,
-            "Refused",
-            "Confirm the refund from its page.",
-        ));
-    }
-    let request_hash = crate::idempotency::hash_parts(&[
-        b"console-refund",
-        order_id.as_bytes(),
-        amount.to_string().as_bytes(),
-        reason.as_bytes(),
-    ]);
-    let key = Key {
-        account_id: m.account_id.clone(),
-        key: format!("console:{}", form.key),
-        request_hash,
-        now: state.now(),
-    };
+    let key = form_key(
+        &m,
+        "console-refund",
+        &form.key,
+        &[
+            order_id.as_bytes(),
+            amount.to_string().as_bytes(),
+            reason.as_bytes(),
+        ],
+        state.now(),
+        "Confirm the refund from its page.",
+    )?;
     let done =
         merchant_orders::refund(&state, m.clone(), order_id.clone(), amount, &reason, key).await;
     match done {
@@ -639,10 +661,7 @@ pub async fn refund(
 #[derive(Template)]
 #[template(path = "console/poster.html")]
 struct PosterPage {
-    lang: &'static str,
-    shop: String,
-    csrf: String,
-    section: &'static str,
+    frame: Frame,
 }
 
 /// `GET /console/poster`
@@ -651,10 +670,7 @@ pub async fn poster(State(state): State<AppState>, session: Session, headers: He
     render(
         StatusCode::OK,
         &PosterPage {
-            lang: locale(&headers).lang,
-            shop: m.display_name,
-            csrf: signed.csrf,
-            section: "poster",
+            frame: Frame::new(&signed, &m, locale(&headers), "poster"),
         },
     )
 }

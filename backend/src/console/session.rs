@@ -165,13 +165,7 @@ pub async fn signed_in(
 ) -> Result<(SignedIn, MerchantRow), Response> {
     let signed: SignedIn = match session.get(SIGNED_IN).await {
         Ok(Some(s)) => s,
-        Ok(None) => {
-            return Err(message(
-                StatusCode::UNAUTHORIZED,
-                "Sign in",
-                "You are not signed in to the console.",
-            ));
-        }
+        Ok(None) => return Err(not_signed_in()),
         Err(e) => return Err(internal(e)),
     };
     if let Some(sent) = csrf
@@ -191,14 +185,16 @@ pub async fn signed_in(
         .await
         .map_err(internal)?
         .filter(|m| m.account_id == signed.account_id)
-        .ok_or_else(|| {
-            message(
-                StatusCode::UNAUTHORIZED,
-                "Sign in",
-                "You are not signed in to the console.",
-            )
-        })?;
+        .ok_or_else(not_signed_in)?;
     Ok((signed, merchant))
+}
+
+fn not_signed_in() -> Response {
+    message(
+        StatusCode::UNAUTHORIZED,
+        "Sign in",
+        "You are not signed in to the console.",
+    )
 }
 
 /// Equal, compared in time that does not depend on where they differ.

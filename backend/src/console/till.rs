@@ -11,10 +11,10 @@ use tower_sessions::Session;
 use purse_core::api::types::ChargeState;
 
 use super::locale::Locale;
-use super::pages::{Page, locale, message, render};
+use super::pages::{Frame, Page, form_key, locale, message, render};
 use super::session::{SignedIn, internal, signed_in};
 use crate::app::AppState;
-use crate::idempotency::{Done, Key};
+use crate::idempotency::Done;
 use crate::ledger::MerchantRow;
 use crate::ledger::paycodes::{ChargeResult, ChargeRow};
 use crate::paycode_charges::{self, Sale};
@@ -54,10 +54,7 @@ fn charge_view(c: &ChargeRow, loc: Locale) -> ChargeView {
 #[derive(Template)]
 #[template(path = "console/till.html")]
 struct TillPage {
-    lang: &'static str,
-    shop: String,
-    csrf: String,
-    section: &'static str,
+    frame: Frame,
     currency: String,
     /// One per form shown: a sale sent twice (a double Enter) is charged once.
     key: String,
@@ -86,10 +83,7 @@ fn till_page(
     render(
         status,
         &TillPage {
-            lang: loc.lang,
-            shop: m.display_name,
-            csrf: signed.csrf,
-            section: "till",
+            frame: Frame::new(&signed, &m, loc, "till"),
             currency: m.currency.to_string(),
             key: crate::ids::random_id("sale"),
             error,
@@ -135,13 +129,24 @@ pub async fn charge(
         let e = format!("enter the amount in {}", m.currency);
         return till_page(signed, m, loc, Some(e), None);
     };
-    if form.key.is_empty() || form.key.len() > 64 {
-        return Err(message(
-            StatusCode::BAD_REQUEST,
-            "Refused",
-            "Send the sale from the till's page.",
-        ));
-    }
+    let code = form.code.trim().to_owned();
+    // The reference is the sale's name on both sides' statements: the till's by default.
+    let reference = match form.reference.trim() {
+        "" => "Till".to_owned(),
+        r => r.to_owned(),
+    };
+    let key = form_key(
+        &m,
+        "console-till",
+        &form.key,
+        &[
+            code.as_bytes(),
+            amount.to_string().as_bytes(),
+            reference.as_bytes(),
+        ],
+        state.now(),
+        "Send the sale from the till's page.",
+    )?;
     let account_id = m.account_id.clone();
     let merchant_account = state
         .store
@@ -149,23 +154,6 @@ pub async fn charge(
         .await
         .map_err(internal)?
         .ok_or_else(|| internal("the merchant's account is missing"))?;
-    let code = form.code.trim().to_owned();
-    // The reference is the sale's name on both sides' statements: the till's by default.
-    let reference = match form.reference.trim() {
-        "" => "Till".to_owned(),
-        r => r.to_owned(),
-    };
-    let key = Key {
-        account_id: m.account_id.clone(),
-        key: format!("console-till:{}", form.key),
-        request_hash: crate::idempotency::hash_parts(&[
-            b"console-till",
-            code.as_bytes(),
-            amount.to_string().as_bytes(),
-            reference.as_bytes(),
-        ]),
-        now: state.now(),
-    };
     let sale = Sale {
         code,
         amount,

@@ -64,32 +64,52 @@ impl Opener<'_> {
 
     /// Whether `data_dir` holds a wallet (its key file, or a cache from before encryption).
     pub fn exists(data_dir: &Path, cache_path: &Path) -> bool {
-        data_dir.join(KEY_FILE).exists() || std::fs::metadata(cache_path).is_ok_and(|m| m.len() > 0)
+        data_dir.join(KEY_FILE).exists() || has_data(cache_path)
     }
 
     /// Opens the wallet's cache: unwraps its key (making one for a new wallet), encrypts a
     /// cache left from before encryption, and opens it.
     pub fn open(&self) -> Result<Opened, WalletError> {
-        let file = match self.read_key_file()? {
-            Some(file) => Some(file),
+        let (file, made) = match self.read_key_file()? {
+            Some(file) => (file, None),
             None => match self.create_key_file()? {
-                Some((file, key)) => {
-                    self.remember(&file, &key);
-                    return self.open_with(file, key);
-                }
+                Some((file, key)) => (file, Some(key)),
                 // Another process made it first: use theirs.
-                None => self.read_key_file()?,
+                None => {
+                    let file = self.read_key_file()?.ok_or_else(|| {
+                        WalletError::Internal("the wallet key file vanished".into())
+                    })?;
+                    (file, None)
+                }
             },
         };
-        let file =
-            file.ok_or_else(|| WalletError::Internal("the wallet key file vanished".into()))?;
-        if let Some(key) = self.remembered(&file) {
-            return self.open_with(file, key);
-        }
         let lockout = LockoutStore::new(self.secrets.clone(), self.data_dir, &file.wallet_id);
-        let key = self.unwrap(&file, &lockout)?;
-        self.remember(&file, &key);
-        self.open_with(file, key)
+        let key = match made {
+            Some(key) => {
+                self.remember(&file, &key);
+                key
+            }
+            None => match self.remembered(&file) {
+                Some(key) => key,
+                None => {
+                    let key = self.unwrap(&file, &lockout)?;
+                    self.remember(&file, &key);
+                    key
+                }
+            },
+        };
+        let io = |e: std::io::Error| {
+            WalletError::Internal(format!("cannot read {}: {e}", self.cache_path.display()))
+        };
+        if is_plaintext(self.cache_path).map_err(io)? {
+            tracing::info!("encrypting the wallet cache");
+            encrypt_in_place(self.cache_path, &key)?;
+        }
+        crate::private_files::private_file(self.cache_path).map_err(io)?;
+        Ok(Opened {
+            cache: Cache::open(self.cache_path, &key)?,
+            lockout,
+        })
     }
 
     fn remembered_name(file: &KeyFile) -> String {
@@ -114,21 +134,6 @@ impl Opener<'_> {
         {
             tracing::info!("not keeping the cache key in the key store: {e}");
         }
-    }
-
-    fn open_with(&self, file: KeyFile, key: CacheKey) -> Result<Opened, WalletError> {
-        let io = |e: std::io::Error| {
-            WalletError::Internal(format!("cannot read {}: {e}", self.cache_path.display()))
-        };
-        if is_plaintext(self.cache_path).map_err(io)? {
-            tracing::info!("encrypting the wallet cache");
-            encrypt_in_place(self.cache_path, &key)?;
-        }
-        crate::private_files::private_file(self.cache_path).map_err(io)?;
-        Ok(Opened {
-            cache: Cache::open(self.cache_path, &key)?,
-            lockout: LockoutStore::new(self.secrets.clone(), self.data_dir, &file.wallet_id),
-        })
     }
 
     fn read_key_file(&self) -> Result<Option<KeyFile>, WalletError> {
@@ -158,8 +163,7 @@ impl Opener<'_> {
     /// Makes the key of a new wallet (or of a cache from before encryption) and writes the
     /// key file; `None` if another process wrote one first.
     fn create_key_file(&self) -> Result<Option<(KeyFile, CacheKey)>, WalletError> {
-        let cache_exists = std::fs::metadata(self.cache_path).is_ok_and(|m| m.len() > 0);
-        if cache_exists && !is_plaintext(self.cache_path).unwrap_or(false) {
+        if has_data(self.cache_path) && !is_plaintext(self.cache_path).unwrap_or(false) {
             return Err(WalletError::Internal(format!(
                 "{} is missing: the encrypted wallet cache cannot be opened without it",
                 self.key_path().display()
@@ -197,6 +201,11 @@ impl Opener<'_> {
             WalletError::Internal(format!("{} holds no cache key", self.key_path().display()))
         })
     }
+}
+
+/// Whether the cache file exists with something in it (SQLite leaves an empty file alone).
+fn has_data(cache_path: &Path) -> bool {
+    std::fs::metadata(cache_path).is_ok_and(|m| m.len() > 0)
 }
 
 /// Runs one unwrap under the lockout: refused while locked out, a denial counted, a success
