@@ -1,16 +1,18 @@
 //! From pixels to QR payloads: encoded images (PNG, JPEG, WebP) or raw luma frames straight
 //! from CameraX / AVFoundation, with no re-encoding.
 //!
-//! rqrr finds and decodes the codes; around it the scanner does what camera images need:
-//! adaptive (block) binarization for uneven light, a half-resolution pass for large frames,
-//! a double-resolution pass for far-away codes, an inverted pass for light-on-dark codes, the
-//! quirc-style row threshold as another opinion, several codes per frame, and a time budget
-//! after which it reports what it has. Hostile input is an error, never a panic, a hang or
-//! an unbounded allocation.
+//! zxing-cpp's detector (rxing's port) looks first, over an image pyramid (`zxing_pass.rs`);
+//! what it leaves, our passes look for (`pipeline.rs`): adaptive (block) binarization for
+//! uneven light, a half-resolution pass for large frames, a double-resolution pass for
+//! far-away codes, an inverted pass for light-on-dark codes, the quirc-style row threshold
+//! as another opinion. rqrr decodes every grid. Several codes per frame; the time budget is a
+//! ceiling, after which the scanner reports what it has. Hostile input is an error, never a
+//! panic, a hang or an unbounded allocation.
 
 mod binarize;
 mod detect;
 mod pipeline;
+mod zxing_pass;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::{Duration, Instant};
@@ -68,7 +70,8 @@ pub struct FoundCode {
 
 #[derive(Debug, Clone, Copy)]
 pub struct ScanOptions {
-    /// After this, no new pass starts; what was found is returned.
+    /// The most a scan takes: a pass starts only when it is expected to end within it; what
+    /// was found is returned.
     pub budget: Duration,
     /// Stop after the first pass that finds a code (a camera scanner wants one code, now).
     pub first_only: bool,

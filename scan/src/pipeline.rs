@@ -1,6 +1,7 @@
 //! The scanner's plan for one picture: which passes to try (scales, binarizations,
 //! inverted, row threshold) in what order, and how each pass's finds become [`FoundCode`]s
-//! within the time budget. The entry points and input checks are in `mod.rs`.
+//! within the time budget. The entry points and input checks are in `lib.rs`; the first look, zxing's
+//! detector over a pyramid, in `zxing_pass.rs`.
 
 use super::*;
 
@@ -22,6 +23,22 @@ pub(super) enum Scale {
     Half,
     Full,
     Double,
+}
+
+impl Pass {
+    /// Pixels this pass works on, against the frame's.
+    fn pixels_weight(self) -> f64 {
+        match self {
+            Pass::Hybrid {
+                scale: Scale::Half, ..
+            } => 0.25,
+            Pass::Hybrid {
+                scale: Scale::Double,
+                ..
+            } => 4.0,
+            _ => 1.0,
+        }
+    }
 }
 
 pub(super) fn plan(width: usize, height: usize) -> Vec<Pass> {
@@ -66,20 +83,112 @@ pub(super) fn plan(width: usize, height: usize) -> Vec<Pass> {
     passes
 }
 
-/// Runs the passes over a luma image.
+/// Finds the codes in a luma image: zxing's detector over a pyramid first
+/// (`zxing_pass.rs`), then, when it read nothing or left finder patterns unexplained (more
+/// codes, or codes it could not read), our own passes over the picture with what was read
+/// painted out.
 pub fn scan_gray(gray: &Gray, opts: ScanOptions) -> Vec<FoundCode> {
     let started = Instant::now();
+    // Work starts only within the first four fifths of the budget: the last fifth is for
+    // what is in flight then (a pass, rqrr's region search), so that the budget holds as a
+    // ceiling.
+    let opts = ScanOptions {
+        budget: opts.budget.mul_f64(0.8),
+        ..opts
+    };
+    let deadline = started + opts.budget;
+    let mut look = zxing_pass::look(gray, opts.first_only, deadline);
+    if opts.first_only && !look.codes.is_empty() {
+        return look.codes;
+    }
+    if !look.codes.is_empty() && look.stray_finders() >= STRAY_FINDERS {
+        let again = zxing_pass::look_again(&painted_out(gray, &look.codes), deadline);
+        let before = look.codes.len();
+        look.add(again.codes);
+        look.finders = again.finders;
+        tracing::trace!(more = look.codes.len() - before, "zxing look again");
+    }
+    let stray = look.stray_finders();
+    let mut found = look.codes;
+    tracing::trace!(
+        ms = started.elapsed().as_millis() as u64,
+        codes = found.len(),
+        stray,
+        "zxing look done"
+    );
+    if !found.is_empty() && stray < STRAY_FINDERS {
+        return found;
+    }
+    let unit = started.elapsed();
+    let rest = if found.is_empty() {
+        our_passes(gray, opts, started, false, unit)
+    } else {
+        our_passes(&painted_out(gray, &found), opts, started, true, unit)
+    };
+    for c in rest {
+        if !found.iter().any(|f| same_place(f, &c)) {
+            found.push(c);
+        }
+    }
+    found
+}
+
+/// Unexplained finder patterns (after zxing's look read something) worth a slower look: one
+/// is often a stray square in the scene; two may be a code whose third finder is lost.
+const STRAY_FINDERS: usize = 2;
+
+/// The picture with every read code (and a margin, its quiet zone) painted white, so that
+/// another pass groups only the finders that are left.
+pub(super) fn painted_out(gray: &Gray, codes: &[FoundCode]) -> Gray {
+    let mut out = gray.clone();
+    for code in codes {
+        let (cx, cy) = centre(&code.corners);
+        let grown = code.corners.map(|c| Corner {
+            x: (cx + (f64::from(c.x) - cx) * 1.15).round() as i32,
+            y: (cy + (f64::from(c.y) - cy) * 1.15).round() as i32,
+        });
+        let clamp = |v: i32, max: usize| v.clamp(0, max as i32 - 1) as usize;
+        let xs = grown.map(|c| c.x);
+        let ys = grown.map(|c| c.y);
+        let (x0, x1) = (
+            clamp(*xs.iter().min().unwrap_or(&0), gray.width),
+            clamp(*xs.iter().max().unwrap_or(&0), gray.width),
+        );
+        let (y0, y1) = (
+            clamp(*ys.iter().min().unwrap_or(&0), gray.height),
+            clamp(*ys.iter().max().unwrap_or(&0), gray.height),
+        );
+        for y in y0..=y1 {
+            for x in x0..=x1 {
+                if inside((x as f64, y as f64), &grown) {
+                    out.data[y * gray.width + x] = 255;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Our passes (scales, binarizations, inverted, row threshold) over a luma image. `seen`:
+/// codes were read already (and painted out), so these passes look for more. The budget is a
+/// ceiling: a pass starts only when it is expected to end within it, its cost estimated from
+/// the slowest work per full-scale picture seen so far in this scan (`unit`, first the
+/// zxing look's) times its pixels.
+fn our_passes(
+    gray: &Gray,
+    opts: ScanOptions,
+    started: Instant,
+    seen: bool,
+    mut unit: Duration,
+) -> Vec<FoundCode> {
     let mut found: Vec<FoundCode> = Vec::new();
     let mut half: Option<Gray> = None;
     let mut full_bits: Option<Bits> = None;
     let mut extra_passes = 0;
-    for (n, pass) in plan(gray.width, gray.height).into_iter().enumerate() {
-        if started.elapsed() >= opts.budget && !found.is_empty() {
-            break;
-        }
+    for pass in plan(gray.width, gray.height) {
         // Once a code is read, what is left to find is codes of another size: only the other
         // scales are worth a pass.
-        if !found.is_empty()
+        if (seen || !found.is_empty())
             && !matches!(
                 pass,
                 Pass::Hybrid {
@@ -90,10 +199,11 @@ pub fn scan_gray(gray: &Gray, opts: ScanOptions) -> Vec<FoundCode> {
         {
             continue;
         }
-        // The first pass always runs; a frame without any code ends at twice the budget.
-        if n > 0 && started.elapsed() >= opts.budget * 2 {
+        let weight = pass.pixels_weight();
+        if started.elapsed() + unit.mul_f64(weight) > opts.budget {
             break;
         }
+        let pass_started = Instant::now();
         let (bits, factor) = match pass {
             Pass::Hybrid {
                 scale: Scale::Full,
@@ -137,7 +247,7 @@ pub fn scan_gray(gray: &Gray, opts: ScanOptions) -> Vec<FoundCode> {
         // search has no bound we can set: real photos took it 5 s and 27 s there.
         if codes.is_empty()
             && finders < 40
-            && started.elapsed() < opts.budget
+            && started.elapsed() + unit.mul_f64(weight) < opts.budget
             && edge_density(&bits) < MAX_EDGES_FOR_RQRR
         {
             let (theirs, unread) = decode_bits(bits, factor);
@@ -158,6 +268,7 @@ pub fn scan_gray(gray: &Gray, opts: ScanOptions) -> Vec<FoundCode> {
                 found.push(c);
             }
         }
+        unit = unit.max(pass_started.elapsed().div_f64(weight));
         if !found.is_empty() {
             // More passes only for codes that were seen but not read, and only two.
             if opts.first_only || undecoded == 0 || extra_passes == 2 {
@@ -191,7 +302,7 @@ pub(super) fn same_place(a: &FoundCode, b: &FoundCode) -> bool {
     inside(centre(&a.corners), &b.corners) || inside(centre(&b.corners), &a.corners)
 }
 
-fn centre(q: &[Corner; 4]) -> (f64, f64) {
+pub(super) fn centre(q: &[Corner; 4]) -> (f64, f64) {
     let sum = q.iter().fold((0.0, 0.0), |(x, y), c| {
         (x + f64::from(c.x), y + f64::from(c.y))
     });
@@ -199,7 +310,7 @@ fn centre(q: &[Corner; 4]) -> (f64, f64) {
 }
 
 /// Ray casting: whether `p` is inside the quadrilateral `q`.
-fn inside(p: (f64, f64), q: &[Corner; 4]) -> bool {
+pub(super) fn inside(p: (f64, f64), q: &[Corner; 4]) -> bool {
     let mut hit = false;
     for i in 0..4 {
         let (a, b) = (q[i], q[(i + 1) % 4]);

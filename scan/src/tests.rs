@@ -195,7 +195,7 @@ fn every_code_on_a_sheet_is_found_even_when_several_say_the_same() {
     got.sort();
     want.sort();
     assert_eq!(got, want);
-    // The camera's first-only mode still stops at what one pass finds, on few candidates.
+    // The camera's first-only mode stops at the first code it reads.
     let first = scan_gray(
         &g,
         ScanOptions {
@@ -337,8 +337,47 @@ fn our_detector_reads_codes_at_any_angle_without_rqrrs_detector() {
 }
 
 #[test]
+fn zxings_look_reads_a_rotated_code_with_its_corners_in_order() {
+    let g = rotate(&render(PAYLOAD, 5, 640, 640, 120, 120), 33.0);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let look = zxing_pass::look(&g, false, deadline);
+    assert_eq!(look.codes.len(), 1);
+    assert_eq!(look.codes[0].payload, PAYLOAD);
+    // Corners go round (the sampler hands them over row by row): every turn is the same way.
+    let c = look.codes[0].corners;
+    let turns: Vec<i64> = (0..4)
+        .map(|i| {
+            let (a, b, d) = (c[i], c[(i + 1) % 4], c[(i + 2) % 4]);
+            i64::from(b.x - a.x) * i64::from(d.y - b.y)
+                - i64::from(b.y - a.y) * i64::from(d.x - b.x)
+        })
+        .collect();
+    assert!(
+        turns.iter().all(|t| *t > 0) || turns.iter().all(|t| *t < 0),
+        "{c:?}"
+    );
+    // Its three finders are explained by the code it read.
+    assert_eq!(look.stray_finders(), 0, "{:?}", look.finders);
+}
+
+#[test]
+fn a_painted_out_code_is_not_read_again_and_the_rest_are() {
+    let (g, payloads) = sheet(3, 2, 4);
+    let all = scan_gray(&g, opts());
+    assert_eq!(all.len(), payloads.len());
+    let painted = pipeline::painted_out(&g, &all[..4]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let again = zxing_pass::look_again(&painted, deadline);
+    let mut got: Vec<_> = again.codes.iter().map(|c| c.payload.clone()).collect();
+    let mut want: Vec<_> = all[4..].iter().map(|c| c.payload.clone()).collect();
+    got.sort();
+    want.sort();
+    assert_eq!(got, want);
+}
+
+#[test]
 fn the_budget_stops_new_passes() {
-    // Nothing to find: every pass would run; a zero budget allows only the first.
+    // Nothing to find: every pass would run; a zero budget allows only the first look.
     let g = Gray {
         width: 640,
         height: 480,

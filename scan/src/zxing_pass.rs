@@ -1,0 +1,194 @@
+//! The first look at a picture: zxing-cpp's QR detector (rxing's port of it) over an image
+//! pyramid. On BoofCV's real photos that detector reads the ordinary cases (sheets of many
+//! codes, dense versions, large sharp photos, plain rotations) that our own passes missed,
+//! in a few milliseconds; our passes (`pipeline.rs`) then look for what it did not read.
+//!
+//! Only the detector is borrowed: it finds finder-pattern triples and samples the module
+//! grid; rqrr decodes the grid, as for every other pass, so payload bytes, versions and error
+//! correction come out the same way whichever pass saw the code.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::time::Instant;
+
+use rxing::common::{BitMatrix, DetectorRXingResult, HybridBinarizer};
+use rxing::qrcode::cpp_port::decoder::Decode;
+use rxing::qrcode::cpp_port::detector::{FindFinderPatterns, GenerateFinderPatternSets, SampleQR};
+use rxing::{BinaryBitmap, Luma8LuminanceSource};
+
+use super::FoundCode;
+use super::binarize::{self, Gray};
+use super::pipeline::{found_code, inside, same_place};
+
+/// Layers stop halving once the shorter side would drop below this: a code smaller than
+/// that in the photo has modules too small to read at the layer below.
+const MIN_LAYER_SIDE: usize = 150;
+
+/// Pictures up to this size are also looked at doubled.
+const MAX_PIXELS_TO_DOUBLE: usize = 1_000_000;
+
+/// What one look saw.
+#[derive(Debug, Default)]
+pub(super) struct Look {
+    pub codes: Vec<FoundCode>,
+    /// Centres of the finder patterns seen at full scale, in frame pixels.
+    pub finders: Vec<(f64, f64)>,
+}
+
+impl Look {
+    /// Finder patterns that no read code explains: more codes may be there (or codes this
+    /// look could not read), for a slower pass.
+    pub fn stray_finders(&self) -> usize {
+        self.finders
+            .iter()
+            .filter(|&&p| !self.codes.iter().any(|c| inside(p, &c.corners)))
+            .count()
+    }
+
+    pub fn add(&mut self, codes: Vec<FoundCode>) {
+        for c in codes {
+            if !self.codes.iter().any(|f| same_place(f, &c)) {
+                self.codes.push(c);
+            }
+        }
+    }
+}
+
+/// Looks at every layer of the pyramid (full scale, then halves), or until the first code
+/// when `first_only`, or until `deadline`. A picture where no layer reads anything is tried
+/// once more inverted (light modules on a dark ground).
+pub(super) fn look(gray: &Gray, first_only: bool, deadline: Instant) -> Look {
+    let mut look = Look::default();
+    let mut scaled: Option<Gray> = None;
+    let mut factor = 1.0;
+    loop {
+        let layer = scaled.as_ref().unwrap_or(gray);
+        let (codes, finders) = read_layer(layer, factor, &look.codes, first_only, deadline);
+        if factor == 1.0 {
+            look.finders = finders;
+        }
+        look.add(codes);
+        if (first_only && !look.codes.is_empty())
+            || Instant::now() >= deadline
+            || layer.width.min(layer.height) / 2 < MIN_LAYER_SIDE
+        {
+            break;
+        }
+        scaled = Some(binarize::downscale2(layer));
+        factor *= 2.0;
+    }
+    // A small picture with small codes (2 px modules, blurred) reads better doubled.
+    if first_only && !look.codes.is_empty() {
+        return look;
+    }
+    if gray.width * gray.height <= MAX_PIXELS_TO_DOUBLE
+        && (look.codes.is_empty() || look.stray_finders() >= 2)
+        && Instant::now() < deadline
+    {
+        let doubled = binarize::upscale2(gray);
+        let codes = read_layer(&doubled, 0.5, &look.codes, first_only, deadline).0;
+        look.add(codes);
+    }
+    if look.codes.is_empty() && Instant::now() < deadline {
+        let inverted = Gray {
+            data: gray.data.iter().map(|v| 255 - v).collect(),
+            ..*gray
+        };
+        look.add(read_layer(&inverted, 1.0, &[], first_only, deadline).0);
+    }
+    look
+}
+
+/// The full scale once more, on a picture whose read codes were painted out: in a sheet of
+/// codes each finder has more neighbours than the detector pairs it with, and without the
+/// read ones the rest find their partners.
+pub(super) fn look_again(painted: &Gray, deadline: Instant) -> Look {
+    let (codes, finders) = read_layer(painted, 1.0, &[], false, deadline);
+    Look { codes, finders }
+}
+
+/// One layer: binarized as zxing-cpp does (its local-average hybrid), finder patterns found
+/// and grouped, each group's grid sampled and decoded; a group whose finders already belong to
+/// a decoded code (or inside a `known` one) is skipped, and none is tried after `deadline`
+/// or, when `first_only`, after the first code. Returns the codes and the
+/// finder patterns' centres, both in frame pixels.
+fn read_layer(
+    layer: &Gray,
+    factor: f64,
+    known: &[FoundCode],
+    first_only: bool,
+    deadline: Instant,
+) -> (Vec<FoundCode>, Vec<(f64, f64)>) {
+    let run = || {
+        let source =
+            Luma8LuminanceSource::new(layer.data.clone(), layer.width as u32, layer.height as u32)
+                .ok()?;
+        let bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
+        let matrix = bitmap.get_black_matrix();
+        let at_frame = |p: rxing::Point| (f64::from(p.x) * factor, f64::from(p.y) * factor);
+        let mut finders = FindFinderPatterns(matrix, true, 0);
+        let centres = finders.iter().map(|f| at_frame(f.p)).collect();
+        // Finders of codes another layer read belong to no new code: without them a sheet's
+        // lower layers group a few finders, not thousands of triples.
+        finders.retain(|f| !known.iter().any(|c| inside(at_frame(f.p), &c.corners)));
+        let mut used = Vec::new();
+        let mut codes = Vec::new();
+        for (n, set) in GenerateFinderPatternSets(&mut finders)
+            .into_iter()
+            .enumerate()
+        {
+            if n % 64 == 63 && Instant::now() >= deadline {
+                break;
+            }
+            if [set.bl, set.tl, set.tr].iter().any(|f| used.contains(f)) {
+                continue;
+            }
+            let Ok(sampled) = SampleQR(matrix, &set) else {
+                continue;
+            };
+            let points = sampled.getPoints();
+            if points.len() < 4 {
+                continue;
+            }
+            if let Some((raw, meta)) = decode_grid(sampled.getBits()) {
+                used.extend([set.bl, set.tl, set.tr]);
+                // The sampler hands back the grid's corners row by row (top-left, top-right,
+                // bottom-left, bottom-right); ours go round.
+                let corners =
+                    [0, 1, 3, 2].map(|i| (f64::from(points[i].x), f64::from(points[i].y)));
+                codes.push(found_code(raw, &meta, corners, factor));
+                if first_only {
+                    break;
+                }
+            }
+        }
+        Some((codes, centres))
+    };
+    // The port is not ours and says its finder search can panic: no panic leaves here.
+    match catch_unwind(AssertUnwindSafe(run)) {
+        Ok(Some(r)) => r,
+        Ok(None) => (Vec::new(), Vec::new()),
+        Err(_) => {
+            tracing::warn!("zxing detector panicked on a picture; skipped");
+            (Vec::new(), Vec::new())
+        }
+    }
+}
+
+/// rqrr decodes a sampled module grid (a mirrored one too), as for every other pass. The
+/// port's own decoder goes first as a gate: a grouping of finders that is no code gives a
+/// grid that it rejects in microseconds, where rqrr's error correction takes a third of a
+/// millisecond, and a sheet of codes yields thousands of such groupings.
+fn decode_grid(bits: &BitMatrix) -> Option<(Vec<u8>, rqrr::MetaData)> {
+    let dim = bits.width() as usize;
+    if dim < 21 || bits.height() as usize != dim {
+        return None;
+    }
+    if !Decode(bits).is_ok_and(|r| r.isValid()) {
+        return None;
+    }
+    let grid = rqrr::Grid::new(rqrr::SimpleGrid::from_func(dim, |x, y| {
+        bits.get(x as u32, y as u32)
+    }));
+    let mut raw = Vec::new();
+    grid.decode_to(&mut raw).ok().map(|meta| (raw, meta))
+}
