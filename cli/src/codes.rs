@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use purse_core::paycode::{self, PaycodeError, PaymentCode};
 use purse_core::scan::{self, ScanOptions};
+use purse_core::text::escape_shown;
 use serde_json::{Value, json};
 
 /// One line per file: `{"file", "payloads", "corners", "ms"}`, or `{"file", "error"}`.
@@ -97,6 +98,13 @@ pub fn parse_json(code: &PaymentCode) -> Value {
 pub fn parse_payload(payload: &str, json_out: bool) -> anyhow::Result<()> {
     let code = paycode::parse(payload).map_err(|e| match e {
         PaycodeError::NotPaymentCode { .. } => anyhow::anyhow!("not a payment code"),
+        PaycodeError::OtherNetwork { ref fields, .. } if !fields.is_empty() => {
+            let shown: Vec<String> = fields
+                .iter()
+                .map(|(k, v)| format!("  {}: {}", escape_shown(k), escape_shown(v)))
+                .collect();
+            anyhow::anyhow!("{e}; it says:\n{}", shown.join("\n"))
+        }
         other => anyhow::anyhow!(other),
     })?;
     let v = parse_json(&code);

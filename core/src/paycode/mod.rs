@@ -1,10 +1,11 @@
 //! From a scanned payload to a typed payment code, and back for merchants.
 //!
 //! Formats: EMVCo merchant-presented QR (with Purse's own merchant account template), UPI
-//! links, EPC069-12 SEPA transfers, Swiss QR-bills. Alipay, WeChat Pay and Alipay+ codes are
-//! recognised and reported as another network's. Anything else is "not a payment code",
+//! links, EPC069-12 SEPA transfers, Swiss QR-bills. Alipay, WeChat Pay and Alipay+ codes (its
+//! URL form read into its fields) are recognised and reported as another network's. Anything else is "not a payment code",
 //! with the text handed back so the shell can show or copy it.
 
+pub mod alipay_plus;
 pub mod consumer;
 pub mod cpm;
 mod crc;
@@ -86,9 +87,15 @@ pub enum PaycodeError {
     /// back whole so the caller can offer to open or copy it.
     #[error("not a payment code")]
     NotPaymentCode { text: String },
-    /// A payment code of a network Purse does not pay into.
+    /// A payment code of a network Purse does not pay into. `fields`: what the code says,
+    /// by name, where Purse can read it (an Alipay+ code in URL form: `PLVS`, `CDSD.01`...);
+    /// untrusted text, to be escaped when shown.
     #[error("this is a {network} code; pay it with {network}")]
-    OtherNetwork { network: &'static str, text: String },
+    OtherNetwork {
+        network: &'static str,
+        text: String,
+        fields: Vec<(String, String)>,
+    },
     /// A payment code that is broken: pay nothing.
     #[error("invalid {format} code: {reason}")]
     Invalid {
@@ -112,6 +119,14 @@ pub fn parse(payload: &str) -> Result<PaymentCode, PaycodeError> {
         return Err(PaycodeError::OtherNetwork {
             network,
             text: payload.to_owned(),
+            fields: Vec::new(),
+        });
+    }
+    if let Some(code) = alipay_plus::parse(trimmed) {
+        return Err(PaycodeError::OtherNetwork {
+            network: "Alipay+",
+            text: payload.to_owned(),
+            fields: code?.flat_fields(),
         });
     }
     // "0002" + two digits: a payload format indicator, so this is EMVCo (valid or not).
@@ -125,6 +140,7 @@ pub fn parse(payload: &str) -> Result<PaymentCode, PaycodeError> {
             return Err(PaycodeError::OtherNetwork {
                 network,
                 text: payload.to_owned(),
+                fields: Vec::new(),
             });
         }
         return Ok(PaymentCode::Emvco(Box::new(code)));

@@ -363,7 +363,12 @@ fn other_networks_are_named() {
         ("weixin://wxpay/bizpayurl?pr=abc", "WeChat Pay"),
     ] {
         match parse(text) {
-            Err(PaycodeError::OtherNetwork { network, text: t }) => {
+            Err(PaycodeError::OtherNetwork {
+                network,
+                text: t,
+                fields,
+            }) => {
+                assert!(fields.is_empty());
                 assert_eq!(network, net);
                 assert_eq!(t, text);
             }
@@ -377,6 +382,31 @@ fn other_networks_are_named() {
         parse(&aplus),
         Err(PaycodeError::OtherNetwork {
             network: "Alipay+",
+            ..
+        })
+    ));
+}
+
+#[test]
+fn alipay_plus_codes_in_url_form_are_alipay_plus_with_their_fields() {
+    let text = "https://qr.sampledomain.com/MPM/3/R1BMRDA5NVBMVlMwMDIwMUNEU0QwMzMwMTE0U0FNUExFUExBVEZPUk0wMjExU0FNUExFTUVSSURDSVJEMDM5MDExMlNBTVBMRUlTU1VFUjAyMDIxMjAzMTNNSU5JUFJPR1JBTUlE";
+    match parse(text) {
+        Err(PaycodeError::OtherNetwork {
+            network, fields, ..
+        }) => {
+            assert_eq!(network, "Alipay+");
+            assert!(
+                fields.contains(&("CDSD.02".into(), "SAMPLEMERID".into())),
+                "{fields:?}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // Broken, but plainly in that form: an invalid Alipay+ code, not "not a payment code".
+    assert!(matches!(
+        parse("https://qr.sampledomain.com/MPM/3/R1BMRDEwMA"),
+        Err(PaycodeError::Invalid {
+            format: "alipay+",
             ..
         })
     ));
