@@ -427,3 +427,58 @@ fn confetti_is_told_from_a_picture_with_codes() {
         .is_empty()
     );
 }
+
+// Regressions for the kinds of photo BoofCV's dataset showed us failing (issue 16), made
+// here so that CI guards them without the dataset.
+
+/// Blurs by averaging 3x3 neighbourhoods: a camera's softness, so codes are not pixel-sharp.
+fn soften(g: &Gray) -> Gray {
+    let (w, h) = (g.width, g.height);
+    let mut data = g.data.clone();
+    for y in 1..h - 1 {
+        for x in 1..w - 1 {
+            let mut sum = 0u32;
+            for dy in 0..3 {
+                for dx in 0..3 {
+                    sum += u32::from(g.data[(y + dy - 1) * w + x + dx - 1]);
+                }
+            }
+            data[y * w + x] = (sum / 9) as u8;
+        }
+    }
+    Gray {
+        width: w,
+        height: h,
+        data,
+    }
+}
+
+#[test]
+fn a_dense_code_of_version_25_or_more_at_3_px_a_module_is_read() {
+    let payload: String = (0..1000)
+        .map(|i| char::from(b'a' + (i % 26) as u8))
+        .collect();
+    let g = soften(&render(&payload, 3, 640, 480, 40, 30));
+    let found = scan_gray(&g, opts());
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].payload, payload);
+    assert!(found[0].version >= 25, "version {}", found[0].version);
+}
+
+#[test]
+fn a_close_up_filling_a_4000x3000_photo_is_read() {
+    let g = soften(&render(PAYLOAD, 70, 4000, 3000, 300, 0));
+    let found = scan_gray(&g, opts());
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].payload, PAYLOAD);
+}
+
+#[test]
+fn codes_turned_30_45_and_60_degrees_are_read() {
+    let g = soften(&render(PAYLOAD, 5, 640, 640, 120, 120));
+    for deg in [30.0, 45.0, 60.0] {
+        let found = scan_gray(&rotate(&g, deg), opts());
+        assert_eq!(found.len(), 1, "at {deg} degrees");
+        assert_eq!(found[0].payload, PAYLOAD, "at {deg} degrees");
+    }
+}
