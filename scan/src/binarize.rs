@@ -154,6 +154,27 @@ pub fn downscale2(img: &Gray) -> Gray {
     }
 }
 
+/// A third of each side, each pixel the mean of 3x3: zxing-cpp's pyramid step.
+pub fn downscale3(img: &Gray) -> Gray {
+    let (w, h) = (img.width / 3, img.height / 3);
+    let mut data = Vec::with_capacity(w * h);
+    for y in 0..h {
+        let rows = [0, 1, 2].map(|k| &img.data[(3 * y + k) * img.width..]);
+        for x in 0..w {
+            let s: u16 = rows
+                .iter()
+                .map(|r| u16::from(r[3 * x]) + u16::from(r[3 * x + 1]) + u16::from(r[3 * x + 2]))
+                .sum();
+            data.push(((s + 4) / 9) as u8);
+        }
+    }
+    Gray {
+        width: w,
+        height: h,
+        data,
+    }
+}
+
 /// Doubles each side with bilinear interpolation: gives far-away codes (1-2 px modules)
 /// enough pixels for the finder patterns to show.
 pub fn upscale2(img: &Gray) -> Gray {

@@ -10,18 +10,19 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Instant;
 
-use rxing::common::{BitMatrix, DetectorRXingResult, HybridBinarizer};
+use rxing::common::{BitMatrix, DetectorRXingResult};
 use rxing::qrcode::cpp_port::decoder::Decode;
 use rxing::qrcode::cpp_port::detector::{FindFinderPatterns, GenerateFinderPatternSets, SampleQR};
-use rxing::{BinaryBitmap, Luma8LuminanceSource};
 
 use super::FoundCode;
 use super::binarize::{self, Gray};
 use super::pipeline::{found_code, inside, same_place};
 
-/// Layers stop halving once the shorter side would drop below this: a code smaller than
-/// that in the photo has modules too small to read at the layer below.
-const MIN_LAYER_SIDE: usize = 150;
+/// zxing-cpp's own pyramid: each layer a third of the one above, made while the longer side
+/// is above 500 pixels (a 12 MP photo: 4032, 1344, 448) and the shorter one leaves a layer
+/// a code fits in.
+const LAYER_LONG_SIDE: usize = 500;
+const LAYER_MIN_SIDE: usize = 64;
 
 /// Pictures up to this size are also looked at doubled.
 const MAX_PIXELS_TO_DOUBLE: usize = 1_000_000;
@@ -53,7 +54,7 @@ impl Look {
     }
 }
 
-/// Looks at every layer of the pyramid (full scale, then halves), or until the first code
+/// Looks at every layer of the pyramid (full scale, then thirds), or until the first code
 /// when `first_only`, or until `deadline`. A picture where no layer reads anything is tried
 /// once more inverted (light modules on a dark ground).
 pub(super) fn look(gray: &Gray, first_only: bool, deadline: Instant) -> Look {
@@ -69,12 +70,13 @@ pub(super) fn look(gray: &Gray, first_only: bool, deadline: Instant) -> Look {
         look.add(codes);
         if (first_only && !look.codes.is_empty())
             || Instant::now() >= deadline
-            || layer.width.min(layer.height) / 2 < MIN_LAYER_SIDE
+            || layer.width.max(layer.height) <= LAYER_LONG_SIDE
+            || layer.width.min(layer.height) < 3 * LAYER_MIN_SIDE
         {
             break;
         }
-        scaled = Some(binarize::downscale2(layer));
-        factor *= 2.0;
+        scaled = Some(binarize::downscale3(layer));
+        factor *= 3.0;
     }
     // A small picture with small codes (2 px modules, blurred) reads better doubled.
     if first_only && !look.codes.is_empty() {
@@ -106,11 +108,11 @@ pub(super) fn look_again(painted: &Gray, deadline: Instant) -> Look {
     Look { codes, finders }
 }
 
-/// One layer: binarized as zxing-cpp does (its local-average hybrid), finder patterns found
-/// and grouped, each group's grid sampled and decoded; a group whose finders already belong to
-/// a decoded code (or inside a `known` one) is skipped, and none is tried after `deadline`
-/// or, when `first_only`, after the first code. Returns the codes and the
-/// finder patterns' centres, both in frame pixels.
+/// One layer: binarized by our block-adaptive hybrid (zxing's HybridBinarizer idea, and
+/// faster here than the port's own), finder patterns found and grouped, each group's grid
+/// sampled and decoded. A group whose finders belong to a decoded code (or lie inside a
+/// `known` one) is skipped, and none is tried after `deadline` or, when `first_only`, after
+/// the first code. Returns the codes and the finder patterns' centres, both in frame pixels.
 fn read_layer(
     layer: &Gray,
     factor: f64,
@@ -119,11 +121,16 @@ fn read_layer(
     deadline: Instant,
 ) -> (Vec<FoundCode>, Vec<(f64, f64)>) {
     let run = || {
-        let source =
-            Luma8LuminanceSource::new(layer.data.clone(), layer.width as u32, layer.height as u32)
-                .ok()?;
-        let bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
-        let matrix = bitmap.get_black_matrix();
+        let bits = binarize::hybrid(layer, binarize::FlatRule::HalfMin);
+        let mut owned = BitMatrix::new(layer.width as u32, layer.height as u32).ok()?;
+        for (i, row) in bits.data.chunks(layer.width).enumerate() {
+            for (x, &b) in row.iter().enumerate() {
+                if b == 1 {
+                    owned.set(x as u32, i as u32);
+                }
+            }
+        }
+        let matrix = &owned;
         let at_frame = |p: rxing::Point| (f64::from(p.x) * factor, f64::from(p.y) * factor);
         let mut finders = FindFinderPatterns(matrix, true, 0);
         let centres = finders.iter().map(|f| at_frame(f.p)).collect();
