@@ -1,7 +1,7 @@
 //! The scanner's plan for one picture: which passes to try (scales, binarizations,
 //! inverted, row threshold) in what order, and how each pass's finds become [`FoundCode`]s
-//! within the time budget. The entry points and input checks are in `lib.rs`; the first look, zxing's
-//! detector over a pyramid, in `zxing_pass.rs`.
+//! within the time budget. The entry points and input checks are in `lib.rs`; the first
+//! look, zxing's detector over a pyramid, in `zxing_pass.rs`.
 
 use super::*;
 
@@ -101,76 +101,103 @@ pub fn scan_gray(gray: &Gray, opts: ScanOptions) -> Vec<FoundCode> {
     if opts.first_only && !look.codes.is_empty() {
         return look.codes;
     }
+    // Codes read are painted out of one copy of the picture, for every later look.
+    let mut painted: Option<Gray> = None;
     if !look.codes.is_empty() && look.stray_finders() >= STRAY_FINDERS {
-        let again = zxing_pass::look_again(&painted_out(gray, &look.codes), deadline);
+        let mut picture = gray.clone();
+        paint_out(&mut picture, &look.codes);
+        let again = zxing_pass::look_again(&picture, deadline);
         let before = look.codes.len();
-        look.add(again.codes);
+        let more = look.add(again.codes);
+        paint_out(&mut picture, &look.codes[before..]);
         look.finders = again.finders;
-        tracing::trace!(more = look.codes.len() - before, "zxing look again");
+        painted = Some(picture);
+        tracing::trace!(more, "zxing look again");
     }
     let stray = look.stray_finders();
-    let mut found = look.codes;
     tracing::trace!(
         ms = started.elapsed().as_millis() as u64,
-        codes = found.len(),
+        codes = look.codes.len(),
         stray,
         "zxing look done"
     );
+    let mut found = look.codes;
     if !found.is_empty() && stray < STRAY_FINDERS {
         return found;
     }
     let unit = started.elapsed();
-    let rest = if found.is_empty() {
-        our_passes(gray, opts, started, false, unit)
-    } else {
-        our_passes(&painted_out(gray, &found), opts, started, true, unit)
+    let rest = match painted {
+        Some(picture) => our_passes(&picture, opts, started, Seen::Painted, unit),
+        None if !found.is_empty() => {
+            let mut picture = gray.clone();
+            paint_out(&mut picture, &found);
+            our_passes(&picture, opts, started, Seen::Painted, unit)
+        }
+        None => our_passes(gray, opts, started, Seen::Nothing(look.full_bits), unit),
     };
-    for c in rest {
+    merge(&mut found, rest);
+    found
+}
+
+/// What our passes start from: nothing read yet (and the full-scale binarization the zxing
+/// look made of this very picture), or a picture with the read codes painted out, where they
+/// look for more.
+enum Seen {
+    Nothing(Option<Bits>),
+    Painted,
+}
+
+/// Adds to `found` each code not already there (one code seen again, by another pass or at
+/// another scale, is where it was; two that say the same thing in two places are two codes, a
+/// sheet of one shop's codes). Returns how many were new.
+pub(super) fn merge(
+    found: &mut Vec<FoundCode>,
+    codes: impl IntoIterator<Item = FoundCode>,
+) -> usize {
+    let before = found.len();
+    for c in codes {
         if !found.iter().any(|f| same_place(f, &c)) {
             found.push(c);
         }
     }
-    found
+    found.len() - before
 }
 
 /// Unexplained finder patterns (after zxing's look read something) worth a slower look: one
 /// is often a stray square in the scene; two may be a code whose third finder is lost.
 const STRAY_FINDERS: usize = 2;
 
-/// The picture with every read code (and a margin, its quiet zone) painted white, so that
-/// another pass groups only the finders that are left.
-pub(super) fn painted_out(gray: &Gray, codes: &[FoundCode]) -> Gray {
-    let mut out = gray.clone();
+/// Paints every code in `codes` (and a margin, its quiet zone) white, so that another pass
+/// groups only the finders that are left.
+pub(super) fn paint_out(picture: &mut Gray, codes: &[FoundCode]) {
+    let (w, h) = (picture.width, picture.height);
     for code in codes {
         let (cx, cy) = centre(&code.corners);
         let grown = code.corners.map(|c| Corner {
             x: (cx + (f64::from(c.x) - cx) * 1.15).round() as i32,
             y: (cy + (f64::from(c.y) - cy) * 1.15).round() as i32,
         });
-        let clamp = |v: i32, max: usize| v.clamp(0, max as i32 - 1) as usize;
-        let xs = grown.map(|c| c.x);
-        let ys = grown.map(|c| c.y);
-        let (x0, x1) = (
-            clamp(*xs.iter().min().unwrap_or(&0), gray.width),
-            clamp(*xs.iter().max().unwrap_or(&0), gray.width),
-        );
-        let (y0, y1) = (
-            clamp(*ys.iter().min().unwrap_or(&0), gray.height),
-            clamp(*ys.iter().max().unwrap_or(&0), gray.height),
-        );
+        let span = |v: [i32; 4], max: usize| {
+            let clamp = |v: i32| v.clamp(0, max as i32 - 1) as usize;
+            (
+                clamp(v.into_iter().min().unwrap_or(0)),
+                clamp(v.into_iter().max().unwrap_or(0)),
+            )
+        };
+        let (x0, x1) = span(grown.map(|c| c.x), w);
+        let (y0, y1) = span(grown.map(|c| c.y), h);
         for y in y0..=y1 {
             for x in x0..=x1 {
                 if inside((x as f64, y as f64), &grown) {
-                    out.data[y * gray.width + x] = 255;
+                    picture.data[y * w + x] = 255;
                 }
             }
         }
     }
-    out
 }
 
-/// Our passes (scales, binarizations, inverted, row threshold) over a luma image. `seen`:
-/// codes were read already (and painted out), so these passes look for more. The budget is a
+/// Our passes (scales, binarizations, inverted, row threshold) over a luma image. With
+/// `Seen::Painted` codes were read already, so these passes look for more. The budget is a
 /// ceiling: a pass starts only when it is expected to end within it, its cost estimated from
 /// the slowest work per full-scale picture seen so far in this scan (`unit`, first the
 /// zxing look's) times its pixels.
@@ -178,12 +205,15 @@ fn our_passes(
     gray: &Gray,
     opts: ScanOptions,
     started: Instant,
-    seen: bool,
+    seen: Seen,
     mut unit: Duration,
 ) -> Vec<FoundCode> {
     let mut found: Vec<FoundCode> = Vec::new();
     let mut half: Option<Gray> = None;
-    let mut full_bits: Option<Bits> = None;
+    let (seen, mut full_bits) = match seen {
+        Seen::Nothing(bits) => (false, bits),
+        Seen::Painted => (true, None),
+    };
     let mut extra_passes = 0;
     for pass in plan(gray.width, gray.height) {
         // Once a code is read, what is left to find is codes of another size: only the other
@@ -225,7 +255,7 @@ fn our_passes(
                 if gray.width < 64 || gray.height < 64 {
                     continue;
                 }
-                let h = half.get_or_insert_with(|| binarize::downscale2(gray));
+                let h = half.get_or_insert_with(|| binarize::downscale::<2>(gray));
                 (binarize::hybrid(h, rule), 2.0)
             }
             Pass::Hybrid {
@@ -255,19 +285,13 @@ fn our_passes(
             // What our detector saw but could not read still counts.
             undecoded = undecoded.max(unread);
         }
-        // The same code seen again (another pass, another scale) is where it was; two codes
-        // that say the same thing in two places are two codes (a sheet of one shop's codes).
         tracing::trace!(
             ?pass,
             ms = started.elapsed().as_millis() as u64,
             codes = codes.len(),
             "pass done"
         );
-        for c in codes {
-            if !found.iter().any(|f| same_place(f, &c)) {
-                found.push(c);
-            }
-        }
+        merge(&mut found, codes);
         unit = unit.max(pass_started.elapsed().div_f64(weight));
         if !found.is_empty() {
             // More passes only for codes that were seen but not read, and only two.

@@ -15,8 +15,8 @@ use rxing::qrcode::cpp_port::decoder::Decode;
 use rxing::qrcode::cpp_port::detector::{FindFinderPatterns, GenerateFinderPatternSets, SampleQR};
 
 use super::FoundCode;
-use super::binarize::{self, Gray};
-use super::pipeline::{found_code, inside, same_place};
+use super::binarize::{self, Bits, Gray};
+use super::pipeline::{found_code, inside, merge};
 
 /// zxing-cpp's own pyramid: each layer a third of the one above, made while the longer side
 /// is above 500 pixels (a 12 MP photo: 4032, 1344, 448) and the shorter one leaves a layer
@@ -33,6 +33,9 @@ pub(super) struct Look {
     pub codes: Vec<FoundCode>,
     /// Centres of the finder patterns seen at full scale, in frame pixels.
     pub finders: Vec<(f64, f64)>,
+    /// The full-scale picture as binarized for this look: the same as our first pass's, so
+    /// that pass takes it instead of binarizing again.
+    pub full_bits: Option<Bits>,
 }
 
 impl Look {
@@ -45,12 +48,9 @@ impl Look {
             .count()
     }
 
-    pub fn add(&mut self, codes: Vec<FoundCode>) {
-        for c in codes {
-            if !self.codes.iter().any(|f| same_place(f, &c)) {
-                self.codes.push(c);
-            }
-        }
+    /// Adds the codes not already found; returns how many were new (now at the end).
+    pub fn add(&mut self, codes: Vec<FoundCode>) -> usize {
+        merge(&mut self.codes, codes)
     }
 }
 
@@ -63,9 +63,11 @@ pub(super) fn look(gray: &Gray, first_only: bool, deadline: Instant) -> Look {
     let mut factor = 1.0;
     loop {
         let layer = scaled.as_ref().unwrap_or(gray);
-        let (codes, finders) = read_layer(layer, factor, &look.codes, first_only, deadline);
-        if factor == 1.0 {
+        let bits = binarize::hybrid(layer, binarize::FlatRule::HalfMin);
+        let (codes, finders) = read_layer(&bits, factor, &look.codes, first_only, deadline);
+        if scaled.is_none() {
             look.finders = finders;
+            look.full_bits = Some(bits);
         }
         look.add(codes);
         if (first_only && !look.codes.is_empty())
@@ -75,7 +77,7 @@ pub(super) fn look(gray: &Gray, first_only: bool, deadline: Instant) -> Look {
         {
             break;
         }
-        scaled = Some(binarize::downscale3(layer));
+        scaled = Some(binarize::downscale::<3>(layer));
         factor *= 3.0;
     }
     // A small picture with small codes (2 px modules, blurred) reads better doubled.
@@ -86,7 +88,7 @@ pub(super) fn look(gray: &Gray, first_only: bool, deadline: Instant) -> Look {
         && (look.codes.is_empty() || look.stray_finders() >= 2)
         && Instant::now() < deadline
     {
-        let doubled = binarize::upscale2(gray);
+        let doubled = binarize::hybrid(&binarize::upscale2(gray), binarize::FlatRule::HalfMin);
         let codes = read_layer(&doubled, 0.5, &look.codes, first_only, deadline).0;
         look.add(codes);
     }
@@ -95,7 +97,8 @@ pub(super) fn look(gray: &Gray, first_only: bool, deadline: Instant) -> Look {
             data: gray.data.iter().map(|v| 255 - v).collect(),
             ..*gray
         };
-        look.add(read_layer(&inverted, 1.0, &[], first_only, deadline).0);
+        let bits = binarize::hybrid(&inverted, binarize::FlatRule::HalfMin);
+        look.add(read_layer(&bits, 1.0, &[], first_only, deadline).0);
     }
     look
 }
@@ -104,33 +107,37 @@ pub(super) fn look(gray: &Gray, first_only: bool, deadline: Instant) -> Look {
 /// codes each finder has more neighbours than the detector pairs it with, and without the
 /// read ones the rest find their partners.
 pub(super) fn look_again(painted: &Gray, deadline: Instant) -> Look {
-    let (codes, finders) = read_layer(painted, 1.0, &[], false, deadline);
-    Look { codes, finders }
+    let bits = binarize::hybrid(painted, binarize::FlatRule::HalfMin);
+    let (codes, finders) = read_layer(&bits, 1.0, &[], false, deadline);
+    Look {
+        codes,
+        finders,
+        full_bits: None,
+    }
 }
 
-/// One layer: binarized by our block-adaptive hybrid (zxing's HybridBinarizer idea, and
-/// faster here than the port's own), finder patterns found and grouped, each group's grid
+/// One layer, binarized by our block-adaptive hybrid (zxing's HybridBinarizer idea, and
+/// faster here than the port's own): finder patterns found and grouped, each group's grid
 /// sampled and decoded. A group whose finders belong to a decoded code (or lie inside a
 /// `known` one) is skipped, and none is tried after `deadline` or, when `first_only`, after
 /// the first code. Returns the codes and the finder patterns' centres, both in frame pixels.
 fn read_layer(
-    layer: &Gray,
+    bits: &Bits,
     factor: f64,
     known: &[FoundCode],
     first_only: bool,
     deadline: Instant,
 ) -> (Vec<FoundCode>, Vec<(f64, f64)>) {
     let run = || {
-        let bits = binarize::hybrid(layer, binarize::FlatRule::HalfMin);
-        let mut owned = BitMatrix::new(layer.width as u32, layer.height as u32).ok()?;
-        for (i, row) in bits.data.chunks(layer.width).enumerate() {
+        let mut matrix = BitMatrix::new(bits.width as u32, bits.height as u32).ok()?;
+        for (y, row) in bits.data.chunks(bits.width).enumerate() {
             for (x, &b) in row.iter().enumerate() {
                 if b == 1 {
-                    owned.set(x as u32, i as u32);
+                    matrix.set(x as u32, y as u32);
                 }
             }
         }
-        let matrix = &owned;
+        let matrix = &matrix;
         let at_frame = |p: rxing::Point| (f64::from(p.x) * factor, f64::from(p.y) * factor);
         let mut finders = FindFinderPatterns(matrix, true, 0);
         let centres = finders.iter().map(|f| at_frame(f.p)).collect();
