@@ -3,13 +3,15 @@
 
 use purse_core::api::types::{
     Account, Device, FundingKind, FundingSource, Limits as WireLimits, Merchant, Notice, Order,
-    Pairing, Payment, Recipient, Recovery,
+    Pairing, Payment, Payout, Recipient, Recovery,
 };
 use purse_core::money::Money;
 
 use crate::ledger::devices::{NoticeRow, PairingRow, RecoveryRow};
 use crate::ledger::limits::Limits;
 use crate::ledger::rows::*;
+use crate::ledger::withdrawals::PayoutRow;
+use crate::ledger::withdrawals::payouts::current;
 
 pub fn account(a: &AccountRow) -> Account {
     Account {
@@ -108,6 +110,21 @@ pub fn source_label(r: &FundingRow) -> String {
         _ => "Card",
     };
     format!("{brand} •••• {}", r.last4)
+}
+
+/// A payout as it stands at `now`, its bank account shown by `source`'s label.
+pub fn payout(p: PayoutRow, source: &FundingRow, now: i64) -> Payout {
+    let p = current(p, now);
+    Payout {
+        payout_id: p.payout_id,
+        source_id: p.source_id,
+        bank: source_label(source),
+        amount: p.amount,
+        state: p.state,
+        created_at: p.created_at,
+        expires_at: p.expires_at,
+        withdrawal_id: p.withdrawal_id,
+    }
 }
 
 /// The balance a history row leaves, zero on rows older than the column.

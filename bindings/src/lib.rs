@@ -26,6 +26,7 @@ mod runtime;
 mod savings;
 mod task_handle;
 mod wallet;
+mod withdrawals;
 
 pub use bills::{check_reference, needs_bill};
 pub use devices::*;

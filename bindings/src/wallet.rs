@@ -6,10 +6,10 @@ use std::time::Duration;
 use purse_core::api::types::{
     ContactChallenge, ContactKind, Device, FundingSource, Limits, MerchantRegistration,
     MoneyRequest, Order, Profile, Recipient, Recovery, Refund, RegisterMerchantRequest,
-    SandboxMessage, Topup, TransactionPage, Withdrawal,
+    SandboxMessage, Topup, TransactionPage,
 };
 use purse_core::keys::NoSecretStore;
-use purse_core::pay::{PaymentOutcome, TransferOutcome, WithdrawOutcome};
+use purse_core::pay::{PaymentOutcome, TransferOutcome};
 use purse_core::scan::{LumaFrame, Rotation, ScanOptions};
 use purse_core::wallet::WatchPolicy;
 use purse_core::wallet::{PairingOffer, PairingRequest, PersonQuote, Polled, ReceivePayload};
@@ -233,28 +233,6 @@ impl Wallet {
     /// Takes no more requests from this account; its open ones are declined.
     pub async fn block(&self, account_id: String) -> Result<(), PurseError> {
         self.with(move |w| async move { Ok(w.block(&account_id).await?) })
-            .await
-    }
-
-    /// Withdraws to a linked bank account (payment key, biometric): held at once, settled
-    /// by the bank later.
-    pub async fn withdraw(
-        &self,
-        source_id: String,
-        amount: Money,
-    ) -> Result<WithdrawOutcome, PurseError> {
-        self.with(move |w| async move { Ok(w.withdraw(&source_id, amount).await?) })
-            .await
-    }
-
-    pub async fn withdrawals(&self) -> Result<Vec<Withdrawal>, PurseError> {
-        self.with(|w| async move { Ok(w.withdrawals().await?) })
-            .await
-    }
-
-    /// Sandbox only: the bank settles the held withdrawals now.
-    pub async fn sandbox_settle_withdrawals(&self) -> Result<Vec<Withdrawal>, PurseError> {
-        self.with(|w| async move { Ok(w.sandbox_settle_withdrawals().await?) })
             .await
     }
 

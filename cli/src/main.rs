@@ -274,6 +274,14 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Payouts your shop's console asked for, waiting for this device: confirm one (the
+    /// payment key signs its withdrawal) or decline it.
+    Payouts {
+        #[command(subcommand)]
+        action: Option<withdraw::PayoutAction>,
+        #[arg(long, global = true)]
+        json: bool,
+    },
     /// Take no more requests from someone ('$handle', phone or email).
     Block {
         who: String,
@@ -660,6 +668,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let list = open_wallet(&cli, false)?.withdrawals().await?;
             withdraw::print(&list, *json);
             Ok(())
+        }
+        Command::Payouts { action, json } => {
+            withdraw::payouts(&open_wallet(&cli, false)?, action.as_ref(), *json).await
         }
         Command::Block { who, json } => {
             requests::block(&open_wallet(&cli, false)?, who, *json).await

@@ -147,3 +147,26 @@ test('the till charges the code a customer shows, and follows their confirmation
   cli('payer', 'paycode', 'confirm', waiting[0].charge_id);
   await expect(state).toHaveText('Paid', { timeout: 15_000 });
 });
+
+test('a payout asked for in the console waits for the phone, then goes to the bank live', async ({ page }) => {
+  cli('shop', 'topup', '--bank', 'DE89 3704 0044 0532 0130 00', '--holder', 'Tea House Ltd', '--amount', '50.00 CNY');
+  await signIn(page);
+  await page.getByRole('link', { name: 'Payouts' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Payouts' })).toBeVisible();
+  await expectAccessible(page);
+  await page.getByLabel('Amount (CNY)').fill('20.00');
+  await page.getByLabel('Bank account').selectOption({ label: 'Bank DE •••• 3000' });
+  await page.getByRole('button', { name: 'Ask the phone to pay out' }).click();
+  await expect(page).toHaveURL(/\/console\/payouts$/);
+  const badge = page.locator('table .state').first();
+  await expect(badge).toHaveText("Waiting for the shop's phone to confirm");
+  await expectAccessible(page);
+
+  // Nothing moved until the shop's device signs it.
+  const waiting = cli('shop', 'payouts').data;
+  expect(waiting).toHaveLength(1);
+  expect(waiting[0].amount.minor).toBe(2000);
+  const done = cli('shop', 'payouts', 'confirm', waiting[0].payout_id);
+  expect(done.intent_id).toBe(waiting[0].payout_id);
+  await expect(badge).toHaveText('Confirmed: on its way to the bank', { timeout: 15_000 });
+});

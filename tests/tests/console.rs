@@ -455,3 +455,138 @@ async fn the_till_charges_a_pay_code_once_and_follows_a_confirmation() {
     let (status, _, _) = browser.get("/console/till/charges/chg_nothere/state").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_payout_the_console_asks_for_moves_money_only_when_the_phone_confirms_it() {
+    use purse_core::api::types::PayoutState;
+    use purse_core::pay::WithdrawOutcome;
+
+    let backend = Backend::start().await;
+    let url = backend.url();
+    let (shop, _, _) = merchant_wallet(&url, "Lotus Tea", None).await;
+    let payer = funded_wallet(&url, "Ann", "500.00 CNY").await;
+    pay_order(&shop, &payer, "60.00 CNY").await.unwrap();
+    let mut browser = Browser::new(&url);
+    let link = shop.wallet.console_link(120).await.unwrap();
+    browser.get(&path_of(&link, &url)).await;
+    let (status, _, page) = browser.get("/console/payouts").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("no bank account linked"), "{page}");
+
+    let bank = shop
+        .wallet
+        .link_bank("DE89 3704 0044 0532 0130 00", "Lotus Tea Ltd")
+        .await
+        .unwrap();
+    let (_, _, page) = browser.get("/console/payouts").await;
+    assert!(
+        page.contains("60.00 CNY") && page.contains("Bank DE •••• 3000"),
+        "{page}"
+    );
+    let token = csrf(&page);
+    let key = field(&page, "key");
+    let ask = [
+        ("csrf", token.as_str()),
+        ("key", key.as_str()),
+        ("amount", "25.00"),
+        ("source", bank.source_id.as_str()),
+    ];
+    // Sent twice (a double click): one payout. Forged: refused.
+    for _ in 0..2 {
+        let (status, location, _) = browser.post("/console/payouts", &ask).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert_eq!(location, "/console/payouts");
+    }
+    let (status, _, _) = browser.post("/console/payouts", &ask[1..]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, page) = browser
+        .post(
+            "/console/payouts",
+            &[
+                ("csrf", &token),
+                ("key", "po_more"),
+                ("amount", "61.00"),
+                ("source", &bank.source_id),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("role=\"alert\""), "{page}");
+
+    // Asking moved nothing; the phone sees one waiting payout and confirms it.
+    assert_eq!(shop.wallet.balance().await.unwrap(), money("60.00 CNY"));
+    let waiting = shop.wallet.waiting_payouts().await.unwrap();
+    assert_eq!(waiting.len(), 1);
+    let p = &waiting[0];
+    assert_eq!(
+        (p.amount, p.state),
+        (money("25.00 CNY"), PayoutState::Waiting)
+    );
+    assert_eq!(p.bank, "Bank DE •••• 3000");
+    let state_path = format!("/console/payouts/{}/state", p.payout_id);
+    let (_, _, badge) = browser.get(&state_path).await;
+    assert!(
+        badge.contains("Waiting") && badge.contains("hx-get"),
+        "{badge}"
+    );
+    let WithdrawOutcome::Completed { withdrawal } =
+        shop.wallet.confirm_payout(&p.payout_id).await.unwrap()
+    else {
+        panic!("pending")
+    };
+    assert_eq!(withdrawal.intent_id, p.payout_id);
+    assert_eq!(withdrawal.balance, money("35.00 CNY"));
+    let again = shop.wallet.confirm_payout(&p.payout_id).await.unwrap();
+    assert!(
+        matches!(&again, WithdrawOutcome::Completed { withdrawal: w } if w.withdrawal_id == withdrawal.withdrawal_id),
+        "confirmed twice, paid out once"
+    );
+    assert_eq!(shop.wallet.balance().await.unwrap(), money("35.00 CNY"));
+    assert!(shop.wallet.waiting_payouts().await.unwrap().is_empty());
+    let (_, _, badge) = browser.get(&state_path).await;
+    assert!(
+        badge.contains("on its way") && !badge.contains("hx-get"),
+        "{badge}"
+    );
+    shop.wallet.sandbox_settle_withdrawals().await.unwrap();
+    let (_, _, badge) = browser.get(&state_path).await;
+    assert!(badge.contains("Paid out"), "{badge}");
+
+    // Declined on the phone: nothing moves, and it can no longer be confirmed.
+    let (_, _, page) = browser.get("/console/payouts").await;
+    let (status, _, _) = browser
+        .post(
+            "/console/payouts",
+            &[
+                ("csrf", &token),
+                ("key", &field(&page, "key")),
+                ("amount", "5.00"),
+                ("source", &bank.source_id),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let second = shop.wallet.waiting_payouts().await.unwrap().remove(0);
+    let declined = shop.wallet.decline_payout(&second.payout_id).await.unwrap();
+    assert_eq!(declined.state, PayoutState::Declined);
+    let e = shop
+        .wallet
+        .confirm_payout(&second.payout_id)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some("payout_not_waiting"));
+    let e = shop
+        .wallet
+        .decline_payout(&second.payout_id)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some("payout_not_waiting"));
+    assert_eq!(shop.wallet.balance().await.unwrap(), money("35.00 CNY"));
+    let (_, _, badge) = browser
+        .get(&format!("/console/payouts/{}/state", second.payout_id))
+        .await;
+    assert!(badge.contains("Declined"), "{badge}");
+    // Another shop's payout is not this one's to see.
+    let (status, _, _) = browser.get("/console/payouts/po_nothere/state").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

@@ -1,7 +1,7 @@
 //! The merchant console: server-rendered pages under `/console` for the shop (today's
 //! takings as they arrive, orders with their codes turning paid live, refunds with a
-//! confirmation step, the till charging customers' pay codes, the printable poster, and the
-//! developers page for webhooks).
+//! confirmation step, the till charging customers' pay codes, payouts to the shop's bank
+//! that its phone confirms, the printable poster, and the developers page for webhooks).
 //!
 //! Sign-in is a one-time link the merchant's device signs (`purse merchant console`), so
 //! the backend keeps no password. Pages are askama templates (every value escaped); the
@@ -19,6 +19,8 @@ mod locale;
 // request and handed straight to axum: boxing it would buy nothing.
 #[allow(clippy::result_large_err)]
 pub mod pages;
+#[allow(clippy::result_large_err)]
+mod payouts;
 #[allow(clippy::result_large_err)]
 mod session;
 #[allow(clippy::result_large_err)]
@@ -73,6 +75,11 @@ pub fn router(secure_cookies: bool) -> Router<AppState> {
         .route(
             "/console/till/charges/{charge_id}/state",
             get(till::charge_state),
+        )
+        .route("/console/payouts", get(payouts::payouts).post(payouts::ask))
+        .route(
+            "/console/payouts/{payout_id}/state",
+            get(payouts::payout_state),
         )
         .route("/console/developers", get(developers::developers))
         .route("/console/developers/webhook", post(developers::set_webhook))

@@ -34,6 +34,7 @@ pub struct Memory {
     pub transfers: Vec<super::transfers::TransferRow>,
     pub request_tables: super::requests::memory::RequestTables,
     pub withdrawals: Vec<super::withdrawals::WithdrawalRow>,
+    pub payouts: Vec<super::withdrawals::PayoutRow>,
     pub bill_tables: super::bills::memory::BillTables,
     pub savings_tables: super::savings::memory::SavingsTables,
     pub paycode_tables: super::paycodes::memory::PayCodeTables,

@@ -118,6 +118,15 @@ pub fn mismatch(field: &str) -> ApiProblem {
     )
 }
 
+/// A payout the phone answers too late, or twice: `409` whether it confirms or declines.
+pub fn payout_not_waiting() -> ApiProblem {
+    ApiProblem::new(
+        StatusCode::CONFLICT,
+        codes::PAYOUT_NOT_WAITING,
+        "this payout is no longer waiting (confirmed, declined, or its ten minutes ran out)",
+    )
+}
+
 /// The envelope every money-out authorization shares.
 pub struct SignedAuthorization<'a> {
     pub intent_id: &'a str,

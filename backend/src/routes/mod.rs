@@ -14,6 +14,7 @@ pub mod merchants;
 pub mod pairings;
 pub mod paycodes;
 pub mod payments;
+pub mod payouts;
 pub mod people;
 pub mod recoveries;
 pub mod requests;
@@ -77,6 +78,9 @@ use crate::app::AppState;
         withdrawals::get,
         withdrawals::list,
         withdrawals::sandbox_settle,
+        payouts::waiting,
+        payouts::get,
+        payouts::decline,
         funding::link_card,
         funding::link_bank,
         funding::sources,
@@ -261,6 +265,9 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
             "/v1/sandbox/withdrawals/settle",
             post(withdrawals::sandbox_settle),
         )
+        .route("/v1/payouts/waiting", get(payouts::waiting))
+        .route("/v1/payouts/{payout_id}", get(payouts::get))
+        .route("/v1/payouts/{payout_id}/decline", post(payouts::decline))
         .route("/v1/paycode/key", post(paycodes::key))
         .route("/v1/paycode/charges", post(paycodes::create))
         .route("/v1/paycode/charges/{charge_id}", get(paycodes::get))

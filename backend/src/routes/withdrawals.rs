@@ -14,6 +14,7 @@ use crate::auth::Authed;
 use crate::idempotency::{self, Done, Key, Reply};
 use crate::ids::random_id;
 use crate::ledger::rows::TxRow;
+use crate::ledger::withdrawals::payouts::PayoutMismatch;
 use crate::ledger::withdrawals::{
     WithdrawalDraft, WithdrawalRefusal, WithdrawalResult, WithdrawalRow, settle, withdraw,
 };
@@ -22,6 +23,7 @@ use crate::present;
 use crate::problem::ApiProblem;
 use crate::routes::extract::{
     SignedAuthorization, check_signed, device_cap, mismatch, overspend_problem, own_account,
+    payout_not_waiting,
 };
 
 fn refusal_problem(r: WithdrawalRefusal) -> ApiProblem {
@@ -38,6 +40,12 @@ fn refusal_problem(r: WithdrawalRefusal) -> ApiProblem {
             "the bank refused this withdrawal",
         ),
         WithdrawalRefusal::Over(o) => overspend_problem(o, "withdrawal"),
+        WithdrawalRefusal::Payout(PayoutMismatch::NotWaiting) => payout_not_waiting(),
+        WithdrawalRefusal::Payout(PayoutMismatch::Differs) => ApiProblem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            codes::AUTHORIZATION_MISMATCH,
+            "this withdrawal's amount or bank account differs from the payout's",
+        ),
     }
 }
 

@@ -1,5 +1,5 @@
-//! The endpoints of withdrawals to a linked bank account, and the sandbox's way to make the
-//! bank settle them.
+//! The endpoints of withdrawals to a linked bank account, the payouts a merchant's console
+//! asks the phone for, and the sandbox's way to make the bank settle them.
 
 use reqwest::Method;
 
@@ -49,6 +49,38 @@ impl ApiClient {
             creds,
             Method::POST,
             "v1/sandbox/withdrawals/settle",
+            Some(&serde_json::json!({})),
+            None,
+        )
+        .await
+    }
+
+    /// Payouts the merchant console asked for that wait for this phone.
+    pub async fn waiting_payouts(&self, creds: &DeviceCredentials) -> Result<PayoutList, ApiError> {
+        self.send::<(), _>(creds, Method::GET, "v1/payouts/waiting", None, None)
+            .await
+    }
+
+    pub async fn payout(
+        &self,
+        creds: &DeviceCredentials,
+        payout_id: &str,
+    ) -> Result<Payout, ApiError> {
+        let path = format!("v1/payouts/{}", path_segment(payout_id));
+        self.send::<(), _>(creds, Method::GET, &path, None, None)
+            .await
+    }
+
+    pub async fn decline_payout(
+        &self,
+        creds: &DeviceCredentials,
+        payout_id: &str,
+    ) -> Result<Payout, ApiError> {
+        let path = format!("v1/payouts/{}/decline", path_segment(payout_id));
+        self.send(
+            creds,
+            Method::POST,
+            &path,
             Some(&serde_json::json!({})),
             None,
         )

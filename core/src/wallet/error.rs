@@ -204,6 +204,7 @@ impl WalletError {
             | codes::PAYCODE_USED
             | codes::PAYCODE_EXPIRED
             | codes::CHARGE_NOT_WAITING
+            | codes::PAYOUT_NOT_WAITING
             | codes::SELF_CHARGE => WalletError::PaymentRefused {
                 code: code.to_owned(),
                 message,

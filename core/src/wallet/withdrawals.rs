@@ -24,10 +24,28 @@ impl Wallet {
                 "the amount must be positive".into(),
             ));
         }
-        let (account, creds) = self.credentials().await?;
         let intent_id = new_intent_id()?;
+        self.withdraw_as(
+            &intent_id,
+            source_id,
+            amount,
+            format!("Withdraw {amount} to your bank"),
+        )
+        .await
+    }
+
+    /// Signs (behind the biometric, with `reason` in the prompt), commits and sends the
+    /// withdrawal of `intent_id`.
+    async fn withdraw_as(
+        &self,
+        intent_id: &str,
+        source_id: &str,
+        amount: Money,
+        reason: String,
+    ) -> Result<WithdrawOutcome, WalletError> {
+        let (account, creds) = self.credentials().await?;
         let auth = WithdrawalAuthorization {
-            intent_id: intent_id.clone(),
+            intent_id: intent_id.to_owned(),
             account_id: account.account_id.clone(),
             source_id: source_id.to_owned(),
             amount,
@@ -36,14 +54,11 @@ impl Wallet {
         auth.validate()
             .map_err(|e| WalletError::InvalidInput(e.to_string()))?;
         let signature = self
-            .sign_with_payment_key(
-                auth.signing_bytes(),
-                format!("Withdraw {amount} to your bank"),
-            )
+            .sign_with_payment_key(auth.signing_bytes(), reason)
             .await?;
         let record = self.commit_intent(
             IntentKind::Withdrawal,
-            &intent_id,
+            intent_id,
             &WithdrawRequest {
                 source_id: source_id.to_owned(),
                 amount,
@@ -53,12 +68,68 @@ impl Wallet {
             "your bank account",
             amount,
         )?;
-        Ok(
-            match self.send_recorded::<Withdrawal>(&creds, &record).await? {
-                Some(withdrawal) => WithdrawOutcome::Completed { withdrawal },
-                None => WithdrawOutcome::Pending { intent_id },
+        Ok(Self::outcome(
+            intent_id,
+            self.send_recorded::<Withdrawal>(&creds, &record).await?,
+        ))
+    }
+
+    fn outcome(intent_id: &str, settled: Option<Withdrawal>) -> WithdrawOutcome {
+        match settled {
+            Some(withdrawal) => WithdrawOutcome::Completed { withdrawal },
+            None => WithdrawOutcome::Pending {
+                intent_id: intent_id.to_owned(),
             },
-        )
+        }
+    }
+
+    /// Payouts the shop's console asked for that wait for this phone, newest first.
+    pub async fn waiting_payouts(&self) -> Result<Vec<Payout>, WalletError> {
+        let (account, creds) = self.credentials().await?;
+        Ok(self
+            .api(Some(&account))?
+            .waiting_payouts(&creds)
+            .await
+            .map_err(WalletError::from_api)?
+            .data)
+    }
+
+    /// Carries out a payout the console asked for: a withdrawal of its amount to its bank
+    /// account, signed with the payment key behind the biometric, whose prompt names the
+    /// amount and the bank as the backend knows them. Its intent id is the payout id, so
+    /// confirming twice (or after a lost answer) withdraws once.
+    pub async fn confirm_payout(&self, payout_id: &str) -> Result<WithdrawOutcome, WalletError> {
+        if self.inner.cache()?.intent(payout_id)?.is_some() {
+            return Ok(Self::outcome(
+                payout_id,
+                self.settle_recorded::<Withdrawal>(payout_id).await?,
+            ));
+        }
+        let (account, creds) = self.credentials().await?;
+        let p = self
+            .api(Some(&account))?
+            .payout(&creds, payout_id)
+            .await
+            .map_err(WalletError::from_api)?;
+        if p.state != PayoutState::Waiting {
+            return Err(WalletError::PaymentRefused {
+                code: codes::PAYOUT_NOT_WAITING.into(),
+                message: format!("this payout is {}, not waiting", p.state.as_str()),
+                request_id: String::new(),
+            });
+        }
+        let reason = format!("Pay out {} to {}", p.amount, p.bank);
+        self.withdraw_as(&p.payout_id, &p.source_id, p.amount, reason)
+            .await
+    }
+
+    /// Declines a payout the console asked for: nothing moves.
+    pub async fn decline_payout(&self, payout_id: &str) -> Result<Payout, WalletError> {
+        let (account, creds) = self.credentials().await?;
+        self.api(Some(&account))?
+            .decline_payout(&creds, payout_id)
+            .await
+            .map_err(WalletError::from_api)
     }
 
     /// The account's withdrawals as the bank has settled them so far, newest first.

@@ -4,6 +4,7 @@
 //! event). The sandbox bank decides by the account number's last digits (see
 //! [`crate::funding::withdrawal_outcome`]): some refuse at once, some return later.
 
+pub mod payouts;
 pub mod store;
 
 #[cfg(test)]
@@ -13,7 +14,7 @@ mod tests;
 
 pub use store::*;
 
-use purse_core::api::types::{FundingKind, TransactionKind, WithdrawalState};
+use purse_core::api::types::{FundingKind, PayoutState, TransactionKind, WithdrawalState};
 use purse_core::money::Money;
 
 use super::entry::{LedgerAccount, LedgerEntry};
@@ -55,6 +56,9 @@ pub enum WithdrawalRefusal {
     /// The bank refused it at once.
     Refused,
     Over(Overspend),
+    /// The intent is a payout the console asked for, and this withdrawal may not carry it
+    /// out (see [`payouts::carried_out_by`]).
+    Payout(payouts::PayoutMismatch),
 }
 
 // One per request, moved once: boxing would buy nothing.
@@ -76,6 +80,12 @@ pub fn withdraw(tx: &mut dyn Tx, d: &WithdrawalDraft) -> Result<WithdrawalResult
         .is_some()
     {
         return refuse(WithdrawalRefusal::IntentUsed);
+    }
+    let payout = tx.payout(&d.account.account_id, &d.intent_id)?;
+    if let Some(p) = &payout
+        && let Err(m) = payouts::carried_out_by(p, d.amount, &d.source.source_id, d.now)
+    {
+        return refuse(WithdrawalRefusal::Payout(m));
     }
     if d.source.kind != FundingKind::Bank || d.source.account_id != d.account.account_id {
         return refuse(WithdrawalRefusal::NotABank);
@@ -112,6 +122,11 @@ pub fn withdraw(tx: &mut dyn Tx, d: &WithdrawalDraft) -> Result<WithdrawalResult
         settled_at: None,
     };
     tx.insert_withdrawal(&row)?;
+    if let Some(mut p) = payout {
+        p.state = PayoutState::Confirmed;
+        p.withdrawal_id = Some(row.withdrawal_id.clone());
+        tx.update_payout(&p)?;
+    }
     spending::record(tx, &d.account, d.amount, d.now)?;
     Ok(WithdrawalResult::Held {
         withdrawal: row,

@@ -1,6 +1,7 @@
-//! What the withdrawal rule stores: one row per withdrawal, held until the bank settles it.
+//! What the withdrawal rule stores: one row per withdrawal, held until the bank settles it,
+//! and one per payout the console asked for, until the phone answers it.
 
-use purse_core::api::types::WithdrawalState;
+use purse_core::api::types::{PayoutState, WithdrawalState};
 use purse_core::money::Money;
 
 use crate::ledger::tx::Result;
@@ -19,7 +20,25 @@ pub struct WithdrawalRow {
     pub settled_at: Option<i64>,
 }
 
+/// A payout as stored. A waiting row past `expires_at` reads as expired
+/// ([`super::payouts::current`]); nothing rewrites it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PayoutRow {
+    /// Also the intent id of the withdrawal that confirms it.
+    pub payout_id: String,
+    pub account_id: String,
+    pub source_id: String,
+    pub amount: Money,
+    pub state: PayoutState,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub withdrawal_id: Option<String>,
+}
+
 pub trait WithdrawalReads {
+    fn payout(&mut self, account_id: &str, payout_id: &str) -> Result<Option<PayoutRow>>;
+    /// The account's payouts, newest first.
+    fn payouts(&mut self, account_id: &str, limit: u32) -> Result<Vec<PayoutRow>>;
     fn withdrawal(&mut self, account_id: &str, intent_id: &str) -> Result<Option<WithdrawalRow>>;
     /// The account's withdrawals, newest first.
     fn withdrawals(&mut self, account_id: &str, limit: u32) -> Result<Vec<WithdrawalRow>>;
@@ -30,4 +49,7 @@ pub trait WithdrawalWrites: WithdrawalReads {
     fn insert_withdrawal(&mut self, w: &WithdrawalRow) -> Result<()>;
     /// Writes state and settlement time.
     fn update_withdrawal(&mut self, w: &WithdrawalRow) -> Result<()>;
+    fn insert_payout(&mut self, p: &PayoutRow) -> Result<()>;
+    /// Writes state and withdrawal.
+    fn update_payout(&mut self, p: &PayoutRow) -> Result<()>;
 }

@@ -1,6 +1,6 @@
 //! The withdrawal rule on the in-memory transaction.
 
-use purse_core::api::types::{FundingKind, TransactionKind, WithdrawalState};
+use purse_core::api::types::{FundingKind, PayoutState, TransactionKind, WithdrawalState};
 use purse_core::money::Money;
 
 use super::*;
@@ -97,4 +97,119 @@ fn refusals_write_nothing() {
         }
     }
     assert_eq!(m.wallet("acct_payer"), 10_000);
+}
+
+fn ask_for(m: &mut Memory, id: &str, source: FundingRow, minor: i64, now: i64) -> PayoutRow {
+    let account = m.account("acct_payer").unwrap().unwrap();
+    let d = payouts::PayoutDraft {
+        payout_id: id.into(),
+        amount: Money::new(minor, account.currency),
+        account,
+        source,
+        maxima: Maxima {
+            per_payment_major: 100,
+            per_day_major: 100,
+        },
+        now,
+    };
+    payouts::ask(m, &d).unwrap().unwrap()
+}
+
+#[test]
+fn a_payout_waits_for_the_phone_and_is_carried_out_once_by_its_withdrawal() {
+    let mut m = shop();
+    let asked = ask_for(&mut m, "po_1", bank("3000"), 4_000, 10);
+    assert_eq!(asked.state, PayoutState::Waiting);
+    assert_eq!(
+        ask_for(&mut m, "po_1", bank("3000"), 5_000, 11),
+        asked,
+        "one id, one payout"
+    );
+    assert_eq!(m.payouts("acct_payer", 10).unwrap().len(), 1);
+    assert_eq!(m.wallet("acct_payer"), 10_000, "asking moves nothing");
+
+    // A withdrawal with the payout's id but another amount or bank does not carry it out.
+    let mut other = draft(&mut m, "po_1", bank("3000"), 3_999);
+    for d in [other.clone(), draft(&mut m, "po_1", bank("3001"), 4_000)] {
+        assert!(matches!(
+            withdraw(&mut m, &d).unwrap(),
+            WithdrawalResult::Refused(WithdrawalRefusal::Payout(payouts::PayoutMismatch::Differs))
+        ));
+    }
+    other.amount = asked.amount;
+    let WithdrawalResult::Held { withdrawal, .. } = withdraw(&mut m, &other).unwrap() else {
+        panic!("held")
+    };
+    let done = m.payout("acct_payer", "po_1").unwrap().unwrap();
+    assert_eq!(done.state, PayoutState::Confirmed);
+    assert_eq!(
+        done.withdrawal_id.as_deref(),
+        Some(withdrawal.withdrawal_id.as_str())
+    );
+    assert_eq!(m.wallet("acct_payer"), 6_000);
+    assert_eq!(
+        payouts::decline(&mut m, done, 20).unwrap(),
+        None,
+        "too late"
+    );
+}
+
+#[test]
+fn a_declined_or_expired_payout_is_not_carried_out() {
+    let mut m = shop();
+    let asked = ask_for(&mut m, "po_d", bank("3000"), 1_000, 10);
+    let declined = payouts::decline(&mut m, asked, 20).unwrap().unwrap();
+    assert_eq!(declined.state, PayoutState::Declined);
+    let d = draft(&mut m, "po_d", bank("3000"), 1_000);
+    assert!(matches!(
+        withdraw(&mut m, &d).unwrap(),
+        WithdrawalResult::Refused(WithdrawalRefusal::Payout(
+            payouts::PayoutMismatch::NotWaiting
+        ))
+    ));
+
+    ask_for(&mut m, "po_e", bank("3000"), 1_000, 10);
+    let mut d = draft(&mut m, "po_e", bank("3000"), 1_000);
+    d.now = 10 + payouts::PAYOUT_TTL_SECS;
+    assert!(matches!(
+        withdraw(&mut m, &d).unwrap(),
+        WithdrawalResult::Refused(WithdrawalRefusal::Payout(
+            payouts::PayoutMismatch::NotWaiting
+        ))
+    ));
+    let stored = m.payout("acct_payer", "po_e").unwrap().unwrap();
+    assert_eq!(payouts::current(stored, d.now).state, PayoutState::Expired);
+    assert_eq!(m.wallet("acct_payer"), 10_000, "nothing moved");
+}
+
+#[test]
+fn a_payout_is_refused_at_once_when_the_withdrawal_would_be() {
+    let mut m = shop();
+    let account = m.account("acct_payer").unwrap().unwrap();
+    let mut card = bank("4242");
+    card.kind = FundingKind::Card;
+    let maxima = Maxima {
+        per_payment_major: 1_000,
+        per_day_major: 1_000,
+    };
+    for (source, minor, why) in [
+        (card, 100, payouts::PayoutRefusal::NotABank),
+        (bank("3000"), 0, payouts::PayoutRefusal::BadAmount),
+        (
+            bank("3000"),
+            10_001,
+            payouts::PayoutRefusal::Over(Overspend::InsufficientFunds),
+        ),
+    ] {
+        let d = payouts::PayoutDraft {
+            payout_id: "po_x".into(),
+            account: account.clone(),
+            source,
+            amount: Money::new(minor, account.currency),
+            maxima,
+            now: 10,
+        };
+        assert_eq!(payouts::ask(&mut m, &d).unwrap(), Err(why));
+    }
+    assert!(m.payouts("acct_payer", 10).unwrap().is_empty());
 }

@@ -6,7 +6,7 @@
 //! The steps are SQL that SQLite and PostgreSQL share, written in SQLite's spelling; an
 //! engine that spells a few things otherwise (types, triggers) translates them.
 
-pub const VERSION: i64 = 13;
+pub const VERSION: i64 = 14;
 
 pub const STEPS: &[&str] = &[
     include_str!("schema/v1.sql"),
@@ -22,4 +22,5 @@ pub const STEPS: &[&str] = &[
     include_str!("schema/v11.sql"),
     include_str!("schema/v12.sql"),
     include_str!("schema/v13.sql"),
+    include_str!("schema/v14.sql"),
 ];

@@ -616,4 +616,6 @@ pub mod codes {
     /// The charge is no longer waiting for confirmation.
     pub const CHARGE_NOT_WAITING: &str = "charge_not_waiting";
     pub const SELF_CHARGE: &str = "self_charge";
+    /// The payout is no longer waiting for the phone (confirmed, declined or expired).
+    pub const PAYOUT_NOT_WAITING: &str = "payout_not_waiting";
 }

@@ -35,6 +35,65 @@ wire! {
     pub struct WithdrawalList {
         pub data: Vec<Withdrawal>,
     }
+
+    /// A payout the shop's console asked for: money to the shop's bank account, waiting
+    /// for the shop's phone to sign it as a withdrawal (a browser session moves no money
+    /// by itself). The phone confirms by sending `POST /v1/withdrawals` with the payout id
+    /// as the intent id, or declines it.
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+    pub struct Payout {
+        pub payout_id: String,
+        pub source_id: String,
+        /// How the bank account is shown ("Bank DE •••• 3000").
+        pub bank: String,
+        pub amount: Money,
+        pub state: PayoutState,
+        pub created_at: i64,
+        /// A waiting payout not confirmed by then is `expired`.
+        pub expires_at: i64,
+        /// The withdrawal that carried it out, once confirmed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub withdrawal_id: Option<String>,
+    }
+
+    pub struct PayoutList {
+        pub data: Vec<Payout>,
+    }
+}
+
+/// Where a payout request is: `waiting` for the phone, then `confirmed` (a withdrawal
+/// carries it out), `declined` on the phone, or `expired` unanswered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[serde(rename_all = "snake_case")]
+pub enum PayoutState {
+    Waiting,
+    Confirmed,
+    Declined,
+    Expired,
+}
+
+impl PayoutState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PayoutState::Waiting => "waiting",
+            PayoutState::Confirmed => "confirmed",
+            PayoutState::Declined => "declined",
+            PayoutState::Expired => "expired",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            PayoutState::Waiting,
+            PayoutState::Confirmed,
+            PayoutState::Declined,
+            PayoutState::Expired,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+    }
 }
 
 /// Where a withdrawal is: held (`pending`) until the bank settles it as `completed`, or

@@ -1,0 +1,269 @@
+//! Payouts: the shop's balance to one of its linked bank accounts. The console only asks:
+//! a browser session moves no money by itself, so the payout waits for the shop's phone to
+//! sign it as a withdrawal (`purse payouts confirm`, or the app), and the page follows it
+//! live from waiting to on its way, paid out or returned.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use purse_core::api::types::{FundingKind, PayoutState, WithdrawalState};
+
+use super::locale::Locale;
+use super::pages::{Frame, Page, locale, message, render, utc};
+use super::session::{SignedIn, internal, signed_in};
+use crate::app::AppState;
+use crate::ids::random_id;
+use crate::ledger::savings::balance_of;
+use crate::ledger::withdrawals::payouts::{self, PayoutDraft, PayoutRefusal};
+use crate::ledger::withdrawals::{PayoutRow, WithdrawalRow};
+use crate::ledger::{FundingRow, LedgerAccount, MerchantRow, Reads, StoreError};
+use crate::present;
+use crate::routes::extract::overspend_problem;
+
+/// How many of the newest payouts the page lists.
+const LISTED: u32 = 20;
+
+struct BankOption {
+    source_id: String,
+    label: String,
+}
+
+/// A payout as the page shows it, with how its withdrawal went once there is one.
+struct PayoutView {
+    payout_id: String,
+    created: String,
+    amount: String,
+    bank: String,
+    state: &'static str,
+    state_code: &'static str,
+    waiting: bool,
+}
+
+fn payout_view(
+    p: PayoutRow,
+    bank: &FundingRow,
+    withdrawal: Option<&WithdrawalRow>,
+    now: i64,
+    loc: Locale,
+) -> PayoutView {
+    let p = payouts::current(p, now);
+    let (state, state_code) = match (p.state, withdrawal.map(|w| w.state)) {
+        (PayoutState::Waiting, _) => ("Waiting for the shop's phone to confirm", "waiting"),
+        (PayoutState::Confirmed, Some(WithdrawalState::Completed)) => ("Paid out", "paid"),
+        (PayoutState::Confirmed, Some(WithdrawalState::Returned)) => (
+            "Returned by the bank: the money is back in the balance",
+            "closed",
+        ),
+        (PayoutState::Confirmed, _) => ("Confirmed: on its way to the bank", "confirmed"),
+        (PayoutState::Declined, _) => ("Declined on the shop's phone", "closed"),
+        (PayoutState::Expired, _) => ("Not confirmed in time", "closed"),
+    };
+    PayoutView {
+        payout_id: p.payout_id,
+        created: utc(p.created_at, true),
+        amount: loc.money(p.amount),
+        bank: present::source_label(bank),
+        state,
+        state_code,
+        waiting: p.state == PayoutState::Waiting,
+    }
+}
+
+/// One payout of the account, drawn with its bank and withdrawal; `None` when its bank
+/// account is gone.
+fn read_view(
+    r: &mut dyn Reads,
+    p: PayoutRow,
+    now: i64,
+    loc: Locale,
+) -> Result<Option<PayoutView>, StoreError> {
+    let Some(bank) = r.funding_source(&p.account_id, &p.source_id)? else {
+        return Ok(None);
+    };
+    let withdrawal = r.withdrawal(&p.account_id, &p.payout_id)?;
+    Ok(Some(payout_view(p, &bank, withdrawal.as_ref(), now, loc)))
+}
+
+#[derive(Template)]
+#[template(path = "console/payouts.html")]
+struct PayoutsPage {
+    frame: Frame,
+    currency: String,
+    balance: String,
+    banks: Vec<BankOption>,
+    /// One per form shown: a payout sent twice is asked for once.
+    key: String,
+    error: Option<String>,
+    payouts: Vec<PayoutView>,
+}
+
+#[derive(Template)]
+#[template(path = "console/payout_state.html")]
+struct PayoutStateFragment {
+    payout: PayoutView,
+}
+
+async fn payouts_page(
+    state: &AppState,
+    signed: SignedIn,
+    m: MerchantRow,
+    loc: Locale,
+    error: Option<String>,
+) -> Page {
+    let account_id = m.account_id.clone();
+    let currency = m.currency;
+    let now = state.now();
+    let (balance, banks, listed) = state
+        .store
+        .read(move |r| {
+            let balance = balance_of(r, &LedgerAccount::user(&account_id), currency)?;
+            let banks: Vec<BankOption> = r
+                .funding_sources(&account_id)?
+                .into_iter()
+                .filter(|f| f.kind == FundingKind::Bank)
+                .map(|f| BankOption {
+                    label: present::source_label(&f),
+                    source_id: f.source_id,
+                })
+                .collect();
+            let mut listed = Vec::new();
+            for p in r.payouts(&account_id, LISTED)? {
+                listed.extend(read_view(r, p, now, loc)?);
+            }
+            Ok((balance, banks, listed))
+        })
+        .await
+        .map_err(internal)?;
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    render(
+        status,
+        &PayoutsPage {
+            frame: Frame::new(&signed, &m, loc, "payouts"),
+            currency: m.currency.to_string(),
+            balance: loc.money(balance),
+            banks,
+            key: random_id("po"),
+            error,
+            payouts: listed,
+        },
+    )
+}
+
+/// `GET /console/payouts`
+pub async fn payouts(State(state): State<AppState>, session: Session, headers: HeaderMap) -> Page {
+    let (signed, m) = signed_in(&state, &session, None).await?;
+    payouts_page(&state, signed, m, locale(&headers), None).await
+}
+
+#[derive(Deserialize)]
+pub struct PayoutForm {
+    /// Missing reads as empty, which no session's token is: refused as forged.
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    source: String,
+    #[serde(default)]
+    key: String,
+}
+
+/// `POST /console/payouts`: asks for a payout; the shop's phone confirms it.
+pub async fn ask(
+    State(state): State<AppState>,
+    session: Session,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<PayoutForm>,
+) -> Page {
+    let (signed, m) = signed_in(&state, &session, Some(&form.csrf)).await?;
+    let loc = locale(&headers);
+    let key_ok = form.key.len() <= 64
+        && form.key.starts_with("po_")
+        && form
+            .key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if !key_ok {
+        return Err(message(
+            StatusCode::BAD_REQUEST,
+            "Refused",
+            "Ask for the payout from the payouts page.",
+        ));
+    }
+    let Some(amount) = loc
+        .parse(&form.amount, m.currency)
+        .filter(|a| a.is_positive())
+    else {
+        let e = format!("enter the amount in {}", m.currency);
+        return payouts_page(&state, signed, m, loc, Some(e)).await;
+    };
+    let account_id = m.account_id.clone();
+    let (source_id, payout_id) = (form.source.clone(), form.key.clone());
+    let maxima = state.config.maxima();
+    let now = state.now();
+    let asked = state
+        .store
+        .write(move |tx| {
+            let Some(account) = tx.account(&account_id)? else {
+                return Err(StoreError::NotFound);
+            };
+            let Some(source) = tx.funding_source(&account_id, &source_id)? else {
+                return Ok(Err(PayoutRefusal::NotABank));
+            };
+            let draft = PayoutDraft {
+                payout_id: payout_id.clone(),
+                account,
+                source,
+                amount,
+                maxima,
+                now,
+            };
+            payouts::ask(tx, &draft)
+        })
+        .await
+        .map_err(internal)?;
+    let error = match asked {
+        Ok(_) => return Ok(Redirect::to("/console/payouts").into_response()),
+        Err(PayoutRefusal::NotABank) => "choose one of the shop's bank accounts".to_owned(),
+        Err(PayoutRefusal::BadAmount) => format!("enter the amount in {}", m.currency),
+        Err(PayoutRefusal::Over(o)) => overspend_problem(o, "payout").detail,
+    };
+    payouts_page(&state, signed, m, loc, Some(error)).await
+}
+
+/// `GET /console/payouts/{payout_id}/state`: the payout's state, polled while it waits.
+pub async fn payout_state(
+    State(state): State<AppState>,
+    session: Session,
+    headers: HeaderMap,
+    Path(payout_id): Path<String>,
+) -> Page {
+    let (_, m) = signed_in(&state, &session, None).await?;
+    let loc = locale(&headers);
+    let now = state.now();
+    let account_id = m.account_id.clone();
+    let view = state
+        .store
+        .read(move |r| match r.payout(&account_id, &payout_id)? {
+            Some(p) => read_view(r, p, now, loc),
+            None => Ok(None),
+        })
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| {
+            message(
+                StatusCode::NOT_FOUND,
+                "No such payout",
+                "This shop asked for no such payout.",
+            )
+        })?;
+    render(StatusCode::OK, &PayoutStateFragment { payout: view })
+}
