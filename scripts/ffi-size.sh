@@ -8,20 +8,40 @@
 # Identical functions are folded (lld's --icf=all, as .cargo/config.toml asks of the Android
 # link; rustc links with its own lld here): Rust promises no two functions or vtables distinct
 # addresses, and Purse compares none.
+#
+# Two builds: as Android links it (SQLCipher's crypto from an OpenSSL built from source and
+# linked in, `--cfg purse_vendored_openssl`: Android has no libcrypto to share), and as a
+# Linux desktop links it (the system's libcrypto.so, not counted). The first is the phone's
+# figure; it takes a few minutes more the first time (OpenSSL's build).
+#
+#   ./scripts/ffi-size.sh [--host-only]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 host=$(rustc -vV | sed -n 's/^host: //p')
 flag="CARGO_TARGET_$(echo "$host" | tr 'a-z-' 'A-Z_')_RUSTFLAGS"
-export "$flag=-C link-arg=-Wl,-z,max-page-size=16384 -C link-arg=-Wl,-z,pack-relative-relocs -C link-arg=-Wl,--icf=all"
-cargo build -p purse-ffi --lib --profile release-mobile --locked --quiet
-so=target/release-mobile/libpurse_ffi.so
-if readelf -lW "$so" | awk '/LOAD/ && $NF != "0x4000" { bad = 1 } END { exit bad }'; then
-    align="16 KiB-aligned LOAD segments"
+link="-C link-arg=-Wl,-z,max-page-size=16384 -C link-arg=-Wl,-z,pack-relative-relocs -C link-arg=-Wl,--icf=all"
+target_dir="${CARGO_TARGET_DIR:-target}"
+
+# Builds into DIR with RUSTFLAGS, checks the layout, prints the size as LABEL.
+measure() {
+    local dir=$1 label=$2 rustflags=$3
+    env "$flag=$rustflags" CARGO_TARGET_DIR="$dir" \
+        cargo build -p purse-ffi --lib --profile release-mobile --locked --quiet
+    local so="$dir/release-mobile/libpurse_ffi.so"
+    if ! readelf -lW "$so" | awk '/LOAD/ && $NF != "0x4000" { bad = 1 } END { exit bad }'; then
+        echo "not 16 KiB aligned: $so" >&2
+        exit 1
+    fi
     readelf -dW "$so" | grep -q '(RELR)' || { echo "relocations not packed: $so" >&2; exit 1; }
-else
-    echo "not 16 KiB aligned: $so" >&2
-    exit 1
+    local bytes gz
+    bytes=$(stat -c %s "$so")
+    gz=$(gzip -9 -c "$so" | wc -c)
+    echo "libpurse_ffi.so ($host, release-mobile, $label): $bytes bytes ($((bytes / 1024)) KiB), $((gz / 1024)) KiB gzipped; 16 KiB-aligned LOAD segments, RELR"
+}
+
+if [ "${1:-}" != "--host-only" ]; then
+    # Its own folder: the cfg changes what links, and would rebuild the other each time.
+    measure "$target_dir/ffi-size-android" "OpenSSL linked in, as on Android" \
+        "$link --cfg purse_vendored_openssl"
 fi
-bytes=$(stat -c %s "$so")
-gz=$(gzip -9 -c "$so" | wc -c)
-echo "libpurse_ffi.so ($host, release-mobile): $bytes bytes ($((bytes / 1024)) KiB), $((gz / 1024)) KiB gzipped; $align"
+measure "$target_dir" "system libcrypto, as on a Linux desktop" "$link"

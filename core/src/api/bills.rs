@@ -17,14 +17,12 @@ impl ApiClient {
             Some(c) => format!("v1/billers?category={}", c.as_str()),
             None => "v1/billers".to_owned(),
         };
-        self.send::<(), _>(creds, Method::GET, &path, None, None)
-            .await
+        self.get(creds, &path).await
     }
 
     pub async fn biller(&self, creds: &DeviceCredentials, id: &str) -> Result<Biller, ApiError> {
         let path = format!("v1/billers/{}", path_segment(id));
-        self.send::<(), _>(creds, Method::GET, &path, None, None)
-            .await
+        self.get(creds, &path).await
     }
 
     pub async fn fetch_bill(
@@ -38,8 +36,7 @@ impl ApiClient {
             path_segment(biller_id),
             path_segment(reference)
         );
-        self.send::<(), _>(creds, Method::GET, &path, None, None)
-            .await
+        self.get(creds, &path).await
     }
 
     pub async fn operators(
@@ -48,8 +45,7 @@ impl ApiClient {
         number: &str,
     ) -> Result<OperatorLookup, ApiError> {
         let path = format!("v1/operators?number={}", path_segment(number));
-        self.send::<(), _>(creds, Method::GET, &path, None, None)
-            .await
+        self.get(creds, &path).await
     }
 
     pub async fn bill_quote(
@@ -84,24 +80,21 @@ impl ApiClient {
         intent_id: &str,
     ) -> Result<BillPayment, ApiError> {
         let path = format!("v1/bill-payments/{}", path_segment(intent_id));
-        self.send::<(), _>(creds, Method::GET, &path, None, None)
-            .await
+        self.get(creds, &path).await
     }
 
     pub async fn bill_payments(
         &self,
         creds: &DeviceCredentials,
     ) -> Result<BillPaymentList, ApiError> {
-        self.send::<(), _>(creds, Method::GET, "v1/bill-payments", None, None)
-            .await
+        self.get(creds, "v1/bill-payments").await
     }
 
     pub async fn saved_billers(
         &self,
         creds: &DeviceCredentials,
     ) -> Result<SavedBillerList, ApiError> {
-        self.send::<(), _>(creds, Method::GET, "v1/saved-billers", None, None)
-            .await
+        self.get(creds, "v1/saved-billers").await
     }
 
     pub async fn save_biller(
@@ -124,8 +117,7 @@ impl ApiClient {
     }
 
     pub async fn due_bills(&self, creds: &DeviceCredentials) -> Result<DueBillList, ApiError> {
-        self.send::<(), _>(creds, Method::GET, "v1/saved-billers/due", None, None)
-            .await
+        self.get(creds, "v1/saved-billers/due").await
     }
 
     /// Sandbox only: the billers of this account's pending payments answer now.
@@ -133,13 +125,6 @@ impl ApiClient {
         &self,
         creds: &DeviceCredentials,
     ) -> Result<BillPaymentList, ApiError> {
-        self.send(
-            creds,
-            Method::POST,
-            "v1/sandbox/billers/advance",
-            Some(&serde_json::json!({})),
-            None,
-        )
-        .await
+        self.post_empty(creds, "v1/sandbox/billers/advance").await
     }
 }

@@ -141,6 +141,26 @@ impl ApiClient {
             .await
     }
 
+    /// A GET of `path`.
+    pub async fn get<T: DeserializeOwned>(
+        &self,
+        creds: &DeviceCredentials,
+        path: &str,
+    ) -> Result<T, ApiError> {
+        self.send_bytes(creds, Method::GET, path, Vec::new(), None)
+            .await
+    }
+
+    /// A POST whose path names the whole action (decline, rotate, settle): its body is `{}`.
+    pub async fn post_empty<T: DeserializeOwned>(
+        &self,
+        creds: &DeviceCredentials,
+        path: &str,
+    ) -> Result<T, ApiError> {
+        self.send_bytes(creds, Method::POST, path, b"{}".to_vec(), None)
+            .await
+    }
+
     /// [`ApiClient::send`] with a body already serialised.
     pub async fn send_bytes<T: DeserializeOwned>(
         &self,
@@ -150,6 +170,26 @@ impl ApiClient {
         body: Vec<u8>,
         idempotency_key: Option<&str>,
     ) -> Result<T, ApiError> {
+        let answer = self
+            .exchange(creds, method, path, body, idempotency_key)
+            .await?;
+        decode_success(&answer).map_err(|e| match e {
+            ApiError::Decode(why) => ApiError::Decode(format!("from /{path}: {why}")),
+            other => other,
+        })
+    }
+
+    /// Sends, retrying what is safe to retry, and returns a success's body. Not generic over
+    /// the answer's type, so that the retry loop and the HTTP stack's futures are compiled
+    /// once for the whole API, not once per endpoint (about 5 KiB each in the phone library).
+    async fn exchange(
+        &self,
+        creds: &DeviceCredentials,
+        method: Method,
+        path: &str,
+        body: Vec<u8>,
+        idempotency_key: Option<&str>,
+    ) -> Result<Vec<u8>, ApiError> {
         let url = self
             .base
             .join(path)
@@ -188,14 +228,14 @@ impl ApiClient {
         }
     }
 
-    async fn attempt<T: DeserializeOwned>(
+    async fn attempt(
         &self,
         creds: &DeviceCredentials,
         method: &Method,
         url: &Url,
         body: &[u8],
         idempotency_key: Option<&str>,
-    ) -> Result<T, ApiError> {
+    ) -> Result<Vec<u8>, ApiError> {
         let nonce = B64URL.encode(random_bytes::<16>().map_err(|e| ApiError::Sign(e.to_string()))?);
         let signed = sign_request(
             &creds.key,
@@ -233,10 +273,10 @@ impl ApiClient {
             .unwrap_or_default()
             .to_owned();
         let bytes = resp.bytes().await.map_err(ApiError::from_reqwest)?;
-        read_answer(status.as_u16(), &bytes, request_id).map_err(|e| match e {
-            ApiError::Decode(why) => ApiError::Decode(format!("from {}: {why}", url.path())),
-            other => other,
-        })
+        if status.is_success() {
+            return Ok(bytes.to_vec());
+        }
+        Err(problem_from(status, &bytes, request_id))
     }
 }
 
@@ -252,10 +292,14 @@ pub fn read_answer<T: DeserializeOwned>(
         return Err(ApiError::Decode(format!("status {status} is not HTTP")));
     };
     if status.is_success() {
-        return serde_json::from_slice(bytes)
-            .map_err(|e| ApiError::Decode(format!("unexpected response body: {e}")));
+        return decode_success(bytes);
     }
     Err(problem_from(status, bytes, request_id))
+}
+
+fn decode_success<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::Decode(format!("unexpected response body: {e}")))
 }
 
 fn problem_from(status: StatusCode, bytes: &[u8], request_id: String) -> ApiError {

@@ -25,8 +25,7 @@ impl ApiClient {
         pairing_id: &str,
     ) -> Result<Pairing, ApiError> {
         let path = format!("v1/pairings/{}", path_segment(pairing_id));
-        self.send::<(), _>(creds, Method::GET, &path, None, None)
-            .await
+        self.get(creds, &path).await
     }
 
     pub async fn open_pairing(
@@ -82,14 +81,12 @@ impl ApiClient {
         recovery_id: &str,
     ) -> Result<Recovery, ApiError> {
         let path = format!("v1/recoveries/{}", path_segment(recovery_id));
-        self.send::<(), _>(creds, Method::GET, &path, None, None)
-            .await
+        self.get(creds, &path).await
     }
 
     /// The account's recoveries in their cool-off.
     pub async fn recoveries(&self, creds: &DeviceCredentials) -> Result<RecoveryList, ApiError> {
-        self.send::<(), _>(creds, Method::GET, "v1/recoveries", None, None)
-            .await
+        self.get(creds, "v1/recoveries").await
     }
 
     pub async fn cancel_recovery(

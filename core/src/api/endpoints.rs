@@ -19,13 +19,11 @@ impl ApiClient {
     }
 
     pub async fn account(&self, creds: &DeviceCredentials) -> Result<Account, ApiError> {
-        self.send::<(), _>(creds, Method::GET, "v1/account", None, None)
-            .await
+        self.get(creds, "v1/account").await
     }
 
     pub async fn balance(&self, creds: &DeviceCredentials) -> Result<Balance, ApiError> {
-        self.send::<(), _>(creds, Method::GET, "v1/balance", None, None)
-            .await
+        self.get(creds, "v1/balance").await
     }
 
     /// One page of history, newest first; pass the last id of a page as `starting_after` to
@@ -37,13 +35,11 @@ impl ApiClient {
         starting_after: Option<&str>,
     ) -> Result<TransactionPage, ApiError> {
         let path = page_path("v1/transactions", limit, starting_after);
-        self.send::<(), _>(creds, Method::GET, &path, None, None)
-            .await
+        self.get(creds, &path).await
     }
 
     pub async fn devices(&self, creds: &DeviceCredentials) -> Result<DeviceList, ApiError> {
-        self.send::<(), _>(creds, Method::GET, "v1/devices", None, None)
-            .await
+        self.get(creds, "v1/devices").await
     }
 
     pub async fn revoke_device(
@@ -99,8 +95,7 @@ impl ApiClient {
         &self,
         creds: &DeviceCredentials,
     ) -> Result<FundingSourceList, ApiError> {
-        self.send::<(), _>(creds, Method::GET, "v1/funding/sources", None, None)
-            .await
+        self.get(creds, "v1/funding/sources").await
     }
 
     /// Moves money in from a linked source. The caller owns `idempotency_key` and must reuse
@@ -132,8 +127,7 @@ impl ApiClient {
     }
 
     pub async fn merchant(&self, creds: &DeviceCredentials) -> Result<Merchant, ApiError> {
-        self.send::<(), _>(creds, Method::GET, "v1/merchant", None, None)
-            .await
+        self.get(creds, "v1/merchant").await
     }
 
     /// Creates an order; `idempotency_key` makes retries return the same order.
@@ -163,8 +157,7 @@ impl ApiClient {
         if let Some(a) = starting_after {
             path.push_str(&format!("&starting_after={}", path_segment(a)));
         }
-        self.send::<(), _>(creds, Method::GET, &path, None, None)
-            .await
+        self.get(creds, &path).await
     }
 
     pub async fn order(
@@ -173,8 +166,7 @@ impl ApiClient {
         order_id: &str,
     ) -> Result<Order, ApiError> {
         let path = format!("v1/merchant/orders/{}", path_segment(order_id));
-        self.send::<(), _>(creds, Method::GET, &path, None, None)
-            .await
+        self.get(creds, &path).await
     }
 
     pub async fn close_order(
@@ -209,8 +201,7 @@ impl ApiClient {
         if let Some(o) = order_id {
             path.push_str(&format!("&order_id={}", path_segment(o)));
         }
-        self.send::<(), _>(creds, Method::GET, &path, None, None)
-            .await
+        self.get(creds, &path).await
     }
 
     /// Sends a payment whose body was committed to the outbox: the exact bytes, so that a
@@ -237,13 +228,11 @@ impl ApiClient {
         intent_id: &str,
     ) -> Result<Payment, ApiError> {
         let path = format!("v1/payments/{}", path_segment(intent_id));
-        self.send::<(), _>(creds, Method::GET, &path, None, None)
-            .await
+        self.get(creds, &path).await
     }
 
     pub async fn limits(&self, creds: &DeviceCredentials) -> Result<Limits, ApiError> {
-        self.send::<(), _>(creds, Method::GET, "v1/account/limits", None, None)
-            .await
+        self.get(creds, "v1/account/limits").await
     }
 
     pub async fn set_limits(
@@ -267,7 +256,6 @@ impl ApiClient {
     ) -> Result<EventPage, ApiError> {
         let path =
             format!("v1/events?after={after}&notices_after={notices_after}&wait={wait_secs}");
-        self.send::<(), _>(creds, Method::GET, &path, None, None)
-            .await
+        self.get(creds, &path).await
     }
 }

@@ -11,14 +11,7 @@ use crate::money::Money;
 impl ApiClient {
     /// A fresh pay-code secret for this device (replacing the last).
     pub async fn paycode_key(&self, creds: &DeviceCredentials) -> Result<PayCodeKey, ApiError> {
-        self.send(
-            creds,
-            Method::POST,
-            "v1/paycode/key",
-            Some(&serde_json::json!({})),
-            None,
-        )
-        .await
+        self.post_empty(creds, "v1/paycode/key").await
     }
 
     /// A till charges a code; one idempotency key per sale.
@@ -44,16 +37,14 @@ impl ApiClient {
         charge_id: &str,
     ) -> Result<PayCodeCharge, ApiError> {
         let path = format!("v1/paycode/charges/{}", path_segment(charge_id));
-        self.send::<(), _>(creds, Method::GET, &path, None, None)
-            .await
+        self.get(creds, &path).await
     }
 
     pub async fn waiting_charges(
         &self,
         creds: &DeviceCredentials,
     ) -> Result<PayCodeChargeList, ApiError> {
-        self.send::<(), _>(creds, Method::GET, "v1/paycode/waiting", None, None)
-            .await
+        self.get(creds, "v1/paycode/waiting").await
     }
 
     /// Confirms a waiting charge; its id is the idempotency key, so a repeat is answered as
@@ -75,19 +66,11 @@ impl ApiClient {
         charge_id: &str,
     ) -> Result<PayCodeCharge, ApiError> {
         let path = format!("v1/paycode/charges/{}/decline", path_segment(charge_id));
-        self.send(
-            creds,
-            Method::POST,
-            &path,
-            Some(&serde_json::json!({})),
-            None,
-        )
-        .await
+        self.post_empty(creds, &path).await
     }
 
     pub async fn paycode_limit(&self, creds: &DeviceCredentials) -> Result<PayCodeLimit, ApiError> {
-        self.send::<(), _>(creds, Method::GET, "v1/paycode/limit", None, None)
-            .await
+        self.get(creds, "v1/paycode/limit").await
     }
 
     pub async fn set_paycode_limit(

@@ -9,8 +9,7 @@ use super::types::*;
 
 impl ApiClient {
     pub async fn profile(&self, creds: &DeviceCredentials) -> Result<Profile, ApiError> {
-        self.send::<(), _>(creds, Method::GET, "v1/profile", None, None)
-            .await
+        self.get(creds, "v1/profile").await
     }
 
     pub async fn set_handle(
@@ -52,22 +51,14 @@ impl ApiClient {
         query: &str,
     ) -> Result<Recipient, ApiError> {
         let q: String = url::form_urlencoded::byte_serialize(query.as_bytes()).collect();
-        self.send::<(), _>(
-            creds,
-            Method::GET,
-            &format!("v1/recipients?q={q}"),
-            None,
-            None,
-        )
-        .await
+        self.get(creds, &format!("v1/recipients?q={q}")).await
     }
 
     pub async fn sandbox_messages(
         &self,
         creds: &DeviceCredentials,
     ) -> Result<SandboxMessageList, ApiError> {
-        self.send::<(), _>(creds, Method::GET, "v1/sandbox/messages", None, None)
-            .await
+        self.get(creds, "v1/sandbox/messages").await
     }
 
     /// Sends the stored transfer request; the intent id is its idempotency key.
@@ -93,27 +84,18 @@ impl ApiClient {
         intent_id: &str,
     ) -> Result<Transfer, ApiError> {
         let path = format!("v1/transfers/{}", path_segment(intent_id));
-        self.send::<(), _>(creds, Method::GET, &path, None, None)
-            .await
+        self.get(creds, &path).await
     }
 
     pub async fn receive_code(&self, creds: &DeviceCredentials) -> Result<ReceiveCode, ApiError> {
-        self.send::<(), _>(creds, Method::GET, "v1/receive-code", None, None)
-            .await
+        self.get(creds, "v1/receive-code").await
     }
 
     pub async fn rotate_receive_code(
         &self,
         creds: &DeviceCredentials,
     ) -> Result<ReceiveCode, ApiError> {
-        self.send(
-            creds,
-            Method::POST,
-            "v1/receive-code/rotate",
-            Some(&serde_json::json!({})),
-            None,
-        )
-        .await
+        self.post_empty(creds, "v1/receive-code/rotate").await
     }
 
     pub async fn resolve_receive_code(
@@ -122,8 +104,7 @@ impl ApiClient {
         code_id: &str,
     ) -> Result<Recipient, ApiError> {
         let path = format!("v1/receive-codes/{}", path_segment(code_id));
-        self.send::<(), _>(creds, Method::GET, &path, None, None)
-            .await
+        self.get(creds, &path).await
     }
 
     pub async fn create_request(
@@ -141,14 +122,7 @@ impl ApiClient {
         incoming: bool,
     ) -> Result<MoneyRequestList, ApiError> {
         let role = if incoming { "incoming" } else { "outgoing" };
-        self.send::<(), _>(
-            creds,
-            Method::GET,
-            &format!("v1/requests?role={role}"),
-            None,
-            None,
-        )
-        .await
+        self.get(creds, &format!("v1/requests?role={role}")).await
     }
 
     /// Declines (`decline`) or cancels (`cancel`) a request.
@@ -159,14 +133,7 @@ impl ApiClient {
         action: &str,
     ) -> Result<MoneyRequest, ApiError> {
         let path = format!("v1/requests/{}/{action}", path_segment(request_id));
-        self.send(
-            creds,
-            Method::POST,
-            &path,
-            Some(&serde_json::json!({})),
-            None,
-        )
-        .await
+        self.post_empty(creds, &path).await
     }
 
     pub async fn block(&self, creds: &DeviceCredentials, account_id: &str) -> Result<(), ApiError> {

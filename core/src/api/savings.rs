@@ -8,8 +8,7 @@ use super::types::*;
 
 impl ApiClient {
     pub async fn savings(&self, creds: &DeviceCredentials) -> Result<Savings, ApiError> {
-        self.send::<(), _>(creds, Method::GET, "v1/savings", None, None)
-            .await
+        self.get(creds, "v1/savings").await
     }
 
     /// Sends the stored savings move; the intent id is its idempotency key.
@@ -35,8 +34,7 @@ impl ApiClient {
         intent_id: &str,
     ) -> Result<SavingsMove, ApiError> {
         let path = format!("v1/savings/moves/{}", path_segment(intent_id));
-        self.send::<(), _>(creds, Method::GET, &path, None, None)
-            .await
+        self.get(creds, &path).await
     }
 
     /// The savings history, newest first, after the cursor `starting_after`.
@@ -47,7 +45,6 @@ impl ApiClient {
         starting_after: Option<&str>,
     ) -> Result<SavingsHistory, ApiError> {
         let path = page_path("v1/savings/history", limit, starting_after);
-        self.send::<(), _>(creds, Method::GET, &path, None, None)
-            .await
+        self.get(creds, &path).await
     }
 }

@@ -31,13 +31,11 @@ impl ApiClient {
         intent_id: &str,
     ) -> Result<Withdrawal, ApiError> {
         let path = format!("v1/withdrawals/{}", path_segment(intent_id));
-        self.send::<(), _>(creds, Method::GET, &path, None, None)
-            .await
+        self.get(creds, &path).await
     }
 
     pub async fn withdrawals(&self, creds: &DeviceCredentials) -> Result<WithdrawalList, ApiError> {
-        self.send::<(), _>(creds, Method::GET, "v1/withdrawals", None, None)
-            .await
+        self.get(creds, "v1/withdrawals").await
     }
 
     /// Sandbox only: the bank settles this account's held withdrawals now.
@@ -45,20 +43,13 @@ impl ApiClient {
         &self,
         creds: &DeviceCredentials,
     ) -> Result<WithdrawalList, ApiError> {
-        self.send(
-            creds,
-            Method::POST,
-            "v1/sandbox/withdrawals/settle",
-            Some(&serde_json::json!({})),
-            None,
-        )
-        .await
+        self.post_empty(creds, "v1/sandbox/withdrawals/settle")
+            .await
     }
 
     /// Payouts the merchant console asked for that wait for this phone.
     pub async fn waiting_payouts(&self, creds: &DeviceCredentials) -> Result<PayoutList, ApiError> {
-        self.send::<(), _>(creds, Method::GET, "v1/payouts/waiting", None, None)
-            .await
+        self.get(creds, "v1/payouts/waiting").await
     }
 
     pub async fn payout(
@@ -67,8 +58,7 @@ impl ApiClient {
         payout_id: &str,
     ) -> Result<Payout, ApiError> {
         let path = format!("v1/payouts/{}", path_segment(payout_id));
-        self.send::<(), _>(creds, Method::GET, &path, None, None)
-            .await
+        self.get(creds, &path).await
     }
 
     pub async fn decline_payout(
@@ -77,13 +67,6 @@ impl ApiClient {
         payout_id: &str,
     ) -> Result<Payout, ApiError> {
         let path = format!("v1/payouts/{}/decline", path_segment(payout_id));
-        self.send(
-            creds,
-            Method::POST,
-            &path,
-            Some(&serde_json::json!({})),
-            None,
-        )
-        .await
+        self.post_empty(creds, &path).await
     }
 }
