@@ -47,6 +47,14 @@ impl Wallet {
             .await
     }
 
+    /// A one-time link that signs the shop in to the backend's web console (where payouts
+    /// are asked for): signed by this device's key, good for `valid_for_secs` (at most
+    /// 120) and one use. Show it only on a screen the merchant trusts.
+    pub async fn console_link(&self, valid_for_secs: i64) -> Result<String, PurseError> {
+        self.with(move |w| async move { Ok(w.console_link(valid_for_secs).await?) })
+            .await
+    }
+
     /// Declines a payout: nothing moves.
     pub async fn decline_payout(&self, payout_id: String) -> Result<Payout, PurseError> {
         self.with(move |w| async move { Ok(w.decline_payout(&payout_id).await?) })

@@ -513,8 +513,15 @@ async fn a_payout_the_console_asks_for_moves_money_only_when_the_phone_confirms_
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("role=\"alert\""), "{page}");
 
-    // Asking moved nothing; the phone sees one waiting payout and confirms it.
+    // Asking moved nothing; the phone is told, sees one waiting payout and confirms it.
     assert_eq!(shop.wallet.balance().await.unwrap(), money("60.00 CNY"));
+    let polled = shop.wallet.poll_events(0).await.unwrap();
+    let told: Vec<_> = polled
+        .notices
+        .iter()
+        .filter(|n| n.kind == purse_core::api::types::NoticeKind::PayoutConfirmation)
+        .collect();
+    assert_eq!(told.len(), 1, "once, though the form came twice");
     let waiting = shop.wallet.waiting_payouts().await.unwrap();
     assert_eq!(waiting.len(), 1);
     let p = &waiting[0];

@@ -221,6 +221,7 @@ pub async fn ask(
             let draft = PayoutDraft {
                 payout_id: payout_id.clone(),
                 account,
+                source_label: present::source_label(&source),
                 source,
                 amount,
                 maxima,
@@ -231,7 +232,11 @@ pub async fn ask(
         .await
         .map_err(internal)?;
     let error = match asked {
-        Ok(_) => return Ok(Redirect::to("/console/payouts").into_response()),
+        Ok(_) => {
+            // The phones follow the event stream: wake it for the new notice.
+            state.stream_moved();
+            return Ok(Redirect::to("/console/payouts").into_response());
+        }
         Err(PayoutRefusal::NotABank) => "choose one of the shop's bank accounts".to_owned(),
         Err(PayoutRefusal::BadAmount) => format!("enter the amount in {}", m.currency),
         Err(PayoutRefusal::Over(o)) => overspend_problem(o, "payout").detail,

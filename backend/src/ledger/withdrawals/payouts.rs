@@ -5,10 +5,11 @@
 //! whose intent id is the payout's id ([`super::withdraw`] then marks the payout
 //! confirmed, in the same transaction as the hold), or declines it. Unanswered, it expires.
 
-use purse_core::api::types::{FundingKind, PayoutState};
+use purse_core::api::types::{FundingKind, NoticeKind, PayoutState};
 use purse_core::money::Money;
 
 use super::store::PayoutRow;
+use crate::ledger::devices::NoticeRow;
 use crate::ledger::limits::Maxima;
 use crate::ledger::rows::{AccountRow, FundingRow};
 use crate::ledger::spending::{self, Overspend};
@@ -23,6 +24,8 @@ pub struct PayoutDraft {
     pub payout_id: String,
     pub account: AccountRow,
     pub source: FundingRow,
+    /// How the bank account is shown on the phone ("Bank DE •••• 3000").
+    pub source_label: String,
     pub amount: Money,
     pub maxima: Maxima,
     pub now: i64,
@@ -37,7 +40,8 @@ pub enum PayoutRefusal {
     Over(Overspend),
 }
 
-/// Writes a waiting payout, or says why it could not be carried out now. The checks the
+/// Writes a waiting payout and tells the account's devices (a `payout_confirmation`
+/// notice), or says why it could not be carried out now. The checks the
 /// withdrawal makes again at confirmation are made here too, so the console says at once
 /// what the phone would be refused. Asking twice with one id (a form sent twice) is one
 /// payout: the first.
@@ -68,6 +72,18 @@ pub fn ask(
         withdrawal_id: None,
     };
     tx.insert_payout(&row)?;
+    tx.insert_notice(&NoticeRow {
+        seq: 0,
+        account_id: row.account_id.clone(),
+        kind: NoticeKind::PayoutConfirmation,
+        device_id: row.source_id.clone(),
+        device_name: d.source_label.clone(),
+        recovery_id: None,
+        completes_at: Some(row.expires_at),
+        request_id: None,
+        intent_id: Some(row.payout_id.clone()),
+        created_at: d.now,
+    })?;
     Ok(Ok(row))
 }
 

@@ -1,11 +1,14 @@
 //! The withdrawal rule on the in-memory transaction.
 
-use purse_core::api::types::{FundingKind, PayoutState, TransactionKind, WithdrawalState};
+use purse_core::api::types::{
+    FundingKind, NoticeKind, PayoutState, TransactionKind, WithdrawalState,
+};
 use purse_core::money::Money;
 
 use super::*;
 use crate::funding::Behaviour;
 use crate::ledger::memory::{Memory, shop};
+use crate::ledger::devices::DeviceReads;
 use crate::ledger::tx::Reads;
 
 fn bank(last4: &str) -> FundingRow {
@@ -106,6 +109,7 @@ fn ask_for(m: &mut Memory, id: &str, source: FundingRow, minor: i64, now: i64) -
         amount: Money::new(minor, account.currency),
         account,
         source,
+        source_label: "Bank DE •••• 3000".into(),
         maxima: Maxima {
             per_payment_major: 100,
             per_day_major: 100,
@@ -127,6 +131,10 @@ fn a_payout_waits_for_the_phone_and_is_carried_out_once_by_its_withdrawal() {
     );
     assert_eq!(m.payouts("acct_payer", 10).unwrap().len(), 1);
     assert_eq!(m.wallet("acct_payer"), 10_000, "asking moves nothing");
+    let told = m.notices("acct_payer", 0, 10).unwrap();
+    assert_eq!(told.len(), 1, "the phones are told once");
+    assert_eq!(told[0].kind, NoticeKind::PayoutConfirmation);
+    assert_eq!(told[0].intent_id.as_deref(), Some("po_1"));
 
     // A withdrawal with the payout's id but another amount or bank does not carry it out.
     let mut other = draft(&mut m, "po_1", bank("3000"), 3_999);
@@ -205,6 +213,7 @@ fn a_payout_is_refused_at_once_when_the_withdrawal_would_be() {
             payout_id: "po_x".into(),
             account: account.clone(),
             source,
+            source_label: "Card •••• 4242".into(),
             amount: Money::new(minor, account.currency),
             maxima,
             now: 10,

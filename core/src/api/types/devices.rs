@@ -207,6 +207,10 @@ pub enum NoticeKind {
     /// biometric) within a minute, or it is canceled. `intent_id` is the charge's id,
     /// `device_name` the merchant's name.
     PaycodeConfirmation,
+    /// The shop's console asked for a payout to one of the account's bank accounts: confirm
+    /// it (behind the biometric) within ten minutes, or decline it. `intent_id` is the
+    /// payout's id, `device_name` the bank account as shown ("Bank DE •••• 3000").
+    PayoutConfirmation,
 }
 
 macro_rules! str_enum {
@@ -238,6 +242,7 @@ str_enum!(NoticeKind {
     BillCompleted => "bill_completed",
     BillFailed => "bill_failed",
     PaycodeConfirmation => "paycode_confirmation",
+    PayoutConfirmation => "payout_confirmation",
 });
 
 #[cfg(test)]

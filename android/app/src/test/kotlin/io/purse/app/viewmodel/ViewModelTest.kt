@@ -269,6 +269,69 @@ class ViewModelTest {
         assertEquals("Connect once", UiError.of(io.purse.core.PurseException.PayCodeUnavailable()).title)
     }
 
+    /** The shop asks for a payout in its web console as a browser would: the link, the form, the post. */
+    private fun askPayoutInConsole(link: String, amount: String) {
+        val http = java.net.http.HttpClient.newHttpClient()
+        val text = java.net.http.HttpResponse.BodyHandlers.ofString()
+        val signIn = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI(link)).build(), text)
+        val cookie = signIn.headers().firstValue("set-cookie").orElseThrow().substringBefore(';')
+        val payouts = "${backend.url}/console/payouts"
+        val page = http.send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI(payouts)).header("cookie", cookie).build(),
+            text,
+        ).body()
+        fun first(pattern: String) = Regex(pattern).find(page)?.groupValues?.get(1) ?: fail("no $pattern in $page") as String
+        val form = mapOf(
+            "csrf" to first("name=\"csrf\" value=\"([^\"]*)\""),
+            "key" to first("name=\"key\" value=\"([^\"]*)\""),
+            "amount" to amount,
+            "source" to first("<option value=\"([^\"]*)\""),
+        ).map { (k, v) -> "$k=${java.net.URLEncoder.encode(v, Charsets.UTF_8)}" }.joinToString("&")
+        val posted = http.send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI(payouts))
+                .header("cookie", cookie)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(form)).build(),
+            text,
+        )
+        assertEquals("the console took the payout: ${posted.body()}", 303, posted.statusCode())
+    }
+
+    @Test
+    fun aPayoutTheConsoleAsksForIsAskedConfirmedAndDeclinedOnThePhone() = runBlocking {
+        val shop = funded(10_000)
+        shop.registerMerchant("Lotus Payouts", "Hangzhou", null)
+        shop.linkBank("DE89 3704 0044 0532 0130 00", "Ada Lovelace")
+        val vm = PayoutsViewModel(shop, scope, Locale.US)
+        vm.start()
+        // The notice brings the question up by itself.
+        askPayoutInConsole(shop.consoleLink(120), "20.00")
+        val ask = vm.state.await("asking") { it is PayoutPrompt.Asking || it is PayoutPrompt.Failed }
+            .let { it as? PayoutPrompt.Asking ?: fail("not asking: $it") as PayoutPrompt.Asking }
+        assertEquals("Pay out CN¥20.00 to Bank DE •••• 3000?", ask.payout.question)
+        assertTrue(ask.payout.spoken.contains("20.00 Chinese Yuan"))
+        assertEquals(cny(10_000), shop.balance())
+        vm.confirm(ask.payout.payoutId)
+        val done = vm.state.await("answered") { it is PayoutPrompt.Answered || it is PayoutPrompt.Failed }
+            .let { it as? PayoutPrompt.Answered ?: fail("not answered: $it") as PayoutPrompt.Answered }
+        assertTrue(done.paidOut)
+        assertEquals("Paying out CN¥20.00: on its way to your bank", done.message)
+        assertEquals(cny(8_000), shop.balance())
+        vm.dismiss()
+        vm.stop()
+
+        askPayoutInConsole(shop.consoleLink(120), "5.00")
+        vm.onPayoutWaiting()
+        val second = vm.state.await("asking again") {
+            (it is PayoutPrompt.Asking && it.payout.payoutId != ask.payout.payoutId) || it is PayoutPrompt.Failed
+        }.let { it as? PayoutPrompt.Asking ?: fail("not asking: $it") as PayoutPrompt.Asking }
+        vm.decline(second.payout.payoutId)
+        val declined = vm.state.await("declined") { it is PayoutPrompt.Answered || it is PayoutPrompt.Failed }
+        assertEquals(PayoutPrompt.Answered("Not paid out: you declined it", paidOut = false), declined)
+        assertEquals(cny(8_000), shop.balance())
+        assertTrue(shop.waitingPayouts().isEmpty())
+    }
+
     @Test
     fun savingsAreShownInTheLocaleSpokenInWordsAndMovedInAndOut() = runBlocking {
         val ada = funded(600_000)
