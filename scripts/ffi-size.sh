@@ -9,10 +9,12 @@
 # link; rustc links with its own lld here): Rust promises no two functions or vtables distinct
 # addresses, and Purse compares none.
 #
-# Two builds: as Android links it (SQLCipher's crypto from an OpenSSL built from source and
-# linked in, `--cfg purse_vendored_openssl`: Android has no libcrypto to share), and as a
-# Linux desktop links it (the system's libcrypto.so, not counted). The first is the phone's
-# figure; it takes a few minutes more the first time (OpenSSL's build).
+# Two builds: as Android links it (with the OpenSSL built from source that libsqlite3-sys
+# insists on there, `--cfg purse_vendored_openssl`), and as a Linux desktop links it. Both
+# must be the same size: SQLCipher's cryptography is ring's and RustCrypto's
+# (core/src/cache/sqlcipher_crypto.rs), so no byte of OpenSSL is linked, and the script fails
+# if a build carries OpenSSL's version string or needs a libcrypto. The first build takes a
+# few minutes more the first time (OpenSSL's build).
 #
 #   ./scripts/ffi-size.sh [--host-only]
 set -euo pipefail
@@ -33,6 +35,10 @@ measure() {
         exit 1
     fi
     readelf -dW "$so" | grep -q '(RELR)' || { echo "relocations not packed: $so" >&2; exit 1; }
+    if readelf -dW "$so" | grep -q 'libcrypto' || grep -qa 'OpenSSL [0-9]' "$so"; then
+        echo "OpenSSL is linked into $so" >&2
+        exit 1
+    fi
     local bytes gz
     bytes=$(stat -c %s "$so")
     gz=$(gzip -9 -c "$so" | wc -c)
@@ -41,7 +47,7 @@ measure() {
 
 if [ "${1:-}" != "--host-only" ]; then
     # Its own folder: the cfg changes what links, and would rebuild the other each time.
-    measure "$target_dir/ffi-size-android" "OpenSSL linked in, as on Android" \
+    measure "$target_dir/ffi-size-android" "as Android links it" \
         "$link --cfg purse_vendored_openssl"
 fi
-measure "$target_dir" "system libcrypto, as on a Linux desktop" "$link"
+measure "$target_dir" "as a Linux desktop links it" "$link"

@@ -2,6 +2,7 @@
 //!
 //! Every page of the database and of its WAL is encrypted (AES-256-CBC) and authenticated
 //! (HMAC-SHA512) by SQLCipher, so a copy of the files shows no amount, name or token. The
+//! primitives are ring's and RustCrypto's (`sqlcipher_crypto`), not OpenSSL's. The
 //! key is raw (`x'…'`), not a passphrase: it is random, so SQLCipher's PBKDF2 would only
 //! cost time at every open. Who holds the key is the wallet's business (`wallet::storage`).
 
@@ -51,6 +52,7 @@ impl std::fmt::Debug for CacheKey {
 /// key right by reading the schema: a wrong key, or a file that is not a cache, is
 /// [`CacheError::WrongKey`].
 pub(super) fn apply(conn: &Connection, key: &CacheKey) -> Result<(), CacheError> {
+    super::sqlcipher_crypto::linked();
     conn.execute_batch(&format!("PRAGMA key = {};", key.literal().as_str()))?;
     match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
         r.get::<_, i64>(0)
@@ -150,6 +152,51 @@ mod tests {
     fn holds(path: &Path, needle: &[u8]) -> bool {
         let bytes = std::fs::read(path).unwrap_or_default();
         bytes.windows(needle.len()).any(|w| w == needle)
+    }
+
+    /// A database SQLCipher 4.10 wrote on OpenSSL (`tests/fixtures/sqlcipher-openssl.db`,
+    /// key 00 01 … 1f) opens and reads on our provider: the same format, byte for byte.
+    #[test]
+    fn a_database_sqlcipher_wrote_on_openssl_reads_on_our_provider() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("openssl.db");
+        std::fs::copy(
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/fixtures/sqlcipher-openssl.db"
+            ),
+            &path,
+        )
+        .unwrap();
+        let key = CacheKey::from_bytes(&(0u8..32).collect::<Vec<_>>()).unwrap();
+        let conn = Connection::open(&path).unwrap();
+        apply(&conn, &key).unwrap();
+        let provider: String = conn
+            .query_row("PRAGMA cipher_provider", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(provider, "purse-ring");
+        let (note, minor): (String, i64) = conn
+            .query_row("SELECT note, minor FROM t", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!(
+            (note.as_str(), minor),
+            ("written by SQLCipher on OpenSSL", 12345)
+        );
+        // And what our provider writes, it reads back after a reopen.
+        conn.execute("INSERT INTO t VALUES ('written on ring', 7)", [])
+            .unwrap();
+        drop(conn);
+        let conn = Connection::open(&path).unwrap();
+        apply(&conn, &key).unwrap();
+        let n: i64 = conn
+            .query_row("SELECT count(*) FROM t", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 2);
+        let wrong = CacheKey::from_bytes(&[7u8; 32]).unwrap();
+        let conn = Connection::open(&path).unwrap();
+        assert!(matches!(apply(&conn, &wrong), Err(CacheError::WrongKey)));
     }
 
     #[test]

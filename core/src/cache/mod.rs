@@ -9,6 +9,7 @@ mod intents;
 mod joining;
 mod paycode;
 mod schema;
+mod sqlcipher_crypto;
 
 pub use encryption::{CacheKey, encrypt_in_place, is_plaintext};
 pub use intents::{IntentKind, IntentRecord, IntentState};

@@ -7,8 +7,8 @@ use purse_core::money::Money;
 
 use super::*;
 use crate::funding::Behaviour;
-use crate::ledger::memory::{Memory, shop};
 use crate::ledger::devices::DeviceReads;
+use crate::ledger::memory::{Memory, shop};
 use crate::ledger::tx::Reads;
 
 fn bank(last4: &str) -> FundingRow {
