@@ -6,12 +6,14 @@ cd "$(dirname "$0")/.."
 
 . scripts/install.sh
 
-# A C compiler for the bundled SQLite and for ring; OpenSSL's headers and libcrypto for
-# SQLCipher, which encrypts the wallet cache.
+# A C compiler for the bundled SQLite and for ring; libcrypto for the link libsqlite3-sys's
+# build script asks for with SQLCipher (nothing of it is used: SQLCipher's cryptography is
+# ring's and RustCrypto's); a font for the console's PNG poster, which prints the shop's name.
 missing=()
 command -v cc >/dev/null 2>&1 || missing+=(build-essential)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 [ -e /usr/include/openssl/evp.h ] || missing+=(libssl-dev)
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 
 command -v cargo >/dev/null 2>&1 || { echo "Rust is required: https://rustup.rs" >&2; exit 1; }

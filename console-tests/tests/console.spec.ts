@@ -95,6 +95,12 @@ test('the poster downloads with the shop name under the code', async ({ page }) 
   const svg = fs.readFileSync((await (await download).path())!, 'utf8');
   expect(svg).toContain('<svg');
   expect(svg).toContain('Tea House');
+  const pngDownload = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Download the poster (PNG)' }).click();
+  const png = fs.readFileSync((await (await pngDownload).path())!);
+  expect(png.subarray(1, 4).toString()).toBe('PNG');
+  // Drawn from the SVG: taller than the code alone, for the name under it.
+  expect(png.readUInt32BE(20)).toBeGreaterThan(png.readUInt32BE(16));
 });
 
 test('a forged form post without the CSRF token is refused and makes nothing', async ({ page }) => {

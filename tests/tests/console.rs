@@ -49,6 +49,16 @@ impl Browser {
         )
     }
 
+    async fn get_bytes(&mut self, path: &str) -> Vec<u8> {
+        let mut req = self.http.get(format!("{}{path}", self.base));
+        if let Some(c) = &self.cookie {
+            req = req.header("cookie", c);
+        }
+        let res = req.send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        res.bytes().await.unwrap().to_vec()
+    }
+
     async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> (StatusCode, String, String) {
         let mut req = self.http.post(format!("{}{path}", self.base)).form(form);
         if let Some(c) = &self.cookie {
@@ -174,7 +184,7 @@ async fn sign_in_links_work_once_within_two_minutes_and_only_when_signed() {
 async fn an_order_made_in_the_console_is_paid_and_refunded_once() {
     let backend = Backend::start().await;
     let url = backend.url();
-    let (shop, _, _) = merchant_wallet(&url, "Lotus Tea <b>", None).await;
+    let (shop, merchant, _) = merchant_wallet(&url, "Lotus Tea <b>", None).await;
     let payer = funded_wallet(&url, "Ann", "100.00 CNY").await;
     let mut browser = Browser::new(&url);
     let link = shop.wallet.console_link(120).await.unwrap();
@@ -286,8 +296,31 @@ async fn an_order_made_in_the_console_is_paid_and_refunded_once() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers.get("content-type").unwrap(), "image/svg+xml");
     assert!(svg.contains("Lotus Tea &lt;b&gt;") && !svg.contains("<b>"));
-    let (status, _, _) = browser.get("/console/poster.png").await;
-    assert_eq!(status, StatusCode::OK);
+    // The PNG is drawn from that SVG: the code scans, and the name is printed under it.
+    let png = browser.get_bytes("/console/poster.png").await;
+    let gray = purse_core::scan::decode_image(&png).unwrap();
+    assert!(
+        gray.height * 5 >= gray.width * 6 - 60,
+        "taller than the code: {}x{}",
+        gray.width,
+        gray.height
+    );
+    let found = purse_core::scan::scan_gray(&gray, Default::default());
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].payload, merchant.static_payload);
+    // The code keeps its quiet zone: four white modules (12 px each) above the name.
+    let module = 12;
+    let quiet = &gray.data[gray.width * (gray.width - 4 * module)..gray.width * gray.width];
+    assert!(
+        quiet.iter().all(|&p| p > 128),
+        "the name runs into the code"
+    );
+    let below = &gray.data[gray.width * gray.width..];
+    let ink = below.iter().filter(|&&p| p < 128).count();
+    assert!(
+        ink > 500,
+        "the name is printed under the code ({ink} dark pixels)"
+    );
 }
 
 #[tokio::test]

@@ -21,6 +21,7 @@ mod locale;
 pub mod pages;
 #[allow(clippy::result_large_err)]
 mod payouts;
+mod poster;
 #[allow(clippy::result_large_err)]
 mod session;
 #[allow(clippy::result_large_err)]
