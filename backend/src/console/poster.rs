@@ -165,19 +165,16 @@ mod tests {
         );
     }
 
+    /// The in-memory ledger's shop, under another name.
     fn shop(name: &str) -> MerchantRow {
-        MerchantRow {
-            merchant_id: "mch_1".into(),
-            account_id: "acct_1".into(),
-            display_name: name.into(),
-            city: "Hangzhou".into(),
-            mcc: "5814".into(),
-            currency: purse_core::money::Currency::from_code("CNY").unwrap(),
-            webhook_url: None,
-            webhook_secret: String::new(),
-            static_payload: "000201010211".into(),
-            created_at: 0,
-        }
+        use crate::ledger::Reads;
+        let mut m = crate::ledger::memory::shop()
+            .merchant("mch_1")
+            .unwrap()
+            .unwrap();
+        m.display_name = name.into();
+        m.static_payload = "000201010211".into();
+        m
     }
 
     #[test]
