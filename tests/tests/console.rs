@@ -49,6 +49,18 @@ impl Browser {
         )
     }
 
+    /// A page as a browser set to `language` asks for it.
+    async fn get_in(&mut self, language: &str, path: &str) -> String {
+        let mut req = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header("accept-language", language);
+        if let Some(c) = &self.cookie {
+            req = req.header("cookie", c);
+        }
+        req.send().await.unwrap().text().await.unwrap()
+    }
+
     async fn get_bytes(&mut self, path: &str) -> Vec<u8> {
         let mut req = self.http.get(format!("{}{path}", self.base));
         if let Some(c) = &self.cookie {
@@ -219,6 +231,13 @@ async fn an_order_made_in_the_console_is_paid_and_refunded_once() {
     let order_id = location.rsplit('/').next().unwrap().to_owned();
     let (_, _, page) = browser.get(&location).await;
     assert!(page.contains("<svg") && page.contains("1,234.50 CNY"));
+    // A German browser reads German amounts; the page says its words are English, which
+    // they are (a screen reader would read them with a German voice otherwise).
+    let german = browser.get_in("de-DE,de;q=0.9", &location).await;
+    assert!(
+        german.contains("<html lang=\"en\">") && german.contains("1.234,50 CNY"),
+        "{german}"
+    );
     let (_, _, badge) = browser.get(&format!("{location}/state")).await;
     assert!(badge.contains("Waiting for payment") && badge.contains("hx-get"));
 

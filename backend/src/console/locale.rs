@@ -7,7 +7,7 @@ use purse_core::money::Money;
 /// How numbers are written: the grouping and the decimal separator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Locale {
-    /// The page's `lang`.
+    /// The primary language subtag it is chosen by (`de` for `de-CH`).
     pub lang: &'static str,
     group: &'static str,
     decimal: char,

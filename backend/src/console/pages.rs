@@ -79,6 +79,11 @@ pub(super) fn utc(unix: i64, with_date: bool) -> String {
     }
 }
 
+/// The language of the pages' words, which the page's `lang` must name for screen readers
+/// and translators: English for every reader today (amounts follow the browser's language,
+/// [`Locale`]; the words are not translated yet).
+const TEXT_LANG: &str = "en";
+
 /// What every page shows around its content (`base.html`): the language, the shop, the
 /// sign-out form's token, and where in the console the page is.
 pub(super) struct Frame {
@@ -96,7 +101,7 @@ impl Frame {
         section: &'static str,
     ) -> Frame {
         Frame {
-            lang: loc.lang,
+            lang: TEXT_LANG,
             shop: m.display_name.clone(),
             csrf: signed.csrf.clone(),
             section,
