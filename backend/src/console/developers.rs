@@ -3,12 +3,12 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::pages::{Frame, Page, locale, render};
+use super::pages::{Frame, Page, render};
 use super::session::{SignedIn, internal, signed_in};
 use crate::app::AppState;
 use crate::ledger::{DeliveryRow, MerchantRow};
@@ -59,13 +59,7 @@ struct Shown {
     error: Option<String>,
 }
 
-async fn page(
-    state: &AppState,
-    signed: SignedIn,
-    m: MerchantRow,
-    headers: &HeaderMap,
-    shown: Shown,
-) -> Page {
+async fn page(state: &AppState, signed: SignedIn, m: MerchantRow, shown: Shown) -> Page {
     let merchant_id = m.merchant_id.clone();
     let deliveries = state
         .store
@@ -80,7 +74,7 @@ async fn page(
     render(
         status,
         &DevelopersPage {
-            frame: Frame::new(&signed, &m, locale(headers), "developers"),
+            frame: Frame::new(&signed, &m, "developers"),
             webhook_url: m.webhook_url.unwrap_or_default(),
             new_secret: shown.new_secret,
             notice: shown.notice,
@@ -99,7 +93,6 @@ pub struct DoneQuery {
 pub async fn developers(
     State(state): State<AppState>,
     session: Session,
-    headers: HeaderMap,
     Query(q): Query<DoneQuery>,
 ) -> Page {
     let (signed, m) = signed_in(&state, &session, None).await?;
@@ -112,7 +105,6 @@ pub async fn developers(
         &state,
         signed,
         m,
-        &headers,
         Shown {
             notice,
             ..Default::default()
@@ -135,7 +127,6 @@ pub struct WebhookForm {
 pub async fn set_webhook(
     State(state): State<AppState>,
     session: Session,
-    headers: HeaderMap,
     axum::Form(form): axum::Form<WebhookForm>,
 ) -> Page {
     let (signed, m) = signed_in(&state, &session, Some(&form.csrf)).await?;
@@ -147,7 +138,7 @@ pub async fn set_webhook(
             error: Some(format!("This address cannot take webhooks: {e}")),
             ..Default::default()
         };
-        return page(&state, signed, m, &headers, shown).await;
+        return page(&state, signed, m, shown).await;
     } else {
         Some(url.to_owned())
     };
@@ -173,7 +164,6 @@ pub struct CsrfForm {
 pub async fn rotate_secret(
     State(state): State<AppState>,
     session: Session,
-    headers: HeaderMap,
     axum::Form(form): axum::Form<CsrfForm>,
 ) -> Page {
     let (signed, m) = signed_in(&state, &session, Some(&form.csrf)).await?;
@@ -192,7 +182,7 @@ pub async fn rotate_secret(
         new_secret: Some(secret),
         ..Default::default()
     };
-    page(&state, signed, m, &headers, shown).await
+    page(&state, signed, m, shown).await
 }
 
 /// `POST /console/developers/deliveries/{message_id}/resend`

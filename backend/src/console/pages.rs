@@ -94,12 +94,7 @@ pub(super) struct Frame {
 }
 
 impl Frame {
-    pub(super) fn new(
-        signed: &SignedIn,
-        m: &MerchantRow,
-        loc: Locale,
-        section: &'static str,
-    ) -> Frame {
+    pub(super) fn new(signed: &SignedIn, m: &MerchantRow, section: &'static str) -> Frame {
         Frame {
             lang: TEXT_LANG,
             shop: m.display_name.clone(),
@@ -204,7 +199,7 @@ pub async fn today_page(
     render(
         StatusCode::OK,
         &TodayPage {
-            frame: Frame::new(&signed, &m, loc, "today"),
+            frame: Frame::new(&signed, &m, "today"),
             sales: loc.money(t.sales),
             count: t.count,
             refunds: loc.money(t.refunds),
@@ -360,7 +355,7 @@ async fn orders_response(
     render(
         status,
         &OrdersPage {
-            frame: Frame::new(&signed, &m, loc, "orders"),
+            frame: Frame::new(&signed, &m, "orders"),
             currency: m.currency.to_string(),
             error,
             states: FILTERS
@@ -496,7 +491,7 @@ async fn order_response(
     render(
         status,
         &OrderPage {
-            frame: Frame::new(&signed, &m, loc, "orders"),
+            frame: Frame::new(&signed, &m, "orders"),
             currency: m.currency.to_string(),
             order: order_view(&o, state.now(), loc),
             qr_svg,
@@ -613,7 +608,7 @@ pub async fn review_refund(
     render(
         StatusCode::OK,
         &RefundConfirmPage {
-            frame: Frame::new(&signed, &m, loc, "orders"),
+            frame: Frame::new(&signed, &m, "orders"),
             order_short_id: o.order_id.chars().take(12).collect(),
             order_id: o.order_id,
             amount: loc.money(amount),
@@ -671,12 +666,12 @@ struct PosterPage {
 }
 
 /// `GET /console/poster`
-pub async fn poster(State(state): State<AppState>, session: Session, headers: HeaderMap) -> Page {
+pub async fn poster(State(state): State<AppState>, session: Session) -> Page {
     let (signed, m) = signed_in(&state, &session, None).await?;
     render(
         StatusCode::OK,
         &PosterPage {
-            frame: Frame::new(&signed, &m, locale(&headers), "poster"),
+            frame: Frame::new(&signed, &m, "poster"),
         },
     )
 }

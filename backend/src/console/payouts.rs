@@ -146,7 +146,7 @@ async fn payouts_page(
     render(
         status,
         &PayoutsPage {
-            frame: Frame::new(&signed, &m, loc, "payouts"),
+            frame: Frame::new(&signed, &m, "payouts"),
             currency: m.currency.to_string(),
             balance: loc.money(balance),
             banks,

@@ -71,7 +71,6 @@ struct ChargeStateFragment {
 fn till_page(
     signed: SignedIn,
     m: MerchantRow,
-    loc: Locale,
     error: Option<String>,
     charge: Option<ChargeView>,
 ) -> Page {
@@ -83,7 +82,7 @@ fn till_page(
     render(
         status,
         &TillPage {
-            frame: Frame::new(&signed, &m, loc, "till"),
+            frame: Frame::new(&signed, &m, "till"),
             currency: m.currency.to_string(),
             key: crate::ids::random_id("sale"),
             error,
@@ -93,9 +92,9 @@ fn till_page(
 }
 
 /// `GET /console/till`
-pub async fn till(State(state): State<AppState>, session: Session, headers: HeaderMap) -> Page {
+pub async fn till(State(state): State<AppState>, session: Session) -> Page {
     let (signed, m) = signed_in(&state, &session, None).await?;
-    till_page(signed, m, locale(&headers), None, None)
+    till_page(signed, m, None, None)
 }
 
 #[derive(Deserialize)]
@@ -127,7 +126,7 @@ pub async fn charge(
         .filter(|a| a.is_positive())
     else {
         let e = format!("enter the amount in {}", m.currency);
-        return till_page(signed, m, loc, Some(e), None);
+        return till_page(signed, m, Some(e), None);
     };
     let code = form.code.trim().to_owned();
     // The reference is the sale's name on both sides' statements: the till's by default.
@@ -165,21 +164,20 @@ pub async fn charge(
         | Ok(Done::Fresh(_, ChargeResult::Awaiting { charge })) => charge,
         Ok(Done::Fresh(_, ChargeResult::Refused { refusal, .. })) => {
             let e = paycode_charges::refusal_problem(refusal).detail;
-            return till_page(signed, m, loc, Some(e), None);
+            return till_page(signed, m, Some(e), None);
         }
         Ok(Done::Replayed(_)) => {
             return till_page(
                 signed,
                 m,
-                loc,
                 Some("This sale was sent already; see Today for how it went.".into()),
                 None,
             );
         }
-        Err(p) => return till_page(signed, m, loc, Some(p.detail), None),
+        Err(p) => return till_page(signed, m, Some(p.detail), None),
     };
     let view = charge_view(&charge, loc);
-    till_page(signed, m, loc, None, Some(view))
+    till_page(signed, m, None, Some(view))
 }
 
 /// `GET /console/till/charges/{charge_id}/state`: the charge's state, polled while the
