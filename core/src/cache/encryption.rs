@@ -154,7 +154,7 @@ mod tests {
         bytes.windows(needle.len()).any(|w| w == needle)
     }
 
-    /// A database SQLCipher 4.10 wrote on OpenSSL (`tests/fixtures/sqlcipher-openssl.db`,
+    /// A database SQLCipher 4.10 wrote on OpenSSL (`tests/fixtures/sqlcipher-openssl.sqlcipher`,
     /// key 00 01 … 1f) opens and reads on our provider: the same format, byte for byte.
     #[test]
     fn a_database_sqlcipher_wrote_on_openssl_reads_on_our_provider() {
@@ -163,7 +163,7 @@ mod tests {
         std::fs::copy(
             concat!(
                 env!("CARGO_MANIFEST_DIR"),
-                "/tests/fixtures/sqlcipher-openssl.db"
+                "/tests/fixtures/sqlcipher-openssl.sqlcipher"
             ),
             &path,
         )
