@@ -126,14 +126,22 @@ pub fn scan_gray(gray: &Gray, opts: ScanOptions) -> Vec<FoundCode> {
         return found;
     }
     let unit = started.elapsed();
+    let finders = &look.finders;
     let rest = match painted {
-        Some(picture) => our_passes(&picture, opts, started, Seen::Painted, unit),
+        Some(picture) => our_passes(&picture, opts, started, Seen::Painted, unit, finders),
         None if !found.is_empty() => {
             let mut picture = gray.clone();
             paint_out(&mut picture, &found);
-            our_passes(&picture, opts, started, Seen::Painted, unit)
+            our_passes(&picture, opts, started, Seen::Painted, unit, finders)
         }
-        None => our_passes(gray, opts, started, Seen::Nothing(look.full_bits), unit),
+        None => our_passes(
+            gray,
+            opts,
+            started,
+            Seen::Nothing(look.full_bits),
+            unit,
+            finders,
+        ),
     };
     merge(&mut found, rest);
     found
@@ -207,6 +215,7 @@ fn our_passes(
     started: Instant,
     seen: Seen,
     mut unit: Duration,
+    look_finders: &[(f64, f64)],
 ) -> Vec<FoundCode> {
     let mut found: Vec<FoundCode> = Vec::new();
     let mut half: Option<Gray> = None;
@@ -294,8 +303,14 @@ fn our_passes(
         merge(&mut found, codes);
         unit = unit.max(pass_started.elapsed().div_f64(weight));
         if !found.is_empty() {
-            // More passes only for codes that were seen but not read, and only two.
-            if opts.first_only || undecoded == 0 || extra_passes == 2 {
+            // More passes only for codes that were seen but not read, and only two; none
+            // once every finder pattern the zxing look saw belongs to a code read (what our
+            // detector saw besides is then the read codes seen again, at another scale).
+            let explained = !look_finders.is_empty()
+                && look_finders
+                    .iter()
+                    .all(|&p| found.iter().any(|c| inside(p, &c.corners)));
+            if opts.first_only || undecoded == 0 || extra_passes == 2 || explained {
                 break;
             }
             extra_passes += 1;
