@@ -11,7 +11,6 @@ use crate::ledger::devices::{NoticeRow, PairingRow, RecoveryRow};
 use crate::ledger::limits::Limits;
 use crate::ledger::rows::*;
 use crate::ledger::withdrawals::PayoutRow;
-use crate::ledger::withdrawals::payouts::current;
 
 pub fn account(a: &AccountRow) -> Account {
     Account {
@@ -114,13 +113,12 @@ pub fn source_label(r: &FundingRow) -> String {
 
 /// A payout as it stands at `now`, its bank account shown by `source`'s label.
 pub fn payout(p: PayoutRow, source: &FundingRow, now: i64) -> Payout {
-    let p = current(p, now);
     Payout {
+        state: p.state_at(now),
         payout_id: p.payout_id,
         source_id: p.source_id,
         bank: source_label(source),
         amount: p.amount,
-        state: p.state,
         created_at: p.created_at,
         expires_at: p.expires_at,
         withdrawal_id: p.withdrawal_id,

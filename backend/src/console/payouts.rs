@@ -18,8 +18,8 @@ use super::session::{SignedIn, internal, signed_in};
 use crate::app::AppState;
 use crate::ids::random_id;
 use crate::ledger::savings::balance_of;
+use crate::ledger::withdrawals::PayoutRow;
 use crate::ledger::withdrawals::payouts::{self, PayoutDraft, PayoutRefusal};
-use crate::ledger::withdrawals::{PayoutRow, WithdrawalRow};
 use crate::ledger::{FundingRow, LedgerAccount, MerchantRow, Reads, StoreError};
 use crate::present;
 use crate::routes::extract::overspend_problem;
@@ -43,15 +43,17 @@ struct PayoutView {
     waiting: bool,
 }
 
+/// One payout of the account, drawn with its bank account and (read here) its withdrawal.
 fn payout_view(
+    r: &mut dyn Reads,
     p: PayoutRow,
     bank: &FundingRow,
-    withdrawal: Option<&WithdrawalRow>,
     now: i64,
     loc: Locale,
-) -> PayoutView {
-    let p = payouts::current(p, now);
-    let (state, state_code) = match (p.state, withdrawal.map(|w| w.state)) {
+) -> Result<PayoutView, StoreError> {
+    let withdrawal = r.withdrawal(&p.account_id, &p.payout_id)?;
+    let now_state = p.state_at(now);
+    let (state, state_code) = match (now_state, withdrawal.map(|w| w.state)) {
         (PayoutState::Waiting, _) => ("Waiting for the shop's phone to confirm", "waiting"),
         (PayoutState::Confirmed, Some(WithdrawalState::Completed)) => ("Paid out", "paid"),
         (PayoutState::Confirmed, Some(WithdrawalState::Returned)) => (
@@ -62,30 +64,15 @@ fn payout_view(
         (PayoutState::Declined, _) => ("Declined on the shop's phone", "closed"),
         (PayoutState::Expired, _) => ("Not confirmed in time", "closed"),
     };
-    PayoutView {
+    Ok(PayoutView {
         payout_id: p.payout_id,
         created: utc(p.created_at, true),
         amount: loc.money(p.amount),
         bank: present::source_label(bank),
         state,
         state_code,
-        waiting: p.state == PayoutState::Waiting,
-    }
-}
-
-/// One payout of the account, drawn with its bank and withdrawal; `None` when its bank
-/// account is gone.
-fn read_view(
-    r: &mut dyn Reads,
-    p: PayoutRow,
-    now: i64,
-    loc: Locale,
-) -> Result<Option<PayoutView>, StoreError> {
-    let Some(bank) = r.funding_source(&p.account_id, &p.source_id)? else {
-        return Ok(None);
-    };
-    let withdrawal = r.withdrawal(&p.account_id, &p.payout_id)?;
-    Ok(Some(payout_view(p, &bank, withdrawal.as_ref(), now, loc)))
+        waiting: now_state == PayoutState::Waiting,
+    })
 }
 
 #[derive(Template)]
@@ -121,8 +108,15 @@ async fn payouts_page(
         .store
         .read(move |r| {
             let balance = balance_of(r, &LedgerAccount::user(&account_id), currency)?;
-            let banks: Vec<BankOption> = r
-                .funding_sources(&account_id)?
+            // Read once: the form's choices and every listed payout's bank account.
+            let sources = r.funding_sources(&account_id)?;
+            let mut listed = Vec::new();
+            for p in r.payouts(&account_id, LISTED)? {
+                if let Some(bank) = sources.iter().find(|f| f.source_id == p.source_id) {
+                    listed.push(payout_view(r, p, bank, now, loc)?);
+                }
+            }
+            let banks: Vec<BankOption> = sources
                 .into_iter()
                 .filter(|f| f.kind == FundingKind::Bank)
                 .map(|f| BankOption {
@@ -130,10 +124,6 @@ async fn payouts_page(
                     source_id: f.source_id,
                 })
                 .collect();
-            let mut listed = Vec::new();
-            for p in r.payouts(&account_id, LISTED)? {
-                listed.extend(read_view(r, p, now, loc)?);
-            }
             Ok((balance, banks, listed))
         })
         .await
@@ -257,9 +247,14 @@ pub async fn payout_state(
     let account_id = m.account_id.clone();
     let view = state
         .store
-        .read(move |r| match r.payout(&account_id, &payout_id)? {
-            Some(p) => read_view(r, p, now, loc),
-            None => Ok(None),
+        .read(move |r| {
+            let Some(p) = r.payout(&account_id, &payout_id)? else {
+                return Ok(None);
+            };
+            let Some(bank) = r.funding_source(&account_id, &p.source_id)? else {
+                return Ok(None);
+            };
+            payout_view(r, p, &bank, now, loc).map(Some)
         })
         .await
         .map_err(internal)?

@@ -78,10 +78,9 @@ fn draw(m: &MerchantRow) -> Result<(String, u32, u32), PaycodeError> {
 /// The poster as PNG, [`PNG_PX_PER_MODULE`] pixels a module, name and city included.
 pub fn png(m: &MerchantRow) -> Result<Vec<u8>, PosterError> {
     let fonts = fonts();
-    for c in m.display_name.chars().chain(m.city.chars()) {
-        if !c.is_whitespace() && !has_glyph(fonts, c) {
-            return Err(PosterError::NoFont(c));
-        }
+    let text: Vec<char> = m.display_name.chars().chain(m.city.chars()).collect();
+    if let Some(c) = first_missing(fonts, &text) {
+        return Err(PosterError::NoFont(c));
     }
     let (svg, side, height) = draw(m)?;
     let options = usvg::Options {
@@ -124,21 +123,30 @@ fn fonts() -> &'static Arc<usvg::fontdb::Database> {
     })
 }
 
-/// Whether some installed face maps `c` to a glyph.
-fn has_glyph(db: &usvg::fontdb::Database, c: char) -> bool {
+/// The first character of `text` (spaces aside) that no installed face maps to a glyph.
+/// Each face is parsed once, for all the characters still uncovered.
+fn first_missing(db: &usvg::fontdb::Database, text: &[char]) -> Option<char> {
     use skrifa::MetadataProvider;
-    db.faces().any(|face| {
+    let mut left: Vec<char> = text
+        .iter()
+        .copied()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    for face in db.faces() {
+        if left.is_empty() {
+            break;
+        }
         db.with_face_data(face.id, |data, index| {
-            skrifa::FontRef::from_index(data, index)
-                .ok()
-                .and_then(|font| font.charmap().map(c))
-                .is_some()
-        })
-        .unwrap_or(false)
-    })
+            if let Ok(font) = skrifa::FontRef::from_index(data, index) {
+                let charmap = font.charmap();
+                left.retain(|&c| charmap.map(c).is_none());
+            }
+        });
+    }
+    left.first().copied()
 }
 
-pub(super) fn xml_escape(s: &str) -> String {
+fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -180,7 +188,10 @@ mod tests {
     #[test]
     fn a_name_no_font_can_print_is_refused_not_printed_with_a_gap() {
         // A private-use code point: no font maps it.
-        assert!(!has_glyph(fonts(), '\u{10FFFD}'));
+        assert_eq!(
+            first_missing(fonts(), &['T', '\u{10FFFD}']),
+            Some('\u{10FFFD}')
+        );
         assert!(matches!(
             png(&shop("Tea \u{10FFFD}")),
             Err(PosterError::NoFont('\u{10FFFD}'))

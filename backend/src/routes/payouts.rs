@@ -9,7 +9,7 @@ use purse_core::api::types::{Payout, PayoutList, PayoutState, Problem};
 use crate::app::AppState;
 use crate::auth::Authed;
 use crate::ledger::withdrawals::PayoutRow;
-use crate::ledger::withdrawals::payouts::{current, decline as decline_payout};
+use crate::ledger::withdrawals::payouts::decline as decline_payout;
 use crate::ledger::{Reads, StoreError};
 use crate::present;
 use crate::problem::ApiProblem;
@@ -39,7 +39,7 @@ pub async fn waiting(
         .read(move |r| {
             let mut out = Vec::new();
             for p in r.payouts(&me, RECENT)? {
-                if current(p.clone(), now).state == PayoutState::Waiting
+                if p.state_at(now) == PayoutState::Waiting
                     && let Some(v) = view(r, p, now)?
                 {
                     out.push(v);

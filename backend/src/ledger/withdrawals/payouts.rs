@@ -87,18 +87,9 @@ pub fn ask(
     Ok(Ok(row))
 }
 
-/// The payout as it stands at `now`: a waiting one past its time is expired.
-pub fn current(mut p: PayoutRow, now: i64) -> PayoutRow {
-    if p.state == PayoutState::Waiting && now >= p.expires_at {
-        p.state = PayoutState::Expired;
-    }
-    p
-}
-
 /// The phone declines a waiting payout; `None` when it is no longer waiting.
-pub fn decline(tx: &mut dyn Tx, p: PayoutRow, now: i64) -> Result<Option<PayoutRow>> {
-    let mut p = current(p, now);
-    if p.state != PayoutState::Waiting {
+pub fn decline(tx: &mut dyn Tx, mut p: PayoutRow, now: i64) -> Result<Option<PayoutRow>> {
+    if p.state_at(now) != PayoutState::Waiting {
         return Ok(None);
     }
     p.state = PayoutState::Declined;
@@ -121,7 +112,7 @@ pub fn carried_out_by(
     source_id: &str,
     now: i64,
 ) -> std::result::Result<(), PayoutMismatch> {
-    if current(p.clone(), now).state != PayoutState::Waiting {
+    if p.state_at(now) != PayoutState::Waiting {
         return Err(PayoutMismatch::NotWaiting);
     }
     if p.amount != amount || p.source_id != source_id {

@@ -35,6 +35,17 @@ pub struct PayoutRow {
     pub withdrawal_id: Option<String>,
 }
 
+impl PayoutRow {
+    /// Its state at `now`: a waiting payout past its time is expired.
+    pub fn state_at(&self, now: i64) -> PayoutState {
+        if self.state == PayoutState::Waiting && now >= self.expires_at {
+            PayoutState::Expired
+        } else {
+            self.state
+        }
+    }
+}
+
 pub trait WithdrawalReads {
     fn payout(&mut self, account_id: &str, payout_id: &str) -> Result<Option<PayoutRow>>;
     /// The account's payouts, newest first.

@@ -186,7 +186,7 @@ fn a_declined_or_expired_payout_is_not_carried_out() {
         ))
     ));
     let stored = m.payout("acct_payer", "po_e").unwrap().unwrap();
-    assert_eq!(payouts::current(stored, d.now).state, PayoutState::Expired);
+    assert_eq!(stored.state_at(d.now), PayoutState::Expired);
     assert_eq!(m.wallet("acct_payer"), 10_000, "nothing moved");
 }
 
