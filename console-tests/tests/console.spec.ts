@@ -176,3 +176,29 @@ test('a payout asked for in the console waits for the phone, then goes to the ba
   expect(done.intent_id).toBe(waiting[0].payout_id);
   await expect(badge).toHaveText('Confirmed: on its way to the bank', { timeout: 15_000 });
 });
+
+test('a German browser reads the console in German, a Chinese one in Chinese', async ({ browser }) => {
+  const german = await browser.newContext({ locale: 'de-DE' });
+  const page = await german.newPage();
+  await page.goto(signInLink());
+  await expect(page.getByRole('heading', { level: 1, name: 'Heute' })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'de');
+  await page.getByRole('link', { name: 'Bestellungen' }).click();
+  await expect(page.getByLabel('Betrag (CNY)')).toHaveAttribute('placeholder', '12,34');
+  await page.getByLabel('Betrag (CNY)').fill('1.234,5');
+  await page.getByRole('button', { name: 'Bestellung anlegen' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('1.234,50 CNY');
+  await expect(page.locator('#order-state')).toHaveText('Wartet auf Zahlung');
+  await expectAccessible(page);
+  await german.close();
+
+  const chinese = await browser.newContext({ locale: 'zh-CN' });
+  const other = await chinese.newPage();
+  await other.goto(signInLink());
+  await expect(other.getByRole('heading', { level: 1, name: '今日' })).toBeVisible();
+  await expect(other.locator('html')).toHaveAttribute('lang', 'zh-Hans');
+  await other.getByRole('link', { name: '提现' }).click();
+  await expect(other.getByRole('heading', { level: 1, name: '提现' })).toBeVisible();
+  await expectAccessible(other);
+  await chinese.close();
+});

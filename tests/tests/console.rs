@@ -229,14 +229,44 @@ async fn an_order_made_in_the_console_is_paid_and_refunded_once() {
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let order_id = location.rsplit('/').next().unwrap().to_owned();
-    let (_, _, page) = browser.get(&location).await;
+    let (_, headers, page) = browser.get(&location).await;
     assert!(page.contains("<svg") && page.contains("1,234.50 CNY"));
-    // A German browser reads German amounts; the page says its words are English, which
-    // they are (a screen reader would read them with a German voice otherwise).
+    assert_eq!(headers.get("content-language").unwrap(), "en");
+    assert!(
+        headers
+            .get_all("vary")
+            .iter()
+            .any(|v| v.to_str().unwrap().contains("accept-language")),
+        "caches keep one copy per language: {headers:?}"
+    );
+    // A German browser reads German words and amounts, and the page says so (screen
+    // readers pick their voice by it); a Chinese one reads Chinese; others, English.
     let german = browser.get_in("de-DE,de;q=0.9", &location).await;
     assert!(
-        german.contains("<html lang=\"en\">") && german.contains("1.234,50 CNY"),
+        german.contains("<html lang=\"de\">")
+            && german.contains("Bestellung ")
+            && german.contains("Wartet auf Zahlung")
+            && german.contains("1.234,50 CNY"),
         "{german}"
+    );
+    let chinese = browser.get_in("zh-CN,zh;q=0.9", &location).await;
+    assert!(
+        chinese.contains("<html lang=\"zh-Hans\">")
+            && chinese.contains("等待付款")
+            && chinese.contains("1,234.50 CNY"),
+        "{chinese}"
+    );
+    let french = browser.get_in("fr-FR", &location).await;
+    assert!(
+        french.contains("<html lang=\"en\">") && french.contains("1\u{202f}234,50 CNY"),
+        "no French words yet, French numbers: {french}"
+    );
+    // Even the refusal a stranger gets is in their language.
+    let stranger = Browser::new(&url).get_in("de", "/console/orders").await;
+    assert!(
+        stranger.contains("<html lang=\"de\">")
+            && stranger.contains("Sie sind nicht an der Konsole angemeldet."),
+        "{stranger}"
     );
     let (_, _, badge) = browser.get(&format!("{location}/state")).await;
     assert!(badge.contains("Waiting for payment") && badge.contains("hx-get"));

@@ -8,8 +8,10 @@ use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::pages::{Frame, Page, render};
+use super::locale::Locale;
+use super::pages::{Frame, Page, message, render};
 use super::session::{SignedIn, internal, signed_in};
+use super::words::Words;
 use crate::app::AppState;
 use crate::ledger::{DeliveryRow, MerchantRow};
 
@@ -20,16 +22,16 @@ struct DeliveryView {
     message_id: String,
     event_type: String,
     created: String,
-    status: &'static str,
+    status: String,
     attempts: i64,
     last_error: String,
 }
 
-fn delivery_view(d: &DeliveryRow) -> DeliveryView {
+fn delivery_view(d: &DeliveryRow, loc: Locale) -> DeliveryView {
     let status = match (d.delivered_at, d.attempts) {
-        (Some(_), _) => "Delivered",
-        (None, 0) => "Waiting",
-        (None, _) => "Failing, retried",
+        (Some(_), _) => loc.t("dev-delivered"),
+        (None, 0) => loc.t("dev-waiting"),
+        (None, _) => loc.t("dev-failing"),
     };
     DeliveryView {
         message_id: d.message_id.clone(),
@@ -44,10 +46,11 @@ fn delivery_view(d: &DeliveryRow) -> DeliveryView {
 #[derive(Template)]
 #[template(path = "console/developers.html")]
 struct DevelopersPage {
+    w: Words,
     frame: Frame,
     webhook_url: String,
     new_secret: Option<String>,
-    notice: Option<&'static str>,
+    notice: Option<String>,
     error: Option<String>,
     deliveries: Vec<DeliveryView>,
 }
@@ -55,7 +58,7 @@ struct DevelopersPage {
 #[derive(Default)]
 struct Shown {
     new_secret: Option<String>,
-    notice: Option<&'static str>,
+    notice: Option<String>,
     error: Option<String>,
 }
 
@@ -71,15 +74,17 @@ async fn page(state: &AppState, signed: SignedIn, m: MerchantRow, shown: Shown) 
     } else {
         StatusCode::OK
     };
+    let loc = Locale::current();
     render(
         status,
         &DevelopersPage {
+            w: loc.words,
             frame: Frame::new(&signed, &m, "developers"),
             webhook_url: m.webhook_url.unwrap_or_default(),
             new_secret: shown.new_secret,
             notice: shown.notice,
             error: shown.error,
-            deliveries: deliveries.iter().map(delivery_view).collect(),
+            deliveries: deliveries.iter().map(|d| delivery_view(d, loc)).collect(),
         },
     )
 }
@@ -96,9 +101,10 @@ pub async fn developers(
     Query(q): Query<DoneQuery>,
 ) -> Page {
     let (signed, m) = signed_in(&state, &session, None).await?;
+    let loc = Locale::current();
     let notice = match q.done.as_deref() {
-        Some("resent") => Some("The message is due again: it goes out within seconds."),
-        Some("saved") => Some("Saved: webhooks go to the new address."),
+        Some("resent") => Some(loc.t("dev-resent")),
+        Some("saved") => Some(loc.t("dev-saved")),
         _ => None,
     };
     page(
@@ -135,7 +141,7 @@ pub async fn set_webhook(
         None
     } else if let Err(e) = state.config.webhook_targets.check_url(url) {
         let shown = Shown {
-            error: Some(format!("This address cannot take webhooks: {e}")),
+            error: Some(Locale::current().words.t1("dev-bad-address", "problem", e)),
             ..Default::default()
         };
         return page(&state, signed, m, shown).await;
@@ -201,10 +207,11 @@ pub async fn resend(
         .await
         .map_err(internal)?;
     if !found {
-        return Err(super::pages::message(
+        let loc = Locale::current();
+        return Err(message(
             StatusCode::NOT_FOUND,
-            "No such message",
-            "This shop sent no such message.",
+            loc.t("dev-no-such"),
+            loc.t("dev-no-such-text"),
         ));
     }
     state.webhooks.notify_one();

@@ -1,80 +1,128 @@
-//! Amounts as the merchant reads them: the browser's language picks the separators
-//! (`Accept-Language`), the currency its digits. Integer minor units in, text out; no
-//! floats.
+//! The reader of a console page: the browser's languages (`Accept-Language`) pick the
+//! words ([`Words`]) and, separately, how amounts are written (a French browser that we
+//! have no French words for still reads `1 234,50`); the currency picks the digits.
+//! Integer minor units in, text out; no floats.
+//!
+//! A console request runs inside [`reader_scope`], which chooses its locale once, so that
+//! every page drawn for it, down to the error page a `?` deep in a handler produces, is in
+//! the reader's language without the locale threaded through each call.
 
+use axum::extract::Request;
+use axum::http::{HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::Response;
 use purse_core::money::Money;
+
+use super::words::Words;
 
 /// How numbers are written: the grouping and the decimal separator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Locale {
+struct Numbers {
     /// The primary language subtag it is chosen by (`de` for `de-CH`).
-    pub lang: &'static str,
+    lang: &'static str,
     group: &'static str,
     decimal: char,
 }
 
-const EN: Locale = Locale {
+/// The words and the number format of one reader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Locale {
+    pub words: Words,
+    numbers: Numbers,
+}
+
+impl Default for Numbers {
+    fn default() -> Self {
+        EN
+    }
+}
+
+const EN: Numbers = Numbers {
     lang: "en",
     group: ",",
     decimal: '.',
 };
 
 /// Languages with their own way of writing numbers; any other reads as English.
-const KNOWN: &[Locale] = &[
+const KNOWN: &[Numbers] = &[
     EN,
-    Locale {
+    Numbers {
         lang: "zh",
         group: ",",
         decimal: '.',
     },
-    Locale {
+    Numbers {
         lang: "ja",
         group: ",",
         decimal: '.',
     },
-    Locale {
+    Numbers {
         lang: "de",
         group: ".",
         decimal: ',',
     },
-    Locale {
+    Numbers {
         lang: "es",
         group: ".",
         decimal: ',',
     },
-    Locale {
+    Numbers {
         lang: "it",
         group: ".",
         decimal: ',',
     },
-    Locale {
+    Numbers {
         lang: "nl",
         group: ".",
         decimal: ',',
     },
-    Locale {
+    Numbers {
         lang: "pt",
         group: ".",
         decimal: ',',
     },
     // French and Russian group with a narrow no-break space.
-    Locale {
+    Numbers {
         lang: "fr",
         group: "\u{202f}",
         decimal: ',',
     },
-    Locale {
+    Numbers {
         lang: "ru",
         group: "\u{202f}",
         decimal: ',',
     },
 ];
 
+tokio::task_local! {
+    static READER: Locale;
+}
+
+/// Middleware of every console route: the request's locale, chosen once from its
+/// `Accept-Language`, for everything the handler draws; the answer says which language it
+/// is in and that it depends on the header (for caches).
+pub async fn reader_scope(request: Request, next: Next) -> Response {
+    let locale = Locale::from_accept_language(
+        request
+            .headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    );
+    let mut response = READER.scope(locale, next.run(request)).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_LANGUAGE,
+        HeaderValue::from_static(locale.words.lang()),
+    );
+    headers.append(header::VARY, HeaderValue::from_static("accept-language"));
+    response
+}
+
 impl Locale {
-    /// The first language of `Accept-Language` that we know (quality order as sent, which
-    /// is how browsers send it).
+    /// The first language of `Accept-Language` that we know for each of words and numbers
+    /// (quality order as sent, which is how browsers send it).
     pub fn from_accept_language(header: Option<&str>) -> Locale {
-        header
+        let numbers = header
             .unwrap_or("")
             .split(',')
             .filter_map(|part| {
@@ -83,7 +131,22 @@ impl Locale {
                 KNOWN.iter().find(|l| l.lang == primary).copied()
             })
             .next()
-            .unwrap_or(EN)
+            .unwrap_or(EN);
+        Locale {
+            words: Words::from_accept_language(header),
+            numbers,
+        }
+    }
+
+    /// The locale of the console request being answered ([`reader_scope`]); English
+    /// outside one.
+    pub fn current() -> Locale {
+        READER.try_with(|l| *l).unwrap_or_default()
+    }
+
+    /// The message `id` in the reader's words.
+    pub fn t(&self, id: &str) -> String {
+        self.words.t(id)
     }
 
     /// `1,234.56 CNY` in English, `1.234,56 EUR` in German.
@@ -93,6 +156,7 @@ impl Locale {
 
     /// The amount without the currency, in this locale.
     pub fn number(&self, m: Money) -> String {
+        let Numbers { group, decimal, .. } = self.numbers;
         let digits = m.currency.exponent() as u32;
         let scale = 10u128.pow(digits);
         let abs = m.minor.unsigned_abs() as u128;
@@ -101,7 +165,7 @@ impl Locale {
         let mut grouped = String::with_capacity(whole.len() + whole.len() / 3 * 3);
         for (i, ch) in whole.chars().enumerate() {
             if i > 0 && (whole.len() - i) % 3 == 0 {
-                grouped.push_str(self.group);
+                grouped.push_str(group);
             }
             grouped.push(ch);
         }
@@ -110,8 +174,7 @@ impl Locale {
             format!("{sign}{grouped}")
         } else {
             format!(
-                "{sign}{grouped}{}{frac:0width$}",
-                self.decimal,
+                "{sign}{grouped}{decimal}{frac:0width$}",
                 width = digits as usize
             )
         }
@@ -125,7 +188,7 @@ impl Locale {
             .chars()
             .filter(|c| !matches!(c, ' ' | '\u{202f}' | '\u{a0}'))
             .collect();
-        let normalised = if self.decimal == ',' {
+        let normalised = if self.numbers.decimal == ',' {
             cleaned.replace('.', "").replace(',', ".")
         } else {
             cleaned.replace(',', "")
@@ -153,8 +216,18 @@ mod tests {
         assert_eq!(fr.number(m(123_450, "EUR")), "1\u{202f}234,50");
         assert_eq!(en.money(m(1500, "JPY")), "1,500 JPY");
         assert_eq!(en.money(m(-5, "CNY")), "-0.05 CNY");
-        assert_eq!(Locale::from_accept_language(Some("xx, *")), EN);
-        assert_eq!(Locale::from_accept_language(None).lang, "en");
+        assert_eq!(
+            Locale::from_accept_language(Some("xx, *")),
+            Locale::default()
+        );
+        assert_eq!(Locale::from_accept_language(None).words.lang(), "en");
+        let fr_words_de = Locale::from_accept_language(Some("fr, de;q=0.5"));
+        assert_eq!(fr_words_de.number(m(123_450, "EUR")), "1\u{202f}234,50");
+        assert_eq!(
+            fr_words_de.words.lang(),
+            "de",
+            "no French words: the next language"
+        );
     }
 
     #[test]

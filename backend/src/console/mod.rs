@@ -9,6 +9,9 @@
 //! Policy allows scripts and styles from this origin only, no inline ones. Every form
 //! carries the session's CSRF token, and the session cookie is SameSite=Strict.
 //!
+//! The words are in the reader's language (`Accept-Language`; English, German, Chinese:
+//! Fluent catalogues in `backend/locales/`), amounts in its number format.
+//!
 //! Sessions are kept in each backend's memory: behind a load balancer, a browser must stick
 //! to one backend (or sign in again).
 
@@ -23,9 +26,12 @@ pub mod pages;
 mod payouts;
 mod poster;
 #[allow(clippy::result_large_err)]
+mod refusals;
+#[allow(clippy::result_large_err)]
 mod session;
 #[allow(clippy::result_large_err)]
 mod till;
+mod words;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
@@ -95,6 +101,7 @@ pub fn router(secure_cookies: bool) -> Router<AppState> {
         .route("/console/sign-in", get(session::sign_in))
         .route("/console/sign-out", post(session::sign_out))
         .layer(sessions)
+        .layer(axum::middleware::from_fn(locale::reader_scope))
         .route(
             "/console/assets/htmx-2.0.11.min.js",
             get(|| async { asset("text/javascript", HTMX) }),

@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
@@ -14,7 +14,9 @@ use purse_core::money::Money;
 
 use super::locale::Locale;
 use super::poster::{self, PosterError};
+use super::refusals::{self, Field};
 use super::session::{SignedIn, internal, signed_in};
+use super::words::Words;
 use crate::app::AppState;
 use crate::idempotency::{Done, Key};
 use crate::ledger::refunds::RefundResult;
@@ -48,24 +50,25 @@ pub(super) fn render(status: StatusCode, page: &impl Template) -> Page {
 
 #[derive(Template)]
 #[template(path = "console/message.html")]
-struct MessagePage<'a> {
-    title: &'a str,
-    text: &'a str,
+struct MessagePage {
+    w: Words,
+    title: String,
+    text: String,
 }
 
-/// A page with a title and a sentence: refusals, sign-out, errors.
-pub(super) fn message(status: StatusCode, title: &str, text: &str) -> Response {
-    match render(status, &MessagePage { title, text }) {
+/// A page with a title and a sentence, both in the reader's words: refusals, sign-out,
+/// errors.
+pub(super) fn message(status: StatusCode, title: String, text: String) -> Response {
+    let w = Locale::current().words;
+    match render(status, &MessagePage { w, title, text }) {
         Ok(r) | Err(r) => r,
     }
 }
 
-pub(super) fn locale(headers: &HeaderMap) -> Locale {
-    Locale::from_accept_language(
-        headers
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok()),
-    )
+/// What a typed amount looks like in the reader's locale (`12.34`, `12,34`), for a field's
+/// placeholder.
+pub(super) fn example_amount(loc: Locale, currency: purse_core::money::Currency) -> String {
+    loc.number(Money::new(1234, currency))
 }
 
 pub(super) fn utc(unix: i64, with_date: bool) -> String {
@@ -79,15 +82,10 @@ pub(super) fn utc(unix: i64, with_date: bool) -> String {
     }
 }
 
-/// The language of the pages' words, which the page's `lang` must name for screen readers
-/// and translators: English for every reader today (amounts follow the browser's language,
-/// [`Locale`]; the words are not translated yet).
-const TEXT_LANG: &str = "en";
-
-/// What every page shows around its content (`base.html`): the language, the shop, the
-/// sign-out form's token, and where in the console the page is.
+/// What every page shows around its content (`base.html`): the shop, the sign-out form's
+/// token, and where in the console the page is. (The words, `w` of every page and
+/// fragment, are the request's: [`Locale::current`].)
 pub(super) struct Frame {
-    pub(super) lang: &'static str,
     pub(super) shop: String,
     pub(super) csrf: String,
     pub(super) section: &'static str,
@@ -96,7 +94,6 @@ pub(super) struct Frame {
 impl Frame {
     pub(super) fn new(signed: &SignedIn, m: &MerchantRow, section: &'static str) -> Frame {
         Frame {
-            lang: TEXT_LANG,
             shop: m.display_name.clone(),
             csrf: signed.csrf.clone(),
             section,
@@ -106,7 +103,7 @@ impl Frame {
 
 struct PaymentLine {
     time: String,
-    kind: &'static str,
+    kind: String,
     counterparty: String,
     amount: String,
 }
@@ -114,6 +111,7 @@ struct PaymentLine {
 #[derive(Template)]
 #[template(path = "console/today.html")]
 struct TodayPage {
+    w: Words,
     frame: Frame,
     sales: String,
     count: usize,
@@ -124,6 +122,7 @@ struct TodayPage {
 #[derive(Template)]
 #[template(path = "console/payments.html")]
 struct PaymentsFragment {
+    w: Words,
     rows: Vec<PaymentLine>,
 }
 
@@ -165,11 +164,11 @@ async fn today(state: &AppState, m: &MerchantRow, loc: Locale) -> Result<Today, 
                 TransactionKind::Payment if tx.amount.is_positive() => {
                     t.sales = t.sales.checked_add(tx.amount).map_err(internal)?;
                     t.count += 1;
-                    "Payment"
+                    loc.t("kind-payment")
                 }
                 TransactionKind::Refund => {
                     t.refunds = t.refunds.checked_sub(tx.amount).map_err(internal)?;
-                    "Refund"
+                    loc.t("kind-refund")
                 }
                 _ => continue,
             };
@@ -188,17 +187,14 @@ async fn today(state: &AppState, m: &MerchantRow, loc: Locale) -> Result<Today, 
 }
 
 /// `GET /console`
-pub async fn today_page(
-    State(state): State<AppState>,
-    session: Session,
-    headers: HeaderMap,
-) -> Page {
+pub async fn today_page(State(state): State<AppState>, session: Session) -> Page {
     let (signed, m) = signed_in(&state, &session, None).await?;
-    let loc = locale(&headers);
+    let loc = Locale::current();
     let t = today(&state, &m, loc).await?;
     render(
         StatusCode::OK,
         &TodayPage {
+            w: loc.words,
             frame: Frame::new(&signed, &m, "today"),
             sales: loc.money(t.sales),
             count: t.count,
@@ -209,14 +205,17 @@ pub async fn today_page(
 }
 
 /// `GET /console/today/payments`: the live list, polled by the page.
-pub async fn today_payments(
-    State(state): State<AppState>,
-    session: Session,
-    headers: HeaderMap,
-) -> Page {
+pub async fn today_payments(State(state): State<AppState>, session: Session) -> Page {
     let (_, m) = signed_in(&state, &session, None).await?;
-    let t = today(&state, &m, locale(&headers)).await?;
-    render(StatusCode::OK, &PaymentsFragment { rows: t.rows })
+    let loc = Locale::current();
+    let t = today(&state, &m, loc).await?;
+    render(
+        StatusCode::OK,
+        &PaymentsFragment {
+            w: loc.words,
+            rows: t.rows,
+        },
+    )
 }
 
 /// An order as the pages show it.
@@ -225,7 +224,7 @@ struct OrderView {
     short_id: String,
     amount: String,
     description: String,
-    state: &'static str,
+    state: String,
     state_code: &'static str,
     waiting: bool,
     created: String,
@@ -235,12 +234,12 @@ struct OrderView {
     left_plain: String,
 }
 
-fn state_text(s: OrderState) -> &'static str {
+fn state_text(s: OrderState, loc: Locale) -> String {
     match s {
-        OrderState::Waiting => "Waiting for payment",
-        OrderState::Paid => "Paid",
-        OrderState::Closed => "Closed",
-        OrderState::Refunded => "Refunded",
+        OrderState::Waiting => loc.t("order-waiting"),
+        OrderState::Paid => loc.t("order-paid"),
+        OrderState::Closed => loc.t("order-closed"),
+        OrderState::Refunded => loc.t("order-refunded"),
     }
 }
 
@@ -252,7 +251,7 @@ fn order_view(o: &OrderRow, now: i64, loc: Locale) -> OrderView {
         short_id: o.order_id.chars().take(12).collect(),
         amount: loc.money(o.amount),
         description: o.description.clone(),
-        state: state_text(state),
+        state: state_text(state, loc),
         state_code: state.as_str(),
         waiting: state == OrderState::Waiting,
         created: utc(o.created_at, true),
@@ -266,8 +265,10 @@ fn order_view(o: &OrderRow, now: i64, loc: Locale) -> OrderView {
 #[derive(Template)]
 #[template(path = "console/orders.html")]
 struct OrdersPage {
+    w: Words,
     frame: Frame,
     currency: String,
+    example: String,
     error: Option<String>,
     states: Vec<FilterOption>,
     filter: String,
@@ -277,7 +278,7 @@ struct OrdersPage {
 
 struct FilterOption {
     value: &'static str,
-    label: &'static str,
+    label: String,
     selected: bool,
 }
 
@@ -287,13 +288,16 @@ pub struct OrdersQuery {
     after: Option<String>,
 }
 
-const FILTERS: &[(&str, &str)] = &[
-    ("all", "All orders"),
-    ("waiting", "Waiting"),
-    ("paid", "Paid"),
-    ("refunded", "Refunded"),
-    ("closed", "Closed"),
-];
+/// The list's filters: a state's code (or "all") and its words.
+fn filters(loc: Locale) -> [(&'static str, String); 5] {
+    [
+        ("all", loc.t("filter-all")),
+        ("waiting", loc.t("filter-waiting")),
+        ("paid", loc.t("filter-paid")),
+        ("refunded", loc.t("filter-refunded")),
+        ("closed", loc.t("filter-closed")),
+    ]
+}
 
 /// One page of the merchant's orders, newest first, of the state `filter` names ("all"
 /// for every one), and the cursor of the next page.
@@ -342,9 +346,10 @@ async fn orders_response(
     loc: Locale,
     error: Option<String>,
 ) -> Page {
+    let choices = filters(loc);
     let filter = q
         .state
-        .filter(|s| FILTERS.iter().any(|(v, _)| v == s))
+        .filter(|s| choices.iter().any(|(v, _)| v == s))
         .unwrap_or_else(|| "all".into());
     let (orders, next) = orders_page(state, &m, &filter, q.after, loc).await?;
     let status = if error.is_some() {
@@ -355,15 +360,17 @@ async fn orders_response(
     render(
         status,
         &OrdersPage {
+            w: loc.words,
             frame: Frame::new(&signed, &m, "orders"),
             currency: m.currency.to_string(),
+            example: example_amount(loc, m.currency),
             error,
-            states: FILTERS
-                .iter()
+            states: choices
+                .into_iter()
                 .map(|(value, label)| FilterOption {
                     value,
                     label,
-                    selected: *value == filter,
+                    selected: value == filter,
                 })
                 .collect(),
             filter,
@@ -377,11 +384,10 @@ async fn orders_response(
 pub async fn orders(
     State(state): State<AppState>,
     session: Session,
-    headers: HeaderMap,
     Query(q): Query<OrdersQuery>,
 ) -> Page {
     let (signed, m) = signed_in(&state, &session, None).await?;
-    orders_response(&state, signed, m, q, locale(&headers), None).await
+    orders_response(&state, signed, m, q, Locale::current(), None).await
 }
 
 #[derive(Deserialize)]
@@ -398,42 +404,64 @@ pub struct NewOrderForm {
 pub async fn create_order(
     State(state): State<AppState>,
     session: Session,
-    headers: HeaderMap,
     axum::Form(form): axum::Form<NewOrderForm>,
 ) -> Page {
     let (signed, m) = signed_in(&state, &session, Some(&form.csrf)).await?;
-    let loc = locale(&headers);
+    let loc = Locale::current();
     let empty = OrdersQuery {
         state: None,
         after: None,
     };
-    let Some(amount) = loc.parse(&form.amount, m.currency) else {
-        let e = format!(
-            "\"{}\" is not an amount in {}",
+    let (max, _) = state.config.maxima().in_currency(m.currency);
+    let amount = match loc.parse(&form.amount, m.currency) {
+        None => Err(loc.words.t2(
+            "not-an-amount",
+            "text",
             form.amount.chars().take(40).collect::<String>(),
-            m.currency
-        );
-        return orders_response(&state, signed, m, empty, loc, Some(e)).await;
+            "currency",
+            m.currency,
+        )),
+        Some(a) if !a.is_positive() || a.minor > max.minor => {
+            Err(loc.words.t1("order-invalid-amount", "max", loc.money(max)))
+        }
+        Some(a) => Ok(a),
     };
-    let row = match merchant_orders::new_order(&state, &m, amount, &form.description, None) {
-        Ok(row) => row,
-        Err(p) => return orders_response(&state, signed, m, empty, loc, Some(p.detail)).await,
+    let checked = amount.and_then(|a| {
+        purse_core::text::check_optional_shown_text(&form.description, 200)
+            .map(|d| (a, d))
+            .map_err(|e| refusals::text(Field::Description, &e, loc))
+    });
+    let (amount, description) = match checked {
+        Ok(v) => v,
+        Err(e) => return orders_response(&state, signed, m, empty, loc, Some(e)).await,
     };
-    let order_id = row.order_id.clone();
-    match merchant_orders::insert_order(&state, row, None).await {
-        Ok(_) => Ok(Redirect::to(&format!("/console/orders/{order_id}")).into_response()),
-        Err(p) => orders_response(&state, signed, m, empty, loc, Some(p.detail)).await,
+    let made = match merchant_orders::new_order(&state, &m, amount, &description, None) {
+        Ok(row) => {
+            let order_id = row.order_id.clone();
+            merchant_orders::insert_order(&state, row, None)
+                .await
+                .map(|_| order_id)
+        }
+        Err(p) => Err(p),
+    };
+    match made {
+        Ok(order_id) => Ok(Redirect::to(&format!("/console/orders/{order_id}")).into_response()),
+        Err(p) => {
+            let e = refusals::unexpected(p, loc);
+            orders_response(&state, signed, m, empty, loc, Some(e)).await
+        }
     }
 }
 
 #[derive(Template)]
 #[template(path = "console/order.html")]
 struct OrderPage {
+    w: Words,
     frame: Frame,
     currency: String,
     order: OrderView,
     qr_svg: String,
-    notice: Option<&'static str>,
+    notice: Option<String>,
     error: Option<String>,
 }
 
@@ -456,10 +484,11 @@ async fn own_order(
         .map_err(internal)?
         .filter(|o| o.merchant_id == m.merchant_id)
         .ok_or_else(|| {
+            let loc = Locale::current();
             message(
                 StatusCode::NOT_FOUND,
-                "No such order",
-                "This shop has no such order.",
+                loc.t("order-no-such"),
+                loc.t("order-no-such-text"),
             )
         })
 }
@@ -475,7 +504,7 @@ async fn order_response(
     m: MerchantRow,
     order_id: &str,
     loc: Locale,
-    notice: Option<&'static str>,
+    notice: Option<String>,
     error: Option<String>,
 ) -> Page {
     let o = own_order(state, &m, order_id).await?;
@@ -491,6 +520,7 @@ async fn order_response(
     render(
         status,
         &OrderPage {
+            w: loc.words,
             frame: Frame::new(&signed, &m, "orders"),
             currency: m.currency.to_string(),
             order: order_view(&o, state.now(), loc),
@@ -505,23 +535,22 @@ async fn order_response(
 pub async fn order(
     State(state): State<AppState>,
     session: Session,
-    headers: HeaderMap,
     Path(order_id): Path<String>,
     Query(q): Query<OrderQuery>,
 ) -> Page {
     let (signed, m) = signed_in(&state, &session, None).await?;
+    let loc = Locale::current();
     let notice = match q.done.as_deref() {
-        Some("refunded") => Some("Refunded: the payer has the money back."),
+        Some("refunded") => Some(loc.t("refund-done")),
         _ => None,
     };
-    order_response(&state, signed, m, &order_id, locale(&headers), notice, None).await
+    order_response(&state, signed, m, &order_id, loc, notice, None).await
 }
 
 /// `GET /console/orders/{order_id}/state`: the state badge, polled while it waits.
 pub async fn order_state(
     State(state): State<AppState>,
     session: Session,
-    headers: HeaderMap,
     Path(order_id): Path<String>,
 ) -> Page {
     let (_, m) = signed_in(&state, &session, None).await?;
@@ -529,7 +558,7 @@ pub async fn order_state(
     render(
         StatusCode::OK,
         &OrderStateFragment {
-            order: order_view(&o, state.now(), locale(&headers)),
+            order: order_view(&o, state.now(), Locale::current()),
         },
     )
 }
@@ -548,17 +577,19 @@ pub struct RefundForm {
 }
 
 /// The idempotency key a form carried (one per form shown: sent twice, done once), for
-/// `scope`; a form without one did not come from its page (`refusal` says which).
+/// `scope`; a form without one did not come from its page (`refusal` says which, in the
+/// reader's words).
 pub(super) fn form_key(
     m: &MerchantRow,
     scope: &str,
     sent: &str,
     fields: &[&[u8]],
     now: i64,
-    refusal: &str,
+    refusal: String,
 ) -> Result<Key, Response> {
     if sent.is_empty() || sent.len() > 64 {
-        return Err(message(StatusCode::BAD_REQUEST, "Refused", refusal));
+        let title = Locale::current().t("refused");
+        return Err(message(StatusCode::BAD_REQUEST, title, refusal));
     }
     Ok(Key::for_form(&m.account_id, scope, sent, fields, now))
 }
@@ -566,6 +597,7 @@ pub(super) fn form_key(
 #[derive(Template)]
 #[template(path = "console/refund_confirm.html")]
 struct RefundConfirmPage {
+    w: Words,
     frame: Frame,
     order_id: String,
     order_short_id: String,
@@ -584,9 +616,9 @@ fn refund_input(
     let amount = loc
         .parse(&form.amount, m.currency)
         .filter(|a| a.is_positive())
-        .ok_or_else(|| format!("a refund is a positive amount in {}", m.currency))?;
+        .ok_or_else(|| loc.words.t1("refund-positive", "currency", m.currency))?;
     let reason = purse_core::text::check_optional_shown_text(&form.reason, 200)
-        .map_err(|e| format!("reason: {e}"))?;
+        .map_err(|e| refusals::text(Field::Reason, &e, loc))?;
     Ok((amount, reason))
 }
 
@@ -594,12 +626,11 @@ fn refund_input(
 pub async fn review_refund(
     State(state): State<AppState>,
     session: Session,
-    headers: HeaderMap,
     Path(order_id): Path<String>,
     axum::Form(form): axum::Form<RefundForm>,
 ) -> Page {
     let (signed, m) = signed_in(&state, &session, Some(&form.csrf)).await?;
-    let loc = locale(&headers);
+    let loc = Locale::current();
     let o = own_order(&state, &m, &order_id).await?;
     let (amount, reason) = match refund_input(&form, &m, loc) {
         Ok(v) => v,
@@ -608,6 +639,7 @@ pub async fn review_refund(
     render(
         StatusCode::OK,
         &RefundConfirmPage {
+            w: loc.words,
             frame: Frame::new(&signed, &m, "orders"),
             order_short_id: o.order_id.chars().take(12).collect(),
             order_id: o.order_id,
@@ -623,12 +655,11 @@ pub async fn review_refund(
 pub async fn refund(
     State(state): State<AppState>,
     session: Session,
-    headers: HeaderMap,
     Path(order_id): Path<String>,
     axum::Form(form): axum::Form<RefundForm>,
 ) -> Page {
     let (signed, m) = signed_in(&state, &session, Some(&form.csrf)).await?;
-    let loc = locale(&headers);
+    let loc = Locale::current();
     let (amount, reason) = match refund_input(&form, &m, loc) {
         Ok(v) => v,
         Err(e) => return order_response(&state, signed, m, &order_id, loc, None, Some(e)).await,
@@ -643,7 +674,7 @@ pub async fn refund(
             reason.as_bytes(),
         ],
         state.now(),
-        "Confirm the refund from its page.",
+        loc.t("refund-from-page"),
     )?;
     let done =
         merchant_orders::refund(&state, m.clone(), order_id.clone(), amount, &reason, key).await;
@@ -652,16 +683,20 @@ pub async fn refund(
             Ok(Redirect::to(&format!("/console/orders/{order_id}?done=refunded")).into_response())
         }
         Ok(Done::Fresh(_, RefundResult::Refused(r))) => {
-            let e = merchant_orders::refund_problem(&r).detail;
+            let e = refusals::refund(&r, loc);
             order_response(&state, signed, m, &order_id, loc, None, Some(e)).await
         }
-        Err(p) => order_response(&state, signed, m, &order_id, loc, None, Some(p.detail)).await,
+        Err(p) => {
+            let e = refusals::unexpected(p, loc);
+            order_response(&state, signed, m, &order_id, loc, None, Some(e)).await
+        }
     }
 }
 
 #[derive(Template)]
 #[template(path = "console/poster.html")]
 struct PosterPage {
+    w: Words,
     frame: Frame,
 }
 
@@ -671,6 +706,7 @@ pub async fn poster(State(state): State<AppState>, session: Session) -> Page {
     render(
         StatusCode::OK,
         &PosterPage {
+            w: Locale::current().words,
             frame: Frame::new(&signed, &m, "poster"),
         },
     )
@@ -691,16 +727,18 @@ pub async fn poster_download_png(State(state): State<AppState>, session: Session
         .map_err(internal)?;
     match png {
         Ok(png) => Ok(([(header::CONTENT_TYPE, "image/png")], png).into_response()),
-        Err(PosterError::NoFont(c)) => Err(message(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "No font for this name",
-            &format!(
-                "No font on this server has the character {}, so a PNG would print the \
-                 name with a gap. The SVG poster carries the name in any script; or ask \
-                 whoever runs the backend to install fonts that cover it.",
-                purse_core::text::escape_shown(&c.to_string())
-            ),
-        )),
+        Err(PosterError::NoFont(c)) => {
+            let loc = Locale::current();
+            Err(message(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                loc.t("poster-no-font"),
+                loc.words.t1(
+                    "poster-no-font-text",
+                    "char",
+                    purse_core::text::escape_shown(&c.to_string()),
+                ),
+            ))
+        }
         Err(e) => Err(internal(e)),
     }
 }
@@ -723,7 +761,10 @@ mod tests {
             OrderState::Closed,
             OrderState::Refunded,
         ] {
-            assert!(!state_text(s).is_empty());
+            for lang in ["en", "de", "zh"] {
+                let text = state_text(s, Locale::from_accept_language(Some(lang)));
+                assert!(!text.starts_with("order-"), "{lang} {s:?}: {text}");
+            }
         }
     }
 }

@@ -5,7 +5,7 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 use tower_sessions::Session;
@@ -13,8 +13,10 @@ use tower_sessions::Session;
 use purse_core::api::types::{FundingKind, PayoutState, WithdrawalState};
 
 use super::locale::Locale;
-use super::pages::{Frame, Page, locale, message, render, utc};
+use super::pages::{Frame, Page, example_amount, message, render, utc};
+use super::refusals;
 use super::session::{SignedIn, internal, signed_in};
+use super::words::Words;
 use crate::app::AppState;
 use crate::ids::random_id;
 use crate::ledger::savings::balance_of;
@@ -22,7 +24,6 @@ use crate::ledger::withdrawals::PayoutRow;
 use crate::ledger::withdrawals::payouts::{self, PayoutDraft, PayoutRefusal};
 use crate::ledger::{FundingRow, LedgerAccount, MerchantRow, Reads, StoreError};
 use crate::present;
-use crate::routes::extract::overspend_problem;
 
 /// How many of the newest payouts the page lists.
 const LISTED: u32 = 20;
@@ -38,7 +39,7 @@ struct PayoutView {
     created: String,
     amount: String,
     bank: String,
-    state: &'static str,
+    state: String,
     state_code: &'static str,
     waiting: bool,
 }
@@ -54,15 +55,16 @@ fn payout_view(
     let withdrawal = r.withdrawal(&p.account_id, &p.payout_id)?;
     let now_state = p.state_at(now);
     let (state, state_code) = match (now_state, withdrawal.map(|w| w.state)) {
-        (PayoutState::Waiting, _) => ("Waiting for the shop's phone to confirm", "waiting"),
-        (PayoutState::Confirmed, Some(WithdrawalState::Completed)) => ("Paid out", "paid"),
-        (PayoutState::Confirmed, Some(WithdrawalState::Returned)) => (
-            "Returned by the bank: the money is back in the balance",
-            "closed",
-        ),
-        (PayoutState::Confirmed, _) => ("Confirmed: on its way to the bank", "confirmed"),
-        (PayoutState::Declined, _) => ("Declined on the shop's phone", "closed"),
-        (PayoutState::Expired, _) => ("Not confirmed in time", "closed"),
+        (PayoutState::Waiting, _) => (loc.t("payout-waiting"), "waiting"),
+        (PayoutState::Confirmed, Some(WithdrawalState::Completed)) => {
+            (loc.t("payout-paid"), "paid")
+        }
+        (PayoutState::Confirmed, Some(WithdrawalState::Returned)) => {
+            (loc.t("payout-returned"), "closed")
+        }
+        (PayoutState::Confirmed, _) => (loc.t("payout-confirmed"), "confirmed"),
+        (PayoutState::Declined, _) => (loc.t("payout-declined"), "closed"),
+        (PayoutState::Expired, _) => (loc.t("payout-expired"), "closed"),
     };
     Ok(PayoutView {
         payout_id: p.payout_id,
@@ -78,8 +80,10 @@ fn payout_view(
 #[derive(Template)]
 #[template(path = "console/payouts.html")]
 struct PayoutsPage {
+    w: Words,
     frame: Frame,
     currency: String,
+    example: String,
     balance: String,
     banks: Vec<BankOption>,
     /// One per form shown: a payout sent twice is asked for once.
@@ -136,8 +140,10 @@ async fn payouts_page(
     render(
         status,
         &PayoutsPage {
+            w: loc.words,
             frame: Frame::new(&signed, &m, "payouts"),
             currency: m.currency.to_string(),
+            example: example_amount(loc, m.currency),
             balance: loc.money(balance),
             banks,
             key: random_id("po"),
@@ -148,9 +154,9 @@ async fn payouts_page(
 }
 
 /// `GET /console/payouts`
-pub async fn payouts(State(state): State<AppState>, session: Session, headers: HeaderMap) -> Page {
+pub async fn payouts(State(state): State<AppState>, session: Session) -> Page {
     let (signed, m) = signed_in(&state, &session, None).await?;
-    payouts_page(&state, signed, m, locale(&headers), None).await
+    payouts_page(&state, signed, m, Locale::current(), None).await
 }
 
 #[derive(Deserialize)]
@@ -170,11 +176,10 @@ pub struct PayoutForm {
 pub async fn ask(
     State(state): State<AppState>,
     session: Session,
-    headers: HeaderMap,
     axum::Form(form): axum::Form<PayoutForm>,
 ) -> Page {
     let (signed, m) = signed_in(&state, &session, Some(&form.csrf)).await?;
-    let loc = locale(&headers);
+    let loc = Locale::current();
     let key_ok = form.key.len() <= 64
         && form.key.starts_with("po_")
         && form
@@ -184,15 +189,15 @@ pub async fn ask(
     if !key_ok {
         return Err(message(
             StatusCode::BAD_REQUEST,
-            "Refused",
-            "Ask for the payout from the payouts page.",
+            loc.t("refused"),
+            loc.t("payouts-from-page"),
         ));
     }
     let Some(amount) = loc
         .parse(&form.amount, m.currency)
         .filter(|a| a.is_positive())
     else {
-        let e = format!("enter the amount in {}", m.currency);
+        let e = loc.words.t1("enter-amount", "currency", m.currency);
         return payouts_page(&state, signed, m, loc, Some(e)).await;
     };
     let account_id = m.account_id.clone();
@@ -227,9 +232,7 @@ pub async fn ask(
             state.stream_moved();
             return Ok(Redirect::to("/console/payouts").into_response());
         }
-        Err(PayoutRefusal::NotABank) => "choose one of the shop's bank accounts".to_owned(),
-        Err(PayoutRefusal::BadAmount) => format!("enter the amount in {}", m.currency),
-        Err(PayoutRefusal::Over(o)) => overspend_problem(o, "payout").detail,
+        Err(refusal) => refusals::payout(refusal, m.currency, loc),
     };
     payouts_page(&state, signed, m, loc, Some(error)).await
 }
@@ -238,11 +241,10 @@ pub async fn ask(
 pub async fn payout_state(
     State(state): State<AppState>,
     session: Session,
-    headers: HeaderMap,
     Path(payout_id): Path<String>,
 ) -> Page {
     let (_, m) = signed_in(&state, &session, None).await?;
-    let loc = locale(&headers);
+    let loc = Locale::current();
     let now = state.now();
     let account_id = m.account_id.clone();
     let view = state
@@ -261,8 +263,8 @@ pub async fn payout_state(
         .ok_or_else(|| {
             message(
                 StatusCode::NOT_FOUND,
-                "No such payout",
-                "This shop asked for no such payout.",
+                loc.t("payout-no-such"),
+                loc.t("payout-no-such-text"),
             )
         })?;
     render(StatusCode::OK, &PayoutStateFragment { payout: view })

@@ -14,6 +14,7 @@ use tower_sessions::Session;
 use purse_core::keys::PublicKey;
 use purse_core::sign::console::ConsoleSignIn;
 
+use super::locale::Locale;
 use super::pages::message;
 use crate::app::AppState;
 use crate::ledger::MerchantRow;
@@ -44,13 +45,24 @@ enum Refusal {
 }
 
 impl Refusal {
-    fn text(&self) -> &'static str {
+    /// For the log.
+    fn code(&self) -> &'static str {
         match self {
-            Refusal::Malformed => "This is not a sign-in link.",
-            Refusal::Expired => "This sign-in link has expired: links work for 2 minutes.",
-            Refusal::NotValid => "This sign-in link is not valid.",
-            Refusal::Used => "This sign-in link was used already: each works once.",
-            Refusal::NotMerchant => "This account is not registered as a merchant.",
+            Refusal::Malformed => "malformed",
+            Refusal::Expired => "expired",
+            Refusal::NotValid => "not_valid",
+            Refusal::Used => "used",
+            Refusal::NotMerchant => "not_merchant",
+        }
+    }
+
+    fn text(&self, loc: Locale) -> String {
+        match self {
+            Refusal::Malformed => loc.t("signin-malformed"),
+            Refusal::Expired => loc.t("signin-expired"),
+            Refusal::NotValid => loc.t("signin-not-valid"),
+            Refusal::Used => loc.t("signin-used"),
+            Refusal::NotMerchant => loc.t("signin-not-merchant"),
         }
     }
 }
@@ -80,8 +92,13 @@ pub async fn sign_in(
             Redirect::to("/console").into_response()
         }
         Err(Ok(refusal)) => {
-            tracing::info!(reason = refusal.text(), "console sign-in refused");
-            message(StatusCode::FORBIDDEN, "Not signed in", refusal.text())
+            tracing::info!(reason = refusal.code(), "console sign-in refused");
+            let loc = Locale::current();
+            message(
+                StatusCode::FORBIDDEN,
+                loc.t("signin-refused"),
+                refusal.text(loc),
+            )
         }
         Err(Err(e)) => internal(e),
     }
@@ -141,10 +158,11 @@ pub async fn sign_out(
     if let Err(e) = session.flush().await {
         return internal(e);
     }
+    let loc = Locale::current();
     message(
         StatusCode::OK,
-        "Signed out",
-        "You are signed out of the console.",
+        loc.t("signed-out"),
+        loc.t("signed-out-text"),
     )
 }
 
@@ -172,10 +190,11 @@ pub async fn signed_in(
         && !same_secret(sent.as_bytes(), signed.csrf.as_bytes())
     {
         tracing::warn!(merchant = %signed.merchant_id, "console form without its CSRF token");
+        let loc = Locale::current();
         return Err(message(
             StatusCode::FORBIDDEN,
-            "Refused",
-            "This form did not come from your console page. Nothing was done.",
+            loc.t("refused"),
+            loc.t("forged-form"),
         ));
     }
     let merchant_id = signed.merchant_id.clone();
@@ -190,10 +209,11 @@ pub async fn signed_in(
 }
 
 fn not_signed_in() -> Response {
+    let loc = Locale::current();
     message(
         StatusCode::UNAUTHORIZED,
-        "Sign in",
-        "You are not signed in to the console.",
+        loc.t("signin-title"),
+        loc.t("signin-not"),
     )
 }
 
@@ -204,9 +224,10 @@ fn same_secret(a: &[u8], b: &[u8]) -> bool {
 
 pub fn internal(e: impl std::fmt::Display) -> Response {
     tracing::error!("console: {e}");
+    let loc = Locale::current();
     message(
         StatusCode::INTERNAL_SERVER_ERROR,
-        "Something went wrong",
-        "The console could not do this. Nothing was changed; try again.",
+        loc.t("went-wrong"),
+        loc.t("went-wrong-text"),
     )
 }

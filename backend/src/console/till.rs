@@ -4,15 +4,17 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use serde::Deserialize;
 use tower_sessions::Session;
 
 use purse_core::api::types::ChargeState;
 
 use super::locale::Locale;
-use super::pages::{Frame, Page, form_key, locale, message, render};
+use super::pages::{Frame, Page, example_amount, form_key, message, render};
+use super::refusals;
 use super::session::{SignedIn, internal, signed_in};
+use super::words::Words;
 use crate::app::AppState;
 use crate::idempotency::Done;
 use crate::ledger::MerchantRow;
@@ -24,22 +26,16 @@ struct ChargeView {
     charge_id: String,
     amount: String,
     reference: String,
-    state: &'static str,
+    state: String,
     state_code: &'static str,
     waiting: bool,
 }
 
 fn charge_view(c: &ChargeRow, loc: Locale) -> ChargeView {
     let (state, state_code) = match c.state {
-        ChargeState::Completed => ("Paid", "paid"),
-        ChargeState::AwaitingConfirmation => (
-            "Waiting for the customer to confirm on their phone",
-            "waiting",
-        ),
-        ChargeState::Canceled => (
-            "Not paid: the customer declined, or the minute ran out",
-            "closed",
-        ),
+        ChargeState::Completed => (loc.t("charge-paid"), "paid"),
+        ChargeState::AwaitingConfirmation => (loc.t("charge-waiting"), "waiting"),
+        ChargeState::Canceled => (loc.t("charge-canceled"), "closed"),
     };
     ChargeView {
         charge_id: c.charge_id.clone(),
@@ -54,8 +50,10 @@ fn charge_view(c: &ChargeRow, loc: Locale) -> ChargeView {
 #[derive(Template)]
 #[template(path = "console/till.html")]
 struct TillPage {
+    w: Words,
     frame: Frame,
     currency: String,
+    example: String,
     /// One per form shown: a sale sent twice (a double Enter) is charged once.
     key: String,
     error: Option<String>,
@@ -79,11 +77,14 @@ fn till_page(
     } else {
         StatusCode::OK
     };
+    let loc = Locale::current();
     render(
         status,
         &TillPage {
+            w: loc.words,
             frame: Frame::new(&signed, &m, "till"),
             currency: m.currency.to_string(),
+            example: example_amount(loc, m.currency),
             key: crate::ids::random_id("sale"),
             error,
             charge,
@@ -116,22 +117,21 @@ pub struct SaleForm {
 pub async fn charge(
     State(state): State<AppState>,
     session: Session,
-    headers: HeaderMap,
     axum::Form(form): axum::Form<SaleForm>,
 ) -> Page {
     let (signed, m) = signed_in(&state, &session, Some(&form.csrf)).await?;
-    let loc = locale(&headers);
+    let loc = Locale::current();
     let Some(amount) = loc
         .parse(&form.amount, m.currency)
         .filter(|a| a.is_positive())
     else {
-        let e = format!("enter the amount in {}", m.currency);
+        let e = loc.words.t1("enter-amount", "currency", m.currency);
         return till_page(signed, m, Some(e), None);
     };
     let code = form.code.trim().to_owned();
     // The reference is the sale's name on both sides' statements: the till's by default.
     let reference = match form.reference.trim() {
-        "" => "Till".to_owned(),
+        "" => loc.t("till-default-reference"),
         r => r.to_owned(),
     };
     let key = form_key(
@@ -144,7 +144,7 @@ pub async fn charge(
             reference.as_bytes(),
         ],
         state.now(),
-        "Send the sale from the till's page.",
+        loc.t("till-from-page"),
     )?;
     let account_id = m.account_id.clone();
     let merchant_account = state
@@ -163,18 +163,17 @@ pub async fn charge(
         Ok(Done::Fresh(_, ChargeResult::Charged { charge, .. }))
         | Ok(Done::Fresh(_, ChargeResult::Awaiting { charge })) => charge,
         Ok(Done::Fresh(_, ChargeResult::Refused { refusal, .. })) => {
-            let e = paycode_charges::refusal_problem(refusal).detail;
+            let e = refusals::charge(refusal, loc);
             return till_page(signed, m, Some(e), None);
         }
         Ok(Done::Replayed(_)) => {
-            return till_page(
-                signed,
-                m,
-                Some("This sale was sent already; see Today for how it went.".into()),
-                None,
-            );
+            let e = loc.t("till-sent-already");
+            return till_page(signed, m, Some(e), None);
         }
-        Err(p) => return till_page(signed, m, Some(p.detail), None),
+        Err(p) => {
+            let e = refusals::unexpected(p, loc);
+            return till_page(signed, m, Some(e), None);
+        }
     };
     let view = charge_view(&charge, loc);
     till_page(signed, m, None, Some(view))
@@ -185,7 +184,6 @@ pub async fn charge(
 pub async fn charge_state(
     State(state): State<AppState>,
     session: Session,
-    headers: HeaderMap,
     Path(charge_id): Path<String>,
 ) -> Page {
     let (_, m) = signed_in(&state, &session, None).await?;
@@ -196,10 +194,11 @@ pub async fn charge_state(
         .map_err(internal)?
         .filter(|c| c.merchant_id == m.merchant_id)
         .ok_or_else(|| {
+            let loc = Locale::current();
             message(
                 StatusCode::NOT_FOUND,
-                "No such charge",
-                "This shop made no such charge.",
+                loc.t("charge-no-such"),
+                loc.t("charge-no-such-text"),
             )
         })?;
     let c = paycode_charges::current(&state, found)
@@ -208,7 +207,7 @@ pub async fn charge_state(
     render(
         StatusCode::OK,
         &ChargeStateFragment {
-            charge: charge_view(&c, locale(&headers)),
+            charge: charge_view(&c, Locale::current()),
         },
     )
 }
