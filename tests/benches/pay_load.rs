@@ -15,6 +15,11 @@
 //! The payment authorizations (the payment key's signature) are made before the clock
 //! starts and their cost is printed apart; each request's own signature (the device key,
 //! 0.023 ms: `cargo bench -p purse-core --bench sign`) stays inside the measured time.
+//!
+//! The backends run on a runtime of their own (threads `purse-server`, and SQLite's
+//! `purse-store-writer` and `-checkpoint`), so the CPU time the server spent per payment is read apart from
+//! the clients' (Linux `schedstat` per thread): on a machine where clients and server share
+//! the cores, it says what the server alone would sustain.
 
 use purse_core::sign::Authorization;
 use std::sync::Arc;
@@ -178,8 +183,13 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    rt.block_on(async move {
-        let dir = tempfile::tempdir().unwrap();
+    let server_rt = tokio::runtime::Builder::new_multi_thread()
+        .thread_name("purse-server")
+        .enable_all()
+        .build()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let servers = server_rt.block_on(async {
         let db = match &postgres {
             Some(admin) => Database::Postgres(new_postgres(admin).await),
             None => Database::Sqlite(dir.path().join("backend.db")),
@@ -196,6 +206,9 @@ fn main() {
                 .unwrap(),
             );
         }
+        servers
+    });
+    rt.block_on(async {
         let server = &servers[0];
         if accounts > 0 {
             fill_ledger(server.store.as_ref(), accounts).await;
@@ -256,6 +269,7 @@ fn main() {
             bodies.push(mine);
         }
         let signing = signing.elapsed();
+        let cpu_before = cpu_by_side();
         let started = Instant::now();
         let mut tasks = tokio::task::JoinSet::new();
         for (i, (p, mine)) in payers.into_iter().zip(bodies).enumerate() {
@@ -283,6 +297,7 @@ fn main() {
             all.extend(r.unwrap());
         }
         let elapsed = started.elapsed();
+        let cpu = cpu_by_side().and_then(|after| after.since(&cpu_before));
         all.sort();
         let pct = |p: f64| all[((all.len() as f64 * p) as usize).min(all.len() - 1)];
         let n = all.len();
@@ -307,6 +322,19 @@ fn main() {
             pct(0.50).as_secs_f64() * 1000.0,
             pct(0.99).as_secs_f64() * 1000.0
         );
+        if let Some(cpu) = cpu {
+            let per = |ns: u64| ns as f64 / 1e3 / n as f64;
+            let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+            println!(
+                "pay_load: CPU per payment: server {:.0} us (of it the store's threads {:.0} us), \
+                 clients {:.0} us; the server alone would sustain about {:.0} payments/s on \
+                 these {cores} cores",
+                per(cpu.server + cpu.writer),
+                per(cpu.writer),
+                per(cpu.clients),
+                cores as f64 * 1e6 / per(cpu.server + cpu.writer)
+            );
+        }
         if let Some(kib) = peak_rss_kib() {
             println!(
                 "pay_load: peak RSS {:.1} MiB (client and server in this one process)",
@@ -315,10 +343,51 @@ fn main() {
         }
         let problems = server.store.audit().await.unwrap();
         assert!(problems.is_empty(), "{problems:?}");
+    });
+    server_rt.block_on(async {
         for s in servers {
             s.stop().await;
         }
     });
+}
+
+/// CPU time this process's threads spent, in nanoseconds, by side.
+#[derive(Default)]
+struct Cpu {
+    server: u64,
+    writer: u64,
+    clients: u64,
+}
+
+impl Cpu {
+    fn since(self, before: &Option<Cpu>) -> Option<Cpu> {
+        let b = before.as_ref()?;
+        Some(Cpu {
+            server: self.server.saturating_sub(b.server),
+            writer: self.writer.saturating_sub(b.writer),
+            clients: self.clients.saturating_sub(b.clients),
+        })
+    }
+}
+
+/// Every thread's time on a CPU (`/proc/self/task/*/schedstat`), summed by its name: the
+/// server runtime's, the SQLite store's own threads', and everything else (the clients). Threads that
+/// ended before are not counted; the runtimes keep theirs for the whole run.
+fn cpu_by_side() -> Option<Cpu> {
+    let mut cpu = Cpu::default();
+    for task in std::fs::read_dir("/proc/self/task").ok()? {
+        let dir = task.ok()?.path();
+        let name = std::fs::read_to_string(dir.join("comm")).ok()?;
+        let schedstat = std::fs::read_to_string(dir.join("schedstat")).ok()?;
+        let ns: u64 = schedstat.split_whitespace().next()?.parse().ok()?;
+        match name.trim() {
+            "purse-server" => cpu.server += ns,
+            // SQLite's writer and checkpointer threads (names cut to 15 bytes).
+            store if store.starts_with("purse-store") => cpu.writer += ns,
+            _ => cpu.clients += ns,
+        }
+    }
+    Some(cpu)
 }
 
 /// The process's high-water resident set (`VmHWM`), where Linux reports it.

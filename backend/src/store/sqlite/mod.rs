@@ -4,8 +4,10 @@
 //! together ([`writer`]), so writers never fight over SQLite's lock. Reads take a
 //! connection of their own from a small pool and, in WAL mode, never wait for the writer;
 //! they run on the calling task, since an indexed read takes microseconds, less than a
-//! hand-off to another thread would.
+//! hand-off to another thread would. The log is copied back into the database by a thread
+//! of its own ([`checkpointer`]), not by the writer between commits.
 
+mod checkpointer;
 mod conn;
 pub mod schema;
 mod writer;
@@ -19,6 +21,7 @@ use rusqlite::{Connection, OpenFlags};
 use super::{BoxFuture, ReadJob, Store, WriteJob};
 use crate::ledger::StoreError;
 use crate::store::sql::{self, SqlTx};
+use checkpointer::Checkpointer;
 use writer::Writer;
 
 /// Idle read connections kept open; more are opened under load and closed after.
@@ -35,6 +38,7 @@ struct Inner {
     path: PathBuf,
     writer: Writer,
     readers: Mutex<Vec<Connection>>,
+    _checkpointer: Checkpointer,
 }
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
@@ -56,17 +60,20 @@ impl SqliteStore {
                 let mut conn = Connection::open(&path)?;
                 conn.pragma_update(None, "journal_mode", "WAL")?;
                 configure(&conn)?;
+                conn.pragma_update(None, "wal_autocheckpoint", checkpointer::BACKSTOP_PAGES)?;
                 schema::upgrade(&mut conn)?;
                 Ok(conn)
             }
         })
         .await
         .map_err(|e| StoreError::Unavailable(e.to_string()))??;
+        let checkpointer = Checkpointer::start(&path)?;
         Ok(SqliteStore {
             inner: Arc::new(Inner {
                 path,
                 writer: Writer::start(conn)?,
                 readers: Mutex::new(Vec::new()),
+                _checkpointer: checkpointer,
             }),
         })
     }
@@ -113,9 +120,9 @@ impl Store for SqliteStore {
     fn run_read<'a>(&'a self, job: ReadJob<'a>) -> BoxFuture<'a, Result<(), StoreError>> {
         let result = self.with_reader(|c| {
             // One snapshot for every statement of the job.
-            c.execute_batch("BEGIN")?;
+            c.prepare_cached("BEGIN")?.execute([])?;
             let result = job(&mut SqlTx::new(c));
-            c.execute_batch("COMMIT")?;
+            c.prepare_cached("COMMIT")?.execute([])?;
             result
         });
         Box::pin(std::future::ready(result))
@@ -162,6 +169,38 @@ mod tests {
                 .await
                 .unwrap_err();
             assert!(e.to_string().contains("append-only"), "{sql}: {e}");
+        }
+    }
+
+    /// The log is copied back into the database by the checkpointer, long before the
+    /// writer's own backstop would do it.
+    #[tokio::test]
+    async fn the_log_is_copied_back_beside_the_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let s = SqliteStore::open(&path).await.unwrap();
+        let before = std::fs::metadata(&path).unwrap().len();
+        for _ in 0..4 {
+            s.inner
+                .writer
+                .write(|c| {
+                    c.execute_batch("CREATE TABLE IF NOT EXISTS filler (b BLOB)")?;
+                    for _ in 0..250 {
+                        c.execute("INSERT INTO filler VALUES (zeroblob(4000))", [])?;
+                    }
+                    Ok(())
+                })
+                .await
+                .unwrap();
+        }
+        // 1,000 pages: fewer than the backstop, so only the checkpointer copies them.
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while std::fs::metadata(&path).unwrap().len() < before + 4_000_000 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the database file did not grow: the log was not copied back"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
 }

@@ -82,7 +82,7 @@ fn run(conn: Connection, jobs: mpsc::Receiver<Job>) {
         }
         let mut answers = Vec::with_capacity(batch.len());
         let outcome = run_batch(&conn, batch, &mut answers)
-            .and_then(|()| conn.execute_batch("COMMIT"))
+            .and_then(|()| conn.prepare_cached("COMMIT")?.execute([]).map(drop))
             .map_err(|e| e.to_string());
         if let Err(e) = &outcome {
             let _ = conn.execute_batch("ROLLBACK");
@@ -101,16 +101,17 @@ fn run_batch(
     batch: Vec<Job>,
     answers: &mut Vec<Answer>,
 ) -> rusqlite::Result<()> {
-    conn.execute_batch("BEGIN IMMEDIATE")?;
+    // Prepared once per connection: parsing these again per job cost more than running them.
+    let run = |sql: &str| conn.prepare_cached(sql)?.execute([]).map(drop);
+    run("BEGIN IMMEDIATE")?;
     for job in batch {
-        conn.execute_batch("SAVEPOINT job")?;
+        run("SAVEPOINT job")?;
         let (ok, answer) = job(conn);
         answers.push(answer);
-        if ok {
-            conn.execute_batch("RELEASE job")?;
-        } else {
-            conn.execute_batch("ROLLBACK TO job; RELEASE job")?;
+        if !ok {
+            run("ROLLBACK TO job")?;
         }
+        run("RELEASE job")?;
     }
     Ok(())
 }
