@@ -18,8 +18,9 @@
 //!
 //! The backends run on a runtime of their own (threads `purse-server`, and SQLite's
 //! `purse-store-writer` and `-checkpoint`), so the CPU time the server spent per payment is read apart from
-//! the clients' (Linux `schedstat` per thread): on a machine where clients and server share
-//! the cores, it says what the server alone would sustain.
+//! the clients' (Linux `schedstat` per thread; with `--db`, PostgreSQL's processes on this
+//! machine are counted with the server): on a machine where clients and server share the
+//! cores, it says what the server alone would sustain.
 
 use purse_core::sign::Authorization;
 use std::sync::Arc;
@@ -325,14 +326,18 @@ fn main() {
         if let Some(cpu) = cpu {
             let per = |ns: u64| ns as f64 / 1e3 / n as f64;
             let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+            let server = per(cpu.server + cpu.writer + cpu.database);
+            let store = if postgres.is_some() {
+                format!("PostgreSQL's processes {:.0} us", per(cpu.database))
+            } else {
+                format!("SQLite's threads {:.0} us", per(cpu.writer))
+            };
             println!(
-                "pay_load: CPU per payment: server {:.0} us (of it the store's threads {:.0} us), \
-                 clients {:.0} us; the server alone would sustain about {:.0} payments/s on \
-                 these {cores} cores",
-                per(cpu.server + cpu.writer),
-                per(cpu.writer),
+                "pay_load: CPU per payment: server {server:.0} us (of it {store}), clients \
+                 {:.0} us; the server alone would sustain about {:.0} payments/s on these \
+                 {cores} cores",
                 per(cpu.clients),
-                cores as f64 * 1e6 / per(cpu.server + cpu.writer)
+                cores as f64 * 1e6 / server
             );
         }
         if let Some(kib) = peak_rss_kib() {
@@ -357,6 +362,8 @@ struct Cpu {
     server: u64,
     writer: u64,
     clients: u64,
+    /// The PostgreSQL server's processes (none for SQLite).
+    database: u64,
 }
 
 impl Cpu {
@@ -366,6 +373,7 @@ impl Cpu {
             server: self.server.saturating_sub(b.server),
             writer: self.writer.saturating_sub(b.writer),
             clients: self.clients.saturating_sub(b.clients),
+            database: self.database.saturating_sub(b.database),
         })
     }
 }
@@ -387,7 +395,35 @@ fn cpu_by_side() -> Option<Cpu> {
             _ => cpu.clients += ns,
         }
     }
+    cpu.database = postgres_cpu_ns();
     Some(cpu)
+}
+
+/// CPU time of every `postgres` process on the machine (`/proc/PID/stat`, user and system, in
+/// clock ticks of 10 ms): the database the backends share, when it runs here.
+fn postgres_cpu_ns() -> u64 {
+    let Ok(procs) = std::fs::read_dir("/proc") else {
+        return 0;
+    };
+    let mut ticks = 0;
+    for p in procs.flatten() {
+        let Ok(stat) = std::fs::read_to_string(p.path().join("stat")) else {
+            continue;
+        };
+        // `pid (comm) state ...`: fields after the command's closing parenthesis.
+        let Some((head, rest)) = stat.rsplit_once(')') else {
+            continue;
+        };
+        if !head.ends_with("(postgres") {
+            continue;
+        }
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        // utime and stime are fields 14 and 15 of the line, 12 and 13 after the command.
+        if let (Some(u), Some(s)) = (fields.get(11), fields.get(12)) {
+            ticks += u.parse::<u64>().unwrap_or(0) + s.parse::<u64>().unwrap_or(0);
+        }
+    }
+    ticks * 10_000_000
 }
 
 /// The process's high-water resident set (`VmHWM`), where Linux reports it.
