@@ -20,6 +20,17 @@ use purse_core::api::types::OrderState;
 /// How long an order waits for its payment unless the merchant says otherwise.
 pub const DEFAULT_ORDER_TTL: i64 = 900;
 
+/// Whether `amount` may be an order's: more than zero and at most the largest payment in its
+/// currency, which is the `Err`.
+pub fn order_amount(state: &AppState, amount: Money) -> Result<(), Money> {
+    let (max, _) = state.config.maxima().in_currency(amount.currency);
+    if amount.is_positive() && amount.minor <= max.minor {
+        Ok(())
+    } else {
+        Err(max)
+    }
+}
+
 /// A new order of `m` for `amount`, checked (currency, bounds, description) and with its
 /// dynamic code, not yet stored.
 pub fn new_order(
@@ -36,8 +47,7 @@ pub fn new_order(
             format!("this merchant takes {}", m.currency),
         ));
     }
-    let (max, _) = state.config.maxima().in_currency(m.currency);
-    if !amount.is_positive() || amount.minor > max.minor {
+    if let Err(max) = order_amount(state, amount) {
         return Err(ApiProblem::new(
             StatusCode::BAD_REQUEST,
             codes::AMOUNT_INVALID,

@@ -94,6 +94,15 @@ const KNOWN: &[Numbers] = &[
     },
 ];
 
+/// The primary subtags of `Accept-Language`'s languages, lower case, in the order sent
+/// (browsers send them in preference order): `de` for `de-CH;q=0.9`.
+pub fn primary_languages(header: Option<&str>) -> impl Iterator<Item = String> + '_ {
+    header.unwrap_or("").split(',').filter_map(|part| {
+        let tag = part.split(';').next()?.trim();
+        Some(tag.split('-').next()?.to_ascii_lowercase())
+    })
+}
+
 tokio::task_local! {
     static READER: Locale;
 }
@@ -122,15 +131,8 @@ impl Locale {
     /// The first language of `Accept-Language` that we know for each of words and numbers
     /// (quality order as sent, which is how browsers send it).
     pub fn from_accept_language(header: Option<&str>) -> Locale {
-        let numbers = header
-            .unwrap_or("")
-            .split(',')
-            .filter_map(|part| {
-                let tag = part.split(';').next()?.trim();
-                let primary = tag.split('-').next()?.to_ascii_lowercase();
-                KNOWN.iter().find(|l| l.lang == primary).copied()
-            })
-            .next()
+        let numbers = primary_languages(header)
+            .find_map(|primary| KNOWN.iter().find(|l| l.lang == primary).copied())
             .unwrap_or(EN);
         Locale {
             words: Words::from_accept_language(header),

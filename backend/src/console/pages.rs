@@ -412,7 +412,6 @@ pub async fn create_order(
         state: None,
         after: None,
     };
-    let (max, _) = state.config.maxima().in_currency(m.currency);
     let amount = match loc.parse(&form.amount, m.currency) {
         None => Err(loc.words.t2(
             "not-an-amount",
@@ -421,10 +420,9 @@ pub async fn create_order(
             "currency",
             m.currency,
         )),
-        Some(a) if !a.is_positive() || a.minor > max.minor => {
-            Err(loc.words.t1("order-invalid-amount", "max", loc.money(max)))
-        }
-        Some(a) => Ok(a),
+        Some(a) => merchant_orders::order_amount(&state, a)
+            .map(|()| a)
+            .map_err(|max| loc.words.t1("order-invalid-amount", "max", loc.money(max))),
     };
     let checked = amount.and_then(|a| {
         purse_core::text::check_optional_shown_text(&form.description, 200)

@@ -197,7 +197,7 @@ pub async fn ask(
         .parse(&form.amount, m.currency)
         .filter(|a| a.is_positive())
     else {
-        let e = loc.words.t1("enter-amount", "currency", m.currency);
+        let e = refusals::payout(PayoutRefusal::BadAmount, m.currency, loc);
         return payouts_page(&state, signed, m, loc, Some(e)).await;
     };
     let account_id = m.account_id.clone();

@@ -71,15 +71,8 @@ impl Words {
     /// The first language of `Accept-Language` that has a catalogue (in the order sent,
     /// which is the browser's preference order), else English.
     pub fn from_accept_language(header: Option<&str>) -> Words {
-        header
-            .unwrap_or("")
-            .split(',')
-            .filter_map(|part| {
-                let tag = part.split(';').next()?.trim();
-                let primary = tag.split('-').next()?.to_ascii_lowercase();
-                SOURCES.iter().position(|(_, p, _)| *p == primary)
-            })
-            .next()
+        super::locale::primary_languages(header)
+            .find_map(|primary| SOURCES.iter().position(|(_, p, _)| *p == primary))
             .map(Words)
             .unwrap_or(Words::ENGLISH)
     }

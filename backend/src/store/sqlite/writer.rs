@@ -102,16 +102,16 @@ fn run_batch(
     answers: &mut Vec<Answer>,
 ) -> rusqlite::Result<()> {
     // Prepared once per connection: parsing these again per job cost more than running them.
-    let run = |sql: &str| conn.prepare_cached(sql)?.execute([]).map(drop);
-    run("BEGIN IMMEDIATE")?;
+    let exec = |sql: &str| conn.prepare_cached(sql)?.execute([]).map(drop);
+    exec("BEGIN IMMEDIATE")?;
     for job in batch {
-        run("SAVEPOINT job")?;
+        exec("SAVEPOINT job")?;
         let (ok, answer) = job(conn);
         answers.push(answer);
         if !ok {
-            run("ROLLBACK TO job")?;
+            exec("ROLLBACK TO job")?;
         }
-        run("RELEASE job")?;
+        exec("RELEASE job")?;
     }
     Ok(())
 }
