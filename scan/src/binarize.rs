@@ -46,21 +46,83 @@ pub fn hybrid_window(img: &Gray, rule: FlatRule, radius: usize) -> Bits {
     let (w, h) = (img.width, img.height);
     let bw = w.div_ceil(BLOCK);
     let bh = h.div_ceil(BLOCK);
-    let mut black = vec![0u8; bw * bh];
+    let black = black_points(img, rule);
+    // Sum of black points over block neighbourhoods, through a summed-area table.
+    let mut sat = vec![0u32; (bw + 1) * (bh + 1)];
     for by in 0..bh {
+        let mut row = 0u32;
+        for bx in 0..bw {
+            row += u32::from(black[by * bw + bx]);
+            sat[(by + 1) * (bw + 1) + bx + 1] = sat[by * (bw + 1) + bx + 1] + row;
+        }
+    }
+    let mut out = vec![0u8; w * h];
+    // Each block's threshold, spread over its columns: every row of a band of blocks is then
+    // one straight comparison with this row, which the compiler turns into vector code.
+    let mut thresholds = vec![0u8; w];
+    for by in 0..bh {
+        let cy0 = by.saturating_sub(radius);
+        let cy1 = (by + radius + 1).min(bh);
+        for (bx, t) in thresholds.chunks_mut(BLOCK).enumerate() {
+            let cx0 = bx.saturating_sub(radius);
+            let cx1 = (bx + radius + 1).min(bw);
+            let total = sat[cy1 * (bw + 1) + cx1] + sat[cy0 * (bw + 1) + cx0]
+                - sat[cy0 * (bw + 1) + cx1]
+                - sat[cy1 * (bw + 1) + cx0];
+            let n = ((cy1 - cy0) * (cx1 - cx0)) as u32;
+            t.fill((total / n) as u8);
+        }
         let y0 = by * BLOCK;
         let y1 = (y0 + BLOCK).min(h);
+        for (src, dst) in img.data[y0 * w..y1 * w]
+            .chunks_exact(w)
+            .zip(out[y0 * w..y1 * w].chunks_exact_mut(w))
+        {
+            for ((d, &p), &t) in dst.iter_mut().zip(src).zip(&thresholds) {
+                *d = u8::from(p <= t);
+            }
+        }
+    }
+    Bits {
+        width: w,
+        height: h,
+        data: out,
+    }
+}
+
+/// Each 8x8 block's black point (see [`hybrid`]), row by row of blocks. A band of 8 rows is
+/// first folded column by column (minimum, maximum, sum: vector work), then each block
+/// takes its 8 columns.
+fn black_points(img: &Gray, rule: FlatRule) -> Vec<u8> {
+    let w = img.width;
+    let bw = w.div_ceil(BLOCK);
+    let bh = img.height.div_ceil(BLOCK);
+    let mut black = vec![0u8; bw * bh];
+    let (mut col_min, mut col_max, mut col_sum) = (vec![0u8; w], vec![0u8; w], vec![0u16; w]);
+    for by in 0..bh {
+        let y0 = by * BLOCK;
+        let y1 = (y0 + BLOCK).min(img.height);
+        col_min.fill(255);
+        col_max.fill(0);
+        col_sum.fill(0);
+        for row in img.data[y0 * w..y1 * w].chunks_exact(w) {
+            for (((lo, hi), sum), &p) in col_min
+                .iter_mut()
+                .zip(col_max.iter_mut())
+                .zip(col_sum.iter_mut())
+                .zip(row)
+            {
+                *lo = (*lo).min(p);
+                *hi = (*hi).max(p);
+                *sum += u16::from(p);
+            }
+        }
         for bx in 0..bw {
             let x0 = bx * BLOCK;
             let x1 = (x0 + BLOCK).min(w);
-            let (mut sum, mut min, mut max) = (0u32, 255u8, 0u8);
-            for y in y0..y1 {
-                for &p in &img.data[y * w + x0..y * w + x1] {
-                    sum += u32::from(p);
-                    min = min.min(p);
-                    max = max.max(p);
-                }
-            }
+            let sum: u32 = col_sum[x0..x1].iter().map(|&v| u32::from(v)).sum();
+            let min = col_min[x0..x1].iter().copied().min().unwrap_or(0);
+            let max = col_max[x0..x1].iter().copied().max().unwrap_or(0);
             let count = ((y1 - y0) * (x1 - x0)) as u32;
             let mut avg = (sum / count) as u8;
             if max - min <= MIN_DYNAMIC_RANGE {
@@ -83,44 +145,7 @@ pub fn hybrid_window(img: &Gray, rule: FlatRule, radius: usize) -> Bits {
             black[by * bw + bx] = avg;
         }
     }
-    // Sum of black points over block neighbourhoods, through a summed-area table.
-    let mut sat = vec![0u32; (bw + 1) * (bh + 1)];
-    for by in 0..bh {
-        let mut row = 0u32;
-        for bx in 0..bw {
-            row += u32::from(black[by * bw + bx]);
-            sat[(by + 1) * (bw + 1) + bx + 1] = sat[by * (bw + 1) + bx + 1] + row;
-        }
-    }
-    let mut out = vec![0u8; w * h];
-    for by in 0..bh {
-        let cy0 = by.saturating_sub(radius);
-        let cy1 = (by + radius + 1).min(bh);
-        for bx in 0..bw {
-            let cx0 = bx.saturating_sub(radius);
-            let cx1 = (bx + radius + 1).min(bw);
-            let total = sat[cy1 * (bw + 1) + cx1] + sat[cy0 * (bw + 1) + cx0]
-                - sat[cy0 * (bw + 1) + cx1]
-                - sat[cy1 * (bw + 1) + cx0];
-            let n = ((cy1 - cy0) * (cx1 - cx0)) as u32;
-            let threshold = (total / n) as u8;
-            let y0 = by * BLOCK;
-            let x0 = bx * BLOCK;
-            let x1 = (x0 + BLOCK).min(w);
-            for y in y0..(y0 + BLOCK).min(h) {
-                let src = &img.data[y * w + x0..y * w + x1];
-                let dst = &mut out[y * w + x0..y * w + x1];
-                for (d, &p) in dst.iter_mut().zip(src) {
-                    *d = u8::from(p <= threshold);
-                }
-            }
-        }
-    }
-    Bits {
-        width: w,
-        height: h,
-        data: out,
-    }
+    black
 }
 
 /// Swaps black and white: light-on-dark codes read as dark-on-light.
@@ -158,26 +183,47 @@ pub fn downscale<const N: usize>(img: &Gray) -> Gray {
 }
 
 /// Doubles each side with bilinear interpolation: gives far-away codes (1-2 px modules)
-/// enough pixels for the finder patterns to show.
+/// enough pixels for the finder patterns to show. Each output pixel sits a quarter of a
+/// source pixel from its nearest source pixel (weights 3:1 along each axis; the first row
+/// and column copy the source's).
 pub fn upscale2(img: &Gray) -> Gray {
     let (sw, sh) = (img.width, img.height);
     let (w, h) = (sw * 2, sh * 2);
     let mut data = vec![0u8; w * h];
-    for y in 0..h {
-        // Source coordinate of this row's centre, in half-pixel steps.
-        let fy = (y as i64 * 2 - 1).max(0) as usize;
+    // Source rows interpolated along x (times 4), the two the output row needs.
+    let widen = |sy: usize, out: &mut [u16]| {
+        let src = &img.data[sy * sw..(sy + 1) * sw];
+        for (x, o) in out.iter_mut().enumerate() {
+            let k = x / 2;
+            *o = match (x % 2, k) {
+                (0, 0) => 4 * u16::from(src[0]),
+                (0, _) => u16::from(src[k - 1]) + 3 * u16::from(src[k]),
+                _ => 3 * u16::from(src[k]) + u16::from(src[(k + 1).min(sw - 1)]),
+            };
+        }
+    };
+    let (mut upper, mut lower) = (vec![0u16; w], vec![0u16; w]);
+    let mut have = (usize::MAX, usize::MAX);
+    for (y, out) in data.chunks_exact_mut(w).enumerate() {
+        let fy = (y * 2).saturating_sub(1);
         let y0 = (fy / 4).min(sh - 1);
         let y1 = (y0 + 1).min(sh - 1);
         let wy = (fy % 4) as u32;
-        for x in 0..w {
-            let fx = (x as i64 * 2 - 1).max(0) as usize;
-            let x0 = (fx / 4).min(sw - 1);
-            let x1 = (x0 + 1).min(sw - 1);
-            let wx = (fx % 4) as u32;
-            let p = |xx: usize, yy: usize| u32::from(img.data[yy * sw + xx]);
-            let top = p(x0, y0) * (4 - wx) + p(x1, y0) * wx;
-            let bottom = p(x0, y1) * (4 - wx) + p(x1, y1) * wx;
-            data[y * w + x] = ((top * (4 - wy) + bottom * wy + 8) / 16) as u8;
+        if have.0 != y0 {
+            if have.1 == y0 {
+                std::mem::swap(&mut upper, &mut lower);
+                have.1 = have.0;
+            } else {
+                widen(y0, &mut upper);
+            }
+            have.0 = y0;
+        }
+        if have.1 != y1 {
+            widen(y1, &mut lower);
+            have.1 = y1;
+        }
+        for ((o, &a), &b) in out.iter_mut().zip(&upper).zip(&lower) {
+            *o = ((u32::from(a) * (4 - wy) + u32::from(b) * wy + 8) / 16) as u8;
         }
     }
     Gray {
@@ -245,5 +291,152 @@ mod tests {
             data: vec![0, 1],
         };
         assert_eq!(invert(&bits).data, vec![1, 0]);
+    }
+
+    /// The straightforward forms the fast ones above must equal, bit for bit.
+    fn hybrid_reference(img: &Gray, rule: FlatRule, radius: usize) -> Bits {
+        let (w, h) = (img.width, img.height);
+        let bw = w.div_ceil(BLOCK);
+        let bh = h.div_ceil(BLOCK);
+        let mut black = vec![0u8; bw * bh];
+        for by in 0..bh {
+            let y0 = by * BLOCK;
+            let y1 = (y0 + BLOCK).min(h);
+            for bx in 0..bw {
+                let x0 = bx * BLOCK;
+                let x1 = (x0 + BLOCK).min(w);
+                let (mut sum, mut min, mut max) = (0u32, 255u8, 0u8);
+                for y in y0..y1 {
+                    for &p in &img.data[y * w + x0..y * w + x1] {
+                        sum += u32::from(p);
+                        min = min.min(p);
+                        max = max.max(p);
+                    }
+                }
+                let count = ((y1 - y0) * (x1 - x0)) as u32;
+                let mut avg = (sum / count) as u8;
+                if max - min <= MIN_DYNAMIC_RANGE {
+                    // A flat block: assume it is background (white).
+                    avg = match rule {
+                        FlatRule::HalfMin => min / 2,
+                        FlatRule::BelowMin => min.saturating_sub(MIN_DYNAMIC_RANGE),
+                    };
+                    // ... unless the blocks already seen around it say it sits in a dark area.
+                    if by > 0 && bx > 0 {
+                        let neighbours = (u32::from(black[(by - 1) * bw + bx])
+                            + 2 * u32::from(black[by * bw + bx - 1])
+                            + u32::from(black[(by - 1) * bw + bx - 1]))
+                            / 4;
+                        if u32::from(min) < neighbours {
+                            avg = neighbours as u8;
+                        }
+                    }
+                }
+                black[by * bw + bx] = avg;
+            }
+        }
+        // Sum of black points over block neighbourhoods, through a summed-area table.
+        let mut sat = vec![0u32; (bw + 1) * (bh + 1)];
+        for by in 0..bh {
+            let mut row = 0u32;
+            for bx in 0..bw {
+                row += u32::from(black[by * bw + bx]);
+                sat[(by + 1) * (bw + 1) + bx + 1] = sat[by * (bw + 1) + bx + 1] + row;
+            }
+        }
+        let mut out = vec![0u8; w * h];
+        for by in 0..bh {
+            let cy0 = by.saturating_sub(radius);
+            let cy1 = (by + radius + 1).min(bh);
+            for bx in 0..bw {
+                let cx0 = bx.saturating_sub(radius);
+                let cx1 = (bx + radius + 1).min(bw);
+                let total = sat[cy1 * (bw + 1) + cx1] + sat[cy0 * (bw + 1) + cx0]
+                    - sat[cy0 * (bw + 1) + cx1]
+                    - sat[cy1 * (bw + 1) + cx0];
+                let n = ((cy1 - cy0) * (cx1 - cx0)) as u32;
+                let threshold = (total / n) as u8;
+                let y0 = by * BLOCK;
+                let x0 = bx * BLOCK;
+                let x1 = (x0 + BLOCK).min(w);
+                for y in y0..(y0 + BLOCK).min(h) {
+                    let src = &img.data[y * w + x0..y * w + x1];
+                    let dst = &mut out[y * w + x0..y * w + x1];
+                    for (d, &p) in dst.iter_mut().zip(src) {
+                        *d = u8::from(p <= threshold);
+                    }
+                }
+            }
+        }
+        Bits {
+            width: w,
+            height: h,
+            data: out,
+        }
+    }
+
+    fn upscale2_reference(img: &Gray) -> Gray {
+        let (sw, sh) = (img.width, img.height);
+        let (w, h) = (sw * 2, sh * 2);
+        let mut data = vec![0u8; w * h];
+        for y in 0..h {
+            // Source coordinate of this row's centre, in half-pixel steps.
+            let fy = (y as i64 * 2 - 1).max(0) as usize;
+            let y0 = (fy / 4).min(sh - 1);
+            let y1 = (y0 + 1).min(sh - 1);
+            let wy = (fy % 4) as u32;
+            for x in 0..w {
+                let fx = (x as i64 * 2 - 1).max(0) as usize;
+                let x0 = (fx / 4).min(sw - 1);
+                let x1 = (x0 + 1).min(sw - 1);
+                let wx = (fx % 4) as u32;
+                let p = |xx: usize, yy: usize| u32::from(img.data[yy * sw + xx]);
+                let top = p(x0, y0) * (4 - wx) + p(x1, y0) * wx;
+                let bottom = p(x0, y1) * (4 - wx) + p(x1, y1) * wx;
+                data[y * w + x] = ((top * (4 - wy) + bottom * wy + 8) / 16) as u8;
+            }
+        }
+        Gray {
+            width: w,
+            height: h,
+            data,
+        }
+    }
+
+    fn noise(w: usize, h: usize, seed: u64) -> Gray {
+        gray(w, h, |x, y| {
+            let state = ((y * w + x) as u64 ^ seed)
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            // Texture over slow light changes, with flat patches (the flat-block rule).
+            let light = (x * 3 + y * 2) % 200;
+            let flat = (x / 16 + y / 16) % 3 == 0;
+            if flat {
+                light as u8
+            } else {
+                (light as u64 + (state >> 58)) as u8
+            }
+        })
+    }
+
+    #[test]
+    fn fast_forms_equal_the_straightforward_ones() {
+        for (w, h) in [(1, 1), (7, 3), (8, 8), (61, 45), (200, 129), (333, 17)] {
+            let img = noise(w, h, (w * 31 + h) as u64);
+            for rule in [FlatRule::HalfMin, FlatRule::BelowMin] {
+                for radius in [2, 4] {
+                    assert_eq!(
+                        hybrid_window(&img, rule, radius).data,
+                        hybrid_reference(&img, rule, radius).data,
+                        "{w}x{h} {rule:?} radius {radius}"
+                    );
+                }
+            }
+            assert_eq!(
+                upscale2(&img).data,
+                upscale2_reference(&img).data,
+                "{w}x{h}"
+            );
+        }
     }
 }

@@ -289,7 +289,13 @@ fn our_passes(
             && started.elapsed() + unit.mul_f64(weight) < opts.budget
             && edge_density(&bits) < MAX_EDGES_FOR_RQRR
         {
+            let rq = Instant::now();
             let (theirs, unread) = decode_bits(bits, factor);
+            tracing::trace!(
+                us = rq.elapsed().as_micros() as u64,
+                codes = theirs.len(),
+                "rqrr"
+            );
             codes = theirs;
             // What our detector saw but could not read still counts.
             undecoded = undecoded.max(unread);

@@ -10,7 +10,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Instant;
 
-use rxing::common::{BitMatrix, DetectorRXingResult};
+use rxing::common::{BitArray, BitMatrix, DetectorRXingResult};
 use rxing::qrcode::cpp_port::decoder::Decode;
 use rxing::qrcode::cpp_port::detector::{FindFinderPatterns, GenerateFinderPatternSets, SampleQR};
 
@@ -63,8 +63,15 @@ pub(super) fn look(gray: &Gray, first_only: bool, deadline: Instant) -> Look {
     let mut factor = 1.0;
     loop {
         let layer = scaled.as_ref().unwrap_or(gray);
+        let t = Instant::now();
         let bits = binarize::hybrid(layer, binarize::FlatRule::HalfMin);
         let (codes, finders) = read_layer(&bits, factor, &look.codes, first_only, deadline);
+        tracing::trace!(
+            factor,
+            us = t.elapsed().as_micros() as u64,
+            codes = codes.len(),
+            "zxing layer"
+        );
         if scaled.is_none() {
             look.finders = finders;
             look.full_bits = Some(bits);
@@ -88,17 +95,29 @@ pub(super) fn look(gray: &Gray, first_only: bool, deadline: Instant) -> Look {
         && (look.codes.is_empty() || look.stray_finders() >= 2)
         && Instant::now() < deadline
     {
+        let t = Instant::now();
         let doubled = binarize::hybrid(&binarize::upscale2(gray), binarize::FlatRule::HalfMin);
         let codes = read_layer(&doubled, 0.5, &look.codes, first_only, deadline).0;
-        look.add(codes);
+        let n = look.add(codes);
+        tracing::trace!(
+            us = t.elapsed().as_micros() as u64,
+            codes = n,
+            "zxing doubled"
+        );
     }
     if look.codes.is_empty() && Instant::now() < deadline {
         let inverted = Gray {
             data: gray.data.iter().map(|v| 255 - v).collect(),
             ..*gray
         };
+        let t = Instant::now();
         let bits = binarize::hybrid(&inverted, binarize::FlatRule::HalfMin);
-        look.add(read_layer(&bits, 1.0, &[], first_only, deadline).0);
+        let n = look.add(read_layer(&bits, 1.0, &[], first_only, deadline).0);
+        tracing::trace!(
+            us = t.elapsed().as_micros() as u64,
+            codes = n,
+            "zxing inverted"
+        );
     }
     look
 }
@@ -129,15 +148,7 @@ fn read_layer(
     deadline: Instant,
 ) -> (Vec<FoundCode>, Vec<(f64, f64)>) {
     let run = || {
-        let mut matrix = BitMatrix::new(bits.width as u32, bits.height as u32).ok()?;
-        for (y, row) in bits.data.chunks(bits.width).enumerate() {
-            for (x, &b) in row.iter().enumerate() {
-                if b == 1 {
-                    matrix.set(x as u32, y as u32);
-                }
-            }
-        }
-        let matrix = &matrix;
+        let matrix = &bit_matrix(bits)?;
         let at_frame = |p: rxing::Point| (f64::from(p.x) * factor, f64::from(p.y) * factor);
         let mut finders = FindFinderPatterns(matrix, true, 0);
         let centres = finders.iter().map(|f| at_frame(f.p)).collect();
@@ -186,6 +197,25 @@ fn read_layer(
             (Vec::new(), Vec::new())
         }
     }
+}
+
+/// The port's packed form of a binarized picture: each row a machine word per
+/// `usize::BITS` pixels, the first pixel in the lowest bit.
+fn bit_matrix(bits: &Bits) -> Option<BitMatrix> {
+    const WORD: usize = usize::BITS as usize;
+    let mut matrix = BitMatrix::new(bits.width as u32, bits.height as u32).ok()?;
+    let mut row = BitArray::with_size(bits.width);
+    for (y, pixels) in bits.data.chunks_exact(bits.width).enumerate() {
+        for (i, chunk) in pixels.chunks(WORD).enumerate() {
+            let word = chunk
+                .iter()
+                .enumerate()
+                .fold(0usize, |word, (k, &b)| word | (usize::from(b & 1) << k));
+            row.setBulk(i * WORD, word);
+        }
+        matrix.setRow(y as u32, &row);
+    }
+    Some(matrix)
 }
 
 /// rqrr decodes a sampled module grid (a mirrored one too), as for every other pass. The
