@@ -27,12 +27,19 @@ const LAYER_MIN_SIDE: usize = 64;
 /// Pictures up to this size are also looked at doubled.
 const MAX_PIXELS_TO_DOUBLE: usize = 1_000_000;
 
+/// A finder pattern the detector saw: its centre and width (7 modules), in frame pixels.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Finder {
+    pub at: (f64, f64),
+    pub size: f64,
+}
+
 /// What one look saw.
 #[derive(Debug, Default)]
 pub(super) struct Look {
     pub codes: Vec<FoundCode>,
-    /// Centres of the finder patterns seen at full scale, in frame pixels.
-    pub finders: Vec<(f64, f64)>,
+    /// The finder patterns seen at full scale.
+    pub finders: Vec<Finder>,
     /// The full-scale picture as binarized for this look: the same as our first pass's, so
     /// that pass takes it instead of binarizing again.
     pub full_bits: Option<Bits>,
@@ -44,7 +51,7 @@ impl Look {
     pub fn stray_finders(&self) -> usize {
         self.finders
             .iter()
-            .filter(|&&p| !self.codes.iter().any(|c| inside(p, &c.corners)))
+            .filter(|f| !self.codes.iter().any(|c| inside(f.at, &c.corners)))
             .count()
     }
 
@@ -105,6 +112,22 @@ pub(super) fn look(gray: &Gray, first_only: bool, deadline: Instant) -> Look {
             "zxing doubled"
         );
     }
+    // Low contrast: where a block's light and dark modules are within a few levels, the
+    // block counts as flat, and HalfMin paints it white; BelowMin keeps such modules dark.
+    if look.codes.is_empty() && Instant::now() < deadline {
+        let t = Instant::now();
+        let bits = binarize::hybrid(gray, binarize::FlatRule::BelowMin);
+        let (codes, finders) = read_layer(&bits, 1.0, &[], first_only, deadline);
+        let n = look.add(codes);
+        if look.finders.is_empty() {
+            look.finders = finders;
+        }
+        tracing::trace!(
+            us = t.elapsed().as_micros() as u64,
+            codes = n,
+            "zxing low contrast"
+        );
+    }
     if look.codes.is_empty() && Instant::now() < deadline {
         let inverted = Gray {
             data: gray.data.iter().map(|v| 255 - v).collect(),
@@ -146,12 +169,18 @@ fn read_layer(
     known: &[FoundCode],
     first_only: bool,
     deadline: Instant,
-) -> (Vec<FoundCode>, Vec<(f64, f64)>) {
+) -> (Vec<FoundCode>, Vec<Finder>) {
     let run = || {
         let matrix = &bit_matrix(bits)?;
         let at_frame = |p: rxing::Point| (f64::from(p.x) * factor, f64::from(p.y) * factor);
         let mut finders = FindFinderPatterns(matrix, true, 0);
-        let centres = finders.iter().map(|f| at_frame(f.p)).collect();
+        let seen = finders
+            .iter()
+            .map(|f| Finder {
+                at: at_frame(f.p),
+                size: f64::from(f.size) * factor,
+            })
+            .collect();
         // Finders of codes another layer read belong to no new code: without them a sheet's
         // lower layers group a few finders, not thousands of triples.
         finders.retain(|f| !known.iter().any(|c| inside(at_frame(f.p), &c.corners)));
@@ -174,19 +203,19 @@ fn read_layer(
             if points.len() < 4 {
                 continue;
             }
-            if let Some((raw, meta)) = decode_grid(sampled.getBits()) {
+            if let Some((raw, version)) = decode_grid(sampled.getBits()) {
                 used.extend([set.bl, set.tl, set.tr]);
                 // The sampler hands back the grid's corners row by row (top-left, top-right,
                 // bottom-left, bottom-right); ours go round.
                 let corners =
                     [0, 1, 3, 2].map(|i| (f64::from(points[i].x), f64::from(points[i].y)));
-                codes.push(found_code(raw, &meta, corners, factor));
+                codes.push(found_code(raw, version, corners, factor));
                 if first_only {
                     break;
                 }
             }
         }
-        Some((codes, centres))
+        Some((codes, seen))
     };
     // The port is not ours and says its finder search can panic: no panic leaves here.
     match catch_unwind(AssertUnwindSafe(run)) {
@@ -218,21 +247,18 @@ fn bit_matrix(bits: &Bits) -> Option<BitMatrix> {
     Some(matrix)
 }
 
-/// rqrr decodes a sampled module grid (a mirrored one too), as for every other pass. The
-/// port's own decoder goes first as a gate: a grouping of finders that is no code gives a
-/// grid that it rejects in microseconds, where rqrr's error correction takes a third of a
-/// millisecond, and a sheet of codes yields thousands of such groupings.
-fn decode_grid(bits: &BitMatrix) -> Option<(Vec<u8>, rqrr::MetaData)> {
+/// zxing-cpp's decoder (the port's) reads a sampled module grid, a mirrored one too: the
+/// payload's bytes as the code holds them (text modes as ASCII, byte segments as they are)
+/// and the version. It is the one that decided whether the grid is a code, in
+/// microseconds for the thousands of wrong groupings of a sheet, and its error correction is
+/// table-driven, where rqrr's recomputes a power of the generator for every term (two
+/// thirds of a dense code's scan time when rqrr decoded every grid a second time).
+fn decode_grid(bits: &BitMatrix) -> Option<(Vec<u8>, u8)> {
     let dim = bits.width() as usize;
     if dim < 21 || bits.height() as usize != dim {
         return None;
     }
-    if !Decode(bits).is_ok_and(|r| r.isValid()) {
-        return None;
-    }
-    let grid = rqrr::Grid::new(rqrr::SimpleGrid::from_func(dim, |x, y| {
-        bits.get(x as u32, y as u32)
-    }));
-    let mut raw = Vec::new();
-    grid.decode_to(&mut raw).ok().map(|meta| (raw, meta))
+    let result = Decode(bits).ok().filter(|r| r.isValid())?;
+    let version = u8::try_from(result.versionNumber()).ok()?;
+    Some((result.content().bytes().to_vec(), version))
 }
