@@ -186,7 +186,7 @@ const MOST_OF_THE_PICTURE: f64 = 0.6;
 /// the finder patterns it found and no read code explains. Our passes look there only, so
 /// that their cost follows what was seen, not the picture's size.
 #[derive(Debug, Clone, Copy)]
-struct Area {
+pub(super) struct Area {
     x0: usize,
     y0: usize,
     width: usize,
@@ -195,7 +195,7 @@ struct Area {
 
 impl Area {
     /// `None` when the finders spread over most of the picture.
-    fn around(finders: &[Finder], width: usize, height: usize) -> Option<Area> {
+    pub(super) fn around(finders: &[Finder], width: usize, height: usize) -> Option<Area> {
         if finders.is_empty() {
             return None;
         }
@@ -224,7 +224,7 @@ impl Area {
         (area.width >= 21 && area.height >= 21 && share <= MOST_OF_THE_PICTURE).then_some(area)
     }
 
-    fn pixels(&self) -> usize {
+    pub(super) fn pixels(&self) -> usize {
         self.width * self.height
     }
 
@@ -235,7 +235,7 @@ impl Area {
             .map(|row| &row[self.x0..self.x0 + self.width])
     }
 
-    fn cut(&self, gray: &Gray) -> Gray {
+    pub(super) fn cut(&self, gray: &Gray) -> Gray {
         Gray {
             width: self.width,
             height: self.height,
@@ -247,7 +247,7 @@ impl Area {
         }
     }
 
-    fn cut_bits(&self, bits: &Bits) -> Bits {
+    pub(super) fn cut_bits(&self, bits: &Bits) -> Bits {
         Bits {
             width: self.width,
             height: self.height,
@@ -259,11 +259,11 @@ impl Area {
         }
     }
 
-    fn in_area(&self, (x, y): (f64, f64)) -> (f64, f64) {
+    pub(super) fn in_area(&self, (x, y): (f64, f64)) -> (f64, f64) {
         (x - self.x0 as f64, y - self.y0 as f64)
     }
 
-    fn out_of_area(&self, mut code: FoundCode) -> FoundCode {
+    pub(super) fn out_of_area(&self, mut code: FoundCode) -> FoundCode {
         for c in &mut code.corners {
             c.x += self.x0 as i32;
             c.y += self.y0 as i32;

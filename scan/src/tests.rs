@@ -483,3 +483,64 @@ fn codes_turned_30_45_and_60_degrees_are_read() {
         assert_eq!(found[0].payload, PAYLOAD, "at {deg} degrees");
     }
 }
+
+#[test]
+fn a_low_contrast_code_is_read() {
+    // Modules 25 levels apart on a grey page, softened: each block's light and dark are
+    // barely over the binarizer's flat-block range, and the look's first binarization
+    // (flat blocks at half their minimum) reads nothing.
+    let g = render(PAYLOAD, 4, 640, 480, 100, 60);
+    let g = soften(&Gray {
+        data: g
+            .data
+            .iter()
+            .map(|&v| if v < 128 { 145 } else { 170 })
+            .collect(),
+        ..g
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    assert!(zxing_pass::look_again(&g, deadline).codes.is_empty());
+    let found = scan_gray(&g, opts());
+    assert_eq!(
+        found.iter().map(|f| f.payload.as_str()).collect::<Vec<_>>(),
+        [PAYLOAD]
+    );
+}
+
+#[test]
+fn byte_payloads_come_out_as_the_code_holds_them() {
+    let text = "Café 北京 ✓ 12,50 € — Grüße";
+    let found = scan_gray(&render(text, 4, 800, 600, 100, 60), opts());
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].payload, text);
+}
+
+#[test]
+fn codes_read_in_an_area_are_placed_in_the_frame() {
+    let g = render("read in an area", 4, 2400, 1600, 1500, 900);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let finders = zxing_pass::look(&g, false, deadline).finders;
+    assert_eq!(finders.len(), 3, "{finders:?}");
+    let area = Area::around(&finders, g.width, g.height).expect("three close finders");
+    assert!(area.pixels() * 3 < g.width * g.height);
+    let whole = detect_and_decode(&binarize::hybrid(&g, FlatRule::HalfMin), 1.0, true).0;
+    let cut = detect_and_decode(
+        &binarize::hybrid(&area.cut(&g), FlatRule::HalfMin),
+        1.0,
+        true,
+    )
+    .0;
+    assert_eq!(whole.len(), 1);
+    assert_eq!(cut.len(), 1);
+    let placed = area.out_of_area(cut[0].clone());
+    assert_eq!(placed.payload, "read in an area");
+    for (a, b) in placed.corners.iter().zip(&whole[0].corners) {
+        assert!(
+            (a.x - b.x).abs() <= 1 && (a.y - b.y).abs() <= 1,
+            "{placed:?} {whole:?}"
+        );
+    }
+    // Finders spread over the picture: the whole picture, not a cut.
+    let spread = [(100.0, 100.0), (2300.0, 1500.0)].map(|at| zxing_pass::Finder { at, size: 28.0 });
+    assert!(Area::around(&spread, g.width, g.height).is_none());
+}
