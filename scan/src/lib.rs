@@ -1,13 +1,14 @@
 //! From pixels to QR payloads: encoded images (PNG, JPEG, WebP) or raw luma frames straight
 //! from CameraX / AVFoundation, with no re-encoding.
 //!
-//! zxing-cpp's detector (rxing's port) looks first, over an image pyramid (`zxing_pass.rs`);
-//! what it leaves, our passes look for (`pipeline.rs`): adaptive (block) binarization for
-//! uneven light, a half-resolution pass for large frames, a double-resolution pass for
-//! far-away codes, an inverted pass for light-on-dark codes, the quirc-style row threshold
-//! as another opinion. rqrr decodes every grid. Several codes per frame; the time budget is a
-//! ceiling, after which the scanner reports what it has. Hostile input is an error, never a
-//! panic, a hang or an unbounded allocation.
+//! zxing-cpp's detector and decoder (rxing's port) look first, over an image pyramid
+//! (`zxing_pass.rs`); where they saw finder patterns they could not read, our passes look
+//! around them (`pipeline.rs`): adaptive (block) binarization for uneven light, a
+//! half-resolution pass for large frames, a double-resolution pass for far-away codes, an
+//! inverted pass for light-on-dark codes, the quirc-style row threshold as another opinion,
+//! their grids decoded by rqrr. Several codes per frame; the time budget is a ceiling, after
+//! which the scanner reports what it has. Hostile input is an error, never a panic, a hang
+//! or an unbounded allocation.
 
 mod binarize;
 mod detect;

@@ -117,15 +117,15 @@ pub fn scan_gray(gray: &Gray, opts: ScanOptions) -> Vec<FoundCode> {
         painted = Some(picture);
         tracing::trace!(more, "zxing look again");
     }
-    let stray = look.stray_finders();
+    let stray: Vec<Finder> = look.stray().copied().collect();
     tracing::trace!(
         ms = started.elapsed().as_millis() as u64,
         codes = look.codes.len(),
-        stray,
+        stray = stray.len(),
         "zxing look done"
     );
     let mut found = look.codes;
-    if !found.is_empty() && stray < STRAY_FINDERS {
+    if !found.is_empty() && stray.len() < STRAY_FINDERS {
         return found;
     }
     // Nothing read and not one finder pattern seen: our passes, which look for finder
@@ -136,20 +136,10 @@ pub fn scan_gray(gray: &Gray, opts: ScanOptions) -> Vec<FoundCode> {
     let unit = started.elapsed();
     let (picture, seen) = match painted {
         Some(picture) => (Cow::Owned(picture), Seen::Painted),
-        None => (Cow::Borrowed(gray), Seen::Nothing(look.full_bits)),
+        None => (Cow::Borrowed(gray), Seen::Nothing),
     };
-    let stray: Vec<Finder> = look
-        .finders
-        .iter()
-        .filter(|f| !found.iter().any(|c| inside(f.at, &c.corners)))
-        .copied()
-        .collect();
     let rest = match Area::around(&stray, gray.width, gray.height) {
         Some(area) => {
-            let seen = match seen {
-                Seen::Nothing(bits) => Seen::Nothing(bits.map(|b| area.cut_bits(&b))),
-                Seen::Painted => Seen::Painted,
-            };
             let share = area.pixels() as f64 / (gray.width * gray.height) as f64;
             let finders: Vec<(f64, f64)> = stray.iter().map(|f| area.in_area(f.at)).collect();
             tracing::trace!(share, "our passes on an area");
@@ -247,18 +237,6 @@ impl Area {
         }
     }
 
-    pub(super) fn cut_bits(&self, bits: &Bits) -> Bits {
-        Bits {
-            width: self.width,
-            height: self.height,
-            data: self
-                .rows(&bits.data, bits.width)
-                .flatten()
-                .copied()
-                .collect(),
-        }
-    }
-
     pub(super) fn in_area(&self, (x, y): (f64, f64)) -> (f64, f64) {
         (x - self.x0 as f64, y - self.y0 as f64)
     }
@@ -272,11 +250,11 @@ impl Area {
     }
 }
 
-/// What our passes start from: nothing read yet (and the full-scale binarization the zxing
-/// look made of this very picture), or a picture with the read codes painted out, where they
-/// look for more.
+/// What our passes start from: nothing read yet, or a picture with the read codes painted
+/// out, where they look for more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Seen {
-    Nothing(Option<Bits>),
+    Nothing,
     Painted,
 }
 
@@ -344,15 +322,13 @@ fn our_passes(
 ) -> Vec<FoundCode> {
     let mut found: Vec<FoundCode> = Vec::new();
     let mut half: Option<Gray> = None;
-    let (seen, mut full_bits) = match seen {
-        Seen::Nothing(bits) => (false, bits),
-        Seen::Painted => (true, None),
-    };
+    let painted = seen == Seen::Painted;
+    let mut full_bits: Option<Bits> = None;
     let mut extra_passes = 0;
     for pass in plan(gray.width, gray.height) {
         // Once a code is read, what is left to find is codes of another size: only the other
         // scales are worth a pass.
-        if (seen || !found.is_empty())
+        if (painted || !found.is_empty())
             && !matches!(
                 pass,
                 Pass::Hybrid {
@@ -411,7 +387,7 @@ fn our_passes(
         // search has no bound we can set: real photos took it 5 s and 27 s there. Nor on a
         // large picture with codes painted out (see `MAX_PIXELS_FOR_RQRR`).
         if codes.is_empty()
-            && (!seen || bits.width * bits.height <= MAX_PIXELS_FOR_RQRR)
+            && (!painted || bits.width * bits.height <= MAX_PIXELS_FOR_RQRR)
             && finders < 40
             && started.elapsed() + unit.mul_f64(weight) < opts.budget
             && edge_density(&bits) < MAX_EDGES_FOR_RQRR

@@ -3,9 +3,12 @@
 //! codes, dense versions, large sharp photos, plain rotations) that our own passes missed,
 //! in a few milliseconds; our passes (`pipeline.rs`) then look for what it did not read.
 //!
-//! Only the detector is borrowed: it finds finder-pattern triples and samples the module
-//! grid; rqrr decodes the grid, as for every other pass, so payload bytes, versions and error
-//! correction come out the same way whichever pass saw the code.
+//! The look is cheap where it can be: each layer is binarized straight into the port's packed
+//! rows; a picture where nothing was read is looked at again with zxing-cpp's own
+//! local-average thresholds (a code whose quiet zone is a pixel wide on a dark page), doubled
+//! when its codes may be small, and inverted. The port's decoder reads the grids its detector
+//! samples; our passes' grids are read by rqrr. Both give the payload's bytes as the code
+//! holds them.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Instant;
@@ -15,7 +18,7 @@ use rxing::qrcode::cpp_port::decoder::Decode;
 use rxing::qrcode::cpp_port::detector::{FindFinderPatterns, GenerateFinderPatternSets, SampleQR};
 
 use super::FoundCode;
-use super::binarize::{self, Bits, Gray};
+use super::binarize::{self, Gray, Packed};
 use super::pipeline::{found_code, inside, merge};
 
 /// zxing-cpp's own pyramid: each layer a third of the one above, made while the longer side
@@ -34,25 +37,30 @@ pub(super) struct Finder {
     pub size: f64,
 }
 
+/// Unexplained finder patterns wider than this (modules over 6 px) need no doubled picture:
+/// it is for codes whose finders were not seen, or seen small. On BoofCV's photos the
+/// doubled look read nothing where every one was wider, in 27 photos.
+const LARGEST_FINDER_TO_DOUBLE: f64 = 42.0;
+
 /// What one look saw.
 #[derive(Debug, Default)]
 pub(super) struct Look {
     pub codes: Vec<FoundCode>,
     /// The finder patterns seen at full scale.
     pub finders: Vec<Finder>,
-    /// The full-scale picture as binarized for this look: the same as our first pass's, so
-    /// that pass takes it instead of binarizing again.
-    pub full_bits: Option<Bits>,
 }
 
 impl Look {
     /// Finder patterns that no read code explains: more codes may be there (or codes this
     /// look could not read), for a slower pass.
     pub fn stray_finders(&self) -> usize {
+        self.stray().count()
+    }
+
+    pub fn stray(&self) -> impl Iterator<Item = &Finder> {
         self.finders
             .iter()
             .filter(|f| !self.codes.iter().any(|c| inside(f.at, &c.corners)))
-            .count()
     }
 
     /// Adds the codes not already found; returns how many were new (now at the end).
@@ -62,17 +70,19 @@ impl Look {
 }
 
 /// Looks at every layer of the pyramid (full scale, then thirds), or until the first code
-/// when `first_only`, or until `deadline`. A picture where no layer reads anything is tried
-/// once more inverted (light modules on a dark ground).
+/// when `first_only`, or until `deadline`. A small picture is then looked at doubled where
+/// small codes may be; one where nothing was read, with zxing-cpp's local-average
+/// thresholds, then inverted (light modules on a dark ground).
 pub(super) fn look(gray: &Gray, first_only: bool, deadline: Instant) -> Look {
     let mut look = Look::default();
+    let mut full_packed = None;
     let mut scaled: Option<Gray> = None;
     let mut factor = 1.0;
     loop {
         let layer = scaled.as_ref().unwrap_or(gray);
         let t = Instant::now();
-        let bits = binarize::hybrid(layer, binarize::FlatRule::HalfMin);
-        let (codes, finders) = read_layer(&bits, factor, &look.codes, first_only, deadline);
+        let packed = binarize::hybrid_packed(layer, binarize::FlatRule::HalfMin);
+        let (codes, finders) = read_layer(&packed, factor, &look.codes, first_only, deadline);
         tracing::trace!(
             factor,
             us = t.elapsed().as_micros() as u64,
@@ -81,7 +91,7 @@ pub(super) fn look(gray: &Gray, first_only: bool, deadline: Instant) -> Look {
         );
         if scaled.is_none() {
             look.finders = finders;
-            look.full_bits = Some(bits);
+            full_packed = Some(packed);
         }
         look.add(codes);
         if (first_only && !look.codes.is_empty())
@@ -94,16 +104,23 @@ pub(super) fn look(gray: &Gray, first_only: bool, deadline: Instant) -> Look {
         scaled = Some(binarize::downscale::<3>(layer));
         factor *= 3.0;
     }
-    // A small picture with small codes (2 px modules, blurred) reads better doubled.
     if first_only && !look.codes.is_empty() {
         return look;
     }
+    // A small picture with small codes (2 px modules, blurred) reads better doubled, with
+    // zxing-cpp's local-average thresholds: a code whose quiet zone is a pixel wide on a dark
+    // page keeps the outer ring of its finders, which the block rule merges with the page.
+    let small_or_unseen = {
+        let mut stray = look.stray().peekable();
+        stray.peek().is_none() || stray.any(|f| f.size <= LARGEST_FINDER_TO_DOUBLE)
+    };
     if gray.width * gray.height <= MAX_PIXELS_TO_DOUBLE
         && (look.codes.is_empty() || look.stray_finders() >= 2)
+        && small_or_unseen
         && Instant::now() < deadline
     {
         let t = Instant::now();
-        let doubled = binarize::hybrid(&binarize::upscale2(gray), binarize::FlatRule::HalfMin);
+        let doubled = binarize::midrange_doubled(gray);
         let codes = read_layer(&doubled, 0.5, &look.codes, first_only, deadline).0;
         let n = look.add(codes);
         tracing::trace!(
@@ -112,11 +129,11 @@ pub(super) fn look(gray: &Gray, first_only: bool, deadline: Instant) -> Look {
             "zxing doubled"
         );
     }
-    // Low contrast: where a block's light and dark modules are within a few levels, the
-    // block counts as flat, and HalfMin paints it white; BelowMin keeps such modules dark.
+    // Nothing read: zxing-cpp's thresholds at full scale (glare, uneven light, low contrast
+    // a flat block's rule would paint white).
     if look.codes.is_empty() && Instant::now() < deadline {
         let t = Instant::now();
-        let bits = binarize::hybrid(gray, binarize::FlatRule::BelowMin);
+        let bits = binarize::midrange_packed(gray);
         let (codes, finders) = read_layer(&bits, 1.0, &[], first_only, deadline);
         let n = look.add(codes);
         if look.finders.is_empty() {
@@ -125,17 +142,14 @@ pub(super) fn look(gray: &Gray, first_only: bool, deadline: Instant) -> Look {
         tracing::trace!(
             us = t.elapsed().as_micros() as u64,
             codes = n,
-            "zxing low contrast"
+            "zxing midrange"
         );
     }
-    if look.codes.is_empty() && Instant::now() < deadline {
-        let inverted = Gray {
-            data: gray.data.iter().map(|v| 255 - v).collect(),
-            ..*gray
-        };
+    // Light on dark: the full scale's black and white swapped (its thresholds, not those of
+    // the inverted picture: the same but where a flat block met its rule).
+    if let Some(bits) = full_packed.filter(|_| look.codes.is_empty() && Instant::now() < deadline) {
         let t = Instant::now();
-        let bits = binarize::hybrid(&inverted, binarize::FlatRule::HalfMin);
-        let n = look.add(read_layer(&bits, 1.0, &[], first_only, deadline).0);
+        let n = look.add(read_layer(&bits.inverted(), 1.0, &[], first_only, deadline).0);
         tracing::trace!(
             us = t.elapsed().as_micros() as u64,
             codes = n,
@@ -149,13 +163,9 @@ pub(super) fn look(gray: &Gray, first_only: bool, deadline: Instant) -> Look {
 /// codes each finder has more neighbours than the detector pairs it with, and without the
 /// read ones the rest find their partners.
 pub(super) fn look_again(painted: &Gray, deadline: Instant) -> Look {
-    let bits = binarize::hybrid(painted, binarize::FlatRule::HalfMin);
+    let bits = binarize::hybrid_packed(painted, binarize::FlatRule::HalfMin);
     let (codes, finders) = read_layer(&bits, 1.0, &[], false, deadline);
-    Look {
-        codes,
-        finders,
-        full_bits: None,
-    }
+    Look { codes, finders }
 }
 
 /// One layer, binarized by our block-adaptive hybrid (zxing's HybridBinarizer idea, and
@@ -164,7 +174,7 @@ pub(super) fn look_again(painted: &Gray, deadline: Instant) -> Look {
 /// `known` one) is skipped, and none is tried after `deadline` or, when `first_only`, after
 /// the first code. Returns the codes and the finder patterns' centres, both in frame pixels.
 fn read_layer(
-    bits: &Bits,
+    bits: &Packed,
     factor: f64,
     known: &[FoundCode],
     first_only: bool,
@@ -228,19 +238,13 @@ fn read_layer(
     }
 }
 
-/// The port's packed form of a binarized picture: each row a machine word per
-/// `usize::BITS` pixels, the first pixel in the lowest bit.
-fn bit_matrix(bits: &Bits) -> Option<BitMatrix> {
-    const WORD: usize = usize::BITS as usize;
+/// The port's own matrix of a packed picture, row by row.
+fn bit_matrix(bits: &Packed) -> Option<BitMatrix> {
     let mut matrix = BitMatrix::new(bits.width as u32, bits.height as u32).ok()?;
     let mut row = BitArray::with_size(bits.width);
-    for (y, pixels) in bits.data.chunks_exact(bits.width).enumerate() {
-        for (i, chunk) in pixels.chunks(WORD).enumerate() {
-            let word = chunk
-                .iter()
-                .enumerate()
-                .fold(0usize, |word, (k, &b)| word | (usize::from(b & 1) << k));
-            row.setBulk(i * WORD, word);
+    for y in 0..bits.height {
+        for (i, &word) in bits.row(y).iter().enumerate() {
+            row.setBulk(i * usize::BITS as usize, word);
         }
         matrix.setRow(y as u32, &row);
     }
