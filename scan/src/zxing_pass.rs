@@ -145,6 +145,22 @@ pub(super) fn look(gray: &Gray, first_only: bool, deadline: Instant) -> Look {
             "zxing midrange"
         );
     }
+    // Low contrast: a block whose light and dark are within a few levels counts as flat,
+    // and HalfMin paints it white; BelowMin keeps such modules dark.
+    if look.codes.is_empty() && Instant::now() < deadline {
+        let t = Instant::now();
+        let bits = binarize::hybrid_packed(gray, binarize::FlatRule::BelowMin);
+        let (codes, finders) = read_layer(&bits, 1.0, &[], first_only, deadline);
+        let n = look.add(codes);
+        if look.finders.is_empty() {
+            look.finders = finders;
+        }
+        tracing::trace!(
+            us = t.elapsed().as_micros() as u64,
+            codes = n,
+            "zxing low contrast"
+        );
+    }
     // Light on dark: the full scale's black and white swapped (its thresholds, not those of
     // the inverted picture: the same but where a flat block met its rule).
     if let Some(bits) = full_packed.filter(|_| look.codes.is_empty() && Instant::now() < deadline) {
