@@ -6,7 +6,7 @@
 //! The look is cheap where it can be: each layer is binarized straight into the port's packed
 //! rows; a picture where nothing was read is looked at again with zxing-cpp's own
 //! local-average thresholds (a code whose quiet zone is a pixel wide on a dark page), doubled
-//! when its codes may be small, and inverted. The port's decoder reads the grids its detector
+//! when its codes may be small, with low contrast kept dark, and inverted. The port's decoder reads the grids its detector
 //! samples; our passes' grids are read by rqrr. Both give the payload's bytes as the code
 //! holds them.
 
@@ -72,7 +72,8 @@ impl Look {
 /// Looks at every layer of the pyramid (full scale, then thirds), or until the first code
 /// when `first_only`, or until `deadline`. A small picture is then looked at doubled where
 /// small codes may be; one where nothing was read, with zxing-cpp's local-average
-/// thresholds, then inverted (light modules on a dark ground).
+/// thresholds, then with low contrast kept dark, then inverted (light modules on a dark
+/// ground).
 pub(super) fn look(gray: &Gray, first_only: bool, deadline: Instant) -> Look {
     let mut look = Look::default();
     let mut full_packed = None;
