@@ -63,6 +63,22 @@ impl Look {
             .filter(|f| !self.codes.iter().any(|c| inside(f.at, &c.corners)))
     }
 
+    /// The full scale once more, binarized another way: its codes added, and its finder
+    /// patterns kept when the first binarization showed none.
+    fn full_scale_again(&mut self, bits: Packed, first_only: bool, deadline: Instant) {
+        let t = Instant::now();
+        let (codes, finders) = read_layer(&bits, 1.0, &[], first_only, deadline);
+        let n = self.add(codes);
+        if self.finders.is_empty() {
+            self.finders = finders;
+        }
+        tracing::trace!(
+            us = t.elapsed().as_micros() as u64,
+            codes = n,
+            "zxing full scale again"
+        );
+    }
+
     /// Adds the codes not already found; returns how many were new (now at the end).
     pub fn add(&mut self, codes: Vec<FoundCode>) -> usize {
         merge(&mut self.codes, codes)
@@ -133,34 +149,13 @@ pub(super) fn look(gray: &Gray, first_only: bool, deadline: Instant) -> Look {
     // Nothing read: zxing-cpp's thresholds at full scale (glare, uneven light, low contrast
     // a flat block's rule would paint white).
     if look.codes.is_empty() && Instant::now() < deadline {
-        let t = Instant::now();
-        let bits = binarize::midrange_packed(gray);
-        let (codes, finders) = read_layer(&bits, 1.0, &[], first_only, deadline);
-        let n = look.add(codes);
-        if look.finders.is_empty() {
-            look.finders = finders;
-        }
-        tracing::trace!(
-            us = t.elapsed().as_micros() as u64,
-            codes = n,
-            "zxing midrange"
-        );
+        look.full_scale_again(binarize::midrange_packed(gray), first_only, deadline);
     }
     // Low contrast: a block whose light and dark are within a few levels counts as flat,
     // and HalfMin paints it white; BelowMin keeps such modules dark.
     if look.codes.is_empty() && Instant::now() < deadline {
-        let t = Instant::now();
         let bits = binarize::hybrid_packed(gray, binarize::FlatRule::BelowMin);
-        let (codes, finders) = read_layer(&bits, 1.0, &[], first_only, deadline);
-        let n = look.add(codes);
-        if look.finders.is_empty() {
-            look.finders = finders;
-        }
-        tracing::trace!(
-            us = t.elapsed().as_micros() as u64,
-            codes = n,
-            "zxing low contrast"
-        );
+        look.full_scale_again(bits, first_only, deadline);
     }
     // Light on dark: the full scale's black and white swapped (its thresholds, not those of
     // the inverted picture: the same but where a flat block met its rule).
