@@ -6,6 +6,8 @@
 //! it), a value that keeps it white unless its neighbours are dark (see [`FlatRule`]); every pixel is then
 //! compared with the average black point of the 5x5 blocks around its block. That adapts to
 //! uneven light (shadow, glare, vignetting) without turning flat noise into speckle.
+//! [`midrange`] is zxing-cpp's current binarizer, for pictures the first did not read. The
+//! `_packed` forms write zxing's port's packed rows directly, without the byte picture.
 
 /// A luma image owned by the scanner: `data.len() == width * height`.
 #[derive(Debug, Clone)]
@@ -148,19 +150,19 @@ fn midrange_thresholds(img: &Gray) -> Option<Vec<u8>> {
             mid[by * bw + bx] = ((u16::from(stats.max) + u16::from(stats.min)) / 2) as u8;
         }
     });
+    // The 5 blocks around `i` of `n`, moved inwards at the edges (zxing-cpp's clamp).
+    let window = |i: usize, n: usize| {
+        let start = i.saturating_sub(2).min(n.saturating_sub(5));
+        start..(start + 5).min(n)
+    };
     let mut smooth = vec![0u8; bw * bh];
     for by in 0..bh {
-        let top = by
-            .clamp(2, bh.saturating_sub(3).max(2))
-            .min(bh.saturating_sub(1));
         for bx in 0..bw {
-            let left = bx
-                .clamp(2, bw.saturating_sub(3).max(2))
-                .min(bw.saturating_sub(1));
             let own = u32::from(mid[by * bw + bx]);
             let (mut sum, mut n) = (2 * own, 2 * u32::from(own > 0));
-            for y in top.saturating_sub(2)..(top + 3).min(bh) {
-                for &t in &mid[y * bw + left.saturating_sub(2)..y * bw + (left + 3).min(bw)] {
+            let columns = window(bx, bw);
+            for y in window(by, bh) {
+                for &t in &mid[y * bw + columns.start..y * bw + columns.end] {
                     sum += u32::from(t);
                     n += u32::from(t > 0);
                 }
@@ -249,7 +251,7 @@ fn pack_ones(pixels: &[u8]) -> usize {
 /// Each pixel black when at most its block's threshold.
 fn threshold_blocks(img: &Gray, threshold: impl Fn(usize, usize) -> u8) -> Bits {
     let mut data = Vec::with_capacity(img.width * img.height);
-    threshold_rows(img, threshold, |_, black| data.extend_from_slice(black));
+    threshold_rows(img, threshold, |black| data.extend_from_slice(black));
     Bits {
         width: img.width,
         height: img.height,
@@ -261,7 +263,7 @@ fn threshold_blocks(img: &Gray, threshold: impl Fn(usize, usize) -> u8) -> Bits 
 fn threshold_blocks_packed(img: &Gray, threshold: impl Fn(usize, usize) -> u8) -> Packed {
     let words = img.width.div_ceil(WORD);
     let mut data = Vec::with_capacity(words * img.height);
-    threshold_rows(img, threshold, |_, black| {
+    threshold_rows(img, threshold, |black| {
         data.extend(black.chunks(WORD).map(pack_ones));
     });
     Packed {
@@ -275,11 +277,7 @@ fn threshold_blocks_packed(img: &Gray, threshold: impl Fn(usize, usize) -> u8) -
 /// Hands each row, thresholded (1 = black), to `each`, top to bottom. Each block's
 /// threshold is spread over its columns first: every row of a band of blocks is then one
 /// straight comparison, which the compiler turns into vector code.
-fn threshold_rows(
-    img: &Gray,
-    threshold: impl Fn(usize, usize) -> u8,
-    mut each: impl FnMut(usize, &[u8]),
-) {
+fn threshold_rows(img: &Gray, threshold: impl Fn(usize, usize) -> u8, mut each: impl FnMut(&[u8])) {
     let (w, h) = (img.width, img.height);
     let mut row_thresholds = vec![0u8; w];
     let mut black = vec![0u8; w];
@@ -288,14 +286,11 @@ fn threshold_rows(
             t.fill(threshold(bx, by));
         }
         let y0 = by * BLOCK;
-        for (dy, src) in img.data[y0 * w..((y0 + BLOCK).min(h)) * w]
-            .chunks_exact(w)
-            .enumerate()
-        {
+        for src in img.data[y0 * w..((y0 + BLOCK).min(h)) * w].chunks_exact(w) {
             for ((d, &p), &t) in black.iter_mut().zip(src).zip(&row_thresholds) {
                 *d = u8::from(p <= t);
             }
-            each(y0 + dy, &black);
+            each(&black);
         }
     }
 }

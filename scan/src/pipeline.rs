@@ -138,29 +138,20 @@ pub fn scan_gray(gray: &Gray, opts: ScanOptions) -> Vec<FoundCode> {
         Some(picture) => (Cow::Owned(picture), Seen::Painted),
         None => (Cow::Borrowed(gray), Seen::Nothing),
     };
-    let rest = match Area::around(&stray, gray.width, gray.height) {
-        Some(area) => {
-            let share = area.pixels() as f64 / (gray.width * gray.height) as f64;
-            let finders: Vec<(f64, f64)> = stray.iter().map(|f| area.in_area(f.at)).collect();
-            tracing::trace!(share, "our passes on an area");
-            our_passes(
-                &area.cut(&picture),
-                opts,
-                started,
-                seen,
-                unit.mul_f64(share),
-                &finders,
-            )
-            .into_iter()
-            .map(|c| area.out_of_area(c))
-            .collect()
-        }
-        None => {
-            let finders: Vec<(f64, f64)> = stray.iter().map(|f| f.at).collect();
-            our_passes(&picture, opts, started, seen, unit, &finders)
-        }
-    };
-    merge(&mut found, rest);
+    let area = Area::around(&stray, gray.width, gray.height)
+        .unwrap_or(Area::whole(gray.width, gray.height));
+    let share = area.pixels() as f64 / (gray.width * gray.height) as f64;
+    let finders: Vec<(f64, f64)> = stray.iter().map(|f| area.in_area(f.at)).collect();
+    tracing::trace!(share, "our passes");
+    let rest = our_passes(
+        &area.cut(&picture),
+        opts,
+        started,
+        seen,
+        unit.mul_f64(share),
+        &finders,
+    );
+    merge(&mut found, rest.into_iter().map(|c| area.out_of_area(c)));
     found
 }
 
@@ -184,7 +175,7 @@ pub(super) struct Area {
 }
 
 impl Area {
-    /// `None` when the finders spread over most of the picture.
+    /// `None` when there are no finders or they spread over most of the picture.
     pub(super) fn around(finders: &[Finder], width: usize, height: usize) -> Option<Area> {
         if finders.is_empty() {
             return None;
@@ -214,27 +205,38 @@ impl Area {
         (area.width >= 21 && area.height >= 21 && share <= MOST_OF_THE_PICTURE).then_some(area)
     }
 
+    /// The whole of a `width`x`height` picture.
+    fn whole(width: usize, height: usize) -> Area {
+        Area {
+            x0: 0,
+            y0: 0,
+            width,
+            height,
+        }
+    }
+
     pub(super) fn pixels(&self) -> usize {
         self.width * self.height
     }
 
-    fn rows<'a>(&self, data: &'a [u8], stride: usize) -> impl Iterator<Item = &'a [u8]> {
-        data.chunks_exact(stride)
+    /// This area of `gray` (`gray` itself when the area is all of it: no copy).
+    pub(super) fn cut<'a>(&self, gray: &'a Gray) -> Cow<'a, Gray> {
+        if (self.x0, self.y0, self.width, self.height) == (0, 0, gray.width, gray.height) {
+            return Cow::Borrowed(gray);
+        }
+        let rows = gray
+            .data
+            .chunks_exact(gray.width)
             .skip(self.y0)
-            .take(self.height)
-            .map(|row| &row[self.x0..self.x0 + self.width])
-    }
-
-    pub(super) fn cut(&self, gray: &Gray) -> Gray {
-        Gray {
+            .take(self.height);
+        Cow::Owned(Gray {
             width: self.width,
             height: self.height,
-            data: self
-                .rows(&gray.data, gray.width)
-                .flatten()
+            data: rows
+                .flat_map(|row| &row[self.x0..self.x0 + self.width])
                 .copied()
                 .collect(),
-        }
+        })
     }
 
     pub(super) fn in_area(&self, (x, y): (f64, f64)) -> (f64, f64) {

@@ -3,28 +3,40 @@ use super::*;
 /// Renders `payload` as a QR code: `module` pixels per module, a 4-module quiet zone, placed
 /// at (`x`, `y`) on a `w`x`h` light frame.
 pub(crate) fn render(payload: &str, module: usize, w: usize, h: usize, x: usize, y: usize) -> Gray {
+    let mut g = Gray {
+        width: w,
+        height: h,
+        data: vec![235u8; w * h],
+    };
+    draw_modules(
+        &mut g,
+        payload,
+        module,
+        (x + 4 * module, y + 4 * module),
+        25,
+    );
+    g
+}
+
+/// Paints `payload`'s dark modules in grey `dark`, `module` pixels each, the grid's top-left
+/// corner at `at`; what falls outside the picture is left out.
+fn draw_modules(g: &mut Gray, payload: &str, module: usize, at: (usize, usize), dark: u8) {
     let code = qrcode::QrCode::new(payload.as_bytes()).unwrap();
     let n = code.width();
     let colors = code.to_colors();
-    let mut data = vec![235u8; w * h];
     for my in 0..n {
         for mx in 0..n {
             if colors[my * n + mx] == qrcode::Color::Dark {
                 for py in 0..module {
                     for px in 0..module {
-                        let (fx, fy) = (x + (mx + 4) * module + px, y + (my + 4) * module + py);
-                        if fx < w && fy < h {
-                            data[fy * w + fx] = 25;
+                        let (fx, fy) = (at.0 + mx * module + px, at.1 + my * module + py);
+                        if fx < g.width && fy < g.height {
+                            g.data[fy * g.width + fx] = dark;
                         }
                     }
                 }
             }
         }
-    }
-    Gray {
-        width: w,
-        height: h,
-        data,
     }
 }
 
@@ -549,35 +561,20 @@ fn codes_read_in_an_area_are_placed_in_the_frame() {
 /// grey `page`: modules 2.4 px (drawn at 12 px, then shrunk five times), softened as a
 /// phone's lens does.
 fn on_a_dark_page(payload: &str, margin: usize, page: u8) -> Gray {
-    let code = qrcode::QrCode::new(payload.as_bytes()).unwrap();
-    let n = code.width();
-    let colors = code.to_colors();
+    let n = qrcode::QrCode::new(payload.as_bytes()).unwrap().width();
     let (w, h) = (2750, 1540);
     let (x0, y0) = (w / 3, h / 4);
-    let mut data = vec![page; w * h];
-    let side = n * 12 + 2 * margin;
-    for y in 0..side {
-        for x in 0..side {
-            data[(y0 + y) * w + x0 + x] = 225;
-        }
-    }
-    for my in 0..n {
-        for mx in 0..n {
-            if colors[my * n + mx] == qrcode::Color::Dark {
-                for py in 0..12 {
-                    for px in 0..12 {
-                        let (x, y) = (x0 + margin + mx * 12 + px, y0 + margin + my * 12 + py);
-                        data[y * w + x] = 40;
-                    }
-                }
-            }
-        }
-    }
-    soften(&binarize::downscale::<5>(&Gray {
+    let mut g = Gray {
         width: w,
         height: h,
-        data,
-    }))
+        data: vec![page; w * h],
+    };
+    let side = n * 12 + 2 * margin;
+    for row in g.data.chunks_exact_mut(w).skip(y0).take(side) {
+        row[x0..x0 + side].fill(225);
+    }
+    draw_modules(&mut g, payload, 12, (x0 + margin, y0 + margin), 40);
+    soften(&binarize::downscale::<5>(&g))
 }
 
 #[test]

@@ -6,9 +6,9 @@
 //! The look is cheap where it can be: each layer is binarized straight into the port's packed
 //! rows; a picture where nothing was read is looked at again with zxing-cpp's own
 //! local-average thresholds (a code whose quiet zone is a pixel wide on a dark page), doubled
-//! when its codes may be small, with low contrast kept dark, and inverted. The port's decoder reads the grids its detector
-//! samples; our passes' grids are read by rqrr. Both give the payload's bytes as the code
-//! holds them.
+//! when its codes may be small, with low contrast kept dark, and inverted. The port's
+//! decoder reads the grids its detector samples; our passes' grids are read by rqrr. Both
+//! give the payload's bytes as the code holds them.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Instant;
@@ -63,20 +63,44 @@ impl Look {
             .filter(|f| !self.codes.iter().any(|c| inside(f.at, &c.corners)))
     }
 
-    /// The full scale once more, binarized another way: its codes added, and its finder
-    /// patterns kept when the first binarization showed none.
-    fn full_scale_again(&mut self, bits: Packed, first_only: bool, deadline: Instant) {
+    /// Whether a doubled picture may show more: no unexplained finder pattern was seen, or
+    /// one was seen small (see [`LARGEST_FINDER_TO_DOUBLE`]).
+    fn worth_doubling(&self) -> bool {
+        let mut stray = self.stray().peekable();
+        stray.peek().is_none() || stray.any(|f| f.size <= LARGEST_FINDER_TO_DOUBLE)
+    }
+
+    /// Reads one more binarized picture (`factor` frame pixels a pixel), past the codes
+    /// already read; its codes are added and its finder patterns returned. `what` names the
+    /// step in the trace, with its time.
+    fn read_more(
+        &mut self,
+        bits: &Packed,
+        factor: f64,
+        first_only: bool,
+        deadline: Instant,
+        what: &'static str,
+    ) -> Vec<Finder> {
         let t = Instant::now();
-        let (codes, finders) = read_layer(&bits, 1.0, &[], first_only, deadline);
+        let (codes, finders) = read_layer(bits, factor, &self.codes, first_only, deadline);
         let n = self.add(codes);
+        tracing::trace!(
+            what,
+            factor,
+            us = t.elapsed().as_micros() as u64,
+            codes = n,
+            "zxing look"
+        );
+        finders
+    }
+
+    /// The full scale once more, binarized another way; its finder patterns are kept when
+    /// the first binarization showed none.
+    fn full_scale_again(&mut self, bits: Packed, first_only: bool, deadline: Instant) {
+        let finders = self.read_more(&bits, 1.0, first_only, deadline, "full scale again");
         if self.finders.is_empty() {
             self.finders = finders;
         }
-        tracing::trace!(
-            us = t.elapsed().as_micros() as u64,
-            codes = n,
-            "zxing full scale again"
-        );
     }
 
     /// Adds the codes not already found; returns how many were new (now at the end).
@@ -97,20 +121,12 @@ pub(super) fn look(gray: &Gray, first_only: bool, deadline: Instant) -> Look {
     let mut factor = 1.0;
     loop {
         let layer = scaled.as_ref().unwrap_or(gray);
-        let t = Instant::now();
         let packed = binarize::hybrid_packed(layer, binarize::FlatRule::HalfMin);
-        let (codes, finders) = read_layer(&packed, factor, &look.codes, first_only, deadline);
-        tracing::trace!(
-            factor,
-            us = t.elapsed().as_micros() as u64,
-            codes = codes.len(),
-            "zxing layer"
-        );
+        let finders = look.read_more(&packed, factor, first_only, deadline, "layer");
         if scaled.is_none() {
             look.finders = finders;
             full_packed = Some(packed);
         }
-        look.add(codes);
         if (first_only && !look.codes.is_empty())
             || Instant::now() >= deadline
             || layer.width.max(layer.height) <= LAYER_LONG_SIDE
@@ -127,24 +143,13 @@ pub(super) fn look(gray: &Gray, first_only: bool, deadline: Instant) -> Look {
     // A small picture with small codes (2 px modules, blurred) reads better doubled, with
     // zxing-cpp's local-average thresholds: a code whose quiet zone is a pixel wide on a dark
     // page keeps the outer ring of its finders, which the block rule merges with the page.
-    let small_or_unseen = {
-        let mut stray = look.stray().peekable();
-        stray.peek().is_none() || stray.any(|f| f.size <= LARGEST_FINDER_TO_DOUBLE)
-    };
     if gray.width * gray.height <= MAX_PIXELS_TO_DOUBLE
         && (look.codes.is_empty() || look.stray_finders() >= 2)
-        && small_or_unseen
+        && look.worth_doubling()
         && Instant::now() < deadline
     {
-        let t = Instant::now();
         let doubled = binarize::midrange_doubled(gray);
-        let codes = read_layer(&doubled, 0.5, &look.codes, first_only, deadline).0;
-        let n = look.add(codes);
-        tracing::trace!(
-            us = t.elapsed().as_micros() as u64,
-            codes = n,
-            "zxing doubled"
-        );
+        look.read_more(&doubled, 0.5, first_only, deadline, "doubled");
     }
     // Nothing read: zxing-cpp's thresholds at full scale (glare, uneven light, low contrast
     // a flat block's rule would paint white).
@@ -160,13 +165,7 @@ pub(super) fn look(gray: &Gray, first_only: bool, deadline: Instant) -> Look {
     // Light on dark: the full scale's black and white swapped (its thresholds, not those of
     // the inverted picture: the same but where a flat block met its rule).
     if let Some(bits) = full_packed.filter(|_| look.codes.is_empty() && Instant::now() < deadline) {
-        let t = Instant::now();
-        let n = look.add(read_layer(&bits.inverted(), 1.0, &[], first_only, deadline).0);
-        tracing::trace!(
-            us = t.elapsed().as_micros() as u64,
-            codes = n,
-            "zxing inverted"
-        );
+        look.read_more(&bits.inverted(), 1.0, first_only, deadline, "inverted");
     }
     look
 }
@@ -180,11 +179,11 @@ pub(super) fn look_again(painted: &Gray, deadline: Instant) -> Look {
     Look { codes, finders }
 }
 
-/// One layer, binarized by our block-adaptive hybrid (zxing's HybridBinarizer idea, and
-/// faster here than the port's own): finder patterns found and grouped, each group's grid
-/// sampled and decoded. A group whose finders belong to a decoded code (or lie inside a
-/// `known` one) is skipped, and none is tried after `deadline` or, when `first_only`, after
-/// the first code. Returns the codes and the finder patterns' centres, both in frame pixels.
+/// One binarized picture (a layer, or the picture binarized another way): finder patterns
+/// found and grouped, each group's grid sampled and decoded. A group whose finders belong to
+/// a decoded code (or lie inside a `known` one) is skipped, and none is tried after
+/// `deadline` or, when `first_only`, after the first code. Returns the codes and the finder
+/// patterns, both in frame pixels.
 fn read_layer(
     bits: &Packed,
     factor: f64,

@@ -17,10 +17,10 @@
 //! 0.023 ms: `cargo bench -p purse-core --bench sign`) stays inside the measured time.
 //!
 //! The backends run on a runtime of their own (threads `purse-server`, and SQLite's
-//! `purse-store-writer` and `-checkpoint`), so the CPU time the server spent per payment is read apart from
-//! the clients' (Linux `schedstat` per thread; with `--db`, PostgreSQL's processes on this
-//! machine are counted with the server): on a machine where clients and server share the
-//! cores, it says what the server alone would sustain.
+//! `purse-store-writer` and `-checkpoint`), so the CPU time the server spent per payment is
+//! read apart from the clients' (Linux `schedstat` per thread; with `--db`, PostgreSQL's
+//! processes on this machine are counted with the server): on a machine where clients and
+//! server share the cores, it says what the server alone would sustain.
 
 use purse_core::sign::Authorization;
 use std::sync::Arc;
@@ -326,11 +326,11 @@ fn main() {
         if let Some(cpu) = cpu {
             let per = |ns: u64| ns as f64 / 1e3 / n as f64;
             let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
-            let server = per(cpu.server + cpu.writer + cpu.database);
+            let server = per(cpu.server + cpu.store + cpu.database);
             let store = if postgres.is_some() {
                 format!("PostgreSQL's processes {:.0} us", per(cpu.database))
             } else {
-                format!("SQLite's threads {:.0} us", per(cpu.writer))
+                format!("SQLite's threads {:.0} us", per(cpu.store))
             };
             println!(
                 "pay_load: CPU per payment: server {server:.0} us (of it {store}), clients \
@@ -360,7 +360,7 @@ fn main() {
 #[derive(Default)]
 struct Cpu {
     server: u64,
-    writer: u64,
+    store: u64,
     clients: u64,
     /// The PostgreSQL server's processes (none for SQLite).
     database: u64,
@@ -371,7 +371,7 @@ impl Cpu {
         let b = before.as_ref()?;
         Some(Cpu {
             server: self.server.saturating_sub(b.server),
-            writer: self.writer.saturating_sub(b.writer),
+            store: self.store.saturating_sub(b.store),
             clients: self.clients.saturating_sub(b.clients),
             database: self.database.saturating_sub(b.database),
         })
@@ -391,7 +391,7 @@ fn cpu_by_side() -> Option<Cpu> {
         match name.trim() {
             "purse-server" => cpu.server += ns,
             // SQLite's writer and checkpointer threads (names cut to 15 bytes).
-            store if store.starts_with("purse-store") => cpu.writer += ns,
+            store if store.starts_with("purse-store") => cpu.store += ns,
             _ => cpu.clients += ns,
         }
     }
