@@ -683,6 +683,37 @@ mod tests {
                 upscale2_reference(&img).data,
                 "{w}x{h}"
             );
+            // Packed rows: pixel by pixel what the byte picture says, made directly or not.
+            let bits = hybrid(&img, FlatRule::HalfMin);
+            let packed = Packed::from_bits(&bits);
+            for (y, row) in bits.data.chunks_exact(w).enumerate() {
+                for (x, &b) in row.iter().enumerate() {
+                    let word = packed.row(y)[x / WORD];
+                    assert_eq!(
+                        (word >> (x % WORD)) & 1,
+                        usize::from(b),
+                        "{w}x{h} at {x},{y}"
+                    );
+                }
+            }
+            assert_eq!(
+                hybrid_packed(&img, FlatRule::HalfMin).data,
+                packed.data,
+                "{w}x{h}"
+            );
+            assert_eq!(
+                midrange_packed(&img).data,
+                Packed::from_bits(&midrange(&img)).data,
+                "{w}x{h}"
+            );
+            assert_eq!(
+                packed.clone().inverted().data,
+                Packed::from_bits(&invert(&bits)).data,
+                "{w}x{h}"
+            );
+            let doubled = midrange_doubled(&img);
+            assert_eq!((doubled.width, doubled.height), (2 * w, 2 * h));
+            assert_eq!(doubled.data.len(), doubled.words * 2 * h);
         }
     }
 }
